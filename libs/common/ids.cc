@@ -1,0 +1,56 @@
+#include "libs/common/ids.h"
+
+#include <cstdint>
+
+#include "absl/random/random.h"
+
+namespace cs {
+namespace {
+
+constexpr char kCrockford[] = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+int CrockfordValue(char c) {
+  for (int i = 0; i < 32; ++i) {
+    if (kCrockford[i] == c) return i;
+  }
+  return -1;
+}
+
+}  // namespace
+
+std::string NewUlid(absl::Time now) {
+  thread_local absl::BitGen gen;
+  uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(now));
+  uint64_t random_hi = absl::Uniform<uint64_t>(gen) & 0xFFFF;  // 16 bits
+  uint64_t random_lo = absl::Uniform<uint64_t>(gen);           // 64 bits
+  std::string out(26, '0');
+  // 10 chars of time (50 bits, top 2 always zero for 48-bit time).
+  for (int i = 9; i >= 0; --i) {
+    out[i] = kCrockford[millis & 31];
+    millis >>= 5;
+  }
+  // 16 chars of randomness: 80 bits = hi(16) . lo(64).
+  for (int i = 25; i >= 10; --i) {
+    out[i] = kCrockford[random_lo & 31];
+    random_lo = (random_lo >> 5) | ((random_hi & 31) << 59);
+    random_hi >>= 5;
+  }
+  return out;
+}
+
+bool IsUlid(absl::string_view id) {
+  if (id.size() != 26) return false;
+  for (char c : id) {
+    if (CrockfordValue(c) < 0) return false;
+  }
+  return id[0] <= '7';  // the first char holds only 3 bits
+}
+
+absl::Time UlidTime(absl::string_view id) {
+  if (!IsUlid(id)) return absl::InfinitePast();
+  uint64_t millis = 0;
+  for (int i = 0; i < 10; ++i) millis = (millis << 5) | CrockfordValue(id[i]);
+  return absl::FromUnixMillis(static_cast<int64_t>(millis));
+}
+
+}  // namespace cs

@@ -1,0 +1,30 @@
+// Globally unique, time-ordered identifiers without a central counter.
+//
+// NewUlid() returns a 26-character ULID (Crockford base32: 48-bit Unix
+// milliseconds + 80 random bits). ULIDs sort by creation time, so they make
+// good RocksDB keys, and two partitions never collide.
+//
+//   std::string id = cs::NewUlid(clock.Now());   // "01HV3K9Q2F8D6W..."
+#ifndef CS_LIBS_COMMON_IDS_H_
+#define CS_LIBS_COMMON_IDS_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+
+namespace cs {
+
+// Thread-safe. Randomness comes from a per-thread generator seeded from the
+// OS; monotonic within a thread for the same millisecond is not promised.
+std::string NewUlid(absl::Time now);
+
+// True when `id` is 26 Crockford base32 characters (upper case).
+bool IsUlid(absl::string_view id);
+
+// The creation time encoded in a ULID; InfinitePast when `id` is no ULID.
+absl::Time UlidTime(absl::string_view id);
+
+}  // namespace cs
+
+#endif  // CS_LIBS_COMMON_IDS_H_

@@ -1,0 +1,56 @@
+#include "libs/server/server_config.h"
+
+namespace cs {
+
+void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
+  parser.AddString("host", &config->host, "address to bind");
+  parser.AddInt("port", &config->port, "gRPC port (0 = any free port)", 0,
+                65535);
+  parser.AddInt("metrics-port", &config->metrics_port,
+                "Prometheus /metrics port (0 = any, -1 = off)", -1, 65535);
+  parser.AddString("data-dir", &config->data_dir,
+                   "directory for this service's RocksDB store",
+                   ConfigParser::kRequired);
+  parser.AddBool("sync", &config->sync,
+                 "fsync each acknowledged write (off: a machine crash may lose "
+                 "the last writes)");
+  parser.AddString("auth-key-file", &config->auth_key_file,
+                   "file holding the token signing key (>= 32 bytes)",
+                   ConfigParser::kRequired);
+  parser.AddString("auth-issuer", &config->auth_issuer,
+                   "required token issuer (iss)");
+  parser.AddString("auth-audience", &config->auth_audience,
+                   "required token audience (aud)");
+  parser.AddString("tls-cert-file", &config->tls_cert_file,
+                   "PEM certificate chain; with --tls-key-file enables TLS");
+  parser.AddString("tls-key-file", &config->tls_key_file, "PEM private key");
+  parser.AddInt("max-message-bytes", &config->max_message_bytes,
+                "largest request or response accepted", 1024, 64 << 20);
+  parser.AddInt("worker-threads", &config->worker_threads,
+                "threads for blocking work", 1, 256);
+  parser.AddInt("worker-queue", &config->worker_queue,
+                "requests that may wait before RESOURCE_EXHAUSTED", 1,
+                1 << 20);
+  parser.AddDuration("shutdown-grace", &config->shutdown_grace,
+                     "time in-flight calls get to finish on SIGTERM",
+                     absl::ZeroDuration(), absl::Minutes(10));
+  parser.AddChoice("clock", &config->clock,
+                   "business clock; manual serves cs.admin.v1.TestClock",
+                   {"system", "manual"});
+  parser.AddDuration("event-retention", &config->event_retention,
+                     "how long events stay in the log (0 = forever)",
+                     absl::ZeroDuration(), absl::Hours(24 * 3650));
+}
+
+absl::Status ValidateServerConfig(const ServerConfig& config) {
+  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "--tls-cert-file and --tls-key-file must be given together");
+  }
+  if (config.service_name.empty()) {
+    return absl::InvalidArgumentError("service name must be set in main");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cs

@@ -1,0 +1,269 @@
+#include "libs/server/service_host.h"
+
+#include <signal.h>
+
+#include <chrono>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "libs/common/files.h"
+#include "libs/common/log.h"
+#include "libs/common/status_macros.h"
+#include "libs/metrics/grpc_server_metrics.h"
+#include "libs/metrics/process_collector.h"
+#include "libs/server/test_clock_service.h"
+
+namespace cs {
+namespace {
+
+using auth::Role;
+using auth::RoleSet;
+
+// Who may read a service's event log: other services and operators.
+constexpr RoleSet kEventReaders{Role::kService, Role::kAdmin,
+                                Role::kSupervisor, Role::kDirector};
+constexpr absl::Duration kServiceTokenLifetime = absl::Hours(1);
+constexpr absl::Duration kRetentionInterval = absl::Hours(1);
+
+std::chrono::system_clock::time_point Deadline(absl::Duration from_now) {
+  return absl::ToChronoTime(absl::Now() + from_now);
+}
+
+}  // namespace
+
+absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
+    ServerConfig config, std::vector<std::string> column_families) {
+  RETURN_IF_ERROR(ValidateServerConfig(config));
+  std::unique_ptr<ServiceHost> host(new ServiceHost());
+  host->config_ = std::move(config);
+  const ServerConfig& c = host->config_;
+
+  if (c.clock == "manual") {
+    auto manual = std::make_unique<ManualClock>(absl::Now());
+    host->manual_clock_ = manual.get();
+    host->owned_clock_ = std::move(manual);
+    host->clock_ = host->owned_clock_.get();
+  } else {
+    host->clock_ = &SystemClock::Get();
+  }
+
+  ASSIGN_OR_RETURN(host->auth_key_, auth::LoadKeyFile(c.auth_key_file));
+  ASSIGN_OR_RETURN(auth::TokenVerifier verifier,
+                   auth::TokenVerifier::Create({.key = host->auth_key_,
+                                                .issuer = c.auth_issuer,
+                                                .audience = c.auth_audience},
+                                               *host->clock_));
+  host->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
+  host->authenticator_ =
+      std::make_unique<auth::Authenticator>(*host->verifier_);
+
+  std::string metrics_address =
+      c.metrics_port < 0 ? "" : absl::StrCat(c.host, ":", c.metrics_port);
+  ASSIGN_OR_RETURN(host->metrics_, metrics::Metrics::Create(metrics_address));
+  metrics::RegisterProcessCollector(*host->metrics_);
+
+  ASSIGN_OR_RETURN(host->store_,
+                   Store::Open({.path = absl::StrCat(c.data_dir, "/",
+                                                     c.service_name),
+                                .column_families = std::move(column_families),
+                                .sync = c.sync}));
+  Store* store = host->store_.get();
+  host->metrics_->AddGaugeCallback(
+      "cs_store_", "Storage engine property of this service's store",
+      [store] { return store->Properties(); });
+
+  ASSIGN_OR_RETURN(host->outbox_,
+                   Outbox::Open(*host->store_, {.producer = c.service_name},
+                                *host->clock_));
+  Outbox* outbox = host->outbox_.get();
+  host->metrics_->AddGaugeCallback(
+      "cs_events_", "Event log bounds of this service", [outbox] {
+        return std::vector<std::pair<std::string, double>>{
+            {"last_sequence", static_cast<double>(outbox->VisibleSequence())},
+            {"first_sequence", static_cast<double>(outbox->FirstSequence())}};
+      });
+
+  host->executor_ = std::make_unique<BoundedExecutor>(BoundedExecutor::Options{
+      .threads = c.worker_threads,
+      .queue_capacity = static_cast<size_t>(c.worker_queue)});
+
+  ServiceHost* self = host.get();
+  auto authorize_readers = [self](grpc::CallbackServerContext* context) {
+    return self->Authorize(*context, kEventReaders).status();
+  };
+  host->event_stream_ =
+      std::make_unique<EventStreamService>(*host->outbox_, authorize_readers);
+  host->services_.push_back(host->event_stream_.get());
+  if (host->manual_clock_ != nullptr) {
+    host->test_clock_ = std::make_unique<TestClockService>(
+        *host->manual_clock_, [self](grpc::CallbackServerContext* context) {
+          return self->Authorize(*context, {Role::kAdmin}).status();
+        });
+    host->services_.push_back(host->test_clock_.get());
+  }
+  return host;
+}
+
+ServiceHost::~ServiceHost() { Shutdown(); }
+
+void ServiceHost::RegisterService(grpc::Service* service) {
+  services_.push_back(service);
+}
+
+void ServiceHost::AddShutdownHook(std::function<void()> hook) {
+  shutdown_hooks_.push_back(std::move(hook));
+}
+
+absl::Status ServiceHost::Start() {
+  absl::MutexLock lock(&mu_);
+  if (started_) return absl::FailedPreconditionError("host already started");
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  if (!config_.tls_cert_file.empty()) {
+    ASSIGN_OR_RETURN(std::string cert, ReadFileToString(config_.tls_cert_file));
+    ASSIGN_OR_RETURN(std::string key, ReadFileToString(config_.tls_key_file));
+    grpc::SslServerCredentialsOptions options;
+    options.pem_key_cert_pairs.push_back({key, cert});
+    credentials = grpc::SslServerCredentials(options);
+  } else {
+    credentials = grpc::InsecureServerCredentials();
+  }
+
+  grpc::ServerBuilder builder;
+  std::string address = absl::StrCat(config_.host, ":", config_.port);
+  builder.AddListeningPort(address, credentials, &port_);
+  // gRPC enables SO_REUSEPORT by default, which would let a second server
+  // silently share the port; a taken port must be an error instead.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  builder.SetMaxReceiveMessageSize(config_.max_message_bytes);
+  builder.SetMaxSendMessageSize(config_.max_message_bytes);
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+      interceptors;
+  interceptors.push_back(
+      metrics::MakeGrpcServerMetricsInterceptorFactory(metrics_->registry()));
+  builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  for (grpc::Service* service : services_) builder.RegisterService(service);
+
+  server_ = builder.BuildAndStart();
+  if (server_ == nullptr || port_ == 0) {
+    server_.reset();
+    return absl::UnavailableError(
+        absl::StrCat("cannot serve gRPC on ", address, " (port in use?)"));
+  }
+  server_->GetHealthCheckService()->SetServingStatus(true);
+  started_ = true;
+  if (config_.event_retention > absl::ZeroDuration()) {
+    retention_thread_ = std::thread([this] { RunRetention(); });
+  }
+  Log(LogLevel::kInfo, config_.service_name,
+      absl::StrCat("serving gRPC on ", config_.host, ":", port_,
+                   config_.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
+                   ", metrics on port ", metrics_->port(), ", clock ",
+                   config_.clock));
+  return absl::OkStatus();
+}
+
+void ServiceHost::Shutdown() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (shut_down_) return;
+    shut_down_ = true;
+    stop_retention_ = true;
+  }
+  if (server_) {
+    // Load balancers and probes see NOT_SERVING before anything stops.
+    server_->GetHealthCheckService()->SetServingStatus(false);
+    event_stream_->Stop();
+    server_->Shutdown(Deadline(config_.shutdown_grace));
+  }
+  if (retention_thread_.joinable()) retention_thread_.join();
+  for (auto it = shutdown_hooks_.rbegin(); it != shutdown_hooks_.rend(); ++it) {
+    (*it)();
+  }
+  // Create may have failed part-way: release only what exists.
+  if (executor_) executor_->Shutdown();
+  if (server_) server_->Wait();
+  if (store_) {
+    if (absl::Status closed = store_->Close(); !closed.ok()) {
+      Log(LogLevel::kError, config_.service_name,
+          absl::StrCat("closing the store failed: ", closed.ToString()));
+    }
+  }
+  if (server_) Log(LogLevel::kInfo, config_.service_name, "stopped");
+}
+
+void ServiceHost::BlockTerminationSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+}
+
+int ServiceHost::WaitForTerminationSignal() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  int signal = 0;
+  sigwait(&signals, &signal);
+  return signal;
+}
+
+absl::StatusOr<auth::Principal> ServiceHost::Authorize(
+    const grpc::ServerContextBase& context, auth::RoleSet allowed) const {
+  return authenticator_->Authorize(context, allowed);
+}
+
+std::string ServiceHost::ServiceToken() {
+  absl::MutexLock lock(&mu_);
+  absl::Time now = absl::Now();
+  // Tokens are checked against each verifier's business clock; under a manual
+  // clock that may run ahead, so mint against the later of the two.
+  absl::Time base = std::max(now, clock_->Now());
+  if (base + absl::Minutes(10) < service_token_expiry_) return service_token_;
+  auth::TokenClaims claims;
+  claims.subject = absl::StrCat("service:", config_.service_name);
+  claims.roles = {Role::kService};
+  claims.issuer = config_.auth_issuer;
+  claims.audience = config_.auth_audience;
+  claims.issued_at = base;
+  claims.expires_at = base + kServiceTokenLifetime;
+  absl::StatusOr<std::string> token = auth::MintToken(claims, auth_key_);
+  if (!token.ok()) {
+    Log(LogLevel::kError, config_.service_name,
+        absl::StrCat("cannot mint service token: ", token.status().ToString()));
+    return "";
+  }
+  service_token_ = *token;
+  service_token_expiry_ = claims.expires_at;
+  return service_token_;
+}
+
+int ServiceHost::metrics_port() const { return metrics_->port(); }
+
+void ServiceHost::RunRetention() {
+  while (true) {
+    {
+      absl::MutexLock lock(&mu_);
+      if (clock_->AwaitWithDeadline(&mu_, absl::Condition(&stop_retention_),
+                                    clock_->Now() + kRetentionInterval)) {
+        return;
+      }
+    }
+    absl::StatusOr<uint64_t> removed =
+        outbox_->TrimBefore(clock_->Now() - config_.event_retention);
+    if (!removed.ok()) {
+      Log(LogLevel::kWarning, config_.service_name,
+          absl::StrCat("event retention failed: ", removed.status().ToString()));
+    }
+  }
+}
+
+}  // namespace cs

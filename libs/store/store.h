@@ -1,0 +1,135 @@
+// The storage seam of every service: the only code in the suite that
+// includes RocksDB.
+//
+// A Store is one RocksDB database with named column families. Reads are typed
+// (bytes or protobuf messages); every write goes through a WriteSet that is
+// committed atomically, so a state change, its outbox event and its
+// idempotency record land together or not at all.
+//
+//   ASSIGN_OR_RETURN(std::unique_ptr<cs::Store> store,
+//                    cs::Store::Open({.path = dir, .column_families = {"tickets"}}));
+//   cs::ColumnFamily tickets = *store->Family("tickets");
+//   cs::WriteSet writes;
+//   writes.PutProto(tickets, id, ticket);
+//   outbox.Append(writes, event);            // libs/events
+//   RETURN_IF_ERROR(store->Commit(writes));  // one atomic, durable batch
+//
+// Durability: with `sync` (the default) Commit returns only after the batch
+// is fsync'ed to the WAL; concurrent committers share one fsync (RocksDB group
+// commit). Without it, a process crash loses nothing but a machine crash may
+// lose the last writes.
+//
+// Errors never mention the engine: NOT_FOUND for a missing key, UNAVAILABLE
+// for write stalls, busy or I/O trouble (retryable), RESOURCE_EXHAUSTED when
+// the disk is full, DATA_LOSS for corruption, INTERNAL otherwise.
+#ifndef CS_LIBS_STORE_STORE_H_
+#define CS_LIBS_STORE_STORE_H_
+
+#include <functional>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message_lite.h"
+#include "libs/store/write_set.h"
+
+namespace cs {
+
+class Store {
+ public:
+  struct Options {
+    // Directory of the database; created when missing. Never share one
+    // directory between processes.
+    std::string path;
+    // Column families the caller uses, besides the built-in ones
+    // (kOutboxFamily, kCursorFamily, kIdempotencyFamily). Missing ones are
+    // created; existing ones not listed are still opened.
+    std::vector<std::string> column_families;
+    // fsync the WAL before Commit returns.
+    bool sync = true;
+    int max_open_files = 512;
+    // Block cache shared by all column families.
+    size_t block_cache_bytes = 64 << 20;
+  };
+
+  // Column families every store has, used by libs/events and idempotency.
+  static constexpr absl::string_view kOutboxFamily = "outbox";
+  static constexpr absl::string_view kCursorFamily = "cursors";
+  static constexpr absl::string_view kIdempotencyFamily = "idempotency";
+
+  // Opens (creating if needed) the database. Fails with UNAVAILABLE when the
+  // directory is locked by another process, DATA_LOSS when corrupt.
+  static absl::StatusOr<std::unique_ptr<Store>> Open(const Options& options);
+
+  // Closes the database (see Close) if still open.
+  ~Store();
+
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+
+  // The handle of a column family opened by this store; NOT_FOUND otherwise.
+  absl::StatusOr<ColumnFamily> Family(absl::string_view name) const;
+
+  // Value stored under `key`; NOT_FOUND (naming nothing secret) when absent.
+  // Thread-safe.
+  absl::StatusOr<std::string> Get(ColumnFamily cf, absl::string_view key) const;
+
+  // Parses the value under `key` into `message`. NOT_FOUND when absent,
+  // DATA_LOSS when the bytes do not parse.
+  absl::Status GetProto(ColumnFamily cf, absl::string_view key,
+                        google::protobuf::MessageLite* message) const;
+
+  // Calls `visit(key, value)` for keys in [start, end) in key order (an empty
+  // `end` means "to the end of the family"), stopping after `limit` visits
+  // (0 = no limit) or when `visit` returns false. Sees a consistent snapshot.
+  // Thread-safe.
+  absl::Status Scan(
+      ColumnFamily cf, absl::string_view start, absl::string_view end,
+      size_t limit,
+      const std::function<bool(absl::string_view key, absl::string_view value)>&
+          visit) const;
+
+  // Like Scan, from the last key < `end` backwards to `start` (inclusive).
+  absl::Status ScanReverse(
+      ColumnFamily cf, absl::string_view start, absl::string_view end,
+      size_t limit,
+      const std::function<bool(absl::string_view key, absl::string_view value)>&
+          visit) const;
+
+  // Atomically applies every operation of `writes` (durably when sync is on),
+  // then runs its commit callbacks with the outcome. `writes` is consumed:
+  // committing it again is FAILED_PRECONDITION. Thread-safe.
+  absl::Status Commit(WriteSet& writes);
+
+  // Integer RocksDB properties worth exporting as gauges, as
+  // (metric_suffix, value) pairs, e.g. ("estimate_num_keys", 42).
+  std::vector<std::pair<std::string, double>> Properties() const;
+
+  // Flushes the WAL to disk and closes the database. Further calls fail with
+  // FAILED_PRECONDITION. Not safe to call concurrently with other methods.
+  absl::Status Close();
+
+  const Options& options() const;
+
+ private:
+  struct Impl;
+  explicit Store(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+// Keys: helpers for order-preserving binary keys.
+
+// 8-byte big-endian encoding, so that numeric order equals byte order.
+std::string EncodeBigEndian64(uint64_t value);
+// Inverse of EncodeBigEndian64; false when `bytes` is not 8 bytes long.
+bool DecodeBigEndian64(absl::string_view bytes, uint64_t* value);
+// The smallest key greater than every key starting with `prefix` ("" if none).
+std::string PrefixEnd(absl::string_view prefix);
+
+}  // namespace cs
+
+#endif  // CS_LIBS_STORE_STORE_H_

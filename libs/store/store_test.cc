@@ -1,0 +1,275 @@
+#include "libs/store/store.h"
+
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/timestamp.pb.h"
+#include "gtest/gtest.h"
+#include "libs/store/idempotency.h"
+#include "libs/testing/temp_dir.h"
+
+extern char** environ;
+
+namespace cs {
+namespace {
+
+using ::testing::ElementsAre;
+
+// Child mode for the kill -9 test: commits numbered records with sync on and
+// prints each acknowledged number, until killed.
+const bool kIsCrashChild = [] {
+  const char* dir = std::getenv("CS_STORE_CRASH_CHILD_DIR");
+  if (dir == nullptr) return false;
+  auto store = Store::Open({.path = dir, .column_families = {"records"}});
+  if (!store.ok()) _exit(3);
+  ColumnFamily records = *(*store)->Family("records");
+  for (uint64_t i = 1;; ++i) {
+    WriteSet writes;
+    writes.Put(records, EncodeBigEndian64(i), absl::StrCat("工单-", i));
+    if (!(*store)->Commit(writes).ok()) _exit(4);
+    std::printf("%llu\n", static_cast<unsigned long long>(i));
+    std::fflush(stdout);
+  }
+}();
+
+class StoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override { Reopen(); }
+
+  void Reopen() {
+    store_.reset();
+    auto opened = Store::Open({.path = dir_.path(),
+                               .column_families = {"tickets", "index"}});
+    ASSERT_TRUE(opened.ok()) << opened.status();
+    store_ = *std::move(opened);
+    tickets_ = *store_->Family("tickets");
+    index_ = *store_->Family("index");
+  }
+
+  std::vector<std::string> Keys(ColumnFamily cf, absl::string_view start,
+                                absl::string_view end, size_t limit = 0,
+                                bool reverse = false) {
+    std::vector<std::string> keys;
+    auto visit = [&](absl::string_view k, absl::string_view) {
+      keys.emplace_back(k);
+      return true;
+    };
+    absl::Status s = reverse ? store_->ScanReverse(cf, start, end, limit, visit)
+                             : store_->Scan(cf, start, end, limit, visit);
+    EXPECT_TRUE(s.ok()) << s;
+    return keys;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  ColumnFamily tickets_, index_;
+};
+
+TEST_F(StoreTest, PutGetKeepsChineseBytesIntact) {
+  WriteSet writes;
+  writes.Put(tickets_, "t1", "手机信号弱，用户张三来电");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  EXPECT_EQ(*store_->Get(tickets_, "t1"), "手机信号弱，用户张三来电");
+}
+
+TEST_F(StoreTest, MissingKeyIsNotFound) {
+  EXPECT_TRUE(absl::IsNotFound(store_->Get(tickets_, "absent").status()));
+}
+
+TEST_F(StoreTest, UnknownFamilyIsNotFound) {
+  EXPECT_TRUE(absl::IsNotFound(store_->Family("nope").status()));
+}
+
+TEST_F(StoreTest, BatchIsAllOrNothingAcrossFamilies) {
+  WriteSet writes;
+  writes.Put(tickets_, "t1", "a");
+  writes.Put(index_, "i1", "b");
+  writes.Put(ColumnFamily(), "bad", "c");  // invalid handle fails the batch
+  absl::Status s = store_->Commit(writes);
+  EXPECT_FALSE(s.ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Get(tickets_, "t1").status()));
+  EXPECT_TRUE(absl::IsNotFound(store_->Get(index_, "i1").status()));
+}
+
+TEST_F(StoreTest, CommitCallbacksReportOutcomeOnce) {
+  std::vector<bool> outcomes;
+  {
+    WriteSet writes;
+    writes.Put(tickets_, "t1", "a");
+    writes.OnCommit([&](bool ok) { outcomes.push_back(ok); });
+    ASSERT_TRUE(store_->Commit(writes).ok());
+    EXPECT_TRUE(absl::IsFailedPrecondition(store_->Commit(writes)));
+  }
+  {
+    WriteSet abandoned;
+    abandoned.OnCommit([&](bool ok) { outcomes.push_back(ok); });
+  }
+  EXPECT_THAT(outcomes, ElementsAre(true, false));
+}
+
+TEST_F(StoreTest, DataSurvivesCloseAndReopen) {
+  WriteSet writes;
+  google::protobuf::Timestamp ts;
+  ts.set_seconds(1700000000);
+  writes.PutProto(tickets_, "t1", ts);
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  ASSERT_TRUE(store_->Close().ok());
+  EXPECT_TRUE(absl::IsFailedPrecondition(store_->Close()));
+  Reopen();
+  google::protobuf::Timestamp read;
+  ASSERT_TRUE(store_->GetProto(tickets_, "t1", &read).ok());
+  EXPECT_EQ(read.seconds(), 1700000000);
+}
+
+TEST_F(StoreTest, GarbageRecordIsDataLoss) {
+  WriteSet writes;
+  writes.Put(tickets_, "t1", "\xff\xff\xff");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  google::protobuf::Timestamp read;
+  EXPECT_TRUE(absl::IsDataLoss(store_->GetProto(tickets_, "t1", &read)));
+}
+
+TEST_F(StoreTest, SecondOpenOfSameDirectoryIsUnavailable) {
+  auto second = Store::Open({.path = dir_.path()});
+  EXPECT_TRUE(absl::IsUnavailable(second.status())) << second.status();
+  EXPECT_THAT(std::string(second.status().message()),
+              ::testing::Not(::testing::HasSubstr("RocksDB")));
+}
+
+TEST_F(StoreTest, ScanRangesForwardAndBackward) {
+  WriteSet writes;
+  for (uint64_t i : {3, 1, 300, 2, 256}) {
+    writes.Put(index_, absl::StrCat("p/", EncodeBigEndian64(i)), "");
+  }
+  writes.Put(index_, "q/other", "");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  std::string p = "p/";
+  auto decode = [&](const std::vector<std::string>& keys) {
+    std::vector<uint64_t> out;
+    for (const auto& k : keys) {
+      uint64_t v = 0;
+      EXPECT_TRUE(DecodeBigEndian64(absl::string_view(k).substr(2), &v));
+      out.push_back(v);
+    }
+    return out;
+  };
+  EXPECT_THAT(decode(Keys(index_, p, PrefixEnd(p))),
+              ElementsAre(1, 2, 3, 256, 300));
+  EXPECT_THAT(decode(Keys(index_, p, PrefixEnd(p), 2)), ElementsAre(1, 2));
+  EXPECT_THAT(decode(Keys(index_, p, PrefixEnd(p), 0, /*reverse=*/true)),
+              ElementsAre(300, 256, 3, 2, 1));
+  // Reverse from an exclusive end key that exists.
+  EXPECT_THAT(decode(Keys(index_, p, absl::StrCat(p, EncodeBigEndian64(256)),
+                          0, true)),
+              ElementsAre(3, 2, 1));
+}
+
+TEST_F(StoreTest, DeleteAndDeleteRange) {
+  WriteSet writes;
+  for (int i = 0; i < 5; ++i) writes.Put(index_, absl::StrCat("k", i), "v");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  WriteSet deletes;
+  deletes.Delete(index_, "k0");
+  deletes.DeleteRange(index_, "k1", "k3");
+  ASSERT_TRUE(store_->Commit(deletes).ok());
+  EXPECT_THAT(Keys(index_, "", ""), ElementsAre("k3", "k4"));
+}
+
+TEST_F(StoreTest, IdempotencyRecordLandsWithTheBatch) {
+  auto before = FindIdempotentResult(*store_, "create", "req-请求-1");
+  ASSERT_TRUE(before.ok());
+  EXPECT_FALSE(before->has_value());
+  WriteSet writes;
+  writes.Put(tickets_, "t1", "x");
+  RecordIdempotentResult(*store_, writes, "create", "req-请求-1", "t1");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  auto after = FindIdempotentResult(*store_, "create", "req-请求-1");
+  ASSERT_TRUE(after.ok());
+  EXPECT_EQ(after->value_or(""), "t1");
+  // Scopes are separate namespaces.
+  EXPECT_FALSE(FindIdempotentResult(*store_, "other", "req-请求-1")->has_value());
+}
+
+TEST_F(StoreTest, PropertiesIncludeWriteStall) {
+  auto props = store_->Properties();
+  bool found = false;
+  for (const auto& [name, value] : props) {
+    if (name == "is_write_stopped") {
+      found = true;
+      EXPECT_EQ(value, 0);
+    }
+  }
+  EXPECT_TRUE(found);
+}
+
+TEST(KeyEncodingTest, BigEndianPreservesOrder) {
+  EXPECT_LT(EncodeBigEndian64(255), EncodeBigEndian64(256));
+  EXPECT_LT(EncodeBigEndian64(1), EncodeBigEndian64(uint64_t{1} << 40));
+  uint64_t v = 0;
+  EXPECT_TRUE(DecodeBigEndian64(EncodeBigEndian64(0x0102030405060708), &v));
+  EXPECT_EQ(v, 0x0102030405060708u);
+  EXPECT_FALSE(DecodeBigEndian64("short", &v));
+  EXPECT_EQ(PrefixEnd("ab"), "ac");
+  EXPECT_EQ(PrefixEnd(std::string("a\xff", 2)), "b");
+  EXPECT_EQ(PrefixEnd(std::string("\xff\xff", 2)), "");
+}
+
+// An acknowledged (synced) write survives kill -9 of the writing process.
+TEST(StoreCrashTest, AcknowledgedWritesSurviveSigkill) {
+  testing::TempDir dir;
+  int out_pipe[2];
+  ASSERT_EQ(pipe(out_pipe), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], STDOUT_FILENO);
+  posix_spawn_file_actions_addclose(&actions, out_pipe[0]);
+  std::vector<std::string> env_strings = {
+      absl::StrCat("CS_STORE_CRASH_CHILD_DIR=", dir.path())};
+  std::vector<char*> envp;
+  for (auto& e : env_strings) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  char* argv[] = {const_cast<char*>("/proc/self/exe"), nullptr};
+  pid_t child;
+  ASSERT_EQ(posix_spawn(&child, "/proc/self/exe", &actions, nullptr, argv,
+                        envp.data()),
+            0);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  // Read acknowledgements until at least 200 writes are acked, then kill.
+  FILE* acks = fdopen(out_pipe[0], "r");
+  ASSERT_NE(acks, nullptr);
+  uint64_t last_acked = 0;
+  char line[64];
+  while (last_acked < 200 && std::fgets(line, sizeof line, acks) != nullptr) {
+    ASSERT_TRUE(absl::SimpleAtoi(absl::StripAsciiWhitespace(line), &last_acked));
+  }
+  kill(child, SIGKILL);
+  int status = 0;
+  waitpid(child, &status, 0);
+  std::fclose(acks);
+  ASSERT_TRUE(WIFSIGNALED(status)) << "child ended on its own: " << status;
+  ASSERT_GE(last_acked, 200u);
+
+  auto store = Store::Open({.path = dir.path(), .column_families = {"records"}});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ColumnFamily records = *(*store)->Family("records");
+  for (uint64_t i = 1; i <= last_acked; ++i) {
+    auto value = (*store)->Get(records, EncodeBigEndian64(i));
+    ASSERT_TRUE(value.ok()) << "acknowledged write " << i << " lost";
+    EXPECT_EQ(*value, absl::StrCat("工单-", i));
+  }
+}
+
+}  // namespace
+}  // namespace cs

@@ -1,0 +1,78 @@
+// A batch of writes to one Store, committed atomically by Store::Commit.
+//
+// A WriteSet carries no RocksDB types, so domain code and libs/events can
+// fill it without including the engine. Commit callbacks let libraries that
+// reserve resources while building a batch (the outbox reserves sequence
+// numbers) learn whether the batch landed; a WriteSet destroyed without being
+// committed runs its callbacks with `committed == false`.
+#ifndef CS_LIBS_STORE_WRITE_SET_H_
+#define CS_LIBS_STORE_WRITE_SET_H_
+
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message_lite.h"
+
+namespace cs {
+
+// Handle of an opened column family; cheap to copy; valid while its Store is.
+class ColumnFamily {
+ public:
+  ColumnFamily() = default;
+  int index() const { return index_; }
+  bool valid() const { return index_ >= 0; }
+
+ private:
+  friend class Store;
+  explicit ColumnFamily(int index) : index_(index) {}
+  int index_ = -1;
+};
+
+// Not thread-safe: one WriteSet belongs to one request at a time.
+class WriteSet {
+ public:
+  enum class Op { kPut, kDelete, kDeleteRange };
+  struct Operation {
+    Op op;
+    int family;
+    std::string key;
+    std::string value;  // the value for kPut, the end key for kDeleteRange
+  };
+
+  WriteSet() = default;
+  ~WriteSet();
+  WriteSet(WriteSet&&) = default;
+  WriteSet& operator=(WriteSet&&) = delete;
+  WriteSet(const WriteSet&) = delete;
+  WriteSet& operator=(const WriteSet&) = delete;
+
+  void Put(ColumnFamily cf, absl::string_view key, absl::string_view value);
+  void PutProto(ColumnFamily cf, absl::string_view key,
+                const google::protobuf::MessageLite& message);
+  void Delete(ColumnFamily cf, absl::string_view key);
+  // Deletes keys in [start, end).
+  void DeleteRange(ColumnFamily cf, absl::string_view start,
+                   absl::string_view end);
+
+  // Runs `callback(committed)` exactly once: after a Commit attempt, or at
+  // destruction when never committed. Callbacks run in registration order.
+  void OnCommit(std::function<void(bool committed)> callback);
+
+  const std::vector<Operation>& operations() const { return operations_; }
+  bool empty() const { return operations_.empty(); }
+  bool consumed() const { return consumed_; }
+
+  // Used by Store::Commit: marks the set consumed and runs the callbacks.
+  void FinishCommit(bool committed);
+
+ private:
+  std::vector<Operation> operations_;
+  std::vector<std::function<void(bool)>> callbacks_;
+  bool consumed_ = false;
+};
+
+}  // namespace cs
+
+#endif  // CS_LIBS_STORE_WRITE_SET_H_
