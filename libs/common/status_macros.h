@@ -9,6 +9,8 @@
 #ifndef CS_LIBS_COMMON_STATUS_MACROS_H_
 #define CS_LIBS_COMMON_STATUS_MACROS_H_
 
+#include <utility>
+
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 
