@@ -1,0 +1,75 @@
+// Helpers for the List RPCs that keep the repository thin: page sizes, page
+// tokens (cs.common.v1.PageToken convention), ticket filter matching, views,
+// and narrowing a filter to what the caller may read.
+//
+//   RETURN_IF_ERROR(ValidateListTickets(request));
+//   v1::TicketFilter filter = request.filter();
+//   RETURN_IF_ERROR(ConstrainFilterToScope(table, principal, &filter));
+//   const uint64_t fp = TicketQueryFingerprint(filter, request.order_by());
+//   ASSIGN_OR_RETURN(std::string after, DecodePageToken(request.page_token(),
+//   fp));
+//   ... scan from `after`, keep tickets with MatchesFilter(ticket, filter),
+//   ... stop at EffectivePageSize(request.page_size()), ApplyView(BASIC) each;
+//   response.set_next_page_token(EncodePageToken(last_key, fp));
+//
+// Pure and thread-safe.
+#ifndef CS_SERVICES_TICKET_DOMAIN_QUERY_H_
+#define CS_SERVICES_TICKET_DOMAIN_QUERY_H_
+
+#include <cstdint>
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cs/ticket/v1/ticket.pb.h"
+#include "services/ticket/domain/permissions.h"
+
+namespace cs::ticket {
+
+inline constexpr int32_t kDefaultPageSize = 50;
+inline constexpr int32_t kMaxPageSize = 200;
+
+// 0 (or negative) → kDefaultPageSize; above kMaxPageSize → kMaxPageSize.
+int32_t EffectivePageSize(int32_t requested);
+
+// TICKET_ORDER_UNSPECIFIED → TICKET_ORDER_CREATE_TIME_DESC; others as is.
+v1::TicketOrder EffectiveOrder(v1::TicketOrder order);
+
+// True when `ticket` matches every set field of `filter` (repeated fields:
+// any of their values; create_time in [from, to)).
+bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter);
+
+// Fingerprint of a ListTickets query (filter + effective order), so a page
+// token cannot be replayed against another query.
+uint64_t TicketQueryFingerprint(const v1::TicketFilter& filter,
+                                v1::TicketOrder order);
+// Fingerprint of any other query, described by a string that identifies it
+// (e.g. "history|customers/c-1001", "audit|customers/c-1001|agent-007").
+uint64_t QueryFingerprint(absl::string_view query);
+
+// Opaque, URL-safe token for the page after `after_key`.
+std::string EncodePageToken(absl::string_view after_key, uint64_t fingerprint);
+
+// The after_key of `token`, or "" for an empty token (first page).
+// INVALID_ARGUMENT on "page_token" when it is malformed or was issued for
+// another query.
+absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
+                                            uint64_t expected_fingerprint);
+
+// Clears replies and history unless `view` is FULL.
+void ApplyView(v1::TicketView view, v1::Ticket* ticket);
+
+// Narrows `filter` to the tickets `principal` may read (Action::kReadTicket):
+// any → unchanged; department → filter.department is set to the principal's
+// department (PERMISSION_DENIED when it names another; a principal without a
+// department is treated as own); own → filter.assignee is set to the
+// principal (PERMISSION_DENIED when it names someone else); none →
+// PERMISSION_DENIED.
+absl::Status ConstrainFilterToScope(const PermissionTable& table,
+                                    const Principal& principal,
+                                    v1::TicketFilter* filter);
+
+}  // namespace cs::ticket
+
+#endif  // CS_SERVICES_TICKET_DOMAIN_QUERY_H_
