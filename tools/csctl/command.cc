@@ -1,0 +1,178 @@
+#include "tools/csctl/command.h"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <sstream>
+
+#include "absl/strings/cord.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "grpcpp/create_channel.h"
+#include "grpcpp/security/credentials.h"
+#include "libs/auth/grpc_auth.h"
+#include "libs/common/files.h"
+#include "libs/common/status_macros.h"
+#include "tools/csctl/table.h"
+
+namespace cs::csctl {
+namespace {
+
+// Payload marking a status as a usage error (never sent over the wire).
+constexpr absl::string_view kUsageErrorUrl = "csctl/usage-error";
+
+struct GlobalFlag {
+  absl::string_view name;
+  bool takes_value;
+};
+// Must list exactly the settings RegisterGlobalFlags adds.
+constexpr GlobalFlag kGlobalFlags[] = {
+    {"addr", true},    {"token", true},       {"json", false},
+    {"timeout", true}, {"tls-ca-file", true},
+};
+
+bool IsPrefix(const std::vector<std::string>& prefix,
+              const std::vector<std::string>& path) {
+  return prefix.size() <= path.size() &&
+         std::equal(prefix.begin(), prefix.end(), path.begin());
+}
+
+}  // namespace
+
+void RegisterGlobalFlags(ConfigParser& parser, GlobalOptions* options) {
+  parser.AddString("addr", &options->addr, "server address, host:port");
+  parser.AddString("token", &options->token,
+                   "bearer token sent with every call (prefer the "
+                   "environment variable: flags show up in ps)");
+  parser.AddBool("json", &options->json,
+                 "print protobuf JSON instead of tables");
+  parser.AddDuration("timeout", &options->timeout, "deadline of each call",
+                     absl::Milliseconds(1), absl::Hours(24));
+  parser.AddString("tls-ca-file", &options->tls_ca_file,
+                   "use TLS, trusting this root certificate (PEM); "
+                   "insecure when empty");
+}
+
+bool IsGlobalFlag(absl::string_view name, bool* takes_value) {
+  for (const GlobalFlag& flag : kGlobalFlags) {
+    if (flag.name == name) {
+      *takes_value = flag.takes_value;
+      return true;
+    }
+  }
+  return false;
+}
+
+absl::Status UsageError(absl::string_view message) {
+  absl::Status status = absl::InvalidArgumentError(message);
+  status.SetPayload(kUsageErrorUrl, absl::Cord("1"));
+  return status;
+}
+
+bool IsUsageError(const absl::Status& status) {
+  return status.GetPayload(kUsageErrorUrl).has_value();
+}
+
+CommandContext::CommandContext(GlobalOptions options,
+                               std::vector<std::string> args, std::ostream& out,
+                               std::ostream& err, const Clock& clock)
+    : options_(std::move(options)),
+      args_(std::move(args)),
+      out_(out),
+      err_(err),
+      clock_(clock) {}
+
+absl::StatusOr<std::shared_ptr<grpc::Channel>> CommandContext::Channel() {
+  if (channel_ != nullptr) return channel_;
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
+  if (options_.tls_ca_file.empty()) {
+    credentials = grpc::InsecureChannelCredentials();
+  } else {
+    grpc::SslCredentialsOptions ssl;
+    ASSIGN_OR_RETURN(ssl.pem_root_certs,
+                     ReadFileToString(options_.tls_ca_file));
+    credentials = grpc::SslCredentials(ssl);
+  }
+  channel_ = grpc::CreateChannel(options_.addr, credentials);
+  return channel_;
+}
+
+void CommandContext::PrepareCall(grpc::ClientContext* call) const {
+  PrepareCall(call, absl::Now() + options_.timeout);
+}
+
+void CommandContext::PrepareCall(grpc::ClientContext* call,
+                                 absl::Time deadline) const {
+  if (!options_.token.empty()) auth::AttachBearerToken(call, options_.token);
+  if (deadline != absl::InfiniteFuture()) {
+    call->set_deadline(absl::ToChronoTime(deadline));
+  }
+}
+
+std::string CommandSpec::Name() const { return absl::StrJoin(path, " "); }
+
+void CommandRegistry::Add(CommandSpec spec) {
+  auto fail = [&](absl::string_view why) {
+    std::fprintf(stderr, "csctl: cannot register command \"%s\": %s\n",
+                 spec.Name().c_str(), std::string(why).c_str());
+    std::abort();
+  };
+  if (spec.path.empty()) fail("empty path");
+  if (spec.make == nullptr) fail("no factory");
+  if (spec.args.max < spec.args.min) fail("args.max < args.min");
+  for (const CommandSpec& other : commands_) {
+    if (other.path == spec.path) fail("registered twice");
+    if (IsPrefix(other.path, spec.path) || IsPrefix(spec.path, other.path)) {
+      fail(absl::StrCat("clashes with \"", other.Name(),
+                        "\": a command cannot also be a group"));
+    }
+  }
+  auto at = std::upper_bound(commands_.begin(), commands_.end(), spec,
+                             [](const CommandSpec& a, const CommandSpec& b) {
+                               return a.path < b.path;
+                             });
+  commands_.insert(at, std::move(spec));
+}
+
+const CommandSpec* CommandRegistry::Find(
+    const std::vector<std::string>& words) const {
+  for (const CommandSpec& spec : commands_) {
+    if (spec.path == words) return &spec;
+  }
+  return nullptr;
+}
+
+bool CommandRegistry::IsGroup(const std::vector<std::string>& words) const {
+  for (const CommandSpec& spec : commands_) {
+    if (spec.path.size() > words.size() && IsPrefix(words, spec.path)) {
+      return true;
+    }
+  }
+  return false;
+}
+
+std::vector<const CommandSpec*> CommandRegistry::Under(
+    const std::vector<std::string>& prefix) const {
+  std::vector<const CommandSpec*> result;
+  for (const CommandSpec& spec : commands_) {
+    if (IsPrefix(prefix, spec.path)) result.push_back(&spec);
+  }
+  return result;
+}
+
+std::string CommandRegistry::CommandList(
+    const std::vector<std::string>& prefix) const {
+  Table table({});
+  for (const CommandSpec* spec : Under(prefix)) {
+    std::string usage = spec->Name();
+    if (!spec->args.usage.empty())
+      absl::StrAppend(&usage, " ", spec->args.usage);
+    table.AddRow({"  " + usage, spec->summary});
+  }
+  std::ostringstream out;
+  out << "Commands:\n";
+  table.Print(out);
+  return out.str();
+}
+
+}  // namespace cs::csctl

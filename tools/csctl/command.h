@@ -1,0 +1,184 @@
+// The command framework of csctl: global options, the per-invocation context
+// a command runs in, and the registry of commands.
+//
+// A command is a small class: it declares its own flags on a ConfigParser
+// (the targets are its members) and runs against a CommandContext, writing
+// to context.out() so tests can capture what it prints. Commands are grouped
+// by their first word; each group lives in commands_<group>.cc and registers
+// itself from Register<Group>Commands (see commands.h):
+//
+//   class InfoCommand final : public Command {
+//    public:
+//     void DefineFlags(ConfigParser& flags) override {
+//       flags.AddString("name", &name_, "ticket name",
+//       ConfigParser::kRequired);
+//     }
+//     absl::Status Run(CommandContext& context) override {
+//       ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+//                        context.Channel());
+//       grpc::ClientContext call;
+//       context.PrepareCall(&call);
+//       ...
+//       context.out() << ...;
+//       return absl::OkStatus();
+//     }
+//    private:
+//     std::string name_;
+//   };
+//
+//   void RegisterTicketCommands(CommandRegistry& registry) {
+//     registry.Add<InfoCommand>({"ticket", "get"}, "show one ticket");
+//   }
+//
+// Command flags follow the command words; they may also come from the
+// environment as CSCTL_<WORDS>_<FLAG> (e.g. CSCTL_TOKEN_KEY_FILE). Global
+// flags (GlobalOptions) may appear anywhere; a command must not define a flag
+// with a global flag's name.
+#ifndef CS_TOOLS_CSCTL_COMMAND_H_
+#define CS_TOOLS_CSCTL_COMMAND_H_
+
+#include <cstddef>
+#include <functional>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "grpcpp/channel.h"
+#include "grpcpp/client_context.h"
+#include "libs/common/clock.h"
+#include "libs/common/config.h"
+
+namespace cs::csctl {
+
+// Settings shared by every command. Each has a flag --<name> and an
+// environment variable CSCTL_<NAME> (flag wins).
+struct GlobalOptions {
+  std::string addr = "127.0.0.1:50051";        // --addr: server host:port
+  std::string token;                           // --token: bearer token
+  bool json = false;                           // --json: protobuf JSON output
+  absl::Duration timeout = absl::Seconds(10);  // --timeout: per-call deadline
+  std::string tls_ca_file;  // --tls-ca-file: TLS with this root CA
+};
+
+// Environment prefix of the global settings.
+inline constexpr char kEnvPrefix[] = "CSCTL_";
+
+// Registers the global settings on `parser`; `options` must outlive Parse.
+void RegisterGlobalFlags(ConfigParser& parser, GlobalOptions* options);
+
+// True when --`name` is a global flag; *takes_value says whether it consumes
+// the next argument when written without "=".
+bool IsGlobalFlag(absl::string_view name, bool* takes_value);
+
+// INVALID_ARGUMENT marked as a usage error (bad flags or arguments): csctl
+// exits with 2 instead of 1. Server errors are never usage errors.
+absl::Status UsageError(absl::string_view message);
+bool IsUsageError(const absl::Status& status);
+
+// Everything one command invocation needs. Not thread-safe: one command
+// uses it from one thread.
+class CommandContext {
+ public:
+  // `out`, `err` and `clock` must outlive the context.
+  CommandContext(GlobalOptions options, std::vector<std::string> args,
+                 std::ostream& out, std::ostream& err, const Clock& clock);
+
+  const GlobalOptions& options() const { return options_; }
+  // Positional arguments after the command words (e.g. "30m").
+  const std::vector<std::string>& args() const { return args_; }
+  std::ostream& out() { return out_; }
+  std::ostream& err() { return err_; }
+  // Business time for things the command creates (token issue times).
+  // Deadlines use real time.
+  const Clock& clock() const { return clock_; }
+
+  // The channel to --addr: TLS verified against --tls-ca-file when set,
+  // otherwise insecure. Created on first use and then shared. The error of
+  // ReadFileToString (naming the file) when the CA file cannot be read.
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel();
+
+  // Prepares `call` for one RPC: the bearer token when --token is set, and a
+  // deadline of now + --timeout (or `deadline` when given; InfiniteFuture
+  // means none). `call` must not be null and not yet used.
+  void PrepareCall(grpc::ClientContext* call) const;
+  void PrepareCall(grpc::ClientContext* call, absl::Time deadline) const;
+
+ private:
+  GlobalOptions options_;
+  std::vector<std::string> args_;
+  std::ostream& out_;
+  std::ostream& err_;
+  const Clock& clock_;
+  std::shared_ptr<grpc::Channel> channel_;
+};
+
+// One command, created fresh for each invocation.
+class Command {
+ public:
+  virtual ~Command() = default;
+  // Registers the command's flags; targets must be members of this object.
+  virtual void DefineFlags(ConfigParser& flags) {}
+  // Runs the command. Non-OK statuses are printed by the caller as
+  // "error: CODE: message" (exit 1, or 2 for UsageError).
+  virtual absl::Status Run(CommandContext& context) = 0;
+};
+
+// Positional arguments a command accepts after its words.
+struct PositionalArgs {
+  std::string usage;  // e.g. "DURATION"; shown in help
+  size_t min = 0;
+  size_t max = 0;
+};
+
+struct CommandSpec {
+  std::vector<std::string> path;  // e.g. {"events", "tail"}
+  std::string summary;            // one line, shown in the command list
+  PositionalArgs args;
+  std::function<std::unique_ptr<Command>()> make;
+
+  // "events tail"
+  std::string Name() const;
+};
+
+// The set of commands csctl knows. Filled once at start-up, then read-only
+// (const methods are safe from many threads).
+class CommandRegistry {
+ public:
+  // Adds a command. Registering the same path twice, an empty path, or a
+  // path that is also a prefix of another command's path is a programming
+  // error and aborts with a message naming the path (every test that builds
+  // the registry catches it).
+  void Add(CommandSpec spec);
+
+  template <typename C>
+  void Add(std::vector<std::string> path, std::string summary,
+           PositionalArgs args = {}) {
+    Add(CommandSpec{std::move(path), std::move(summary), std::move(args),
+                    [] { return std::make_unique<C>(); }});
+  }
+
+  // The command whose path is exactly `words`; null when there is none.
+  const CommandSpec* Find(const std::vector<std::string>& words) const;
+  // True when `words` is a strict prefix of at least one command's path
+  // (a group such as {"events"}; the empty prefix is the root group).
+  bool IsGroup(const std::vector<std::string>& words) const;
+  // Every command under `prefix`, in path order.
+  std::vector<const CommandSpec*> Under(
+      const std::vector<std::string>& prefix) const;
+
+  // "Commands:" listing of every command under `prefix`, one per line.
+  std::string CommandList(const std::vector<std::string>& prefix) const;
+
+ private:
+  std::vector<CommandSpec> commands_;  // sorted by path
+};
+
+}  // namespace cs::csctl
+
+#endif  // CS_TOOLS_CSCTL_COMMAND_H_

@@ -1,0 +1,12 @@
+#include "tools/csctl/commands.h"
+
+namespace cs::csctl {
+
+void RegisterAllCommands(CommandRegistry& registry) {
+  RegisterAuthCommands(registry);
+  RegisterHealthCommands(registry);
+  RegisterEventsCommands(registry);
+  RegisterClockCommands(registry);
+}
+
+}  // namespace cs::csctl

@@ -1,0 +1,31 @@
+// Every command group of csctl, one Register<Group>Commands per
+// commands_<group>.cc.
+//
+// To add a group (e.g. tickets): write commands_ticket.cc with
+//   void RegisterTicketCommands(CommandRegistry& registry) {
+//     registry.Add<CreateTicketCommand>({"ticket", "create"}, "open a ticket");
+//   }
+// declare it below, call it from RegisterAllCommands (commands.cc), and add
+// the file plus the service's proto target to tools/csctl/CMakeLists.txt.
+#ifndef CS_TOOLS_CSCTL_COMMANDS_H_
+#define CS_TOOLS_CSCTL_COMMANDS_H_
+
+#include "tools/csctl/command.h"
+
+namespace cs::csctl {
+
+// keygen, token: signing keys and dev tokens (no server needed).
+void RegisterAuthCommands(CommandRegistry& registry);
+// health: grpc.health.v1 check, optionally waiting for SERVING.
+void RegisterHealthCommands(CommandRegistry& registry);
+// events info | tail: cs.events.v1.EventStream of any producer.
+void RegisterEventsCommands(CommandRegistry& registry);
+// clock get | advance: cs.admin.v1.TestClock of a --clock=manual server.
+void RegisterClockCommands(CommandRegistry& registry);
+
+// Registers every group above.
+void RegisterAllCommands(CommandRegistry& registry);
+
+}  // namespace cs::csctl
+
+#endif  // CS_TOOLS_CSCTL_COMMANDS_H_

@@ -1,0 +1,16 @@
+#include "tools/csctl/payload_types.h"
+
+#include "cs/ticket/v1/events.pb.h"
+
+namespace cs::csctl {
+
+const std::vector<const google::protobuf::FileDescriptor*>&
+LinkedPayloadFiles() {
+  static const auto* files =
+      new std::vector<const google::protobuf::FileDescriptor*>{
+          ticket::v1::TicketCreated::descriptor()->file(),
+      };
+  return *files;
+}
+
+}  // namespace cs::csctl
