@@ -189,27 +189,7 @@ absl::Status Store::Scan(
     size_t limit,
     const std::function<bool(absl::string_view, absl::string_view)>& visit)
     const {
-  auto* handle = impl_->Handle(cf);
-  if (handle == nullptr || !impl_->db) {
-    return absl::FailedPreconditionError("store closed or bad column family");
-  }
-  rocksdb::ReadOptions read_options;
-  rocksdb::Slice upper(end.data(), end.size());
-  if (!end.empty()) read_options.iterate_upper_bound = &upper;
-  std::unique_ptr<rocksdb::Iterator> it(
-      impl_->db->NewIterator(read_options, handle));
-  size_t visited = 0;
-  for (it->Seek(rocksdb::Slice(start.data(), start.size())); it->Valid();
-       it->Next()) {
-    rocksdb::Slice k = it->key(), v = it->value();
-    ++visited;
-    if (!visit(absl::string_view(k.data(), k.size()),
-               absl::string_view(v.data(), v.size()))) {
-      break;
-    }
-    if (limit != 0 && visited >= limit) break;
-  }
-  return FromRocks(it->status(), "scan");
+  return ScanImpl(cf, start, end, limit, /*reverse=*/false, visit);
 }
 
 absl::Status Store::ScanReverse(
@@ -217,26 +197,36 @@ absl::Status Store::ScanReverse(
     size_t limit,
     const std::function<bool(absl::string_view, absl::string_view)>& visit)
     const {
+  return ScanImpl(cf, start, end, limit, /*reverse=*/true, visit);
+}
+
+absl::Status Store::ScanImpl(
+    ColumnFamily cf, absl::string_view start, absl::string_view end,
+    size_t limit, bool reverse,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit)
+    const {
   auto* handle = impl_->Handle(cf);
   if (handle == nullptr || !impl_->db) {
     return absl::FailedPreconditionError("store closed or bad column family");
   }
-  rocksdb::ReadOptions read_options;
   rocksdb::Slice lower(start.data(), start.size());
+  rocksdb::Slice upper(end.data(), end.size());
+  rocksdb::ReadOptions read_options;
   read_options.iterate_lower_bound = &lower;
+  if (!end.empty()) read_options.iterate_upper_bound = &upper;
   std::unique_ptr<rocksdb::Iterator> it(
       impl_->db->NewIterator(read_options, handle));
-  if (end.empty()) {
+  if (!reverse) {
+    it->Seek(lower);
+  } else if (end.empty()) {
     it->SeekToLast();
   } else {
-    it->SeekForPrev(rocksdb::Slice(end.data(), end.size()));
+    it->SeekForPrev(upper);
     // SeekForPrev lands on `end` itself when present; the range excludes it.
-    if (it->Valid() && it->key() == rocksdb::Slice(end.data(), end.size())) {
-      it->Prev();
-    }
+    if (it->Valid() && it->key() == upper) it->Prev();
   }
   size_t visited = 0;
-  for (; it->Valid(); it->Prev()) {
+  for (; it->Valid(); reverse ? it->Prev() : it->Next()) {
     rocksdb::Slice k = it->key(), v = it->value();
     ++visited;
     if (!visit(absl::string_view(k.data(), k.size()),

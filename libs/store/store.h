@@ -118,6 +118,11 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  absl::Status ScanImpl(
+      ColumnFamily cf, absl::string_view start, absl::string_view end,
+      size_t limit, bool reverse,
+      const std::function<bool(absl::string_view, absl::string_view)>& visit)
+      const;
   std::unique_ptr<Impl> impl_;
 };
 
