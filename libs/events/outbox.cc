@@ -38,6 +38,15 @@ Outbox::Outbox(Store& store, ColumnFamily family, Options options,
 
 uint64_t Outbox::Append(WriteSet& writes, absl::string_view subject,
                         const google::protobuf::Message& payload) {
+  google::protobuf::Any packed;
+  packed.PackFrom(payload);
+  return AppendPacked(writes, subject, payload.GetDescriptor()->name(),
+                      packed);
+}
+
+uint64_t Outbox::AppendPacked(WriteSet& writes, absl::string_view subject,
+                              absl::string_view type,
+                              const google::protobuf::Any& payload) {
   absl::Time now = clock_.Now();
   uint64_t sequence;
   {
@@ -48,7 +57,7 @@ uint64_t Outbox::Append(WriteSet& writes, absl::string_view subject,
   common::v1::Event event;
   event.set_sequence(sequence);
   event.set_event_id(NewUlid(now));
-  event.set_type(payload.GetDescriptor()->name());
+  event.set_type(std::string(type));
   event.set_subject(std::string(subject));
   int64_t nanos = absl::ToUnixNanos(now);
   event.mutable_occurred_time()->set_seconds(nanos / 1000000000);
@@ -56,7 +65,7 @@ uint64_t Outbox::Append(WriteSet& writes, absl::string_view subject,
       static_cast<int32_t>(nanos % 1000000000));
   event.set_producer(options_.producer);
   event.set_partition(options_.partition);
-  event.mutable_payload()->PackFrom(payload);
+  *event.mutable_payload() = payload;
   writes.PutProto(family_, EncodeBigEndian64(sequence), event);
   // Whether the batch lands or not, the sequence stops holding readers back.
   writes.OnCommit([this, sequence](bool) { Release(sequence); });

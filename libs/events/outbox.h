@@ -31,6 +31,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "cs/common/v1/event.pb.h"
+#include "google/protobuf/any.pb.h"
 #include "google/protobuf/message.h"
 #include "libs/common/clock.h"
 #include "libs/store/store.h"
@@ -55,6 +56,13 @@ class Outbox {
   // becomes visible to readers when `writes` commits. Thread-safe.
   uint64_t Append(WriteSet& writes, absl::string_view subject,
                   const google::protobuf::Message& payload);
+
+  // Same, for a payload that is already packed (`type` is its message name,
+  // e.g. "TicketCreated"), as domain code that builds events without the
+  // outbox produces them.
+  uint64_t AppendPacked(WriteSet& writes, absl::string_view subject,
+                        absl::string_view type,
+                        const google::protobuf::Any& payload);
 
   // Calls `visit` for visible events with sequence >= `from`, in order, up to
   // `limit` events (type filtering is the caller's). Returns the sequence to
