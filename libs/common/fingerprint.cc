@@ -1,0 +1,42 @@
+#include "libs/common/fingerprint.h"
+
+#include <openssl/sha.h>
+
+#include "absl/strings/str_format.h"
+#include "google/protobuf/io/coded_stream.h"
+#include "google/protobuf/io/zero_copy_stream_impl_lite.h"
+
+namespace cs {
+
+std::string DeterministicBytes(const google::protobuf::Message& message) {
+  std::string out;
+  {
+    google::protobuf::io::StringOutputStream stream(&out);
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    message.SerializeToCodedStream(&coded);
+  }
+  return out;
+}
+
+std::string Sha256(absl::string_view data) {
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+         digest);
+  return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+uint64_t Fingerprint64(absl::string_view data) {
+  const std::string digest = Sha256(data);
+  uint64_t out = 0;
+  for (int i = 0; i < 8; ++i) {
+    out = (out << 8) | static_cast<unsigned char>(digest[i]);
+  }
+  return out;
+}
+
+std::string Fingerprint64Hex(absl::string_view data) {
+  return absl::StrFormat("%016x", Fingerprint64(data));
+}
+
+}  // namespace cs
