@@ -31,11 +31,16 @@ void WriteSet::DeleteRange(ColumnFamily cf, absl::string_view start,
 }
 
 void WriteSet::OnCommit(std::function<void(bool committed)> callback) {
+  if (consumed_) {
+    callback(committed_);
+    return;
+  }
   callbacks_.push_back(std::move(callback));
 }
 
 void WriteSet::FinishCommit(bool committed) {
   consumed_ = true;
+  committed_ = committed;
   std::vector<std::function<void(bool)>> callbacks;
   callbacks.swap(callbacks_);
   for (auto& callback : callbacks) callback(committed);

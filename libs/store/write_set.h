@@ -57,7 +57,10 @@ class WriteSet {
                    absl::string_view end);
 
   // Runs `callback(committed)` exactly once: after a Commit attempt, or at
-  // destruction when never committed. Callbacks run in registration order.
+  // destruction when never committed; registered after the set was consumed,
+  // it runs at once with the outcome. Callbacks run in registration order, on
+  // the committing thread; callbacks of concurrent committers are not ordered
+  // relative to each other's writes (serialise per key where that matters).
   void OnCommit(std::function<void(bool committed)> callback);
 
   const std::vector<Operation>& operations() const { return operations_; }
@@ -71,6 +74,7 @@ class WriteSet {
   std::vector<Operation> operations_;
   std::vector<std::function<void(bool)>> callbacks_;
   bool consumed_ = false;
+  bool committed_ = false;
 };
 
 }  // namespace cs
