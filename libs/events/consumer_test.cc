@@ -27,6 +27,8 @@ class ConsumerTest : public ::testing::Test {
         *store_,
         EventConsumer::Options{.name = "test<-producer",
                                .target = producer_.target(),
+                               .types = {},
+                               .token = nullptr,
                                .initial_backoff = absl::Milliseconds(1),
                                .max_backoff = absl::Milliseconds(20),
                                .max_attempts = 3},

@@ -11,6 +11,9 @@ void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
   parser.AddString("data-dir", &config->data_dir,
                    "directory for this service's RocksDB store",
                    ConfigParser::kRequired);
+  parser.AddInt("partition", &config->partition,
+                "partition this instance serves (0-9999); stamped on its events and ids",
+                0, 9999);
   parser.AddBool("sync", &config->sync,
                  "fsync each acknowledged write (off: a machine crash may lose "
                  "the last writes)");

@@ -17,6 +17,7 @@ struct ServerConfig {
   int port = 0;                      // gRPC port; 0 picks a free one
   int metrics_port = 0;              // /metrics port; -1 disables HTTP
   std::string data_dir;              // RocksDB lives in <data_dir>/<service>
+  int partition = 0;                 // this instance's partition (DESIGN §7)
   bool sync = true;                  // fsync every acknowledged write
   std::string auth_key_file;         // HS256 key shared by the suite
   std::string auth_issuer = "cs-suite";

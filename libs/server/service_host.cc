@@ -77,7 +77,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
       [store] { return store->Properties(); });
 
   ASSIGN_OR_RETURN(host->outbox_,
-                   Outbox::Open(*host->store_, {.producer = c.service_name},
+                   Outbox::Open(*host->store_,
+                                {.producer = c.service_name,
+                                 .partition = static_cast<uint32_t>(c.partition)},
                                 *host->clock_));
   Outbox* outbox = host->outbox_.get();
   host->metrics_->AddGaugeCallback(

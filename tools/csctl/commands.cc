@@ -7,6 +7,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterHealthCommands(registry);
   RegisterEventsCommands(registry);
   RegisterClockCommands(registry);
+  RegisterTicketCommands(registry);
 }
 
 }  // namespace cs::csctl

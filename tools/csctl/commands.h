@@ -22,6 +22,8 @@ void RegisterHealthCommands(CommandRegistry& registry);
 void RegisterEventsCommands(CommandRegistry& registry);
 // clock get | advance: cs.admin.v1.TestClock of a --clock=manual server.
 void RegisterClockCommands(CommandRegistry& registry);
+// ticket create|get|list|reply|resolve|feedback, customer upsert|get.
+void RegisterTicketCommands(CommandRegistry& registry);
 
 // Registers every group above.
 void RegisterAllCommands(CommandRegistry& registry);

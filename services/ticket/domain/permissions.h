@@ -38,7 +38,10 @@
 //                     read_audit
 //   admin             read_audit
 //   service           read_ticket, assign_ticket, read_customer,
-//                     read_customer_history
+//                     read_customer_history; and, because the channels that
+//                     feed tickets in (CRM, IVR, chat widget, app back end)
+//                     are services, create_ticket, reply_ticket (customer
+//                     replies) and submit_feedback (surveys)
 //
 // PermissionTable is immutable after construction and thread-safe; the free
 // functions are pure.
@@ -114,7 +117,7 @@ kb_editor: read_ticket
 complaint_officer: read_ticket reply_ticket read_customer read_customer_history read_pii
 director: read_ticket read_customer read_customer_history read_audit
 admin: read_audit
-service: read_ticket assign_ticket read_customer read_customer_history
+service: create_ticket read_ticket reply_ticket assign_ticket submit_feedback read_customer read_customer_history
 )";
 
 class PermissionTable {

@@ -1,0 +1,105 @@
+// ticket-server: the ticket service (工单服务) of the customer-service suite.
+//
+//   ticket-server --data-dir=/var/lib/cs --auth-key-file=/run/keys/jwt
+//       --pii-key-file=/run/keys/pii [--permissions-file=FILE] [--partition=N]
+//
+// Every flag can also come from the environment (CS_PII_KEY_FILE, …); see
+// --help. Exit codes: 0 after a clean shutdown on SIGTERM/SIGINT, 1 when
+// start-up fails (unreadable key, store locked, port taken), 2 for bad flags.
+#include <iostream>
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/config.h"
+#include "libs/common/files.h"
+#include "libs/common/log.h"
+#include "libs/server/server_config.h"
+#include "libs/server/service_host.h"
+#include "services/ticket/domain/permissions.h"
+#include "services/ticket/domain/pii_cipher.h"
+#include "services/ticket/domain/ticket_number.h"
+#include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/service/ticket_app.h"
+#include "services/ticket/store/ticket_repository.h"
+
+namespace {
+
+struct TicketConfig {
+  std::string pii_key_file;
+  std::string permissions_file;  // empty: the built-in defaults
+};
+
+int Fail(absl::string_view what, const absl::Status& status) {
+  cs::Log(cs::LogLevel::kError, "ticket",
+          absl::StrCat(what, ": ", status.ToString()));
+  return 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  cs::ServiceHost::BlockTerminationSignals();
+
+  cs::ServerConfig config;
+  config.service_name = "ticket";
+  config.port = 50051;
+  config.metrics_port = 9101;
+  TicketConfig ticket;
+  cs::ConfigParser parser("ticket-server");
+  cs::RegisterServerFlags(parser, &config);
+  parser.AddString("pii-key-file", &ticket.pii_key_file,
+                   "keyring for ID-card/bank-card encryption (32 raw bytes, "
+                   "64 hex chars, or '<id> <version> <hex> [current]' lines)",
+                   cs::ConfigParser::kRequired);
+  parser.AddString("permissions-file", &ticket.permissions_file,
+                   "role → action@scope table (default: built-in, as "
+                   "deploy/config/ticket_permissions.conf)");
+  absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
+  if (parser.help_requested()) {
+    std::cout << parser.Usage();
+    return 0;
+  }
+  if (!parsed.ok()) {
+    std::cerr << parsed.message() << "\n" << parser.Usage();
+    return 2;
+  }
+
+  absl::StatusOr<cs::ticket::Keyring> keyring =
+      cs::ticket::Keyring::LoadFromFile(ticket.pii_key_file);
+  if (!keyring.ok()) return Fail("--pii-key-file", keyring.status());
+  cs::ticket::PermissionTable permissions =
+      cs::ticket::PermissionTable::Defaults();
+  if (!ticket.permissions_file.empty()) {
+    absl::StatusOr<std::string> text =
+        cs::ReadFileToString(ticket.permissions_file);
+    if (!text.ok()) return Fail("--permissions-file", text.status());
+    absl::StatusOr<cs::ticket::PermissionTable> table =
+        cs::ticket::PermissionTable::Parse(*text);
+    if (!table.ok()) {
+      return Fail(absl::StrCat("--permissions-file ", ticket.permissions_file),
+                  table.status());
+    }
+    permissions = *std::move(table);
+  }
+
+  auto host =
+      cs::ServiceHost::Create(config, cs::ticket::TicketColumnFamilies());
+  if (!host.ok()) return Fail("start-up failed", host.status());
+  auto app = cs::ticket::TicketApp::Create(
+      (*host)->store(), (*host)->outbox(), (*host)->clock(),
+      std::move(permissions), *std::move(keyring),
+      {.partition = static_cast<uint32_t>(config.partition)});
+  if (!app.ok()) return Fail("start-up failed", app.status());
+  cs::ticket::TicketGrpcService service(**host, **app);
+  (*host)->RegisterService(&service);
+  if (absl::Status started = (*host)->Start(); !started.ok()) {
+    return Fail("start-up failed", started);
+  }
+  int signal = cs::ServiceHost::WaitForTerminationSignal();
+  cs::Log(cs::LogLevel::kInfo, "ticket",
+          absl::StrCat("signal ", signal, ": shutting down"));
+  (*host)->Shutdown();
+  return 0;
+}

@@ -1,0 +1,513 @@
+#include "services/ticket/service/ticket_app.h"
+
+#include <algorithm>
+#include <optional>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/ids.h"
+#include "libs/common/status_macros.h"
+#include "services/ticket/domain/query.h"
+#include "services/ticket/domain/ticket_number.h"
+#include "services/ticket/domain/validation.h"
+
+namespace cs::ticket {
+namespace {
+
+v1::Ticket Basic(v1::Ticket ticket) {
+  ApplyView(v1::TICKET_VIEW_BASIC, &ticket);
+  return ticket;
+}
+
+Scope WidestScope(const PermissionTable& table, const Principal& who,
+                  const std::vector<Action>& actions, Action* widest) {
+  Scope best = Scope::kNone;
+  *widest = actions.front();
+  for (Action action : actions) {
+    Scope scope = table.BestScope(who, action);
+    if (static_cast<int>(scope) > static_cast<int>(best)) {
+      best = scope;
+      *widest = action;
+    }
+  }
+  if (who.subject.empty()) best = Scope::kNone;
+  return best;
+}
+
+}  // namespace
+
+Principal ToDomainPrincipal(const auth::Principal& principal) {
+  return Principal{principal.subject, principal.roles.Names(),
+                   principal.department};
+}
+
+absl::StatusOr<std::unique_ptr<TicketApp>> TicketApp::Create(
+    Store& store, Outbox& outbox, const Clock& clock,
+    PermissionTable permissions, Keyring keyring, Options options) {
+  if (options.partition > kMaxPartition) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("partition must be at most ", kMaxPartition));
+  }
+  ASSIGN_OR_RETURN(std::unique_ptr<TicketRepository> repo,
+                   TicketRepository::Open(store));
+  return std::unique_ptr<TicketApp>(
+      new TicketApp(store, outbox, clock, std::move(permissions),
+                    std::move(keyring), options, std::move(repo)));
+}
+
+TicketApp::TicketApp(Store& store, Outbox& outbox, const Clock& clock,
+                     PermissionTable permissions, Keyring keyring,
+                     Options options, std::unique_ptr<TicketRepository> repo)
+    : store_(store),
+      outbox_(outbox),
+      clock_(clock),
+      permissions_(std::move(permissions)),
+      keyring_(std::move(keyring)),
+      options_(options),
+      repo_(std::move(repo)) {}
+
+// ---- Shared steps ---------------------------------------------------------
+
+absl::Status TicketApp::CheckCouldAct(const Principal& who,
+                                      const std::vector<Action>& gates) const {
+  Action widest;
+  if (WidestScope(permissions_, who, gates, &widest) != Scope::kNone) {
+    return absl::OkStatus();
+  }
+  return Authorize(permissions_, who, widest);
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::LoadForAccess(
+    const Principal& who, const std::string& id,
+    const TicketAccess& access) const {
+  Action widest;
+  const Scope best = WidestScope(permissions_, who, access.gates, &widest);
+  // What a caller without `any` scope hears both for a ticket outside its
+  // scope and for a ticket that does not exist.
+  const auto denied = [&]() -> absl::Status {
+    absl::Status status = Authorize(permissions_, who, widest, Target{});
+    if (status.ok()) status = absl::PermissionDeniedError("permission denied");
+    return status;
+  };
+  absl::StatusOr<v1::Ticket> ticket = repo_->LoadTicket(id);
+  if (absl::IsNotFound(ticket.status())) {
+    return best == Scope::kAny ? ticket.status() : denied();
+  }
+  if (!ticket.ok()) return ticket.status();
+  const Target target = TargetOf(*ticket);
+  const bool covered = std::any_of(
+      access.gates.begin(), access.gates.end(),
+      [&](Action a) { return IsAllowed(permissions_, who, a, target); });
+  if (!covered) return denied();
+  if (access.check) RETURN_IF_ERROR(access.check(*ticket));
+  return ticket;
+}
+
+void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
+                                const v1::Ticket& after,
+                                const std::vector<PendingEvent>& events) {
+  repo_->PutTicket(writes, before, after);
+  for (const PendingEvent& event : events) {
+    outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
+  }
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::MutateTicket(const Principal& who,
+                                                   const std::string& id,
+                                                   const TicketAccess& access,
+                                                   const Mutation& mutate) {
+  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
+  absl::ReaderMutexLock merge_lock(&merge_mu_);
+  absl::MutexLock ticket_lock(&ticket_locks_.For(id));
+  ASSIGN_OR_RETURN(v1::Ticket current, LoadForAccess(who, id, access));
+  ASSIGN_OR_RETURN(TicketChange change, mutate(current, clock_.Now()));
+  if (change.changed) {
+    WriteSet writes;
+    AddTicketWrites(writes, &current, change.ticket, change.events);
+    RETURN_IF_ERROR(store_.Commit(writes));
+  }
+  return std::move(change.ticket);
+}
+
+absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListByFilter(
+    const v1::TicketFilter& filter, v1::TicketOrder order, uint64_t fingerprint,
+    int32_t page_size, const std::string& page_token) {
+  ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, fingerprint));
+  TicketListQuery query;
+  query.filter = filter;
+  query.descending = EffectiveOrder(order) == v1::TICKET_ORDER_CREATE_TIME_DESC;
+  query.after_key = std::move(after);
+  query.page_size = EffectivePageSize(page_size);
+  query.max_scanned = options_.max_scanned_per_page;
+  ASSIGN_OR_RETURN(TicketListPage page, repo_->ListTickets(query));
+  v1::ListTicketsResponse response;
+  for (v1::Ticket& ticket : page.tickets) {
+    *response.add_tickets() = Basic(std::move(ticket));
+  }
+  if (!page.next_after_key.empty()) {
+    response.set_next_page_token(
+        EncodePageToken(page.next_after_key, fingerprint));
+  }
+  return response;
+}
+
+// ---- Tickets --------------------------------------------------------------
+
+absl::StatusOr<v1::Ticket> TicketApp::CreateTicket(
+    const auth::Principal& caller, const v1::CreateTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateCreateTicket(req));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kCreateTicket,
+                            CreateTargetOf(req, who)));
+  if (req.request_id().empty()) return InsertTicket(who, req);
+  // Check-then-insert of the idempotency record, per request_id.
+  absl::MutexLock lock(&request_locks_.For(req.request_id()));
+  ASSIGN_OR_RETURN(std::optional<v1::CreateRequestRecord> record,
+                   repo_->FindCreateRequest(req.request_id()));
+  if (record.has_value()) return ReplayCreate(*record, req);
+  return InsertTicket(who, req);
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ReplayCreate(
+    const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req) {
+  RETURN_IF_ERROR(CheckCreateReplay(record, req));
+  ASSIGN_OR_RETURN(v1::Ticket ticket, repo_->LoadTicket(record.ticket_id()));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::InsertTicket(
+    const Principal& who, const v1::CreateTicketRequest& req) {
+  absl::StatusOr<v1::StoredCustomer> customer =
+      repo_->LoadCustomer(req.ticket().customer_id());
+  if (absl::IsNotFound(customer.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("ticket.customer_id: ", customer.status().message(),
+                     "; create it with UpsertCustomer first"));
+  }
+  if (!customer.ok()) return customer.status();
+  const absl::Time now = clock_.Now();
+  const absl::CivilDay day = CentreDay(now);
+  ASSIGN_OR_RETURN(uint64_t sequence, repo_->NextDailySequence(day));
+  ASSIGN_OR_RETURN(std::string number,
+                   FormatTicketNumber(day, options_.partition, sequence));
+  const std::string id = NewUlid(now);
+  ASSIGN_OR_RETURN(
+      TicketChange change,
+      ApplyCreate(req, CustomerView(*customer, true), id, number, who, now));
+  WriteSet writes;
+  AddTicketWrites(writes, nullptr, change.ticket, change.events);
+  repo_->PutNumber(writes, day, sequence, id);
+  if (!req.request_id().empty()) {
+    repo_->PutCreateRequest(writes, MakeCreateRequestRecord(req, id, now));
+  }
+  RETURN_IF_ERROR(store_.Commit(writes));
+  return Basic(std::move(change.ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::GetTicket(
+    const auth::Principal& caller, const v1::GetTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateGetTicket(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  const TicketAccess access{{Action::kReadTicket}, nullptr};
+  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
+  ASSIGN_OR_RETURN(v1::Ticket ticket, LoadForAccess(who, id, access));
+  ApplyView(req.view(), &ticket);
+  return ticket;
+}
+
+absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListTickets(
+    const auth::Principal& caller, const v1::ListTicketsRequest& req) {
+  RETURN_IF_ERROR(ValidateListTickets(req));
+  const Principal who = ToDomainPrincipal(caller);
+  v1::TicketFilter filter = req.filter();
+  RETURN_IF_ERROR(ConstrainFilterToScope(permissions_, who, &filter));
+  const v1::TicketOrder order = EffectiveOrder(req.order_by());
+  return ListByFilter(filter, order, TicketQueryFingerprint(filter, order),
+                      req.page_size(), req.page_token());
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::UpdateTicket(
+    const auth::Principal& caller, const v1::UpdateTicketRequest& req) {
+  ASSIGN_OR_RETURN(std::vector<std::string> paths, ValidateUpdateTicket(req));
+  ASSIGN_OR_RETURN(std::string id,
+                   ParseTicketName(req.ticket().name(), "ticket.name"));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kUpdateTicket}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyUpdate(current, req, paths, who,
+                                                     now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::AssignTicket(
+    const auth::Principal& caller, const v1::AssignTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateAssignTicket(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  // Where the ticket goes does not depend on the ticket: check it first.
+  Target destination;
+  destination.department = req.department();
+  RETURN_IF_ERROR(
+      Authorize(permissions_, who, Action::kAssignTicket, destination));
+  TicketAccess access{{Action::kAssignTicket}, [&](const v1::Ticket& t) {
+                        return AuthorizeAssignment(
+                            permissions_, who, TargetOf(t), req.department());
+                      }};
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, access,
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyAssign(current, req, who, now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::AddReplyResponse> TicketApp::AddReply(
+    const auth::Principal& caller, const v1::AddReplyRequest& req) {
+  RETURN_IF_ERROR(ValidateAddReply(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kReplyTicket}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyReply(current, req, NewUlid(now),
+                                                    who, now);
+                                }));
+  v1::AddReplyResponse response;
+  if (ticket.replies_size() > 0) {
+    *response.mutable_reply() = ticket.replies(ticket.replies_size() - 1);
+  }
+  *response.mutable_ticket() = Basic(std::move(ticket));
+  return response;
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ChangeStatus(
+    const auth::Principal& caller, const v1::ChangeStatusRequest& req) {
+  RETURN_IF_ERROR(ValidateChangeStatus(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kChangeStatus}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyChangeStatus(current, req, who,
+                                                           now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ResolveTicket(
+    const auth::Principal& caller, const v1::ResolveTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateResolveTicket(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kResolveTicket}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyResolve(current, req, who, now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::CloseTicket(
+    const auth::Principal& caller, const v1::CloseTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateCloseTicket(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kCloseTicket}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyClose(current, req, who, now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ReopenTicket(
+    const auth::Principal& caller, const v1::ReopenTicketRequest& req) {
+  RETURN_IF_ERROR(ValidateReopenTicket(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  // In scope for either reopen permission first (so nothing about tickets
+  // outside the caller's scope leaks), then the one the status needs.
+  TicketAccess access{
+      {Action::kReopenResolved, Action::kReopenClosed},
+      [&](const v1::Ticket& t) {
+        return Authorize(permissions_, who,
+                         ReopenAction(t.status() == v1::TICKET_STATUS_CLOSED),
+                         TargetOf(t));
+      }};
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, access,
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyReopen(current, req, who, now);
+                                }));
+  return Basic(std::move(ticket));
+}
+
+absl::StatusOr<v1::MergeTicketsResponse> TicketApp::MergeTickets(
+    const auth::Principal& caller, const v1::MergeTicketsRequest& req) {
+  RETURN_IF_ERROR(ValidateMergeTickets(req));
+  ASSIGN_OR_RETURN(std::string target_id,
+                   ParseTicketName(req.target(), "target"));
+  std::vector<std::string> source_ids;
+  for (int i = 0; i < req.sources_size(); ++i) {
+    ASSIGN_OR_RETURN(
+        std::string id,
+        ParseTicketName(req.sources(i), absl::StrCat("sources[", i, "]")));
+    source_ids.push_back(std::move(id));
+  }
+  const Principal who = ToDomainPrincipal(caller);
+  const TicketAccess access{{Action::kMergeTickets}, nullptr};
+  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
+  // Exclusive: no single-ticket writer runs while several tickets change.
+  absl::WriterMutexLock merge_lock(&merge_mu_);
+  ASSIGN_OR_RETURN(v1::Ticket target, LoadForAccess(who, target_id, access));
+  std::vector<v1::Ticket> sources;
+  for (const std::string& id : source_ids) {
+    ASSIGN_OR_RETURN(v1::Ticket source, LoadForAccess(who, id, access));
+    sources.push_back(std::move(source));
+  }
+  ASSIGN_OR_RETURN(MergeChange change,
+                   ApplyMerge(target, sources, req, who, clock_.Now()));
+  WriteSet writes;
+  repo_->PutTicket(writes, &target, change.target);
+  for (size_t i = 0; i < sources.size(); ++i) {
+    repo_->PutTicket(writes, &sources[i], change.sources[i]);
+  }
+  for (const PendingEvent& event : change.events) {
+    outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
+  }
+  RETURN_IF_ERROR(store_.Commit(writes));
+  v1::MergeTicketsResponse response;
+  *response.mutable_target() = Basic(std::move(change.target));
+  for (v1::Ticket& source : change.sources) {
+    *response.add_sources() = Basic(std::move(source));
+  }
+  return response;
+}
+
+// ---- Customers ------------------------------------------------------------
+
+absl::StatusOr<v1::Customer> TicketApp::GetCustomer(
+    const auth::Principal& caller, const v1::GetCustomerRequest& req) {
+  RETURN_IF_ERROR(ValidateGetCustomer(req));
+  ASSIGN_OR_RETURN(std::string id, ParseCustomerName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadCustomer));
+  ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
+  return CustomerView(stored, IsAllowed(permissions_, who, Action::kReadPii));
+}
+
+absl::StatusOr<v1::Customer> TicketApp::UpsertCustomer(
+    const auth::Principal& caller, const v1::UpsertCustomerRequest& req) {
+  ASSIGN_OR_RETURN(std::vector<std::string> paths, ValidateUpsertCustomer(req));
+  ASSIGN_OR_RETURN(std::string id,
+                   ParseCustomerName(req.customer().name(), "customer.name"));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kWriteCustomer));
+  absl::MutexLock lock(&customer_locks_.For(id));
+  absl::StatusOr<v1::StoredCustomer> existing = repo_->LoadCustomer(id);
+  if (!existing.ok() && !absl::IsNotFound(existing.status())) {
+    return existing.status();
+  }
+  ASSIGN_OR_RETURN(CustomerChange change,
+                   ApplyUpsertCustomer(existing.ok() ? &*existing : nullptr,
+                                       req, paths, keyring_, clock_.Now()));
+  if (change.changed) {
+    WriteSet writes;
+    repo_->PutCustomer(writes, change.stored);
+    RETURN_IF_ERROR(store_.Commit(writes));
+  }
+  return CustomerView(change.stored,
+                      IsAllowed(permissions_, who, Action::kReadPii));
+}
+
+absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
+    const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req) {
+  RETURN_IF_ERROR(ValidateListCustomerHistory(req));
+  ASSIGN_OR_RETURN(std::string id,
+                   ParseCustomerName(req.customer(), "customer"));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadCustomerHistory));
+  RETURN_IF_ERROR(repo_->LoadCustomer(id).status());
+  v1::TicketFilter filter;
+  filter.set_customer_id(id);
+  const uint64_t fingerprint =
+      QueryFingerprint(absl::StrCat("history|", CustomerName(id)));
+  ASSIGN_OR_RETURN(
+      v1::ListTicketsResponse page,
+      ListByFilter(filter, v1::TICKET_ORDER_CREATE_TIME_DESC, fingerprint,
+                   req.page_size(), req.page_token()));
+  v1::ListCustomerHistoryResponse response;
+  *response.mutable_tickets() = std::move(*page.mutable_tickets());
+  response.set_next_page_token(page.next_page_token());
+  return response;
+}
+
+// ---- Feedback, PII, audit -------------------------------------------------
+
+absl::StatusOr<v1::Feedback> TicketApp::SubmitFeedback(
+    const auth::Principal& caller, const v1::SubmitFeedbackRequest& req) {
+  RETURN_IF_ERROR(ValidateSubmitFeedback(req));
+  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  ASSIGN_OR_RETURN(v1::Ticket ticket,
+                   MutateTicket(who, id, {{Action::kSubmitFeedback}, nullptr},
+                                [&](const v1::Ticket& current, absl::Time now) {
+                                  return ApplyFeedback(current, req, who, now);
+                                }));
+  return ticket.feedback();
+}
+
+absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
+    const auth::Principal& caller, const v1::RevealCustomerPiiRequest& req) {
+  RETURN_IF_ERROR(ValidateRevealCustomerPii(req));
+  ASSIGN_OR_RETURN(std::string id, ParseCustomerName(req.name()));
+  const Principal who = ToDomainPrincipal(caller);
+  // Before the lookup, so a denied caller learns nothing about the customer.
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadPii));
+  ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
+  const absl::Time now = clock_.Now();
+  ASSIGN_OR_RETURN(std::string audit_id, repo_->NewAuditId(now));
+  ASSIGN_OR_RETURN(PiiReveal reveal,
+                   cs::ticket::RevealCustomerPii(permissions_, who, stored, req,
+                                                 keyring_, audit_id, now));
+  WriteSet writes;
+  repo_->PutAuditRecord(writes, reveal.audit);
+  // The audit record is durable before anyone sees the value.
+  RETURN_IF_ERROR(store_.Commit(writes));
+  v1::RevealCustomerPiiResponse response;
+  response.set_value(std::move(reveal.value));
+  response.set_audit_record(reveal.audit.name());
+  return response;
+}
+
+absl::StatusOr<v1::ListAuditRecordsResponse> TicketApp::ListAuditRecords(
+    const auth::Principal& caller, const v1::ListAuditRecordsRequest& req) {
+  RETURN_IF_ERROR(ValidateListAuditRecords(req));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadAudit));
+  const uint64_t fingerprint = QueryFingerprint(absl::StrCat(
+      "audit|", req.resource().size(), ":", req.resource(), "|", req.actor()));
+  ASSIGN_OR_RETURN(std::string after,
+                   DecodePageToken(req.page_token(), fingerprint));
+  AuditListQuery query;
+  query.resource = req.resource();
+  query.actor = req.actor();
+  query.after_key = std::move(after);
+  query.page_size = EffectivePageSize(req.page_size());
+  query.max_scanned = options_.max_scanned_per_page;
+  ASSIGN_OR_RETURN(AuditListPage page, repo_->ListAuditRecords(query));
+  v1::ListAuditRecordsResponse response;
+  for (v1::AuditRecord& record : page.records) {
+    *response.add_audit_records() = std::move(record);
+  }
+  if (!page.next_after_key.empty()) {
+    response.set_next_page_token(
+        EncodePageToken(page.next_after_key, fingerprint));
+  }
+  return response;
+}
+
+}  // namespace cs::ticket

@@ -1,0 +1,185 @@
+// The ticket service's application layer: one method per TicketService RPC,
+// taking the authenticated caller and the request and returning the response
+// or a canonical status. No gRPC types; the glue (ticket_grpc_service.h) only
+// authenticates and forwards.
+//
+//   ASSIGN_OR_RETURN(auto app, TicketApp::Create(host.store(), host.outbox(),
+//                                                host.clock(),
+//                                                std::move(table),
+//                                                std::move(keyring), {}));
+//   ASSIGN_OR_RETURN(v1::Ticket t, app->CreateTicket(principal, request));
+//
+// Every write runs in this order, and nothing is written unless all of it
+// succeeds:
+//   1. validate the request (INVALID_ARGUMENT naming the field);
+//   2. check that the caller could do this to *some* ticket (else
+//      PERMISSION_DENIED, before anything is read);
+//   3. load (NOT_FOUND) and authorize against the ticket as stored
+//      (PERMISSION_DENIED). A caller whose grant is narrower than `any` gets
+//      the same PERMISSION_DENIED for a missing ticket as for one outside its
+//      scope, so a denied call never reveals whether a ticket exists;
+//   4. domain Apply* (ABORTED on a stale etag, FAILED_PRECONDITION for an
+//      illegal transition, …);
+//   5. one WriteSet with the record, its index changes, the outbox events
+//      and the idempotency record, committed atomically (durably with sync).
+// Writes answer with the BASIC view of the ticket.
+//
+// Locking (all in-process; a store is never shared between processes):
+//   * a read-modify-write of one ticket holds `merge_mu_` in shared mode and
+//     the ticket's stripe of `ticket_locks_` (keyed by ticket id);
+//   * MergeTickets holds `merge_mu_` exclusively and no stripe: with every
+//     single-ticket writer excluded it may update any number of tickets, and
+//     no thread ever holds two stripes (which could deadlock, as unrelated
+//     ids may share a stripe);
+//   * CreateTicket with a request_id holds that id's stripe of
+//     `request_locks_` for the check-then-insert of the idempotency record
+//     (it writes only a new ticket, so it needs no ticket lock);
+//   * UpsertCustomer holds the customer's stripe of `customer_locks_`.
+// Lock order is merge_mu_ → one stripe; no path takes two stripes.
+//
+// Thread-safe.
+#ifndef CS_SERVICES_TICKET_SERVICE_TICKET_APP_H_
+#define CS_SERVICES_TICKET_SERVICE_TICKET_APP_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "cs/ticket/v1/ticket.pb.h"
+#include "libs/auth/principal.h"
+#include "libs/common/clock.h"
+#include "libs/common/lock_stripes.h"
+#include "libs/events/outbox.h"
+#include "libs/store/store.h"
+#include "services/ticket/domain/apply.h"
+#include "services/ticket/domain/permissions.h"
+#include "services/ticket/domain/pii_cipher.h"
+#include "services/ticket/store/ticket_repository.h"
+
+namespace cs::ticket {
+
+// The domain's view of an authenticated caller: subject, role wire names,
+// department.
+Principal ToDomainPrincipal(const auth::Principal& principal);
+
+class TicketApp {
+ public:
+  struct Options {
+    // Partition number printed in ticket numbers (DESIGN §7).
+    uint32_t partition = 0;
+    // Index entries a List call examines at most per page.
+    size_t max_scanned_per_page = kDefaultMaxScannedPerPage;
+  };
+
+  // `store` (opened with TicketColumnFamilies()), `outbox` and `clock` must
+  // outlive the app. NOT_FOUND when a column family is missing;
+  // INVALID_ARGUMENT when the partition is out of range.
+  static absl::StatusOr<std::unique_ptr<TicketApp>> Create(
+      Store& store, Outbox& outbox, const Clock& clock,
+      PermissionTable permissions, Keyring keyring, Options options);
+
+  // ---- Tickets
+  absl::StatusOr<v1::Ticket> CreateTicket(const auth::Principal& caller,
+                                          const v1::CreateTicketRequest& req);
+  absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
+                                       const v1::GetTicketRequest& req);
+  absl::StatusOr<v1::ListTicketsResponse> ListTickets(
+      const auth::Principal& caller, const v1::ListTicketsRequest& req);
+  absl::StatusOr<v1::Ticket> UpdateTicket(const auth::Principal& caller,
+                                          const v1::UpdateTicketRequest& req);
+  absl::StatusOr<v1::Ticket> AssignTicket(const auth::Principal& caller,
+                                          const v1::AssignTicketRequest& req);
+  absl::StatusOr<v1::AddReplyResponse> AddReply(const auth::Principal& caller,
+                                                const v1::AddReplyRequest& req);
+  absl::StatusOr<v1::Ticket> ChangeStatus(const auth::Principal& caller,
+                                          const v1::ChangeStatusRequest& req);
+  absl::StatusOr<v1::Ticket> ResolveTicket(const auth::Principal& caller,
+                                           const v1::ResolveTicketRequest& req);
+  absl::StatusOr<v1::Ticket> CloseTicket(const auth::Principal& caller,
+                                         const v1::CloseTicketRequest& req);
+  absl::StatusOr<v1::Ticket> ReopenTicket(const auth::Principal& caller,
+                                          const v1::ReopenTicketRequest& req);
+  absl::StatusOr<v1::MergeTicketsResponse> MergeTickets(
+      const auth::Principal& caller, const v1::MergeTicketsRequest& req);
+
+  // ---- Customers
+  absl::StatusOr<v1::Customer> GetCustomer(const auth::Principal& caller,
+                                           const v1::GetCustomerRequest& req);
+  absl::StatusOr<v1::Customer> UpsertCustomer(
+      const auth::Principal& caller, const v1::UpsertCustomerRequest& req);
+  absl::StatusOr<v1::ListCustomerHistoryResponse> ListCustomerHistory(
+      const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req);
+
+  // ---- Feedback, PII, audit
+  absl::StatusOr<v1::Feedback> SubmitFeedback(
+      const auth::Principal& caller, const v1::SubmitFeedbackRequest& req);
+  // The audit record is committed (durably) before the value is returned;
+  // when that commit fails the call fails and returns no value.
+  absl::StatusOr<v1::RevealCustomerPiiResponse> RevealCustomerPii(
+      const auth::Principal& caller, const v1::RevealCustomerPiiRequest& req);
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
+
+  const PermissionTable& permissions() const { return permissions_; }
+  TicketRepository& repository() { return *repo_; }
+
+ private:
+  // Which permission a single-ticket write needs, and how to check it once
+  // the ticket is loaded (default: Authorize(gate, TargetOf(ticket))).
+  struct TicketAccess {
+    std::vector<Action> gates;  // the caller must hold one of these
+    std::function<absl::Status(const v1::Ticket&)> check;
+  };
+  using Mutation = std::function<absl::StatusOr<TicketChange>(
+      const v1::Ticket& current, absl::Time now)>;
+
+  TicketApp(Store& store, Outbox& outbox, const Clock& clock,
+            PermissionTable permissions, Keyring keyring, Options options,
+            std::unique_ptr<TicketRepository> repo);
+
+  // Steps 2–3 above for ticket `id`.
+  absl::Status CheckCouldAct(const Principal& who,
+                             const std::vector<Action>& gates) const;
+  absl::StatusOr<v1::Ticket> LoadForAccess(const Principal& who,
+                                           const std::string& id,
+                                           const TicketAccess& access) const;
+  // Load, authorize, apply and commit one ticket's change under its lock.
+  absl::StatusOr<v1::Ticket> MutateTicket(const Principal& who,
+                                          const std::string& id,
+                                          const TicketAccess& access,
+                                          const Mutation& mutate);
+  // Adds `change` (ticket, index diff against `before`, events) to `writes`.
+  void AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
+                       const v1::Ticket& after,
+                       const std::vector<PendingEvent>& events);
+  absl::StatusOr<v1::Ticket> ReplayCreate(const v1::CreateRequestRecord& record,
+                                          const v1::CreateTicketRequest& req);
+  absl::StatusOr<v1::Ticket> InsertTicket(const Principal& who,
+                                          const v1::CreateTicketRequest& req);
+  absl::StatusOr<v1::ListTicketsResponse> ListByFilter(
+      const v1::TicketFilter& filter, v1::TicketOrder order,
+      uint64_t fingerprint, int32_t page_size, const std::string& page_token);
+
+  Store& store_;
+  Outbox& outbox_;
+  const Clock& clock_;
+  const PermissionTable permissions_;
+  const Keyring keyring_;
+  const Options options_;
+  std::unique_ptr<TicketRepository> repo_;
+
+  absl::Mutex merge_mu_;
+  LockStripes ticket_locks_;
+  LockStripes request_locks_;
+  LockStripes customer_locks_;
+};
+
+}  // namespace cs::ticket
+
+#endif  // CS_SERVICES_TICKET_SERVICE_TICKET_APP_H_

@@ -1,0 +1,573 @@
+// ticket create | get | list | reply | resolve | feedback, and
+// customer upsert | get: the ticket service (cs.ticket.v1.TicketService).
+//
+//   csctl customer upsert c-1001 --full-name 张三 --title mr
+//         --phone 13812341234 --region 广东省深圳市
+//   csctl ticket create --customer c-1001 --channel phone
+//         --stage after_sale --subject 手机信号弱 --description 地下车库无信号
+//   csctl ticket list --status new,open --department 客服部
+//   csctl ticket get 01J… --view full
+//   csctl ticket reply 01J… --body "您好，已为您处理"
+//   csctl ticket resolve 01J… --resolution "已更换SIM卡" --fcr
+//   csctl ticket feedback 01J… --csat 5 --nps 9
+//
+// Tickets are named by "tickets/{id}" or just the id; customers by
+// "customers/{id}" or the id. Enum flags take the value name without its
+// prefix, in any case (phone, AFTER_SALE, very_satisfied). ID-card and
+// bank-card numbers are better passed through the environment
+// (CSCTL_CUSTOMER_UPSERT_ID_CARD, …) than as flags, which show up in ps.
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "cs/common/v1/types.pb.h"
+#include "cs/ticket/v1/ticket.grpc.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "libs/common/grpc_status.h"
+#include "libs/common/status_macros.h"
+#include "tools/csctl/commands.h"
+#include "tools/csctl/output.h"
+#include "tools/csctl/table.h"
+
+namespace cs::csctl {
+namespace {
+
+namespace v1 = ::cs::ticket::v1;
+using Stub = v1::TicketService::Stub;
+
+// ---- Helpers ----------------------------------------------------------------
+
+std::string ResourceName(absl::string_view collection, absl::string_view arg) {
+  if (absl::StrContains(arg, '/')) return std::string(arg);
+  return absl::StrCat(collection, "/", arg);
+}
+
+// "phone" → CHANNEL_PHONE (value names compared case-insensitively, with or
+// without the prefix). UsageError listing the choices otherwise.
+absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
+                                  absl::string_view prefix,
+                                  absl::string_view flag,
+                                  absl::string_view text) {
+  const std::string wanted = absl::AsciiStrToUpper(text);
+  std::vector<std::string> choices;
+  for (int i = 0; i < type->value_count(); ++i) {
+    const google::protobuf::EnumValueDescriptor* value = type->value(i);
+    if (value->number() == 0) continue;  // *_UNSPECIFIED
+    absl::string_view name = value->name();
+    if (wanted == name || absl::StrCat(prefix, wanted) == name) {
+      return value->number();
+    }
+    absl::ConsumePrefix(&name, prefix);
+    choices.push_back(absl::AsciiStrToLower(name));
+  }
+  return UsageError(absl::StrCat("--", flag, ": \"", text, "\" is not one of: ",
+                                 absl::StrJoin(choices, ", ")));
+}
+
+// CHANNEL_PHONE → "PHONE".
+std::string EnumText(const google::protobuf::EnumDescriptor* type, int number,
+                     absl::string_view prefix) {
+  const google::protobuf::EnumValueDescriptor* value =
+      type->FindValueByNumber(number);
+  if (value == nullptr) return absl::StrCat(number);
+  if (number == 0) return "";
+  absl::string_view name = value->name();
+  absl::ConsumePrefix(&name, prefix);
+  return std::string(name);
+}
+
+std::string TimeText(const google::protobuf::Timestamp& ts) {
+  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
+  return FormatDisplayTime(FromTimestamp(ts));
+}
+
+std::string StatusText(int status) {
+  return EnumText(v1::TicketStatus_descriptor(), status, "TICKET_STATUS_");
+}
+
+// One call to the ticket service with the context's token and deadline.
+template <typename Response, typename Request>
+absl::StatusOr<Response> CallTicket(
+    CommandContext& context,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
+  std::unique_ptr<Stub> stub = v1::TicketService::NewStub(channel);
+  grpc::ClientContext call;
+  context.PrepareCall(&call);
+  Response response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
+  return response;
+}
+
+absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
+  if (context.options().json) return PrintJson(context.out(), t);
+  std::vector<std::pair<std::string, std::string>> rows = {
+      {"name", t.name()},
+      {"number", t.number()},
+      {"status", StatusText(t.status())},
+      {"channel",
+       EnumText(cs::common::v1::Channel_descriptor(), t.channel(), "CHANNEL_")},
+      {"stage",
+       EnumText(cs::common::v1::Stage_descriptor(), t.stage(), "STAGE_")},
+      {"category", absl::StrJoin(t.category(), " › ")},
+      {"grade",
+       EnumText(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_")},
+      {"department", t.department()},
+      {"assignee", t.assignee()},
+      {"customer",
+       absl::StrCat(t.customer_display_name(), " (", t.customer_id(), ")")},
+      {"contact", t.customer_contact()},
+      {"subject", SanitizeCell(t.subject())},
+      {"description", SanitizeCell(t.description())},
+      {"resolution", SanitizeCell(t.resolution())},
+      {"satisfaction",
+       t.satisfaction() > 0 ? absl::StrCat(t.satisfaction()) : ""},
+      {"created", TimeText(t.create_time())},
+      {"updated", TimeText(t.update_time())},
+      {"created_by", t.created_by()},
+      {"etag", t.etag()},
+  };
+  if (!t.merged_into().empty())
+    rows.push_back({"merged_into", t.merged_into()});
+  PrintKeyValues(context.out(), rows);
+  if (t.replies_size() > 0) {
+    context.out() << "\n";
+    Table replies({"TIME", "AUTHOR", "KIND", "VISIBILITY", "BODY"});
+    for (const v1::Reply& r : t.replies()) {
+      replies.AddRow({TimeText(r.create_time()), r.author(),
+                      EnumText(v1::AuthorKind_descriptor(), r.author_kind(),
+                               "AUTHOR_KIND_"),
+                      EnumText(v1::ReplyVisibility_descriptor(), r.visibility(),
+                               "REPLY_VISIBILITY_"),
+                      SanitizeCell(r.body())});
+    }
+    replies.Print(context.out());
+  }
+  if (t.history_size() > 0) {
+    context.out() << "\n";
+    Table history({"TIME", "ACTOR", "ACTION", "CHANGES"});
+    for (const v1::HistoryEntry& h : t.history()) {
+      std::vector<std::string> changes;
+      for (const v1::FieldChange& c : h.changes()) {
+        changes.push_back(
+            absl::StrCat(c.field(), ": ", c.old_value(), " → ", c.new_value()));
+      }
+      history.AddRow({TimeText(h.time()), h.actor(),
+                      EnumText(v1::HistoryAction_descriptor(), h.action(),
+                               "HISTORY_ACTION_"),
+                      SanitizeCell(absl::StrJoin(changes, "; "))});
+    }
+    history.Print(context.out());
+  }
+  return absl::OkStatus();
+}
+
+absl::Status PrintCustomer(CommandContext& context, const v1::Customer& c) {
+  if (context.options().json) return PrintJson(context.out(), c);
+  PrintKeyValues(context.out(),
+                 {{"name", c.name()},
+                  {"full_name", c.full_name()},
+                  {"type", EnumText(v1::CustomerType_descriptor(), c.type(),
+                                    "CUSTOMER_TYPE_")},
+                  {"region", c.region()},
+                  {"phone", c.phone()},
+                  {"id_card", c.id_card_masked()},
+                  {"bank_card", c.bank_card_masked()},
+                  {"created", TimeText(c.create_time())},
+                  {"updated", TimeText(c.update_time())},
+                  {"etag", c.etag()}});
+  return absl::OkStatus();
+}
+
+// ---- ticket -----------------------------------------------------------------
+
+class CreateCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("customer", &customer_, "customer id (e.g. c-1001)",
+                    ConfigParser::kRequired);
+    flags.AddString("subject", &subject_, "one-line subject",
+                    ConfigParser::kRequired);
+    flags.AddString("description", &description_, "the customer's request",
+                    ConfigParser::kRequired);
+    flags.AddString("channel", &channel_,
+                    "phone, online_chat, app, mini_program, email, social, "
+                    "walk_in",
+                    ConfigParser::kRequired);
+    flags.AddString("stage", &stage_, "pre_sale, in_sale or after_sale",
+                    ConfigParser::kRequired);
+    flags.AddString("department", &department_, "department (e.g. 客服部)");
+    flags.AddString("category", &category_,
+                    "category path separated by '/' (e.g. 手机类/信号问题)");
+    flags.AddString("region", &region_, "region (default: the customer's)");
+    flags.AddString("request-id", &request_id_,
+                    "idempotency key: a retry with it creates no second "
+                    "ticket");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::CreateTicketRequest request;
+    v1::Ticket* t = request.mutable_ticket();
+    ASSIGN_OR_RETURN(int channel,
+                     ParseEnumFlag(cs::common::v1::Channel_descriptor(),
+                                   "CHANNEL_", "channel", channel_));
+    ASSIGN_OR_RETURN(int stage,
+                     ParseEnumFlag(cs::common::v1::Stage_descriptor(), "STAGE_",
+                                   "stage", stage_));
+    t->set_channel(static_cast<cs::common::v1::Channel>(channel));
+    t->set_stage(static_cast<cs::common::v1::Stage>(stage));
+    t->set_customer_id(std::string(
+        absl::StripPrefix(absl::string_view(customer_), "customers/")));
+    t->set_subject(subject_);
+    t->set_description(description_);
+    t->set_department(department_);
+    t->set_region(region_);
+    for (absl::string_view level :
+         absl::StrSplit(category_, '/', absl::SkipWhitespace())) {
+      t->add_category(std::string(level));
+    }
+    request.set_request_id(request_id_);
+    ASSIGN_OR_RETURN(v1::Ticket ticket,
+                     CallTicket(context, &Stub::CreateTicket, request));
+    return PrintTicket(context, ticket);
+  }
+
+ private:
+  std::string customer_, subject_, description_, channel_, stage_, department_,
+      category_, region_, request_id_;
+};
+
+class GetCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("view", &view_,
+                    "basic, or full (with replies and history)");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::GetTicketRequest request;
+    request.set_name(ResourceName("tickets", context.args()[0]));
+    ASSIGN_OR_RETURN(int view, ParseEnumFlag(v1::TicketView_descriptor(),
+                                             "TICKET_VIEW_", "view", view_));
+    request.set_view(static_cast<v1::TicketView>(view));
+    ASSIGN_OR_RETURN(v1::Ticket ticket,
+                     CallTicket(context, &Stub::GetTicket, request));
+    return PrintTicket(context, ticket);
+  }
+
+ private:
+  std::string view_ = "basic";
+};
+
+class ListCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("status", &statuses_,
+                    "comma-separated statuses (e.g. new,open,in_progress)");
+    flags.AddString("channel", &channels_, "comma-separated channels");
+    flags.AddString("department", &department_, "department");
+    flags.AddString("assignee", &assignee_, "agent id");
+    flags.AddString("customer", &customer_, "customer id");
+    flags.AddString("order", &order_, "create_time_desc or create_time_asc");
+    flags.AddInt("page-size", &page_size_, "tickets per page (max 200)", 0,
+                 200);
+    flags.AddString("page-token", &page_token_,
+                    "next_page_token of the previous page");
+    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::ListTicketsRequest request;
+    v1::TicketFilter* f = request.mutable_filter();
+    for (absl::string_view s :
+         absl::StrSplit(statuses_, ',', absl::SkipWhitespace())) {
+      ASSIGN_OR_RETURN(int status,
+                       ParseEnumFlag(v1::TicketStatus_descriptor(),
+                                     "TICKET_STATUS_", "status", s));
+      f->add_statuses(static_cast<v1::TicketStatus>(status));
+    }
+    for (absl::string_view c :
+         absl::StrSplit(channels_, ',', absl::SkipWhitespace())) {
+      ASSIGN_OR_RETURN(int channel,
+                       ParseEnumFlag(cs::common::v1::Channel_descriptor(),
+                                     "CHANNEL_", "channel", c));
+      f->add_channels(static_cast<cs::common::v1::Channel>(channel));
+    }
+    f->set_department(department_);
+    f->set_assignee(assignee_);
+    f->set_customer_id(std::string(
+        absl::StripPrefix(absl::string_view(customer_), "customers/")));
+    if (!order_.empty()) {
+      ASSIGN_OR_RETURN(int order,
+                       ParseEnumFlag(v1::TicketOrder_descriptor(),
+                                     "TICKET_ORDER_", "order", order_));
+      request.set_order_by(static_cast<v1::TicketOrder>(order));
+    }
+    request.set_page_size(page_size_);
+    request.set_page_token(page_token_);
+
+    Table table({"NUMBER", "ID", "STATUS", "GRADE", "CHANNEL", "DEPARTMENT",
+                 "ASSIGNEE", "CREATED", "SUBJECT"});
+    std::string next;
+    do {
+      ASSIGN_OR_RETURN(v1::ListTicketsResponse page,
+                       CallTicket(context, &Stub::ListTickets, request));
+      for (const v1::Ticket& t : page.tickets()) {
+        if (context.options().json) {
+          RETURN_IF_ERROR(PrintJson(context.out(), t));
+          continue;
+        }
+        table.AddRow(
+            {t.number(), t.id(), StatusText(t.status()),
+             EnumText(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_"),
+             EnumText(cs::common::v1::Channel_descriptor(), t.channel(),
+                      "CHANNEL_"),
+             SanitizeCell(t.department()), t.assignee(),
+             TimeText(t.create_time()), SanitizeCell(t.subject())});
+      }
+      next = page.next_page_token();
+      request.set_page_token(next);
+    } while (all_ && !next.empty());
+    if (!context.options().json) {
+      table.Print(context.out());
+      if (!next.empty())
+        context.out() << "next page: --page-token " << next << "\n";
+    }
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string statuses_, channels_, department_, assignee_, customer_, order_,
+      page_token_;
+  int page_size_ = 0;
+  bool all_ = false;
+};
+
+class ReplyCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("body", &body_, "the reply text", ConfigParser::kRequired);
+    flags.AddString("author", &author_, "agent, customer or system");
+    flags.AddBool("internal", &internal_, "an internal note, not sent");
+    flags.AddString("etag", &etag_, "fail unless the ticket still has it");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::AddReplyRequest request;
+    request.set_name(ResourceName("tickets", context.args()[0]));
+    ASSIGN_OR_RETURN(int author,
+                     ParseEnumFlag(v1::AuthorKind_descriptor(), "AUTHOR_KIND_",
+                                   "author", author_));
+    request.mutable_reply()->set_author_kind(
+        static_cast<v1::AuthorKind>(author));
+    request.mutable_reply()->set_visibility(internal_
+                                                ? v1::REPLY_VISIBILITY_INTERNAL
+                                                : v1::REPLY_VISIBILITY_PUBLIC);
+    request.mutable_reply()->set_body(body_);
+    request.set_etag(etag_);
+    ASSIGN_OR_RETURN(v1::AddReplyResponse response,
+                     CallTicket(context, &Stub::AddReply, request));
+    if (context.options().json) return PrintJson(context.out(), response);
+    PrintKeyValues(context.out(),
+                   {{"reply", response.reply().id()},
+                    {"ticket", response.ticket().name()},
+                    {"status", StatusText(response.ticket().status())},
+                    {"etag", response.ticket().etag()}});
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string body_, author_ = "agent", etag_;
+  bool internal_ = false;
+};
+
+class ResolveCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("resolution", &resolution_, "what was done (处理结果)",
+                    ConfigParser::kRequired);
+    flags.AddBool("fcr", &fcr_, "solved at the first contact");
+    flags.AddString("etag", &etag_, "fail unless the ticket still has it");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::ResolveTicketRequest request;
+    request.set_name(ResourceName("tickets", context.args()[0]));
+    request.set_resolution(resolution_);
+    request.set_solved_at_first_contact(fcr_);
+    request.set_etag(etag_);
+    ASSIGN_OR_RETURN(v1::Ticket ticket,
+                     CallTicket(context, &Stub::ResolveTicket, request));
+    return PrintTicket(context, ticket);
+  }
+
+ private:
+  std::string resolution_, etag_;
+  bool fcr_ = false;
+};
+
+class FeedbackCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddInt("csat", &csat_, "satisfaction 1 (very dissatisfied) … 5", 1,
+                 5);
+    flags.AddInt("nps", &nps_, "likelihood to recommend 0–10 (-1: not asked)",
+                 -1, 10);
+    flags.AddString("attitude", &attitude_, kRatingHelp);
+    flags.AddString("skill", &skill_, kRatingHelp);
+    flags.AddString("timeliness", &timeliness_, kRatingHelp);
+    flags.AddString("promises-kept", &promises_kept_, kRatingHelp);
+    flags.AddString("comment", &comment_, "free-text comment");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    if (csat_ == 0) return UsageError("--csat (1-5) is required");
+    v1::SubmitFeedbackRequest request;
+    request.set_name(ResourceName("tickets", context.args()[0]));
+    v1::Feedback* f = request.mutable_feedback();
+    f->set_csat(csat_);
+    if (nps_ >= 0) f->set_nps(nps_);
+    const std::vector<std::pair<const std::string*, std::string>> ratings = {
+        {&attitude_, "attitude"},
+        {&skill_, "skill"},
+        {&timeliness_, "timeliness"},
+        {&promises_kept_, "promises-kept"}};
+    for (const auto& [text, flag] : ratings) {
+      if (text->empty()) continue;
+      ASSIGN_OR_RETURN(int rating, ParseEnumFlag(v1::AgentRating_descriptor(),
+                                                 "AGENT_RATING_", flag, *text));
+      const auto value = static_cast<v1::AgentRating>(rating);
+      if (flag == "attitude") f->set_attitude(value);
+      if (flag == "skill") f->set_skill(value);
+      if (flag == "timeliness") f->set_timeliness(value);
+      if (flag == "promises-kept") f->set_promises_kept(value);
+    }
+    f->set_comment(comment_);
+    ASSIGN_OR_RETURN(v1::Feedback feedback,
+                     CallTicket(context, &Stub::SubmitFeedback, request));
+    if (context.options().json) return PrintJson(context.out(), feedback);
+    PrintKeyValues(
+        context.out(),
+        {{"csat", absl::StrCat(feedback.csat())},
+         {"nps", feedback.has_nps() ? absl::StrCat(feedback.nps()) : ""},
+         {"submitted", TimeText(feedback.submit_time())}});
+    return absl::OkStatus();
+  }
+
+ private:
+  static constexpr char kRatingHelp[] =
+      "very_satisfied, satisfied, average or poor";
+  int csat_ = 0;
+  int nps_ = -1;
+  std::string attitude_, skill_, timeliness_, promises_kept_, comment_;
+};
+
+// ---- customer ---------------------------------------------------------------
+
+class CustomerUpsertCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("full-name", &full_name_,
+                    "full name (required to create a customer)");
+    flags.AddString("title", &title_, "mr or ms (shown as 先生 / 女士)");
+    flags.AddString("phone", &phone_, "mobile or landline number");
+    flags.AddString("region", &region_, "region (e.g. 广东省深圳市)");
+    flags.AddString("type", &type_, "new, returning or vip");
+    flags.AddString("id-card", &id_card_,
+                    "ID-card number (stored encrypted; prefer the env var)");
+    flags.AddString("bank-card", &bank_card_,
+                    "bank-card number (stored encrypted; prefer the env var)");
+    flags.AddString("etag", &etag_, "fail unless the customer still has it");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::UpsertCustomerRequest request;
+    v1::Customer* c = request.mutable_customer();
+    c->set_name(ResourceName("customers", context.args()[0]));
+    c->set_etag(etag_);
+    // Only the fields given change (update_mask of the non-empty flags).
+    auto set = [&](const std::string& value, const char* path, auto setter) {
+      if (value.empty()) return;
+      setter(value);
+      request.mutable_update_mask()->add_paths(path);
+    };
+    set(full_name_, "full_name",
+        [&](const std::string& v) { c->set_full_name(v); });
+    set(phone_, "phone", [&](const std::string& v) { c->set_phone(v); });
+    set(region_, "region", [&](const std::string& v) { c->set_region(v); });
+    set(id_card_, "id_card", [&](const std::string& v) { c->set_id_card(v); });
+    set(bank_card_, "bank_card",
+        [&](const std::string& v) { c->set_bank_card(v); });
+    if (!title_.empty()) {
+      ASSIGN_OR_RETURN(int title, ParseEnumFlag(v1::Title_descriptor(),
+                                                "TITLE_", "title", title_));
+      c->set_title(static_cast<v1::Title>(title));
+      request.mutable_update_mask()->add_paths("title");
+    }
+    if (!type_.empty()) {
+      ASSIGN_OR_RETURN(int type,
+                       ParseEnumFlag(v1::CustomerType_descriptor(),
+                                     "CUSTOMER_TYPE_", "type", type_));
+      c->set_type(static_cast<v1::CustomerType>(type));
+      request.mutable_update_mask()->add_paths("type");
+    }
+    if (request.update_mask().paths_size() == 0) {
+      return UsageError("csctl customer upsert: give at least one field");
+    }
+    ASSIGN_OR_RETURN(v1::Customer customer,
+                     CallTicket(context, &Stub::UpsertCustomer, request));
+    return PrintCustomer(context, customer);
+  }
+
+ private:
+  std::string full_name_, title_, phone_, region_, type_, id_card_, bank_card_,
+      etag_;
+};
+
+class CustomerGetCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::GetCustomerRequest request;
+    request.set_name(ResourceName("customers", context.args()[0]));
+    ASSIGN_OR_RETURN(v1::Customer customer,
+                     CallTicket(context, &Stub::GetCustomer, request));
+    return PrintCustomer(context, customer);
+  }
+};
+
+}  // namespace
+
+void RegisterTicketCommands(CommandRegistry& registry) {
+  registry.Add<CreateCommand>({"ticket", "create"}, "open a ticket (工单)");
+  registry.Add<GetCommand>({"ticket", "get"}, "show one ticket",
+                           {"TICKET", 1, 1});
+  registry.Add<ListCommand>({"ticket", "list"},
+                            "list tickets, newest first, with filters");
+  registry.Add<ReplyCommand>(
+      {"ticket", "reply"}, "add a reply or an internal note", {"TICKET", 1, 1});
+  registry.Add<ResolveCommand>({"ticket", "resolve"},
+                               "resolve a ticket with what was done",
+                               {"TICKET", 1, 1});
+  registry.Add<FeedbackCommand>({"ticket", "feedback"},
+                                "record the customer's satisfaction survey",
+                                {"TICKET", 1, 1});
+  registry.Add<CustomerUpsertCommand>({"customer", "upsert"},
+                                      "create or update a customer profile",
+                                      {"CUSTOMER", 1, 1});
+  registry.Add<CustomerGetCommand>({"customer", "get"},
+                                   "show a customer (masked without read_pii)",
+                                   {"CUSTOMER", 1, 1});
+}
+
+}  // namespace cs::csctl

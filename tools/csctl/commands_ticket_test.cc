@@ -1,0 +1,184 @@
+// csctl ticket / customer commands run in-process against a real ticket
+// server (ServiceHost on port 0, RocksDB in a temp dir, manual clock).
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/server/service_host.h"
+#include "libs/server/test_host.h"
+#include "services/ticket/domain/permissions.h"
+#include "services/ticket/domain/pii_cipher.h"
+#include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/service/ticket_app.h"
+#include "services/ticket/store/ticket_repository.h"
+#include "tools/csctl/cli.h"
+#include "tools/csctl/commands.h"
+#include "tools/csctl/table.h"
+
+namespace cs::csctl {
+namespace {
+
+using auth::Role;
+using ::testing::HasSubstr;
+using ::testing::Not;
+using ::testing::StartsWith;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+// The value of the "key  value" line for `key` in PrintKeyValues output.
+std::string ValueOf(const std::string& out, absl::string_view key) {
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::ConsumePrefix(&line, key) && absl::StartsWith(line, " ")) {
+      return std::string(absl::StripLeadingAsciiWhitespace(line));
+    }
+  }
+  return "";
+}
+
+class CsctlTicketTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RegisterAllCommands(registry_);
+    auto host =
+        ServiceHost::Create(cs::testing::TestServerConfig(dir_, "ticket"),
+                            ticket::TicketColumnFamilies());
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = *std::move(host);
+    auto keyring = ticket::Keyring::FromKey("test", 1, std::string(32, 'k'));
+    ASSERT_TRUE(keyring.ok());
+    auto app = ticket::TicketApp::Create(
+        host_->store(), host_->outbox(), host_->clock(),
+        ticket::PermissionTable::Defaults(), *std::move(keyring), {});
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    service_ = std::make_unique<ticket::TicketGrpcService>(*host_, *app_);
+    host_->RegisterService(service_.get());
+    ASSERT_TRUE(host_->Start().ok());
+    addr_ = absl::StrCat("127.0.0.1:", host_->port());
+  }
+  void TearDown() override { host_->Shutdown(); }
+
+  Result Run(const std::vector<std::string>& args, const std::string& token) {
+    std::vector<std::string> full = {"--addr", addr_};
+    full.insert(full.end(), args.begin(), args.end());
+    std::ostringstream out, err;
+    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  CommandRegistry registry_;
+  cs::testing::TempDir dir_;
+  std::unique_ptr<ServiceHost> host_;
+  std::unique_ptr<ticket::TicketApp> app_;
+  std::unique_ptr<ticket::TicketGrpcService> service_;
+  std::string addr_;
+  const std::string agent_ =
+      cs::testing::TestToken({Role::kAgent}, "agent-007", "客服部");
+  const std::string supervisor_ =
+      cs::testing::TestToken({Role::kSupervisor}, "sup-1", "客服部");
+  const std::string service_token_ =
+      cs::testing::TestToken({Role::kService}, "service:survey", "");
+};
+
+TEST_F(CsctlTicketTest, WholeTicketJourneyFromTheCommandLine) {
+  Result r = Run({"customer", "upsert", "c-1001", "--full-name", "张三",
+                  "--title", "mr", "--phone", "13812341234", "--type", "vip"},
+                 agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "full_name"), "张先生");  // agents see it masked
+  r = Run({"customer", "get", "customers/c-1001"}, supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "full_name"), "张三");
+  EXPECT_EQ(ValueOf(r.out, "phone"), "13812341234");
+  EXPECT_EQ(ValueOf(r.out, "type"), "VIP");
+
+  r = Run({"ticket", "create", "--customer", "c-1001", "--channel", "phone",
+           "--stage", "after_sale", "--subject", "手机信号弱", "--description",
+           "地下车库无信号", "--department", "客服部", "--category",
+           "手机类/信号问题", "--request-id", "cli-1"},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  const std::string name = ValueOf(r.out, "name");
+  ASSERT_THAT(name, StartsWith("tickets/"));
+  const std::string id = name.substr(8);
+  EXPECT_EQ(ValueOf(r.out, "status"), "NEW");
+  EXPECT_EQ(ValueOf(r.out, "customer"), "张先生 (c-1001)");
+  EXPECT_EQ(ValueOf(r.out, "category"), "手机类 › 信号问题");
+
+  r = Run({"ticket", "list", "--status", "new"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::vector<std::string> lines =
+      absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_THAT(lines[0], StartsWith("NUMBER"));
+  EXPECT_THAT(lines[1], HasSubstr(id));
+  EXPECT_THAT(lines[1], HasSubstr("手机信号弱"));
+  // CJK cells are two columns wide: SUBJECT lines up with its cell.
+  EXPECT_EQ(DisplayWidth(lines[0].substr(0, lines[0].find("SUBJECT"))),
+            DisplayWidth(lines[1].substr(0, lines[1].find("手机信号弱"))));
+
+  r = Run({"ticket", "reply", id, "--body", "您好，正在为您处理"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "IN_PROGRESS");
+  r = Run({"ticket", "resolve", name, "--resolution", "已更换SIM卡", "--fcr"},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "RESOLVED");
+  r = Run({"ticket", "feedback", id, "--csat", "5", "--nps", "9", "--attitude",
+           "very_satisfied"},
+          service_token_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "csat"), "5");
+
+  r = Run({"--json", "ticket", "get", id, "--view", "full"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("\"status\":\"TICKET_STATUS_RESOLVED\""));
+  EXPECT_THAT(r.out, HasSubstr("您好，正在为您处理"));
+  EXPECT_THAT(r.out, HasSubstr("\"satisfaction\":5"));
+  r = Run({"ticket", "get", id, "--view", "full"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("RESOLVE"));
+  EXPECT_THAT(r.out, HasSubstr("status: IN_PROGRESS → RESOLVED"));
+}
+
+TEST_F(CsctlTicketTest, ErrorsKeepTheirCodesAndFields) {
+  Result r =
+      Run({"ticket", "create", "--customer", "c-1", "--channel", "fax",
+           "--stage", "pre_sale", "--subject", "x", "--description", "y"},
+          agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--channel"));
+  EXPECT_THAT(r.err, HasSubstr("walk_in"));
+
+  r = Run({"ticket", "get", "01ARZ3NDEKTSV4RRFFQ69G5FAV"}, supervisor_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: NOT_FOUND"));
+
+  r = Run({"customer", "upsert", "c-1001", "--full-name", "李四", "--phone",
+           "12345"},
+          agent_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: INVALID_ARGUMENT"));
+  EXPECT_THAT(r.err, HasSubstr("field customer.phone"));
+
+  r = Run(
+      {"ticket", "resolve", "01ARZ3NDEKTSV4RRFFQ69G5FAV", "--resolution", "x"},
+      cs::testing::TestToken({Role::kQa}, "qa-1"));
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
+  EXPECT_THAT(r.out, Not(HasSubstr("RESOLVED")));
+}
+
+}  // namespace
+}  // namespace cs::csctl
