@@ -36,13 +36,17 @@ std::chrono::system_clock::time_point Deadline(absl::Duration from_now) {
 }  // namespace
 
 absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
-    ServerConfig config, std::vector<std::string> column_families) {
+    ServerConfig config, std::vector<std::string> column_families,
+    Clock* clock) {
   RETURN_IF_ERROR(ValidateServerConfig(config));
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->config_ = std::move(config);
   const ServerConfig& c = host->config_;
 
-  if (c.clock == "manual") {
+  if (clock != nullptr) {
+    host->clock_ = clock;
+    host->manual_clock_ = dynamic_cast<ManualClock*>(clock);
+  } else if (c.clock == "manual") {
     auto manual = std::make_unique<ManualClock>(absl::Now());
     host->manual_clock_ = manual.get();
     host->owned_clock_ = std::move(manual);

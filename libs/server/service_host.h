@@ -53,8 +53,12 @@ class ServiceHost {
   // Opens everything the service needs except the gRPC server. Fails fast
   // with a message naming the setting or resource at fault (unreadable key
   // file, store locked by another process, metrics port taken...).
+  // `clock`, when given, replaces the one chosen by config.clock (tests run
+  // several hosts in one process on one shared ManualClock); it must outlive
+  // the host, and TestClock is served when it is a ManualClock.
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Create(
-      ServerConfig config, std::vector<std::string> column_families);
+      ServerConfig config, std::vector<std::string> column_families,
+      Clock* clock = nullptr);
 
   // Shuts down if still running.
   ~ServiceHost();

@@ -245,6 +245,20 @@ TEST(ServiceHostConfigTest, FailsFastOnBadSettings) {
               HasSubstr("--tls-key-file"));
 }
 
+TEST(ServiceHostClockTest, HostsCanShareAnInjectedClock) {
+  cs::testing::TempDir a, b;
+  ManualClock shared(absl::FromUnixSeconds(1800000000));
+  auto first = ServiceHost::Create(cs::testing::TestServerConfig(a, "one"), {},
+                                   &shared);
+  auto second = ServiceHost::Create(cs::testing::TestServerConfig(b, "two"), {},
+                                    &shared);
+  ASSERT_TRUE(first.ok() && second.ok());
+  shared.Advance(absl::Minutes(15));
+  EXPECT_EQ((*first)->clock().Now(), (*second)->clock().Now());
+  EXPECT_EQ((*first)->clock().Now(), absl::FromUnixSeconds(1800000000 + 900));
+  EXPECT_EQ((*first)->manual_clock(), &shared);
+}
+
 TEST(ServiceHostPortTest, TakenPortIsUnavailable) {
   cs::testing::TempDir a, b;
   ServerConfig first_config = cs::testing::TestServerConfig(a, "echo");
