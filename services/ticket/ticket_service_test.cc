@@ -31,7 +31,7 @@
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/query.h"
 #include "services/ticket/domain/ticket_number.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/time_proto.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"

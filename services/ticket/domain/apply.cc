@@ -13,10 +13,10 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
-#include "services/ticket/domain/fingerprint.h"
+#include "libs/common/fingerprint.h"
 #include "services/ticket/domain/lifecycle.h"
 #include "services/ticket/domain/masking.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/time_proto.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket {

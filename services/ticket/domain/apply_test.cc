@@ -8,8 +8,8 @@
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
-#include "services/ticket/domain/fingerprint.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/fingerprint.h"
+#include "libs/common/time_proto.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket {

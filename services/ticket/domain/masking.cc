@@ -7,7 +7,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "services/ticket/domain/utf8.h"
+#include "libs/common/utf8.h"
 
 namespace cs::ticket {
 namespace {

@@ -5,8 +5,8 @@
 #include "absl/strings/escaping.h"
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
-#include "services/ticket/domain/fingerprint.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/fingerprint.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {
@@ -17,16 +17,7 @@ bool AnyOf(const Repeated& values, Value v) {
                                      static_cast<int>(v)) != values.end();
 }
 
-absl::Status BadToken(absl::string_view why) {
-  return cs::InvalidField("page_token", why);
-}
-
 }  // namespace
-
-int32_t EffectivePageSize(int32_t requested) {
-  if (requested <= 0) return kDefaultPageSize;
-  return std::min(requested, kMaxPageSize);
-}
 
 v1::TicketOrder EffectiveOrder(v1::TicketOrder order) {
   return order == v1::TICKET_ORDER_UNSPECIFIED
@@ -68,32 +59,6 @@ uint64_t TicketQueryFingerprint(const v1::TicketFilter& filter,
   data += "|";
   data += DeterministicBytes(filter);
   return Fingerprint64(data);
-}
-
-uint64_t QueryFingerprint(absl::string_view query) {
-  return Fingerprint64(query);
-}
-
-std::string EncodePageToken(absl::string_view after_key, uint64_t fingerprint) {
-  cs::common::v1::PageToken token;
-  token.set_after_key(std::string(after_key));
-  token.set_query_fingerprint(fingerprint);
-  return absl::WebSafeBase64Escape(token.SerializeAsString());
-}
-
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            uint64_t expected_fingerprint) {
-  if (token.empty()) return std::string();
-  std::string bytes;
-  cs::common::v1::PageToken parsed;
-  if (!absl::WebSafeBase64Unescape(token, &bytes) ||
-      !parsed.ParseFromString(bytes) || parsed.after_key().empty()) {
-    return BadToken("is not a token returned by this service");
-  }
-  if (parsed.query_fingerprint() != expected_fingerprint) {
-    return BadToken("was issued for a different filter or order");
-  }
-  return parsed.after_key();
 }
 
 void ApplyView(v1::TicketView view, v1::Ticket* ticket) {

@@ -23,15 +23,12 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "libs/common/page_token.h"
 #include "services/ticket/domain/permissions.h"
 
 namespace cs::ticket {
 
-inline constexpr int32_t kDefaultPageSize = 50;
-inline constexpr int32_t kMaxPageSize = 200;
-
-// 0 (or negative) → kDefaultPageSize; above kMaxPageSize → kMaxPageSize.
-int32_t EffectivePageSize(int32_t requested);
+// Page sizes, fingerprints and page tokens: libs/common/page_token.h.
 
 // TICKET_ORDER_UNSPECIFIED → TICKET_ORDER_CREATE_TIME_DESC; others as is.
 v1::TicketOrder EffectiveOrder(v1::TicketOrder order);
@@ -44,18 +41,6 @@ bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter);
 // token cannot be replayed against another query.
 uint64_t TicketQueryFingerprint(const v1::TicketFilter& filter,
                                 v1::TicketOrder order);
-// Fingerprint of any other query, described by a string that identifies it
-// (e.g. "history|customers/c-1001", "audit|customers/c-1001|agent-007").
-uint64_t QueryFingerprint(absl::string_view query);
-
-// Opaque, URL-safe token for the page after `after_key`.
-std::string EncodePageToken(absl::string_view after_key, uint64_t fingerprint);
-
-// The after_key of `token`, or "" for an empty token (first page).
-// INVALID_ARGUMENT on "page_token" when it is malformed or was issued for
-// another query.
-absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
-                                            uint64_t expected_fingerprint);
 
 // Clears replies and history unless `view` is FULL.
 void ApplyView(v1::TicketView view, v1::Ticket* ticket);

@@ -4,8 +4,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
-#include "services/ticket/domain/fingerprint.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/fingerprint.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {

@@ -13,8 +13,8 @@
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
-#include "services/ticket/domain/time_proto.h"
-#include "services/ticket/domain/utf8.h"
+#include "libs/common/time_proto.h"
+#include "libs/common/utf8.h"
 
 namespace cs::ticket {
 namespace {

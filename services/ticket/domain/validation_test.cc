@@ -7,7 +7,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {

@@ -11,7 +11,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/store/idempotency.h"
 #include "services/ticket/domain/query.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {

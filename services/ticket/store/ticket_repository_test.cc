@@ -12,7 +12,7 @@
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/testing/temp_dir.h"
-#include "services/ticket/domain/time_proto.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {
