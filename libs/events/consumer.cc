@@ -172,10 +172,13 @@ absl::Status EventConsumer::Apply(const common::v1::Event& event) {
   batch.Put(cursor_family_, CursorKey(options_.name),
             EncodeBigEndian64(event.sequence()));
   RETURN_IF_ERROR(store_.Commit(batch));
-  absl::MutexLock lock(&mu_);
-  cursor_ = event.sequence();
-  if (!handled.ok()) ++dead_lettered_;
+  {
+    absl::MutexLock lock(&mu_);
+    cursor_ = event.sequence();
+    if (!handled.ok()) ++dead_lettered_;
+  }
   failures_ = 0;
+  if (options_.on_cursor) options_.on_cursor(event.sequence());
   return absl::OkStatus();
 }
 

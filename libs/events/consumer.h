@@ -55,6 +55,9 @@ class EventConsumer {
     absl::Duration initial_backoff = absl::Milliseconds(50);
     absl::Duration max_backoff = absl::Seconds(5);
     int max_attempts = 8;
+    // Called with the new cursor after each committed event (e.g. to export
+    // it as a gauge for consumer-lag alerts); must be quick. May be empty.
+    std::function<void(uint64_t cursor)> on_cursor;
   };
   // Adds the effect of `event` to `writes`. Returning an error retries it.
   using Handler = std::function<absl::Status(const common::v1::Event& event,

@@ -31,7 +31,8 @@ class ConsumerTest : public ::testing::Test {
                                .token = nullptr,
                                .initial_backoff = absl::Milliseconds(1),
                                .max_backoff = absl::Milliseconds(20),
-                               .max_attempts = 3},
+                               .max_attempts = 3,
+                               .on_cursor = [this](uint64_t c) { last_cursor_ = c; }},
         [this, check](const common::v1::Event& event, WriteSet& writes) {
           ++handled_;
           RETURN_IF_ERROR(check(event));
@@ -61,6 +62,7 @@ class ConsumerTest : public ::testing::Test {
   std::unique_ptr<Store> store_;
   ColumnFamily effects_;
   std::atomic<int> handled_{0};
+  std::atomic<uint64_t> last_cursor_{0};
 };
 
 std::vector<uint64_t> Range(uint64_t from, uint64_t to) {
@@ -77,6 +79,7 @@ TEST_F(ConsumerTest, AppliesEachEventOnceAndResumesExactlyAfterRestart) {
   consumer->Stop();
   EXPECT_EQ(handled_.load(), 10);
   EXPECT_EQ(*EventConsumer::StoredCursor(*store_, "test<-producer"), 10u);
+  EXPECT_EQ(last_cursor_.load(), 10u);
 
   for (int i = 10; i < 15; ++i) producer_.Append(absl::StrCat("工单", i));
   handled_ = 0;

@@ -10,6 +10,7 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
+#include "prometheus/gauge.h"
 #include "libs/common/files.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
@@ -170,7 +171,10 @@ absl::Status ServiceHost::Start() {
   Log(LogLevel::kInfo, config_.service_name,
       absl::StrCat("serving gRPC on ", config_.host, ":", port_,
                    config_.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
-                   ", metrics on port ", metrics_->port(), ", clock ",
+                   metrics_->port() > 0
+                       ? absl::StrCat(", metrics on port ", metrics_->port())
+                       : ", metrics endpoint off",
+                   ", clock ",
                    config_.clock));
   return absl::OkStatus();
 }
@@ -253,6 +257,17 @@ std::string ServiceHost::ServiceToken() {
 }
 
 int ServiceHost::metrics_port() const { return metrics_->port(); }
+
+std::function<void(uint64_t)> ServiceHost::ConsumerCursorGauge(
+    const std::string& consumer, const std::string& producer) {
+  auto& family = prometheus::BuildGauge()
+                     .Name("cs_consumer_cursor")
+                     .Help("Last event sequence applied by a consumer")
+                     .Register(metrics_->registry());
+  prometheus::Gauge* gauge =
+      &family.Add({{"consumer", consumer}, {"producer", producer}});
+  return [gauge](uint64_t cursor) { gauge->Set(static_cast<double>(cursor)); };
+}
 
 void ServiceHost::RunRetention() {
   while (true) {

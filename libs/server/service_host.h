@@ -88,6 +88,12 @@ class ServiceHost {
   absl::StatusOr<auth::Principal> Authorize(
       const grpc::ServerContextBase& context, auth::RoleSet allowed) const;
 
+  // A setter for the gauge cs_consumer_cursor{consumer, producer}, to pass as
+  // EventConsumer::Options::on_cursor (consumer lag = the producer's
+  // cs_events_last_sequence minus this). Thread-safe.
+  std::function<void(uint64_t)> ConsumerCursorGauge(const std::string& consumer,
+                                                    const std::string& producer);
+
   // A short-lived token for this service's own calls to other services
   // (subject "service:<name>", role service), re-minted before it expires.
   std::string ServiceToken();

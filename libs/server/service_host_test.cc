@@ -128,6 +128,24 @@ TEST_F(ServiceHostTest, RecordsRedMetricsPerMethod) {
   EXPECT_EQ(unauthenticated, 1);
 }
 
+TEST_F(ServiceHostTest, ConsumerCursorGaugeIsExported) {
+  auto set = host_->ConsumerCursorGauge("routing<-ticket", "ticket");
+  set(42);
+  double value = -1;
+  for (const auto& family : host_->metrics().Collect()) {
+    if (family.name != "cs_consumer_cursor") continue;
+    for (const auto& metric : family.metric) {
+      std::map<std::string, std::string> labels;
+      for (const auto& l : metric.label) labels[l.name] = l.value;
+      if (labels["consumer"] == "routing<-ticket" &&
+          labels["producer"] == "ticket") {
+        value = metric.gauge.value;
+      }
+    }
+  }
+  EXPECT_EQ(value, 42);
+}
+
 TEST_F(ServiceHostTest, EventStreamNeedsAServicePrincipal) {
   auto stub = events::v1::EventStream::NewStub(channel_);
   {
