@@ -8,6 +8,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterEventsCommands(registry);
   RegisterClockCommands(registry);
   RegisterTicketCommands(registry);
+  RegisterRoutingCommands(registry);
 }
 
 }  // namespace cs::csctl

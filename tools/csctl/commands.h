@@ -24,6 +24,8 @@ void RegisterEventsCommands(CommandRegistry& registry);
 void RegisterClockCommands(CommandRegistry& registry);
 // ticket create|get|list|reply|resolve|feedback, customer upsert|get.
 void RegisterTicketCommands(CommandRegistry& registry);
+// routing agent|ticket|queue, sla clocks|policies|start|update.
+void RegisterRoutingCommands(CommandRegistry& registry);
 
 // Registers every group above.
 void RegisterAllCommands(CommandRegistry& registry);

@@ -1,5 +1,6 @@
 #include "tools/csctl/payload_types.h"
 
+#include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 
 namespace cs::csctl {
@@ -9,6 +10,7 @@ LinkedPayloadFiles() {
   static const auto* files =
       new std::vector<const google::protobuf::FileDescriptor*>{
           ticket::v1::TicketCreated::descriptor()->file(),
+          routing::v1::TicketRouted::descriptor()->file(),
       };
   return *files;
 }
