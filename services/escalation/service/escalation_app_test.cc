@@ -1,0 +1,430 @@
+// Tests of EscalationApp against a real Store in a temp dir: routing events
+// are delivered with HandleRoutingEvent (shaped as routing-sla publishes
+// them), time is a ManualClock, and the level timers fire on it (WaitIdle,
+// never sleeps).
+#include "services/escalation/service/escalation_app.h"
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cs/routing/v1/routing.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/time_proto.h"
+#include "libs/testing/temp_dir.h"
+
+namespace cs::escalation {
+namespace {
+
+using auth::Role;
+using ::testing::ElementsAre;
+using ::testing::SizeIs;
+namespace common = cs::common::v1;
+namespace rv1 = cs::routing::v1;
+
+constexpr absl::Duration kGuard = absl::Seconds(30);  // only against hangs
+
+auth::Principal Person(const std::string& subject, auth::RoleSet roles) {
+  auth::Principal p;
+  p.subject = subject;
+  p.roles = roles;
+  return p;
+}
+
+class EscalationAppTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto settings = LoadEscalationConfigFile(
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/escalation.textproto"));
+    ASSERT_TRUE(settings.ok()) << settings.status();
+    settings_ = std::make_unique<EscalationSettings>(*std::move(settings));
+    Open();
+  }
+  void TearDown() override { Close(); }
+
+  void Open() {
+    auto store = Store::Open({.path = dir_.Sub("escalation"),
+                              .column_families = EscalationColumnFamilies()});
+    ASSERT_TRUE(store.ok()) << store.status();
+    store_ = *std::move(store);
+    auto outbox = Outbox::Open(*store_, {.producer = "escalation"}, clock_);
+    ASSERT_TRUE(outbox.ok()) << outbox.status();
+    outbox_ = *std::move(outbox);
+    EscalationApp::Options options;
+    options.timers.initial_backoff = absl::Milliseconds(1);
+    auto app =
+        EscalationApp::Create(*store_, *outbox_, clock_, *settings_, options);
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    ASSERT_TRUE(app_->Start().ok());
+  }
+
+  // As at a process exit.
+  void Close() {
+    if (app_ == nullptr) return;
+    app_->Stop();
+    app_.reset();
+    outbox_.reset();
+    ASSERT_TRUE(store_->Close().ok());
+    store_.reset();
+  }
+
+  static rv1::SlaClock Clock(const std::string& id, common::Grade grade,
+                             const std::string& assignee = "wang") {
+    rv1::SlaClock clock;
+    clock.set_name("clocks/" + id);
+    clock.set_subject("tickets/t-" + id);
+    clock.set_kind(rv1::CLOCK_KIND_FIRST_RESPONSE);
+    clock.set_grade(grade);
+    clock.set_department("客服部");
+    clock.set_assignee(assignee);
+    return clock;
+  }
+
+  void Deliver(const google::protobuf::Message& payload,
+               uint64_t sequence = 0) {
+    common::Event event;
+    event.set_sequence(sequence != 0 ? sequence : ++sequence_);
+    event.set_type(payload.GetDescriptor()->name());
+    event.set_producer("routing");
+    *event.mutable_occurred_time() = ToProtoTime(clock_.Now());
+    event.mutable_payload()->PackFrom(payload);
+    WriteSet writes;
+    absl::Status handled = app_->HandleRoutingEvent(event, writes);
+    ASSERT_TRUE(handled.ok()) << handled;
+    ASSERT_TRUE(store_->Commit(writes).ok());
+  }
+
+  void Breach(const rv1::SlaClock& clock) {
+    rv1::SlaBreached breached;
+    *breached.mutable_clock() = clock;
+    *breached.mutable_breach_time() = ToProtoTime(clock_.Now());
+    Deliver(breached);
+  }
+
+  void Advance(absl::Duration d) {
+    clock_.Advance(d);
+    ASSERT_TRUE(app_->WaitTimersIdle(kGuard));
+  }
+
+  std::vector<v1::EscalationCase> Cases(v1::ListCasesRequest request = {}) {
+    auto listed = app_->ListCases(Lead(), request);
+    EXPECT_TRUE(listed.ok()) << listed.status();
+    if (!listed.ok()) return {};
+    return {listed->cases().begin(), listed->cases().end()};
+  }
+
+  v1::EscalationCase OnlyCase() {
+    std::vector<v1::EscalationCase> cases = Cases();
+    EXPECT_THAT(cases, SizeIs(1));
+    return cases.empty() ? v1::EscalationCase() : cases[0];
+  }
+
+  // Notifications for a recipient or role, as WatchNotifications filters.
+  std::vector<v1::Notification> For(const std::string& recipient,
+                                    const std::string& role = "") {
+    v1::WatchNotificationsRequest request;
+    request.set_recipient(recipient);
+    request.set_role(role);
+    std::vector<v1::Notification> out;
+    auto read = outbox_->Read(1, 0, [&](const common::Event& event) {
+      auto n = EscalationApp::NotificationFor(request, event);
+      if (n) out.push_back(*n);
+    });
+    EXPECT_TRUE(read.ok()) << read.status();
+    return out;
+  }
+
+  template <typename Payload>
+  int CountEvents() {
+    int n = 0;
+    auto read = outbox_->Read(1, 0, [&](const common::Event& event) {
+      if (event.type() == Payload::descriptor()->name()) ++n;
+    });
+    EXPECT_TRUE(read.ok());
+    return n;
+  }
+
+  static auth::Principal Lead() { return Person("lead-1", {Role::kTeamLead}); }
+
+  cs::testing::TempDir dir_;
+  ManualClock clock_{absl::FromUnixSeconds(1800000000)};
+  std::unique_ptr<EscalationSettings> settings_;
+  std::unique_ptr<Store> store_;
+  std::unique_ptr<Outbox> outbox_;
+  std::unique_ptr<EscalationApp> app_;
+  uint64_t sequence_ = 0;
+};
+
+TEST_F(EscalationAppTest, GradeAChainWalksWithTheClock) {
+  const absl::Time t0 = clock_.Now();
+  Breach(Clock("a1", common::GRADE_A));
+  v1::EscalationCase c = OnlyCase();
+  EXPECT_EQ(c.state(), v1::CASE_STATE_OPEN);
+  EXPECT_EQ(c.level(), 1);
+  EXPECT_EQ(c.policy(), "grade-a");
+  EXPECT_EQ(c.subject(), "tickets/t-a1");
+  EXPECT_EQ(FromProtoTime(c.ack_due_time()), t0 + absl::Minutes(15));
+  EXPECT_THAT(For("", "team_lead"), SizeIs(1));
+  EXPECT_THAT(For("", "director"), SizeIs(0));
+  EXPECT_EQ(CountEvents<v1::EscalationOpened>(), 1);
+
+  Advance(absl::Minutes(15) - absl::Seconds(1));
+  EXPECT_EQ(OnlyCase().level(), 1);
+  Advance(absl::Seconds(1));
+  c = OnlyCase();
+  EXPECT_EQ(c.level(), 2);
+  EXPECT_EQ(FromProtoTime(c.level_time()), t0 + absl::Minutes(15));
+  EXPECT_EQ(FromProtoTime(c.ack_due_time()), t0 + absl::Minutes(45));
+  EXPECT_THAT(For("", "director"), SizeIs(1));
+  EXPECT_THAT(For("tech-director"), SizeIs(1));
+
+  Advance(absl::Minutes(30));
+  c = OnlyCase();
+  EXPECT_EQ(c.level(), 3);
+  ASSERT_THAT(For("ceo"), SizeIs(1));
+  EXPECT_EQ(For("ceo")[0].level_title(), "总经理 CEO");
+
+  Advance(absl::Hours(1));
+  c = OnlyCase();
+  EXPECT_EQ(c.level(), 3);
+  EXPECT_TRUE(c.chain_exhausted());
+  EXPECT_EQ(c.state(), v1::CASE_STATE_OPEN);
+  EXPECT_EQ(CountEvents<v1::EscalationLevelRaised>(), 2);
+  Advance(absl::Hours(10));
+  EXPECT_EQ(CountEvents<v1::EscalationLevelRaised>(), 2);
+}
+
+TEST_F(EscalationAppTest, GradeBStartsWithTheAssigneeAndGradeCWithTheLead) {
+  Breach(Clock("b1", common::GRADE_B, "wang"));
+  ASSERT_THAT(For("wang"), SizeIs(1));
+  EXPECT_EQ(For("wang")[0].kind(), v1::NOTIFICATION_KIND_ESCALATION);
+  EXPECT_THAT(For("", "agent"), SizeIs(1));
+  Advance(absl::Minutes(30));
+  EXPECT_THAT(For("product-manager"), SizeIs(1));
+  Advance(absl::Hours(1));
+  EXPECT_THAT(For("cs-director"), SizeIs(1));
+
+  Breach(Clock("c1", common::GRADE_C));
+  v1::ListCasesRequest grade_c;
+  grade_c.set_grade(common::GRADE_C);
+  ASSERT_THAT(Cases(grade_c), SizeIs(1));
+  EXPECT_EQ(Cases(grade_c)[0].chain_size(), 1);
+  Advance(absl::Hours(2));
+  EXPECT_TRUE(Cases(grade_c)[0].chain_exhausted());
+}
+
+TEST_F(EscalationAppTest, WarningNotifiesAssigneeAndLeadWithoutACase) {
+  rv1::SlaWarning warning;
+  *warning.mutable_clock() = Clock("w1", common::GRADE_A, "wang");
+  Deliver(warning);
+  EXPECT_THAT(Cases(), SizeIs(0));
+  ASSERT_THAT(For("wang"), SizeIs(1));
+  EXPECT_EQ(For("wang")[0].kind(), v1::NOTIFICATION_KIND_SLA_WARNING);
+  EXPECT_EQ(For("wang")[0].subject(), "tickets/t-w1");
+  EXPECT_THAT(For("", "team_lead"), SizeIs(1));
+}
+
+TEST_F(EscalationAppTest, DuplicateBreachOpensOneCase) {
+  const rv1::SlaClock clock = Clock("d1", common::GRADE_A);
+  Breach(clock);
+  Breach(clock);  // redelivered, or published twice
+  Advance(absl::Minutes(1));
+  Breach(clock);
+  EXPECT_THAT(Cases(), SizeIs(1));
+  EXPECT_EQ(CountEvents<v1::EscalationOpened>(), 1);
+  EXPECT_THAT(For("", "team_lead"), SizeIs(1));
+}
+
+TEST_F(EscalationAppTest, AcknowledgementStopsTheClimbAndIsChecked) {
+  Breach(Clock("k1", common::GRADE_A));
+  v1::AcknowledgeRequest ack;
+  ack.set_name(OnlyCase().name());
+  // An agent and a QA are below a team-lead level; a stranger is not named.
+  for (const auth::Principal& who :
+       {Person("wang", {Role::kAgent}), Person("qa-1", {Role::kQa}),
+        Person("service:x", {Role::kService})}) {
+    auto denied = app_->Acknowledge(who, ack);
+    EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied)
+        << who.subject;
+  }
+  auto acked = app_->Acknowledge(Lead(), ack);
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->state(), v1::CASE_STATE_ACKNOWLEDGED);
+  EXPECT_EQ(acked->acknowledged_by(), "lead-1");
+  Advance(absl::Hours(5));
+  EXPECT_EQ(OnlyCase().level(), 1);
+  EXPECT_EQ(CountEvents<v1::EscalationLevelRaised>(), 0);
+  EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 1);
+  // Again: unchanged, no second event.
+  ASSERT_TRUE(app_->Acknowledge(Lead(), ack).ok());
+  EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 1);
+
+  // At level 2 a team lead no longer ranks; the named director does.
+  Breach(Clock("k2", common::GRADE_A));
+  Advance(absl::Minutes(15));
+  v1::ListCasesRequest level2;
+  level2.set_level(2);
+  ASSERT_THAT(Cases(level2), SizeIs(1));
+  ack.set_name(Cases(level2)[0].name());
+  EXPECT_EQ(app_->Acknowledge(Lead(), ack).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto by_named =
+      app_->Acknowledge(Person("tech-director", {Role::kAgent}), ack);
+  ASSERT_TRUE(by_named.ok()) << by_named.status();
+
+  v1::AcknowledgeRequest missing;
+  missing.set_name("cases/01ARZ3NDEKTSV4RRFFQ69G5FAV");
+  EXPECT_EQ(app_->Acknowledge(Lead(), missing).status().code(),
+            absl::StatusCode::kNotFound);
+  missing.set_name("nope");
+  EXPECT_EQ(app_->Acknowledge(Lead(), missing).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EscalationAppTest, FulfilledOrStoppedClockClosesTheCase) {
+  const rv1::SlaClock clock = Clock("f1", common::GRADE_A);
+  Breach(clock);
+  rv1::SlaClockFulfilled fulfilled;
+  *fulfilled.mutable_clock() = clock;
+  Deliver(fulfilled);
+  v1::EscalationCase c = OnlyCase();
+  EXPECT_EQ(c.state(), v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(c.close_reason(), "SLA clock fulfilled");
+  Advance(absl::Hours(2));
+  EXPECT_EQ(OnlyCase().level(), 1);
+  EXPECT_EQ(CountEvents<v1::EscalationClosed>(), 1);
+  Deliver(fulfilled);  // again: nothing more
+  EXPECT_EQ(CountEvents<v1::EscalationClosed>(), 1);
+
+  const rv1::SlaClock other = Clock("f2", common::GRADE_B);
+  Breach(other);
+  rv1::SlaClockStopped stopped;
+  *stopped.mutable_clock() = other;
+  Deliver(stopped);
+  v1::ListCasesRequest closed;
+  closed.set_state(v1::CASE_STATE_CLOSED);
+  EXPECT_THAT(Cases(closed), SizeIs(2));
+
+  // Resolve: closed cases refuse; an open one closes.
+  Breach(Clock("f3", common::GRADE_C));
+  v1::ListCasesRequest open;
+  open.set_state(v1::CASE_STATE_OPEN);
+  ASSERT_THAT(Cases(open), SizeIs(1));
+  v1::ResolveRequest resolve;
+  resolve.set_name(Cases(open)[0].name());
+  EXPECT_EQ(
+      app_->Resolve(Person("wang", {Role::kAgent}), resolve).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  auto resolved = app_->Resolve(Lead(), resolve);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->state(), v1::CASE_STATE_CLOSED);
+  EXPECT_EQ(app_->Resolve(Lead(), resolve).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(EscalationAppTest, RestartMidChainLosesNoRaiseAndOpensNoSecondCase) {
+  const absl::Time t0 = clock_.Now();
+  const rv1::SlaClock clock = Clock("r1", common::GRADE_A);
+  Breach(clock);
+  Advance(absl::Minutes(15));
+  EXPECT_EQ(OnlyCase().level(), 2);
+  Close();
+  // Down for two hours: both remaining deadlines fell due meanwhile.
+  clock_.Advance(absl::Hours(2));
+  Open();
+  ASSERT_TRUE(app_->WaitTimersIdle(kGuard));
+  v1::EscalationCase c = OnlyCase();
+  EXPECT_EQ(c.level(), 3);
+  EXPECT_TRUE(c.chain_exhausted());
+  // Level 3 started at its TRUE instant, not at the restart.
+  EXPECT_EQ(FromProtoTime(c.level_time()), t0 + absl::Minutes(45));
+  EXPECT_EQ(CountEvents<v1::EscalationLevelRaised>(), 2);
+  // The breach redelivered after the restart opens nothing.
+  Breach(clock);
+  EXPECT_THAT(Cases(), SizeIs(1));
+}
+
+TEST_F(EscalationAppTest, RequestEscalationGoesToTheVicePresident) {
+  const auth::Principal complaint =
+      Person("service:complaint", {Role::kService});
+  v1::RequestEscalationRequest request;
+  request.set_subject("complaints/c-1");
+  request.set_severity("serious");
+  request.set_reason("重大投诉");
+  auto opened = app_->RequestEscalation(complaint, request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->policy(), "serious-complaint");
+  EXPECT_THAT(For("vice-president"), SizeIs(1));
+  // Asked again while open: the same case.
+  auto again = app_->RequestEscalation(complaint, request);
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->name(), opened->name());
+  EXPECT_THAT(Cases(), SizeIs(1));
+
+  request.set_severity("mild");
+  EXPECT_EQ(app_->RequestEscalation(complaint, request).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  request.set_subject("");
+  EXPECT_EQ(app_->RequestEscalation(complaint, request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EscalationAppTest, ListCasesFiltersAndPages) {
+  for (int i = 0; i < 5; ++i) {
+    rv1::SlaClock clock = Clock(absl::StrCat("p", i), common::GRADE_A);
+    if (i == 4) clock.set_department("技术部");
+    Breach(clock);
+    clock_.Advance(absl::Milliseconds(1));
+  }
+  v1::ListCasesRequest request;
+  request.set_page_size(2);
+  std::vector<std::string> names;
+  for (int page = 0; page < 5; ++page) {
+    auto listed = app_->ListCases(Lead(), request);
+    ASSERT_TRUE(listed.ok()) << listed.status();
+    for (const auto& c : listed->cases()) names.push_back(c.subject());
+    if (listed->next_page_token().empty()) break;
+    request.set_page_token(listed->next_page_token());
+  }
+  EXPECT_THAT(names, ElementsAre("tickets/t-p0", "tickets/t-p1", "tickets/t-p2",
+                                 "tickets/t-p3", "tickets/t-p4"));
+  // A token replayed with another filter is refused.
+  request.set_department("客服部");
+  EXPECT_EQ(app_->ListCases(Lead(), request).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  v1::ListCasesRequest by_department;
+  by_department.set_department("技术部");
+  EXPECT_THAT(Cases(by_department), SizeIs(1));
+
+  auto policies = app_->ListPolicies(Lead(), {});
+  ASSERT_TRUE(policies.ok());
+  EXPECT_EQ(policies->policies_size(), 4);
+}
+
+TEST_F(EscalationAppTest, WatchAdmission) {
+  v1::WatchNotificationsRequest request;
+  EXPECT_EQ(app_->CheckWatch(Lead(), request).code(),
+            absl::StatusCode::kInvalidArgument);
+  request.set_recipient("lead-1");
+  EXPECT_TRUE(app_->CheckWatch(Lead(), request).ok());
+  request.set_recipient("ceo");
+  EXPECT_EQ(app_->CheckWatch(Lead(), request).code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(
+      app_->CheckWatch(Person("sup", {Role::kSupervisor}), request).ok());
+  request.clear_recipient();
+  request.set_role("team_lead");
+  EXPECT_TRUE(app_->CheckWatch(Lead(), request).ok());
+  request.set_role("director");
+  EXPECT_EQ(app_->CheckWatch(Lead(), request).code(),
+            absl::StatusCode::kPermissionDenied);
+  request.set_role("king");
+  EXPECT_EQ(app_->CheckWatch(Lead(), request).code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+}  // namespace
+}  // namespace cs::escalation

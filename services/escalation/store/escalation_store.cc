@@ -1,0 +1,73 @@
+#include "services/escalation/store/escalation_store.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "libs/common/status_macros.h"
+
+namespace cs::escalation {
+
+std::vector<std::string> EscalationColumnFamilies() {
+  return {std::string(kCasesFamily), std::string(kDedupFamily),
+          std::string(kTimersFamily)};
+}
+
+absl::StatusOr<std::unique_ptr<EscalationStore>> EscalationStore::Open(
+    Store& store) {
+  std::unique_ptr<EscalationStore> out(new EscalationStore(store));
+  ASSIGN_OR_RETURN(out->cases_, store.Family(kCasesFamily));
+  ASSIGN_OR_RETURN(out->dedup_, store.Family(kDedupFamily));
+  ASSIGN_OR_RETURN(out->timers_, store.Family(kTimersFamily));
+  return out;
+}
+
+absl::StatusOr<std::optional<v1::EscalationCase>> EscalationStore::GetCase(
+    absl::string_view case_id) const {
+  v1::EscalationCase record;
+  absl::Status status = store_.GetProto(cases_, case_id, &record);
+  if (absl::IsNotFound(status)) return std::nullopt;
+  RETURN_IF_ERROR(status);
+  return record;
+}
+
+void EscalationStore::PutCase(WriteSet& writes, absl::string_view case_id,
+                              const v1::EscalationCase& record) const {
+  writes.PutProto(cases_, case_id, record);
+}
+
+absl::StatusOr<std::optional<std::string>> EscalationStore::CaseFor(
+    absl::string_view dedup_key) const {
+  absl::StatusOr<std::string> id = store_.Get(dedup_, dedup_key);
+  if (absl::IsNotFound(id.status())) return std::nullopt;
+  RETURN_IF_ERROR(id.status());
+  return *std::move(id);
+}
+
+void EscalationStore::PutDedup(WriteSet& writes, absl::string_view dedup_key,
+                               absl::string_view case_id) const {
+  writes.Put(dedup_, dedup_key, case_id);
+}
+
+absl::Status EscalationStore::ScanCases(
+    absl::string_view after,
+    const std::function<bool(const std::string&, const v1::EscalationCase&)>&
+        visit) const {
+  const std::string start =
+      after.empty() ? "" : absl::StrCat(after, std::string(1, '\0'));
+  absl::Status parse_error;
+  RETURN_IF_ERROR(
+      store_.Scan(cases_, start, "", 0,
+                  [&](absl::string_view key, absl::string_view value) {
+                    v1::EscalationCase record;
+                    if (!record.ParseFromArray(
+                            value.data(), static_cast<int>(value.size()))) {
+                      parse_error = absl::DataLossError(
+                          absl::StrCat("stored case ", key, " does not parse"));
+                      return false;
+                    }
+                    return visit(std::string(key), record);
+                  }));
+  return parse_error;
+}
+
+}  // namespace cs::escalation
