@@ -1,0 +1,237 @@
+#include "services/knowledge_base/domain/search_index.h"
+
+#include <algorithm>
+#include <cmath>
+#include <unordered_set>
+#include <utility>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "libs/common/utf8.h"
+#include "services/knowledge_base/domain/tokenizer.h"
+
+namespace cs::kb {
+namespace {
+
+constexpr double kK1 = 1.2;
+constexpr double kB = 0.75;
+
+double Saturate(int tf, int len, double avg_len) {
+  if (tf <= 0) return 0;
+  return tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_len));
+}
+
+void CountTerms(const std::string& text,
+                absl::flat_hash_map<std::string, int>& tf, int& len) {
+  std::vector<Token> tokens = Tokenize(text);
+  len = static_cast<int>(tokens.size());
+  for (Token& t : tokens) ++tf[t.term];
+}
+
+}  // namespace
+
+std::shared_ptr<const IndexedDoc> MakeIndexedDoc(IndexedDoc doc) {
+  doc.title_tf.clear();
+  doc.body_tf.clear();
+  CountTerms(doc.title, doc.title_tf, doc.title_len);
+  CountTerms(doc.plain_body, doc.body_tf, doc.body_len);
+  return std::make_shared<const IndexedDoc>(std::move(doc));
+}
+
+IndexSnapshot::IndexSnapshot(
+    std::map<std::string, std::shared_ptr<const IndexedDoc>> docs,
+    double title_boost)
+    : by_name_(std::move(docs)), title_boost_(title_boost) {
+  double title_total = 0, body_total = 0;
+  docs_.reserve(by_name_.size());
+  for (const auto& [name, doc] : by_name_) {
+    const uint32_t index = static_cast<uint32_t>(docs_.size());
+    docs_.push_back(doc);
+    title_total += doc->title_len;
+    body_total += doc->body_len;
+    absl::flat_hash_map<std::string, Posting> merged;
+    for (const auto& [term, tf] : doc->title_tf) {
+      merged[term] = Posting{index, tf, 0};
+    }
+    for (const auto& [term, tf] : doc->body_tf) {
+      auto [it, inserted] = merged.try_emplace(term, Posting{index, 0, tf});
+      if (!inserted) it->second.body_tf = tf;
+    }
+    for (auto& [term, posting] : merged) postings_[term].push_back(posting);
+  }
+  if (!docs_.empty()) {
+    avg_title_len_ = std::max(1.0, title_total / docs_.size());
+    avg_body_len_ = std::max(1.0, body_total / docs_.size());
+  }
+}
+
+SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
+  SearchResult result;
+  result.terms = DistinctTerms(query.text);
+  if (result.terms.empty() || docs_.empty()) return result;
+  const double n = static_cast<double>(docs_.size());
+  absl::flat_hash_map<uint32_t, std::pair<double, int>> acc;  // score, matched
+  for (const std::string& term : result.terms) {
+    auto it = postings_.find(term);
+    if (it == postings_.end()) continue;
+    const double df = static_cast<double>(it->second.size());
+    const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    for (const Posting& p : it->second) {
+      const IndexedDoc& doc = *docs_[p.doc];
+      double s =
+          Saturate(p.body_tf, doc.body_len, avg_body_len_) +
+          title_boost_ * Saturate(p.title_tf, doc.title_len, avg_title_len_);
+      auto& entry = acc[p.doc];
+      entry.first += idf * s;
+      entry.second += 1;
+    }
+  }
+  const int min_match = std::max(
+      1, static_cast<int>(
+             std::ceil(result.terms.size() * query.min_match_fraction - 1e-9)));
+  const std::string language = absl::AsciiStrToLower(query.language);
+  for (const auto& [index, entry] : acc) {
+    if (entry.second < min_match) continue;
+    const std::shared_ptr<const IndexedDoc>& doc = docs_[index];
+    if (!query.category.empty() &&
+        std::find(doc->category_ancestry.begin(), doc->category_ancestry.end(),
+                  query.category) == doc->category_ancestry.end()) {
+      continue;
+    }
+    bool tags_ok = true;
+    for (const std::string& tag : query.tags) {
+      if (std::find(doc->tags.begin(), doc->tags.end(), tag) ==
+          doc->tags.end()) {
+        tags_ok = false;
+        break;
+      }
+    }
+    if (!tags_ok) continue;
+    if (!language.empty() && absl::AsciiStrToLower(doc->language) != language) {
+      continue;
+    }
+    result.hits.push_back({doc, entry.first});
+  }
+  std::sort(result.hits.begin(), result.hits.end(),
+            [](const ScoredDoc& a, const ScoredDoc& b) {
+              if (a.score != b.score) return a.score > b.score;
+              return a.doc->article < b.doc->article;
+            });
+  return result;
+}
+
+SearchIndex::SearchIndex(double title_boost)
+    : title_boost_(title_boost),
+      current_(std::make_shared<const IndexSnapshot>()) {}
+
+std::shared_ptr<const IndexSnapshot> SearchIndex::Snapshot() const {
+  absl::MutexLock lock(&mu_);
+  return current_;
+}
+
+void SearchIndex::Swap(
+    std::map<std::string, std::shared_ptr<const IndexedDoc>> docs) {
+  auto next =
+      std::make_shared<const IndexSnapshot>(std::move(docs), title_boost_);
+  absl::MutexLock lock(&mu_);
+  current_ = std::move(next);
+}
+
+void SearchIndex::Upsert(std::shared_ptr<const IndexedDoc> doc) {
+  absl::MutexLock writer(&writer_mu_);
+  auto docs = Snapshot()->docs();
+  docs[doc->article] = std::move(doc);
+  Swap(std::move(docs));
+}
+
+void SearchIndex::Remove(const std::string& article) {
+  absl::MutexLock writer(&writer_mu_);
+  auto docs = Snapshot()->docs();
+  if (docs.erase(article) == 0) return;
+  Swap(std::move(docs));
+}
+
+void SearchIndex::Reset(std::vector<std::shared_ptr<const IndexedDoc>> docs) {
+  absl::MutexLock writer(&writer_mu_);
+  std::map<std::string, std::shared_ptr<const IndexedDoc>> by_name;
+  for (auto& doc : docs) by_name[doc->article] = std::move(doc);
+  Swap(std::move(by_name));
+}
+
+namespace {
+
+std::string EncodeRange(const std::vector<char32_t>& chars, size_t begin,
+                        size_t end) {
+  std::u32string s(chars.begin() + begin, chars.begin() + end);
+  std::string out;
+  for (char32_t c : s) {
+    if (c < 0x80) {
+      out.push_back(static_cast<char>(c));
+    } else if (c < 0x800) {
+      out.push_back(static_cast<char>(0xC0 | (c >> 6)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else if (c < 0x10000) {
+      out.push_back(static_cast<char>(0xE0 | (c >> 12)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    } else {
+      out.push_back(static_cast<char>(0xF0 | (c >> 18)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 12) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
+      out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string Highlight(const std::string& text,
+                      const std::vector<std::string>& terms, size_t max_chars) {
+  std::unordered_set<std::string> wanted(terms.begin(), terms.end());
+  std::vector<char32_t> chars = DecodeUtf8(text);
+  // Matched ranges, merged.
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  for (const Token& t : Tokenize(text)) {
+    if (wanted.count(t.term) == 0) continue;
+    if (!ranges.empty() && t.begin <= ranges.back().second) {
+      ranges.back().second = std::max(ranges.back().second, t.end);
+    } else {
+      ranges.emplace_back(t.begin, t.end);
+    }
+  }
+  size_t begin = 0, end = chars.size();
+  if (chars.size() > max_chars) {
+    // Window starting a little before the range with most matches after it.
+    size_t best_start = 0, best_count = 0;
+    for (size_t i = 0; i < ranges.size(); ++i) {
+      size_t count = 0;
+      for (size_t j = i;
+           j < ranges.size() && ranges[j].second <= ranges[i].first + max_chars;
+           ++j) {
+        count += ranges[j].second - ranges[j].first;
+      }
+      if (count > best_count) {
+        best_count = count;
+        best_start = ranges[i].first;
+      }
+    }
+    begin = best_start > max_chars / 5 ? best_start - max_chars / 5 : 0;
+    end = std::min(chars.size(), begin + max_chars);
+  }
+  std::string out;
+  if (begin > 0) out += "…";
+  size_t pos = begin;
+  for (const auto& [rb, re] : ranges) {
+    if (re <= begin || rb >= end) continue;
+    size_t b = std::max<size_t>(rb, begin), e = std::min<size_t>(re, end);
+    out += EncodeRange(chars, pos, b);
+    absl::StrAppend(&out, "【", EncodeRange(chars, b, e), "】");
+    pos = e;
+  }
+  out += EncodeRange(chars, pos, end);
+  if (end < chars.size()) out += "…";
+  return out;
+}
+
+}  // namespace cs::kb

@@ -1,0 +1,136 @@
+// In-memory inverted index of the published articles with BM25 ranking.
+//
+// The index is a sequence of immutable snapshots: a search takes the current
+// snapshot (a shared_ptr copy under a short mutex) and never waits for a
+// writer; Upsert/Remove build a new snapshot from the previous one and swap
+// it in. Writers are serialised among themselves. The index is rebuilt from
+// the store at start (see KbApp::Create) — there is no second copy on disk
+// that could disagree with the articles.
+//
+//   SearchIndex index;
+//   index.Upsert(MakeIndexedDoc(...));
+//   SearchResult r = index.Snapshot()->Search({.text = "手机信号弱"});
+//
+// Scoring: per query term t (distinct), idf(t) = ln(1 + (N - df + 0.5) /
+// (df + 0.5)); per field f (title, body) the BM25 saturation
+// tf·(k1+1) / (tf + k1·(1 - b + b·len/avglen)) with k1 = 1.2, b = 0.75;
+// score = Σ idf(t)·(body(t) + title_boost·title(t)). A document must match at
+// least half of the distinct query terms (rounded up), so that a single
+// shared character pair does not make a result. Ties: article name
+// ascending. Thread-safe.
+#ifndef CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SEARCH_INDEX_H_
+#define CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SEARCH_INDEX_H_
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/synchronization/mutex.h"
+
+namespace cs::kb {
+
+// One published article version as the index sees it.
+struct IndexedDoc {
+  std::string article;  // "articles/{id}"
+  std::string version;  // "1.2"
+  std::string title;
+  std::string plain_body;  // body rendered to plain text
+  std::string category;    // "categories/{id}"
+  // The category and its ancestors (for the category filter).
+  std::vector<std::string> category_ancestry;
+  std::vector<std::string> category_path;  // display names
+  std::vector<std::string> tags;
+  std::string language;
+  // Filled by MakeIndexedDoc.
+  absl::flat_hash_map<std::string, int> title_tf;
+  absl::flat_hash_map<std::string, int> body_tf;
+  int title_len = 0;
+  int body_len = 0;
+};
+
+// Fills the term statistics of `doc` from its title and plain_body.
+std::shared_ptr<const IndexedDoc> MakeIndexedDoc(IndexedDoc doc);
+
+struct SearchQuery {
+  std::string text;
+  std::string category;           // "" = any
+  std::vector<std::string> tags;  // all required
+  std::string language;           // "" = any; case-insensitive
+  // A document must match at least this fraction of the distinct query
+  // terms (rounded up, at least one).
+  double min_match_fraction = 0.5;
+};
+
+struct ScoredDoc {
+  std::shared_ptr<const IndexedDoc> doc;
+  double score = 0;
+};
+
+struct SearchResult {
+  std::vector<std::string> terms;  // distinct query terms
+  std::vector<ScoredDoc> hits;     // best first; all of them
+};
+
+class IndexSnapshot {
+ public:
+  IndexSnapshot() = default;
+  explicit IndexSnapshot(
+      std::map<std::string, std::shared_ptr<const IndexedDoc>> docs,
+      double title_boost);
+
+  SearchResult Search(const SearchQuery& query) const;
+  size_t size() const { return docs_.size(); }
+  const std::map<std::string, std::shared_ptr<const IndexedDoc>>& docs() const {
+    return by_name_;
+  }
+  double title_boost() const { return title_boost_; }
+
+ private:
+  struct Posting {
+    uint32_t doc;
+    int title_tf;
+    int body_tf;
+  };
+  std::map<std::string, std::shared_ptr<const IndexedDoc>> by_name_;
+  std::vector<std::shared_ptr<const IndexedDoc>> docs_;
+  absl::flat_hash_map<std::string, std::vector<Posting>> postings_;
+  double avg_title_len_ = 1;
+  double avg_body_len_ = 1;
+  double title_boost_ = 2.0;
+};
+
+class SearchIndex {
+ public:
+  explicit SearchIndex(double title_boost = 2.0);
+
+  // The current snapshot; never null. Cheap; never blocks on a writer.
+  std::shared_ptr<const IndexSnapshot> Snapshot() const;
+
+  // Adds or replaces the document of doc->article.
+  void Upsert(std::shared_ptr<const IndexedDoc> doc);
+  // Removes `article`; no-op when absent.
+  void Remove(const std::string& article);
+  // Replaces everything (start-up).
+  void Reset(std::vector<std::shared_ptr<const IndexedDoc>> docs);
+
+ private:
+  void Swap(std::map<std::string, std::shared_ptr<const IndexedDoc>> docs);
+
+  const double title_boost_;
+  absl::Mutex writer_mu_;  // serialises writers; held while building
+  mutable absl::Mutex mu_;
+  std::shared_ptr<const IndexSnapshot> current_ ABSL_GUARDED_BY(mu_);
+};
+
+// Plain text with the matches of `terms` wrapped in 【 】: the whole text
+// when it has at most `max_chars` characters, else a window of about
+// `max_chars` characters around the densest match ("…" marks cuts).
+std::string Highlight(const std::string& text,
+                      const std::vector<std::string>& terms, size_t max_chars);
+
+}  // namespace cs::kb
+
+#endif  // CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SEARCH_INDEX_H_
