@@ -285,6 +285,34 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
     return absl::FailedPreconditionError(absl::StrCat(
         "token verifier is misconfigured: ", init_status_.message()));
   }
+  // Signature, issuer, audience and roles are fixed for a given token under
+  // this verifier; only the time claims need checking again.
+  if (std::optional<VerifiedToken> cached = cache_->Find(token)) {
+    RETURN_IF_ERROR(CheckTimes(cached->exp, cached->nbf, cached->iat));
+    return cached->principal;
+  }
+  ASSIGN_OR_RETURN(VerifiedToken verified, VerifyUncached(token));
+  cache_->Insert(token, verified);
+  return std::move(verified.principal);
+}
+
+absl::Status TokenVerifier::CheckTimes(absl::Time exp,
+                                       std::optional<absl::Time> nbf,
+                                       std::optional<absl::Time> iat) const {
+  const absl::Time now = clock_->Now();
+  const absl::Duration leeway = options_.leeway;
+  if (now >= exp + leeway) return Reject(kExpired, "expired");
+  if (nbf.has_value() && *nbf > now + leeway) {
+    return Reject(kNotYetValid, "not valid yet (nbf is in the future)");
+  }
+  if (iat.has_value() && *iat > now + leeway) {
+    return Reject(kNotYetValid, "issued in the future (iat)");
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<TokenVerifier::VerifiedToken> TokenVerifier::VerifyUncached(
+    absl::string_view token) const {
   if (token.empty()) return Reject(kMalformed, "empty token");
   if (token.size() > kMaxTokenBytes) return Reject(kMalformed, "too long");
 
@@ -313,20 +341,11 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
 
   // 3. Claims, from a payload now known to come from the key holder.
   ASSIGN_OR_RETURN(Struct payload, DecodeJsonPart(parts[1], "payload"));
-  const absl::Time now = clock_->Now();
-  const absl::Duration leeway = options_.leeway;
-
   ASSIGN_OR_RETURN(std::optional<absl::Time> exp, TimeClaim(payload, "exp"));
   if (!exp.has_value()) return Reject(kBadClaim, "no exp claim");
-  if (now >= *exp + leeway) return Reject(kExpired, "expired");
   ASSIGN_OR_RETURN(std::optional<absl::Time> nbf, TimeClaim(payload, "nbf"));
-  if (nbf.has_value() && *nbf > now + leeway) {
-    return Reject(kNotYetValid, "not valid yet (nbf is in the future)");
-  }
   ASSIGN_OR_RETURN(std::optional<absl::Time> iat, TimeClaim(payload, "iat"));
-  if (iat.has_value() && *iat > now + leeway) {
-    return Reject(kNotYetValid, "issued in the future (iat)");
-  }
+  RETURN_IF_ERROR(CheckTimes(*exp, nbf, iat));
 
   ASSIGN_OR_RETURN(std::optional<std::string> iss, StringClaim(payload, "iss"));
   if (!iss.has_value()) return Reject(kWrongIssuer, "no issuer");
@@ -350,7 +369,24 @@ absl::StatusOr<Principal> TokenVerifier::Verify(absl::string_view token) const {
   principal.display_name = name.value_or("");
   ASSIGN_OR_RETURN(std::optional<std::string> jti, StringClaim(payload, "jti"));
   principal.token_id = jti.value_or("");
-  return principal;
+  return VerifiedToken{std::move(principal), *exp, nbf, iat};
+}
+
+std::optional<TokenVerifier::VerifiedToken> TokenVerifier::Cache::Find(
+    absl::string_view token) const {
+  absl::MutexLock lock(&mu_);
+  auto it = entries_.find(token);
+  if (it == entries_.end()) return std::nullopt;
+  return it->second;
+}
+
+void TokenVerifier::Cache::Insert(absl::string_view token,
+                                  const VerifiedToken& verified) {
+  absl::MutexLock lock(&mu_);
+  // Bounded without bookkeeping: a full cache starts over. Tokens are reused
+  // by the same callers, so it refills with the live ones at once.
+  if (entries_.size() >= kMaxEntries) entries_.clear();
+  entries_.emplace(std::string(token), verified);
 }
 
 }  // namespace cs::auth

@@ -211,6 +211,43 @@ TEST_F(JwtTest, AcceptedWithinLeewayRejectedAfter) {
               HasSubstr("expired"));
 }
 
+TEST_F(JwtTest, CachedTokensStillExpireAndTamperingIsStillCaught) {
+  TokenVerifier verifier = Verifier();
+  std::string token = Mint(Claims());
+  ASSERT_TRUE(verifier.Verify(token).ok());
+  absl::StatusOr<Principal> again = verifier.Verify(token);  // cache hit
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->subject, "u-1001");
+  EXPECT_EQ(again->display_name, "张三");
+  EXPECT_TRUE(again->HasRole(Role::kSupervisor));
+
+  // A token differing in one payload character is verified in full.
+  std::vector<std::string> parts = absl::StrSplit(token, '.');
+  std::string tampered = absl::StrCat(parts[0], ".", parts[1], "A.", parts[2]);
+  EXPECT_FALSE(verifier.Verify(tampered).ok());
+
+  // Copies share the cache, and the clock still rules on every hit.
+  TokenVerifier copy = verifier;
+  clock_.Advance(absl::Minutes(16));
+  for (const TokenVerifier* v : {&verifier, &copy}) {
+    absl::StatusOr<Principal> late = v->Verify(token);
+    ASSERT_FALSE(late.ok());
+    EXPECT_EQ(cs::ErrorReasonOf(late.status()), "TOKEN_EXPIRED");
+  }
+}
+
+TEST_F(JwtTest, CacheStaysCorrectWhenItOverflows) {
+  TokenVerifier verifier = Verifier();
+  std::string first = Mint(Claims());
+  ASSERT_TRUE(verifier.Verify(first).ok());
+  TokenClaims claims = Claims();
+  for (int i = 0; i < 4200; ++i) {
+    claims.token_id = absl::StrCat("tok-", i);
+    ASSERT_TRUE(verifier.Verify(Mint(claims)).ok());
+  }
+  EXPECT_TRUE(verifier.Verify(first).ok());
+}
+
 TEST_F(JwtTest, ExpiredLongAgo) {
   std::string token = Mint(Claims());
   clock_.Advance(absl::Hours(48));
