@@ -9,27 +9,13 @@
 #include "libs/auth/principal.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
+#include "libs/server/serve_app.h"
 #include "libs/server/unary.h"
 
 namespace cs::escalation {
 namespace {
 
 constexpr size_t kReadAhead = 64;
-
-// The one handler shape: authenticate with `roles`, call `method` on the
-// executor, finish with its status.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeEscalation(
-    ServiceHost& host, EscalationApp& app, grpc::CallbackServerContext* ctx,
-    const Request* request, Response* response, auth::RoleSet roles,
-    absl::StatusOr<Response> (EscalationApp::*method)(const auth::Principal&,
-                                                      const Request&)) {
-  return ServeUnary(ctx, host.executor(), [=, &host, &app]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, roles));
-    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
-    return absl::OkStatus();
-  });
-}
 
 class FinishedWatch final : public grpc::ServerWriteReactor<v1::Notification> {
  public:
@@ -194,7 +180,7 @@ void EscalationGrpcService::Forget(WatchReactor* reactor) {
 grpc::ServerUnaryReactor* EscalationGrpcService::RequestEscalation(
     Context* ctx, const v1::RequestEscalationRequest* request,
     v1::EscalationCase* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kRequesters,
                          &EscalationApp::RequestEscalation);
 }
@@ -202,35 +188,35 @@ grpc::ServerUnaryReactor* EscalationGrpcService::RequestEscalation(
 grpc::ServerUnaryReactor* EscalationGrpcService::GetCase(
     Context* ctx, const v1::GetCaseRequest* request,
     v1::EscalationCase* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kStaff, &EscalationApp::GetCase);
 }
 
 grpc::ServerUnaryReactor* EscalationGrpcService::ListCases(
     Context* ctx, const v1::ListCasesRequest* request,
     v1::ListCasesResponse* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kStaff, &EscalationApp::ListCases);
 }
 
 grpc::ServerUnaryReactor* EscalationGrpcService::Acknowledge(
     Context* ctx, const v1::AcknowledgeRequest* request,
     v1::EscalationCase* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kStaff, &EscalationApp::Acknowledge);
 }
 
 grpc::ServerUnaryReactor* EscalationGrpcService::Resolve(
     Context* ctx, const v1::ResolveRequest* request,
     v1::EscalationCase* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kStaff, &EscalationApp::Resolve);
 }
 
 grpc::ServerUnaryReactor* EscalationGrpcService::ListPolicies(
     Context* ctx, const v1::ListPoliciesRequest* request,
     v1::ListPoliciesResponse* response) {
-  return ServeEscalation(host_, app_, ctx, request, response,
+  return ServeAppCall(host_, app_, ctx, request, response,
                          EscalationApp::kStaff, &EscalationApp::ListPolicies);
 }
 

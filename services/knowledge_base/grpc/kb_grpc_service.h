@@ -14,6 +14,7 @@
 #include "cs/kb/v1/kb.grpc.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/common/status_macros.h"
+#include "libs/server/serve_app.h"
 #include "libs/server/service_host.h"
 #include "libs/server/unary.h"
 #include "services/knowledge_base/service/kb_app.h"
@@ -86,12 +87,8 @@ class KbGrpcService final : public v1::KnowledgeBaseService::CallbackService {
   Reactor* Serve(Context* ctx, const Request* request, Response* response,
                  absl::StatusOr<Response> (KbApp::*method)(
                      const auth::Principal&, const Request&)) {
-    return ServeUnary(ctx, host_.executor(), [=]() -> absl::Status {
-      ASSIGN_OR_RETURN(auth::Principal principal,
-                       host_.Authorize(*ctx, auth::RoleSet::All()));
-      ASSIGN_OR_RETURN(*response, (app_.*method)(principal, *request));
-      return absl::OkStatus();
-    });
+    return ServeAppCall(host_, app_, ctx, request, response,
+                        auth::RoleSet::All(), method);
   }
 
   ServiceHost& host_;

@@ -17,26 +17,12 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/status_macros.h"
+#include "libs/server/serve_app.h"
 #include "libs/server/service_host.h"
 #include "libs/server/unary.h"
 #include "services/routing/service/routing_app.h"
 
 namespace cs::routing {
-
-// The one handler shape: authenticate with `roles`, call `method` on the
-// executor, finish with its status.
-template <typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeRouting(
-    ServiceHost& host, RoutingApp& app, grpc::CallbackServerContext* ctx,
-    const Request* request, Response* response, auth::RoleSet roles,
-    absl::StatusOr<Response> (RoutingApp::*method)(const auth::Principal&,
-                                                   const Request&)) {
-  return ServeUnary(ctx, host.executor(), [=, &host, &app]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, roles));
-    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
-    return absl::OkStatus();
-  });
-}
 
 class RoutingGrpcService final : public v1::RoutingService::CallbackService {
  public:

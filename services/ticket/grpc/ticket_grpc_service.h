@@ -14,6 +14,7 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/common/status_macros.h"
+#include "libs/server/serve_app.h"
 #include "libs/server/service_host.h"
 #include "libs/server/unary.h"
 #include "services/ticket/service/ticket_app.h"
@@ -75,12 +76,8 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   Reactor* Serve(Context* ctx, const Request* request, Response* response,
                  absl::StatusOr<Response> (TicketApp::*method)(
                      const auth::Principal&, const Request&)) {
-    return ServeUnary(ctx, host_.executor(), [=]() -> absl::Status {
-      ASSIGN_OR_RETURN(auth::Principal principal,
-                       host_.Authorize(*ctx, auth::RoleSet::All()));
-      ASSIGN_OR_RETURN(*response, (app_.*method)(principal, *request));
-      return absl::OkStatus();
-    });
+    return ServeAppCall(host_, app_, ctx, request, response,
+                        auth::RoleSet::All(), method);
   }
 
   ServiceHost& host_;

@@ -1,0 +1,43 @@
+// The one handler shape of every service's gRPC glue: authenticate the caller
+// (holding one of `allowed`), run an application-layer method with the
+// principal and the request on the bounded executor, and finish the call
+// with the method's status, translated once.
+//
+//   grpc::ServerUnaryReactor* GetAgent(Context* ctx, const GetAgentRequest* r,
+//                                      Agent* response) override {
+//     return cs::ServeAppCall(host_, app_, ctx, r, response,
+//                             RoutingApp::kStaff, &RoutingApp::GetAgent);
+//   }
+//
+// Everything else (validation, permissions finer than roles, storage) lives
+// in the application layer, which knows nothing of gRPC.
+#ifndef CS_LIBS_SERVER_SERVE_APP_H_
+#define CS_LIBS_SERVER_SERVE_APP_H_
+
+#include "absl/status/statusor.h"
+#include "libs/auth/principal.h"
+#include "libs/auth/roles.h"
+#include "libs/common/status_macros.h"
+#include "libs/server/service_host.h"
+#include "libs/server/unary.h"
+
+namespace cs {
+
+// `host`, `app`, `request` and `response` must outlive the call (gRPC keeps
+// request and response alive until the reactor finishes).
+template <typename App, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeAppCall(
+    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
+    const Request* request, Response* response, auth::RoleSet allowed,
+    absl::StatusOr<Response> (App::*method)(const auth::Principal&,
+                                            const Request&)) {
+  return ServeUnary(ctx, host.executor(), [=, &host, &app]() -> absl::Status {
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
+    return absl::OkStatus();
+  });
+}
+
+}  // namespace cs
+
+#endif  // CS_LIBS_SERVER_SERVE_APP_H_
