@@ -1,0 +1,707 @@
+// Service tests of complaint-server: the REAL routing-sla, escalation and
+// complaint services run in this process, each a ServiceHost on port 0 with
+// its own RocksDB, all on one shared ManualClock. The complaint service
+// delivers its clock and escalation commands over gRPC exactly as the binary
+// does; escalation follows routing's EventStream. Nothing sleeps: the tests
+// wait for the command sender, routing timers and escalation's cursor.
+#include <memory>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "cs/common/v1/event.pb.h"
+#include "cs/complaint/v1/complaint.grpc.pb.h"
+#include "cs/complaint/v1/events.pb.h"
+#include "cs/escalation/v1/escalation.grpc.pb.h"
+#include "cs/routing/v1/routing.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/grpc_status.h"
+#include "libs/common/time_proto.h"
+#include "libs/server/service_host.h"
+#include "libs/server/test_host.h"
+#include "libs/testing/temp_dir.h"
+#include "services/complaint/clients/command_client.h"
+#include "services/complaint/grpc/complaint_grpc_service.h"
+#include "services/complaint/service/complaint_app.h"
+#include "services/complaint/store/complaint_store.h"
+#include "services/escalation/grpc/escalation_grpc_service.h"
+#include "services/escalation/service/escalation_app.h"
+#include "services/escalation/store/escalation_store.h"
+#include "services/routing/clients/ticket_client.h"
+#include "services/routing/grpc/routing_grpc_service.h"
+#include "services/routing/service/routing_app.h"
+#include "services/routing/store/routing_store.h"
+
+namespace cs::complaint {
+namespace {
+
+using auth::Role;
+namespace common = cs::common::v1;
+namespace rv1 = cs::routing::v1;
+namespace ev1 = cs::escalation::v1;
+
+constexpr absl::Duration kGuard = absl::Seconds(30);  // only against hangs
+
+// Routing needs a ticket client; no ticket is routed in these tests.
+class NoTickets final : public routing::TicketClient {
+ public:
+  absl::Status Assign(const ticket::v1::AssignTicketRequest&) override {
+    return absl::OkStatus();
+  }
+};
+
+class ComplaintServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    clock_.SetTime(absl::FromUnixSeconds(1'800'000'000));
+    StartRouting();
+    StartEscalation();
+    StartComplaint(/*deliver=*/true);
+    officer_ = cs::testing::TestToken({Role::kComplaintOfficer}, "officer-1");
+    supervisor_ = cs::testing::TestToken({Role::kSupervisor}, "sup-1");
+    director_ = cs::testing::TestToken({Role::kDirector}, "dir-1");
+    agent_ = cs::testing::TestToken({Role::kAgent}, "wang");
+    qa_ = cs::testing::TestToken({Role::kQa}, "qa-1");
+    channel_ = cs::testing::TestToken({Role::kService}, "service:ivr", "");
+  }
+
+  void TearDown() override {
+    StopComplaint();
+    if (esc_host_) esc_host_->Shutdown();
+    esc_app_.reset();
+    if (routing_host_) routing_host_->Shutdown();
+    routing_app_.reset();
+  }
+
+  void StartRouting() {
+    auto settings = routing::LoadRoutingSettings(
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/routing.textproto"),
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/calendars.conf"));
+    ASSERT_TRUE(settings.ok()) << settings.status();
+    auto host = ServiceHost::Create(
+        cs::testing::TestServerConfig(routing_dir_, "routing"),
+        routing::RoutingColumnFamilies(), &clock_);
+    ASSERT_TRUE(host.ok()) << host.status();
+    routing_host_ = *std::move(host);
+    ServiceHost* h = routing_host_.get();
+    routing::RoutingApp::Options options;
+    options.token = [h] { return h->ServiceToken(); };
+    auto app = routing::RoutingApp::Create(h->store(), h->outbox(), h->clock(),
+                                           *std::move(settings), no_tickets_,
+                                           std::move(options));
+    ASSERT_TRUE(app.ok()) << app.status();
+    routing_app_ = *std::move(app);
+    routing::RoutingApp* a = routing_app_.get();
+    routing_grpc_ = std::make_unique<routing::RoutingGrpcService>(*h, *a);
+    sla_grpc_ = std::make_unique<routing::SlaGrpcService>(*h, *a);
+    h->RegisterService(routing_grpc_.get());
+    h->RegisterService(sla_grpc_.get());
+    h->AddShutdownHook([a] { a->Stop(); });
+    ASSERT_TRUE(a->Start().ok());
+    ASSERT_TRUE(h->Start().ok());
+    sla_ = rv1::SlaService::NewStub(cs::testing::LoopbackChannel(h->port()));
+  }
+
+  void StartEscalation() {
+    auto settings = escalation::LoadEscalationConfigFile(
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/escalation.textproto"));
+    ASSERT_TRUE(settings.ok()) << settings.status();
+    auto host = ServiceHost::Create(
+        cs::testing::TestServerConfig(esc_dir_, "escalation"),
+        escalation::EscalationColumnFamilies(), &clock_);
+    ASSERT_TRUE(host.ok()) << host.status();
+    esc_host_ = *std::move(host);
+    ServiceHost* h = esc_host_.get();
+    escalation::EscalationApp::Options options;
+    options.routing_events_target =
+        absl::StrCat("127.0.0.1:", routing_host_->port());
+    options.token = [h] { return h->ServiceToken(); };
+    auto app = escalation::EscalationApp::Create(
+        h->store(), h->outbox(), h->clock(), *std::move(settings),
+        std::move(options));
+    ASSERT_TRUE(app.ok()) << app.status();
+    esc_app_ = *std::move(app);
+    escalation::EscalationApp* a = esc_app_.get();
+    esc_grpc_ = std::make_unique<escalation::EscalationGrpcService>(*h, *a);
+    h->RegisterService(esc_grpc_.get());
+    h->AddShutdownHook([a] { a->Stop(); });
+    ASSERT_TRUE(a->Start().ok());
+    ASSERT_TRUE(h->Start().ok());
+    escalation_ = ev1::EscalationService::NewStub(
+        cs::testing::LoopbackChannel(h->port()));
+  }
+
+  // `deliver` false: commands stay in the store (as when routing is down).
+  void StartComplaint(bool deliver) {
+    auto host = ServiceHost::Create(
+        cs::testing::TestServerConfig(complaint_dir_, "complaint"),
+        ComplaintColumnFamilies(), &clock_);
+    ASSERT_TRUE(host.ok()) << host.status();
+    complaint_host_ = *std::move(host);
+    ServiceHost* h = complaint_host_.get();
+    commands_ = std::make_unique<GrpcCommandClient>(
+        cs::testing::LoopbackChannel(routing_host_->port()),
+        cs::testing::LoopbackChannel(esc_host_->port()),
+        [h] { return h->ServiceToken(); });
+    ComplaintApp::Options options;
+    if (deliver) {
+      GrpcCommandClient* c = commands_.get();
+      options.deliver = [c](const v1::PendingCommand& command) {
+        return c->Deliver(command);
+      };
+    }
+    auto limits = LoadApprovalLimitsFile(
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/complaint.conf"));
+    ASSERT_TRUE(limits.ok()) << limits.status();
+    auto app = ComplaintApp::Create(h->store(), h->outbox(), h->clock(),
+                                    *std::move(limits), std::move(options));
+    ASSERT_TRUE(app.ok()) << app.status();
+    complaint_app_ = *std::move(app);
+    ComplaintApp* a = complaint_app_.get();
+    complaint_grpc_ = std::make_unique<ComplaintGrpcService>(*h, *a);
+    h->RegisterService(complaint_grpc_.get());
+    h->AddShutdownHook([a] { a->Stop(); });
+    a->Start();
+    ASSERT_TRUE(h->Start().ok());
+    complaints_ =
+        v1::ComplaintService::NewStub(cs::testing::LoopbackChannel(h->port()));
+  }
+
+  void StopComplaint() {
+    if (complaint_host_) complaint_host_->Shutdown();
+    complaint_app_.reset();
+    complaint_grpc_.reset();
+    complaint_host_.reset();
+  }
+
+  template <typename Stub, typename Response, typename Request>
+  absl::StatusOr<Response> Call(
+      Stub* stub,
+      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                   Response*),
+      const std::string& token, const Request& request) {
+    grpc::ClientContext context;
+    if (!token.empty()) {
+      context.AddMetadata("authorization", "Bearer " + token);
+    }
+    Response response;
+    grpc::Status status = (stub->*method)(&context, request, &response);
+    if (!status.ok()) return FromGrpcStatus(status);
+    return response;
+  }
+
+  using CS = v1::ComplaintService::Stub;
+
+  // Commands delivered, routing timers fired, escalation caught up.
+  void Settle() {
+    for (int round = 0; round < 20; ++round) {
+      ASSERT_TRUE(complaint_app_->WaitCommandsIdle(kGuard));
+      ASSERT_TRUE(routing_app_->WaitTimersIdle(kGuard));
+      const uint64_t routed = routing_host_->outbox().VisibleSequence();
+      uint64_t wanted = 0;
+      ASSERT_TRUE(routing_host_->outbox()
+                      .Read(1, 0,
+                            [&](const common::Event& event) {
+                              if (absl::StartsWith(event.type(), "Sla") &&
+                                  event.type() != "SlaClockStarted") {
+                                wanted = event.sequence();
+                              }
+                            })
+                      .ok());
+      if (wanted > 0) {
+        ASSERT_TRUE(esc_app_->WaitForRoutingEvents(wanted, kGuard));
+      }
+      ASSERT_TRUE(esc_app_->WaitTimersIdle(kGuard));
+      if (routing_host_->outbox().VisibleSequence() == routed) return;
+    }
+    FAIL() << "services did not settle";
+  }
+
+  v1::FileRequest FileRequest(const std::string& request_id,
+                              v1::Severity severity = v1::SEVERITY_MAJOR) {
+    v1::FileRequest req;
+    req.set_request_id(request_id);
+    v1::Complaint* c = req.mutable_complaint();
+    c->set_customer_id("cust-42");
+    c->set_order_id("order-9");
+    c->set_channel(common::CHANNEL_PHONE);
+    c->set_severity(severity);
+    c->set_description("快递三次未送达，客服态度差");
+    c->add_items("物流");
+    c->set_requested_remedy(v1::REMEDY_KIND_COMPENSATION);
+    c->set_department("物流部");
+    return req;
+  }
+
+  v1::Complaint FileOk(const std::string& request_id,
+                       v1::Severity severity = v1::SEVERITY_MAJOR) {
+    auto filed =
+        Call(complaints_.get(), &CS::File, channel_, FileRequest(request_id, severity));
+    EXPECT_TRUE(filed.ok()) << filed.status();
+    return filed.value_or(v1::Complaint());
+  }
+
+  // The clocks of `subject` by kind.
+  std::map<rv1::ClockKind, rv1::SlaClock> Clocks(const std::string& subject) {
+    rv1::GetTicketClocksRequest req;
+    req.set_subject(subject);
+    auto clocks = Call(sla_.get(), &rv1::SlaService::Stub::GetTicketClocks,
+                       supervisor_, req);
+    // NOT_FOUND: no clock for the subject yet.
+    EXPECT_TRUE(clocks.ok() || absl::IsNotFound(clocks.status()))
+        << clocks.status();
+    std::map<rv1::ClockKind, rv1::SlaClock> out;
+    if (clocks.ok()) {
+      for (const rv1::SlaClock& c : clocks->clocks()) out[c.kind()] = c;
+    }
+    return out;
+  }
+
+  std::vector<ev1::EscalationCase> CasesFor(const std::string& subject) {
+    ev1::ListCasesRequest req;
+    req.set_page_size(200);
+    auto cases = Call(escalation_.get(),
+                      &ev1::EscalationService::Stub::ListCases, director_, req);
+    EXPECT_TRUE(cases.ok()) << cases.status();
+    std::vector<ev1::EscalationCase> out;
+    if (cases.ok()) {
+      for (const auto& c : cases->cases()) {
+        if (c.subject() == subject) out.push_back(c);
+      }
+    }
+    return out;
+  }
+
+  // Event types the complaint service published, in order.
+  std::vector<std::string> EventTypes() {
+    std::vector<std::string> types;
+    EXPECT_TRUE(complaint_host_->outbox()
+                    .Read(1, 0,
+                          [&](const common::Event& e) {
+                            types.push_back(e.type());
+                          })
+                    .ok());
+    return types;
+  }
+
+  ManualClock clock_;
+  cs::testing::TempDir routing_dir_, esc_dir_, complaint_dir_;
+  NoTickets no_tickets_;
+  std::unique_ptr<ServiceHost> routing_host_, esc_host_, complaint_host_;
+  std::unique_ptr<routing::RoutingApp> routing_app_;
+  std::unique_ptr<routing::RoutingGrpcService> routing_grpc_;
+  std::unique_ptr<routing::SlaGrpcService> sla_grpc_;
+  std::unique_ptr<escalation::EscalationApp> esc_app_;
+  std::unique_ptr<escalation::EscalationGrpcService> esc_grpc_;
+  std::unique_ptr<GrpcCommandClient> commands_;
+  std::unique_ptr<ComplaintApp> complaint_app_;
+  std::unique_ptr<ComplaintGrpcService> complaint_grpc_;
+  std::unique_ptr<rv1::SlaService::Stub> sla_;
+  std::unique_ptr<ev1::EscalationService::Stub> escalation_;
+  std::unique_ptr<CS> complaints_;
+  std::string officer_, supervisor_, director_, agent_, qa_, channel_;
+};
+
+TEST_F(ComplaintServiceTest, WholeCaseStartsAndFulfilsEveryDeadline) {
+  const v1::Complaint filed = FileOk("ivr-1");
+  EXPECT_EQ(filed.stage(), v1::COMPLAINT_STAGE_RECEIVED);
+  EXPECT_EQ(filed.filed_by(), "service:ivr");
+  Settle();
+  auto clocks = Clocks(filed.name());
+  ASSERT_EQ(clocks.count(rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE), 1u);
+  const rv1::SlaClock& ack = clocks[rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE];
+  EXPECT_EQ(ack.state(), rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoDuration(ack.target()), absl::Minutes(10));
+
+  clock_.Advance(absl::Minutes(5));
+  v1::AcknowledgeRequest ack_req;
+  ack_req.set_name(filed.name());
+  auto acked = Call(complaints_.get(), &CS::Acknowledge, officer_, ack_req);
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->officer(), "officer-1");
+  Settle();
+  clocks = Clocks(filed.name());
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE].state(),
+            rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(clocks[rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE].breached());
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_SOLUTION].state(),
+            rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoDuration(clocks[rv1::CLOCK_KIND_COMPLAINT_SOLUTION].target()),
+            absl::Hours(24));
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_CLOSE].state(),
+            rv1::CLOCK_STATE_RUNNING);
+
+  v1::StartInvestigationRequest inv;
+  inv.set_name(filed.name());
+  inv.set_classification(v1::CLASSIFICATION_NON_QUALITY);
+  inv.set_cause(v1::CAUSE_CATEGORY_LOGISTICS);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::StartInvestigation, officer_, inv).ok());
+  Settle();
+  EXPECT_EQ(Clocks(filed.name())[rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT]
+                .state(),
+            rv1::CLOCK_STATE_RUNNING);
+
+  v1::ProposeSolutionRequest propose;
+  propose.set_name(filed.name());
+  propose.set_solution("补偿运费并致歉");
+  v1::Remedy* r = propose.add_remedies();
+  r->set_kind(v1::REMEDY_KIND_COMPENSATION);
+  r->mutable_amount()->set_currency_code("CNY");
+  r->mutable_amount()->set_minor_units(2000);
+  propose.add_remedies()->set_kind(v1::REMEDY_KIND_APOLOGY);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::ProposeSolution, officer_, propose).ok());
+  v1::RecordCustomerDecisionRequest accept;
+  accept.set_name(filed.name());
+  accept.set_decision(v1::CUSTOMER_DECISION_ACCEPTED);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::RecordCustomerDecision, officer_, accept)
+          .ok());
+  v1::ResolveRequest resolve;
+  resolve.set_name(filed.name());
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Resolve, officer_, resolve).ok());
+  Settle();
+  clocks = Clocks(filed.name());
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_SOLUTION].state(),
+            rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT].state(),
+            rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_REVISIT].state(),
+            rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoDuration(clocks[rv1::CLOCK_KIND_COMPLAINT_REVISIT].target()),
+            absl::Hours(48));
+
+  v1::RecordRevisitRequest revisit;
+  revisit.set_name(filed.name());
+  revisit.set_satisfaction(6);
+  EXPECT_EQ(Call(complaints_.get(), &CS::RecordRevisit, officer_, revisit)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+  revisit.set_satisfaction(5);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::RecordRevisit, officer_, revisit).ok());
+  v1::CloseRequest close;
+  close.set_name(filed.name());
+  auto closed = Call(complaints_.get(), &CS::Close, officer_, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->stage(), v1::COMPLAINT_STAGE_CLOSED);
+  Settle();
+  clocks = Clocks(filed.name());
+  for (auto kind : {rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE,
+                    rv1::CLOCK_KIND_COMPLAINT_SOLUTION,
+                    rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT,
+                    rv1::CLOCK_KIND_COMPLAINT_REVISIT,
+                    rv1::CLOCK_KIND_COMPLAINT_CLOSE}) {
+    EXPECT_EQ(clocks[kind].state(), rv1::CLOCK_STATE_FULFILLED)
+        << rv1::ClockKind_Name(kind);
+    EXPECT_FALSE(clocks[kind].breached()) << rv1::ClockKind_Name(kind);
+  }
+  EXPECT_THAT(EventTypes(),
+              ::testing::ElementsAre("ComplaintFiled", "ComplaintAcknowledged",
+                                     "ComplaintSolutionProposed",
+                                     "ComplaintResolved", "ComplaintClosed"));
+  // Illegal move after the end.
+  EXPECT_EQ(Call(complaints_.get(), &CS::Resolve, officer_, resolve)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(ComplaintServiceTest, LateAcknowledgementBreachesAndEscalates) {
+  const v1::Complaint filed = FileOk("ivr-late");
+  Settle();
+  clock_.Advance(absl::Minutes(11));
+  Settle();
+  auto clocks = Clocks(filed.name());
+  EXPECT_TRUE(clocks[rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE].breached());
+  EXPECT_THAT(CasesFor(filed.name()), ::testing::SizeIs(1));
+}
+
+TEST_F(ComplaintServiceTest, SeriousComplaintEscalatesToVicePresidentAtOnce) {
+  const v1::Complaint filed = FileOk("ivr-serious", v1::SEVERITY_SERIOUS);
+  EXPECT_TRUE(filed.escalated());
+  Settle();
+  std::vector<ev1::EscalationCase> cases = CasesFor(filed.name());
+  ASSERT_THAT(cases, ::testing::SizeIs(1));
+  EXPECT_EQ(cases[0].severity(), "serious");
+  EXPECT_EQ(cases[0].state(), ev1::CASE_STATE_OPEN);
+  // A minor/major complaint does not escalate by itself.
+  const v1::Complaint normal = FileOk("ivr-normal");
+  Settle();
+  EXPECT_TRUE(CasesFor(normal.name()).empty());
+}
+
+TEST_F(ComplaintServiceTest, FileIsIdempotentPerRequestId) {
+  const v1::Complaint first = FileOk("ivr-dup");
+  const v1::Complaint again = FileOk("ivr-dup");
+  EXPECT_EQ(first.name(), again.name());
+  v1::ListRequest list;
+  auto all = Call(complaints_.get(), &CS::List, officer_, list);
+  ASSERT_TRUE(all.ok()) << all.status();
+  EXPECT_EQ(all->complaints_size(), 1);
+}
+
+TEST_F(ComplaintServiceTest, RejectionOpensNewRoundKeepingTheOld) {
+  const v1::Complaint filed = FileOk("ivr-rounds");
+  v1::AcknowledgeRequest ack;
+  ack.set_name(filed.name());
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
+  v1::StartInvestigationRequest inv;
+  inv.set_name(filed.name());
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::StartInvestigation, officer_, inv).ok());
+  v1::ProposeSolutionRequest propose;
+  propose.set_name(filed.name());
+  propose.set_solution("道歉");
+  propose.add_remedies()->set_kind(v1::REMEDY_KIND_APOLOGY);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::ProposeSolution, officer_, propose).ok());
+  v1::RecordCustomerDecisionRequest reject;
+  reject.set_name(filed.name());
+  reject.set_decision(v1::CUSTOMER_DECISION_REJECTED);
+  auto rejected =
+      Call(complaints_.get(), &CS::RecordCustomerDecision, officer_, reject);
+  ASSERT_TRUE(rejected.ok()) << rejected.status();
+  EXPECT_EQ(rejected->stage(), v1::COMPLAINT_STAGE_INVESTIGATING);
+  ASSERT_EQ(rejected->rounds_size(), 2);
+  EXPECT_EQ(rejected->rounds(0).stage(), v1::COMPLAINT_STAGE_REJECTED);
+  EXPECT_EQ(rejected->rounds(0).solution(), "道歉");
+  EXPECT_EQ(rejected->rounds(1).previous_round(), 1);
+  propose.set_solution("退款");
+  propose.clear_remedies();
+  v1::Remedy* refund = propose.add_remedies();
+  refund->set_kind(v1::REMEDY_KIND_REFUND);
+  refund->mutable_amount()->set_currency_code("CNY");
+  refund->mutable_amount()->set_minor_units(9900);
+  auto second =
+      Call(complaints_.get(), &CS::ProposeSolution, officer_, propose);
+  ASSERT_TRUE(second.ok()) << second.status();
+  EXPECT_EQ(second->rounds(0).solution(), "道歉");
+  EXPECT_EQ(second->rounds(1).solution(), "退款");
+  EXPECT_THAT(EventTypes(), ::testing::Contains("ComplaintRejected"));
+}
+
+TEST_F(ComplaintServiceTest, RemedyAboveLimitWaitsForCoveringRole) {
+  const v1::Complaint filed = FileOk("ivr-approval");
+  v1::AcknowledgeRequest ack;
+  ack.set_name(filed.name());
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
+  v1::StartInvestigationRequest inv;
+  inv.set_name(filed.name());
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::StartInvestigation, officer_, inv).ok());
+  v1::ProposeSolutionRequest propose;
+  propose.set_name(filed.name());
+  propose.set_solution("赔偿");
+  v1::Remedy* r = propose.add_remedies();
+  r->set_kind(v1::REMEDY_KIND_COMPENSATION);
+  r->mutable_amount()->set_currency_code("CNY");
+  r->mutable_amount()->set_minor_units(1'000'000);  // ¥10 000 > supervisor
+  auto proposed =
+      Call(complaints_.get(), &CS::ProposeSolution, officer_, propose);
+  ASSERT_TRUE(proposed.ok()) << proposed.status();
+  EXPECT_EQ(proposed->rounds(0).remedies(0).approval_state(),
+            v1::APPROVAL_STATE_PENDING);
+  v1::RecordCustomerDecisionRequest accept;
+  accept.set_name(filed.name());
+  accept.set_decision(v1::CUSTOMER_DECISION_ACCEPTED);
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::RecordCustomerDecision, officer_, accept)
+          .ok());
+  v1::ResolveRequest resolve;
+  resolve.set_name(filed.name());
+  EXPECT_EQ(
+      Call(complaints_.get(), &CS::Resolve, officer_, resolve).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  v1::ApproveRemedyRequest approve;
+  approve.set_name(filed.name());
+  approve.set_remedy_index(0);
+  EXPECT_EQ(Call(complaints_.get(), &CS::ApproveRemedy, officer_, approve)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(Call(complaints_.get(), &CS::ApproveRemedy, supervisor_, approve)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  auto approved =
+      Call(complaints_.get(), &CS::ApproveRemedy, director_, approve);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->rounds(0).remedies(0).approval().approver(), "dir-1");
+  EXPECT_EQ(approved->rounds(0).remedies(0).approval().role(), "director");
+  EXPECT_TRUE(Call(complaints_.get(), &CS::Resolve, officer_, resolve).ok());
+  EXPECT_THAT(EventTypes(), ::testing::Contains("RemedyApproved"));
+  // Amounts are validated: negative names the field.
+  r->mutable_amount()->set_minor_units(-5);
+  absl::Status bad =
+      Call(complaints_.get(), &CS::ProposeSolution, officer_, propose).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), ::testing::HasSubstr("remedies[0].amount"));
+}
+
+TEST_F(ComplaintServiceTest, PermissionMatrix) {
+  const v1::Complaint filed = FileOk("ivr-perm");
+  v1::FileRequest file = FileRequest("perm-2");
+  v1::GetRequest get;
+  get.set_name(filed.name());
+  v1::AcknowledgeRequest ack;
+  ack.set_name(filed.name());
+  v1::GetStatisticsRequest stats;
+  struct Row {
+    std::string who;
+    std::string token;
+    bool file, get, act, stats;
+  };
+  const std::vector<Row> rows = {
+      {"officer", officer_, true, true, true, true},
+      {"supervisor", supervisor_, true, true, true, true},
+      {"director", director_, true, true, true, true},
+      {"channel-service", channel_, true, true, false, false},
+      {"agent", agent_, false, false, false, false},
+      {"qa", qa_, false, false, false, true},
+      {"anonymous", "", false, false, false, false},
+  };
+  for (const Row& row : rows) {
+    file.set_request_id("perm-" + row.who);
+    auto code = [](const absl::Status& s) { return s.code(); };
+    const auto denied = row.token.empty() ? absl::StatusCode::kUnauthenticated
+                                          : absl::StatusCode::kPermissionDenied;
+    absl::Status f = Call(complaints_.get(), &CS::File, row.token, file).status();
+    EXPECT_EQ(code(f), row.file ? absl::StatusCode::kOk : denied) << row.who;
+    absl::Status g = Call(complaints_.get(), &CS::Get, row.token, get).status();
+    EXPECT_EQ(code(g), row.get ? absl::StatusCode::kOk : denied) << row.who;
+    absl::Status s =
+        Call(complaints_.get(), &CS::GetStatistics, row.token, stats).status();
+    EXPECT_EQ(code(s), row.stats ? absl::StatusCode::kOk : denied) << row.who;
+    // Acting: a denied caller never reaches the stage check.
+    absl::Status a =
+        Call(complaints_.get(), &CS::Acknowledge, row.token, ack).status();
+    if (row.act) {
+      EXPECT_NE(code(a), denied) << row.who;
+    } else {
+      EXPECT_EQ(code(a), denied) << row.who;
+    }
+  }
+}
+
+TEST_F(ComplaintServiceTest, BadInputNamesTheField) {
+  v1::FileRequest file = FileRequest("bad-1");
+  file.mutable_complaint()->clear_customer_id();
+  absl::Status status =
+      Call(complaints_.get(), &CS::File, channel_, file).status();
+  EXPECT_EQ(status.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(status.message(), ::testing::HasSubstr("complaint.customer_id"));
+  v1::GetRequest get;
+  get.set_name("tickets/1");
+  EXPECT_EQ(Call(complaints_.get(), &CS::Get, officer_, get).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  get.set_name("complaints/NOPE");
+  EXPECT_EQ(Call(complaints_.get(), &CS::Get, officer_, get).status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
+  std::vector<std::string> names;
+  for (int i = 0; i < 5; ++i) {
+    names.push_back(FileOk(absl::StrCat("list-", i)).name());
+    clock_.Advance(absl::Seconds(1));
+  }
+  v1::AcknowledgeRequest ack;
+  ack.set_name(names[2]);
+  ack.set_department("售后部");
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
+  v1::ListRequest list;
+  list.set_page_size(2);
+  std::vector<std::string> seen;
+  for (int page = 0; page < 10; ++page) {
+    auto resp = Call(complaints_.get(), &CS::List, officer_, list);
+    ASSERT_TRUE(resp.ok()) << resp.status();
+    for (const auto& c : resp->complaints()) seen.push_back(c.name());
+    if (resp->next_page_token().empty()) break;
+    list.set_page_token(resp->next_page_token());
+  }
+  EXPECT_EQ(seen, names);
+  v1::ListRequest filtered;
+  filtered.set_stage(v1::COMPLAINT_STAGE_ACKNOWLEDGED);
+  auto one = Call(complaints_.get(), &CS::List, officer_, filtered);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->complaints_size(), 1);
+  EXPECT_EQ(one->complaints(0).name(), names[2]);
+  filtered.set_page_token(list.page_token());
+  EXPECT_EQ(Call(complaints_.get(), &CS::List, officer_, filtered)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
+
+  auto stats = Call(complaints_.get(), &CS::GetStatistics, supervisor_,
+                    v1::GetStatisticsRequest());
+  ASSERT_TRUE(stats.ok()) << stats.status();
+  EXPECT_EQ(stats->total(), 5);
+  std::map<std::string, int64_t> by_department;
+  for (const auto& c : stats->by_department()) by_department[c.key()] = c.count();
+  EXPECT_EQ(by_department["物流部"], 4);
+  EXPECT_EQ(by_department["售后部"], 1);
+}
+
+TEST_F(ComplaintServiceTest, CorrectiveActionsTrackedToDone) {
+  const v1::Complaint filed = FileOk("ivr-ca");
+  v1::RecordRootCauseRequest rc;
+  rc.set_name(filed.name());
+  rc.set_category(v1::FISHBONE_CATEGORY_PROCESS);
+  rc.set_analysis("派送缺少二次确认");
+  ASSERT_TRUE(Call(complaints_.get(), &CS::RecordRootCause, officer_, rc).ok());
+  v1::AddCorrectiveActionRequest add;
+  add.set_name(filed.name());
+  add.set_description("增加派送前电话确认");
+  add.set_owner("logistics-lead");
+  *add.mutable_due_time() = ToProtoTime(clock_.Now() + absl::Hours(72));
+  auto added = Call(complaints_.get(), &CS::AddCorrectiveAction, officer_, add);
+  ASSERT_TRUE(added.ok()) << added.status();
+  ASSERT_EQ(added->corrective_actions_size(), 1);
+  v1::CompleteCorrectiveActionRequest done;
+  done.set_name(filed.name());
+  done.set_number(1);
+  auto completed =
+      Call(complaints_.get(), &CS::CompleteCorrectiveAction, officer_, done);
+  ASSERT_TRUE(completed.ok()) << completed.status();
+  EXPECT_TRUE(completed->corrective_actions(0).done());
+}
+
+TEST_F(ComplaintServiceTest, RestartKeepsComplaintsAndSendsPendingCommands) {
+  // A complaint service that cannot deliver yet (routing unreachable).
+  StopComplaint();
+  StartComplaint(/*deliver=*/false);
+  const v1::Complaint filed = FileOk("ivr-restart", v1::SEVERITY_SERIOUS);
+  auto pending = complaint_app_->PendingCommands();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 2u);  // start clock, request escalation
+  EXPECT_TRUE(Clocks(filed.name()).empty());
+
+  StopComplaint();
+  StartComplaint(/*deliver=*/true);
+  Settle();
+  auto get = Call(complaints_.get(), &CS::Get, officer_, [&] {
+    v1::GetRequest g;
+    g.set_name(filed.name());
+    return g;
+  }());
+  ASSERT_TRUE(get.ok()) << get.status();
+  EXPECT_EQ(get->stage(), v1::COMPLAINT_STAGE_RECEIVED);
+  EXPECT_EQ(Clocks(filed.name()).count(rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE),
+            1u);
+  EXPECT_THAT(CasesFor(filed.name()), ::testing::SizeIs(1));
+  pending = complaint_app_->PendingCommands();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->empty());
+  // The idempotency record survived: the same request returns the same id.
+  EXPECT_EQ(FileOk("ivr-restart").name(), filed.name());
+}
+
+}  // namespace
+}  // namespace cs::complaint

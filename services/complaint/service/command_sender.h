@@ -1,0 +1,102 @@
+// The command sender: delivers the complaint service's calls to other
+// services (routing-sla clocks, escalation requests) reliably.
+//
+// The app never calls another service while it decides: a change writes its
+// v1::PendingCommand records into the commands family in the same WriteSet
+// (so a crash loses neither), and this worker drains the family in key order
+// (the same pattern as routing's Assigner):
+//
+//   * OK or a final error (NOT_FOUND, FAILED_PRECONDITION, INVALID_ARGUMENT,
+//     OUT_OF_RANGE, ALREADY_EXISTS; logged) → the record is deleted;
+//   * anything else (UNAVAILABLE, DEADLINE_EXCEEDED, …) → retried with
+//     exponential backoff in real time; later commands of the same complaint
+//     (same key prefix before '/') wait behind it, so a clock is never
+//     fulfilled before it was started.
+//
+// Delivering twice is harmless: StartClock is idempotent per (subject, kind),
+// RequestEscalation per (subject, severity).
+//
+//   CommandSender sender(store, family, deliver, {});
+//   sender.Start();
+//   ... writes.OnCommit([&](bool ok) { if (ok) sender.Wake(); });
+//   sender.Stop();
+//
+// Thread-safe.
+#ifndef CS_SERVICES_COMPLAINT_SERVICE_COMMAND_SENDER_H_
+#define CS_SERVICES_COMPLAINT_SERVICE_COMMAND_SENDER_H_
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <string>
+#include <thread>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/status.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "cs/complaint/v1/storage.pb.h"
+#include "libs/store/store.h"
+
+namespace cs::complaint {
+
+class CommandSender {
+ public:
+  using Deliver = std::function<absl::Status(const v1::PendingCommand&)>;
+  struct Options {
+    absl::Duration initial_backoff = absl::Milliseconds(200);
+    absl::Duration max_backoff = absl::Seconds(30);
+  };
+
+  // `store`, `family` must outlive the sender; `deliver` is called from the
+  // worker thread only, never under a lock of the app.
+  CommandSender(Store& store, ColumnFamily family, Deliver deliver,
+                Options options);
+  ~CommandSender();
+
+  CommandSender(const CommandSender&) = delete;
+  CommandSender& operator=(const CommandSender&) = delete;
+
+  void Start();
+  // Stops and joins the worker; a call in flight finishes first. Idempotent.
+  void Stop();
+  // Makes the worker look at the family again. Cheap; safe from callbacks.
+  void Wake();
+  // Blocks until a pass after the last Wake() found nothing left, or
+  // `timeout` passes (real time). For tests.
+  bool WaitIdle(absl::Duration timeout) const;
+
+  uint64_t delivered() const;
+  uint64_t rejected() const;
+
+ private:
+  struct Backoff {
+    int attempts = 0;
+    absl::Time next;
+  };
+
+  void Run();
+  bool stopping() const;
+
+  Store& store_;
+  const ColumnFamily family_;
+  const Deliver deliver_;
+  const Options options_;
+  std::map<std::string, Backoff> backoff_;  // worker only
+
+  mutable absl::Mutex mu_;
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
+  bool woken_ ABSL_GUARDED_BY(mu_) = true;
+  bool in_pass_ ABSL_GUARDED_BY(mu_) = false;
+  bool idle_ ABSL_GUARDED_BY(mu_) = false;
+  uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
+  std::thread thread_;
+};
+
+// True for statuses that retrying cannot change (the command is dropped).
+bool IsFinalCommandError(const absl::Status& status);
+
+}  // namespace cs::complaint
+
+#endif  // CS_SERVICES_COMPLAINT_SERVICE_COMMAND_SENDER_H_

@@ -1,0 +1,72 @@
+// Storage layout of the complaint service on the suite's Store seam (never
+// includes RocksDB).
+//
+//   family               key                          value
+//   complaints           complaint id (ULID)          v1::Complaint
+//   complaint_commands   "<id>/<8-digit sequence>"    v1::PendingCommand
+//
+// Commands are calls to routing-sla (clocks) and escalation, written in the
+// same WriteSet as the change that needs them and drained by a
+// CommandSender; their keys keep the order of each complaint's commands.
+//
+//   ASSIGN_OR_RETURN(auto store, ComplaintStore::Open(host.store()));
+//
+// Thread-safe (callers serialise read-modify-write of one complaint).
+#ifndef CS_SERVICES_COMPLAINT_STORE_COMPLAINT_STORE_H_
+#define CS_SERVICES_COMPLAINT_STORE_COMPLAINT_STORE_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cs/complaint/v1/complaint.pb.h"
+#include "cs/complaint/v1/storage.pb.h"
+#include "libs/store/store.h"
+
+namespace cs::complaint {
+
+inline constexpr absl::string_view kComplaintsFamily = "complaints";
+inline constexpr absl::string_view kCommandsFamily = "complaint_commands";
+
+// Every family the complaint service opens.
+std::vector<std::string> ComplaintColumnFamilies();
+
+class ComplaintStore {
+ public:
+  // NOT_FOUND when a family is missing. `store` must outlive the result.
+  static absl::StatusOr<std::unique_ptr<ComplaintStore>> Open(Store& store);
+
+  Store& store() const { return store_; }
+  ColumnFamily commands() const { return commands_; }
+
+  // nullopt when absent; DATA_LOSS when the record does not parse.
+  absl::StatusOr<std::optional<v1::Complaint>> Get(absl::string_view id) const;
+  void Put(WriteSet& writes, absl::string_view id,
+           const v1::Complaint& record) const;
+  // Adds command number `sequence` of complaint `id`.
+  void PutCommand(WriteSet& writes, absl::string_view id, int64_t sequence,
+                  const v1::PendingCommand& command) const;
+
+  // Calls `visit(id, complaint)` for ids > `after` in id order until it
+  // returns false. DATA_LOSS for a record that does not parse.
+  absl::Status Scan(absl::string_view after,
+                    const std::function<bool(const std::string& id,
+                                             const v1::Complaint& record)>&
+                        visit) const;
+
+ private:
+  explicit ComplaintStore(Store& store) : store_(store) {}
+
+  Store& store_;
+  ColumnFamily complaints_, commands_;
+};
+
+}  // namespace cs::complaint
+
+#endif  // CS_SERVICES_COMPLAINT_STORE_COMPLAINT_STORE_H_

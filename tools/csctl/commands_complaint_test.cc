@@ -1,0 +1,156 @@
+// csctl complaint commands run in-process against a real complaint server
+// (ServiceHost on port 0, RocksDB in a temp dir, manual clock; clock and
+// escalation commands stay pending: no routing-sla here).
+#include <memory>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/server/service_host.h"
+#include "libs/server/test_host.h"
+#include "services/complaint/grpc/complaint_grpc_service.h"
+#include "services/complaint/service/complaint_app.h"
+#include "services/complaint/store/complaint_store.h"
+#include "tools/csctl/cli.h"
+#include "tools/csctl/commands.h"
+
+namespace cs::csctl {
+namespace {
+
+using auth::Role;
+using ::testing::HasSubstr;
+
+struct Result {
+  int code;
+  std::string out;
+  std::string err;
+};
+
+std::string ValueOf(const std::string& out, absl::string_view key) {
+  for (absl::string_view line : absl::StrSplit(out, '\n')) {
+    if (absl::ConsumePrefix(&line, key) && absl::StartsWith(line, " ")) {
+      return std::string(absl::StripLeadingAsciiWhitespace(line));
+    }
+  }
+  return "";
+}
+
+class CsctlComplaintTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    RegisterAllCommands(registry_);
+    auto host =
+        ServiceHost::Create(cs::testing::TestServerConfig(dir_, "complaint"),
+                            complaint::ComplaintColumnFamilies());
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = *std::move(host);
+    auto app = complaint::ComplaintApp::Create(
+        host_->store(), host_->outbox(), host_->clock(),
+        complaint::ApprovalLimits::Defaults(), {});
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    service_ = std::make_unique<complaint::ComplaintGrpcService>(*host_, *app_);
+    host_->RegisterService(service_.get());
+    ASSERT_TRUE(host_->Start().ok());
+    addr_ = absl::StrCat("127.0.0.1:", host_->port());
+  }
+  void TearDown() override { host_->Shutdown(); }
+
+  Result Run(const std::vector<std::string>& args, const std::string& token) {
+    std::vector<std::string> full = {"--addr", addr_};
+    full.insert(full.end(), args.begin(), args.end());
+    std::ostringstream out, err;
+    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
+    return {code, out.str(), err.str()};
+  }
+
+  CommandRegistry registry_;
+  cs::testing::TempDir dir_;
+  std::unique_ptr<ServiceHost> host_;
+  std::unique_ptr<complaint::ComplaintApp> app_;
+  std::unique_ptr<complaint::ComplaintGrpcService> service_;
+  std::string addr_;
+  const std::string officer_ =
+      cs::testing::TestToken({Role::kComplaintOfficer}, "officer-1", "客服部");
+  const std::string director_ =
+      cs::testing::TestToken({Role::kDirector}, "dir-1", "客服部");
+  const std::string agent_ =
+      cs::testing::TestToken({Role::kAgent}, "agent-1", "客服部");
+};
+
+TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
+  Result r = Run({"complaint", "file", "--request-id", "cli-1", "--customer",
+                  "c-1001", "--channel", "phone", "--severity", "major",
+                  "--description", "快递未送达", "--item", "物流",
+                  "--department", "物流部"},
+                 officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  const std::string name = ValueOf(r.out, "name");
+  ASSERT_TRUE(absl::StartsWith(name, "complaints/")) << r.out;
+  EXPECT_EQ(ValueOf(r.out, "stage"), "RECEIVED");
+
+  r = Run({"complaint", "ack", name}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "officer"), "officer-1");
+  r = Run({"complaint", "investigate", name, "--classification",
+           "non_quality", "--cause", "logistics"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  r = Run({"complaint", "propose", name, "--solution", "补偿",
+           "--remedy", "compensation:CNY:100000,apology"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(ValueOf(r.out, "round 1"), HasSubstr("[pending]"));
+  r = Run({"complaint", "decide", name, "--decision", "accepted"}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  r = Run({"complaint", "resolve", name}, officer_);
+  EXPECT_NE(r.code, kExitOk);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+  r = Run({"complaint", "approve", name, "--remedy-index", "0"}, officer_);
+  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED"));
+  r = Run({"complaint", "approve", name, "--remedy-index", "0"}, director_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(ValueOf(r.out, "round 1"), HasSubstr("[approved by dir-1]"));
+  ASSERT_EQ(Run({"complaint", "resolve", name}, officer_).code, kExitOk);
+  r = Run({"complaint", "revisit", name, "--satisfaction", "5"}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  r = Run({"complaint", "close", name}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "stage"), "CLOSED");
+
+  r = Run({"complaint", "action", "add", name, "--description", "培训",
+           "--owner", "lead-1", "--due", "2030-01-01T00:00:00Z"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(ValueOf(r.out, "action 1"), HasSubstr("[open]"));
+  r = Run({"complaint", "action", "done", name, "--number", "1"}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(ValueOf(r.out, "action 1"), HasSubstr("[done]"));
+
+  r = Run({"complaint", "list", "--stage", "closed"}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr(name));
+  r = Run({"complaint", "stats"}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("total 1"));
+  EXPECT_THAT(r.out, HasSubstr("物流部"));
+}
+
+TEST_F(CsctlComplaintTest, AgentsAreDeniedAndBadFlagsAreUsageErrors) {
+  Result r = Run({"complaint", "list"}, agent_);
+  EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED"));
+  r = Run({"complaint", "file", "--request-id", "x", "--customer", "c",
+           "--channel", "pigeon", "--severity", "major", "--description", "d"},
+          officer_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--channel"));
+}
+
+}  // namespace
+}  // namespace cs::csctl
