@@ -9,6 +9,10 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterClockCommands(registry);
   RegisterTicketCommands(registry);
   RegisterRoutingCommands(registry);
+  RegisterKbCommands(registry);
+  RegisterEscalationCommands(registry);
+  RegisterAnalyticsCommands(registry);
+  RegisterComplaintCommands(registry);
 }
 
 }  // namespace cs::csctl

@@ -26,6 +26,15 @@ void RegisterClockCommands(CommandRegistry& registry);
 void RegisterTicketCommands(CommandRegistry& registry);
 // routing agent|ticket|queue, sla clocks|policies|start|update.
 void RegisterRoutingCommands(CommandRegistry& registry);
+// kb category|article|search|suggest|share|feedback|gaps|stale|report-missing.
+void RegisterKbCommands(CommandRegistry& registry);
+// escalation cases list|get|ack|resolve, escalation request|policies|watch.
+void RegisterEscalationCommands(CommandRegistry& registry);
+// complaint file|get|list|ack|investigate|propose|decide|approve|resolve|
+// revisit|close|root-cause|action add|action done|stats.
+void RegisterComplaintCommands(CommandRegistry& registry);
+// analytics metrics|report|monthly|scorecard|rebuild.
+void RegisterAnalyticsCommands(CommandRegistry& registry);
 
 // Registers every group above.
 void RegisterAllCommands(CommandRegistry& registry);

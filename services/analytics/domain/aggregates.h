@@ -1,0 +1,164 @@
+// Pure KPI aggregation of the analytics service (统计分析): no gRPC server, no
+// RocksDB. Events from any producer are folded into per-ticket records and
+// per-cell Buckets through the narrow AggregateState seam, so the same code
+// runs against the service's store and against an in-memory map (tests, and
+// the from-scratch recompute that the property tests compare with).
+//
+//   MemoryState state;
+//   AggregationRules rules = DefaultRules();
+//   RETURN_IF_ERROR(ApplyEvent(rules, event, state));   // any order, repeats ok
+//   MetricsRow row = Summarize(MergeBuckets(...));
+//
+// ============================================================================
+// KPI DEFINITIONS (exact; the README copies this block)
+// ----------------------------------------------------------------------------
+// Cell.   Every ticket belongs to exactly one cell: (day, channel, region,
+//   grade, department, agent) where day is the calendar day of the ticket's
+//   create_time in Asia/Shanghai (UTC+8, no DST) and the other dimensions are
+//   the ticket's LATEST facts (the facts of the ticket event with the greatest
+//   occurred_time, ties broken by the greater sequence). A ticket whose grade
+//   or assignee changes moves from its old cell to its new one; a late event
+//   about an old ticket updates the old ticket's day.
+// tickets            number of tickets created (all states, incl. open).
+// on-time response rate = on_time_responses / tickets, where a ticket is on
+//   time when it has a first public response AND (routing reported its
+//   FIRST_RESPONSE clock: the clock was fulfilled without breach; otherwise:
+//   wall time create→first response ≤ the grade's fallback target, A 15 min,
+//   B 30 min, C/unknown 2 h). Unanswered tickets count as not on time.
+// FCR = solved_first_contact / tickets (TicketFacts.solved_at_first_contact).
+// response time      per responded ticket: routing's FIRST_RESPONSE clock
+//   elapsed (business time of the policy calendar, pauses excluded) when
+//   reported, else wall time create_time → first_response_time. Average and
+//   p90 over the responded tickets of the selection.
+// resolution time    same with the RESOLUTION clock, else create → resolve.
+// p90                exact nearest-rank over per-cell value lists (the k-th
+//   smallest, k = ceil(0.9·n)); lists are merged across cells, no sketch.
+// customer wait time = mean of (average response time of PHONE tickets,
+//   average response time of online tickets: ONLINE_CHAT/APP/MINI_PROGRAM),
+//   over the halves that have tickets (the source formula (phone wait +
+//   online queue wait)/2, with wait = time to first agent response).
+// CSAT = satisfied / ratings: ratings = tickets with feedback csat in 1..5
+//   (latest feedback per ticket), satisfied = those with csat ≥ 4.
+// NPS  = 100·(promoters − detractors)/nps_responses: promoters nps 9–10,
+//   detractors 0–6 (latest feedback per ticket with an NPS answer).
+//   Feedback counts on the TICKET's cell (its create day), not the rating day.
+// complaint rate = complaints / tickets; complaints = ComplaintFiled events
+//   (once per complaint) counted on the day they were filed.
+// SLA breaches       SlaBreached events, once per clock, by clock kind, on
+//   the Shanghai day of breach_time; cell: grade/department/assignee of the
+//   clock (channel/region empty).
+// escalations        EscalationOpened (level 1) and EscalationLevelRaised
+//   (new level), once per (case, level), on the day of the event.
+// KB zero-result rate = kb_zero_result_searches / kb_searches over
+//   SearchPerformed (total_hits == 0), on the day of the search.
+// Ratios are undefined (-1) when the denominator is 0.
+// ============================================================================
+//
+// Order independence: every effect is either "latest version wins" (ticket
+// facts, feedback) with the old contribution subtracted before the new one is
+// added, or "once per key" (breaches, escalations, searches, complaints)
+// through a dedup set, so any order and any repetition of the same events
+// gives the same buckets as one pass over the distinct events.
+//
+// Thread-compatible: callers serialise ApplyEvent on one state.
+#ifndef CS_SERVICES_ANALYTICS_DOMAIN_AGGREGATES_H_
+#define CS_SERVICES_ANALYTICS_DOMAIN_AGGREGATES_H_
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "absl/time/time.h"
+#include "cs/analytics/v1/analytics.pb.h"
+#include "cs/common/v1/event.pb.h"
+
+namespace cs::analytics {
+
+struct AggregationRules {
+  absl::Duration fallback_target_a = absl::Minutes(15);
+  absl::Duration fallback_target_b = absl::Minutes(30);
+  absl::Duration fallback_target_c = absl::Hours(2);
+};
+
+// The Shanghai calendar day ("YYYY-MM-DD") of `t`.
+std::string ShanghaiDay(absl::Time t);
+// Midnight (Shanghai) starting `day`; INVALID_ARGUMENT for a malformed day.
+absl::StatusOr<absl::Time> ParseDay(absl::string_view day);
+
+// Bucket keys: "day|channel|region|grade|department|agent".
+std::string CellKey(const v1::Dimensions& d);
+v1::Dimensions CellOf(absl::string_view key);
+
+// Where ApplyEvent reads and writes. Get* return nullopt / an empty bucket
+// when absent; errors are storage errors and are returned as they are.
+class AggregateState {
+ public:
+  virtual ~AggregateState() = default;
+  virtual absl::StatusOr<std::optional<v1::TicketRecord>> GetTicket(
+      const std::string& ticket) = 0;
+  virtual void PutTicket(const std::string& ticket,
+                         const v1::TicketRecord& record) = 0;
+  virtual absl::StatusOr<v1::Bucket> GetBucket(const std::string& key) = 0;
+  virtual void PutBucket(const std::string& key, const v1::Bucket& bucket) = 0;
+  // Whether `key` was marked (once-per-key effects).
+  virtual absl::StatusOr<bool> Seen(const std::string& key) = 0;
+  virtual void MarkSeen(const std::string& key) = 0;
+};
+
+// In-memory state (tests, recompute).
+class MemoryState : public AggregateState {
+ public:
+  absl::StatusOr<std::optional<v1::TicketRecord>> GetTicket(
+      const std::string& ticket) override;
+  void PutTicket(const std::string& ticket,
+                 const v1::TicketRecord& record) override;
+  absl::StatusOr<v1::Bucket> GetBucket(const std::string& key) override;
+  void PutBucket(const std::string& key, const v1::Bucket& bucket) override;
+  absl::StatusOr<bool> Seen(const std::string& key) override;
+  void MarkSeen(const std::string& key) override;
+
+  std::map<std::string, v1::TicketRecord> tickets;
+  // Empty buckets are erased, so two states with equal content compare equal.
+  std::map<std::string, v1::Bucket> buckets;
+  std::set<std::string> seen;
+};
+
+// Folds one event into `state`. Unknown types are ignored (OK); a payload
+// that does not unpack is INVALID_ARGUMENT. Returns the cell keys it touched
+// in `touched` when non-null.
+absl::Status ApplyEvent(const AggregationRules& rules,
+                        const common::v1::Event& event, AggregateState& state,
+                        std::set<std::string>* touched = nullptr);
+
+// Bucket arithmetic. Subtract removes one occurrence of each listed value.
+void AddBucket(const v1::Bucket& from, v1::Bucket& into);
+void SubtractBucket(const v1::Bucket& from, v1::Bucket& into);
+bool IsEmptyBucket(const v1::Bucket& b);
+// Canonical form (value lists sorted) for comparisons.
+v1::Bucket Canonical(v1::Bucket b);
+
+// The row of KPIs derived from `b` (dimensions left to the caller).
+// `phone`/`online` are the buckets of those channels inside `b` (for the
+// customer wait time).
+v1::MetricsRow Summarize(const v1::Bucket& b, const v1::Bucket& phone,
+                         const v1::Bucket& online);
+// Whether a channel name (Dimensions.channel) is phone / online.
+bool IsPhone(absl::string_view channel);
+bool IsOnline(absl::string_view channel);
+
+// Groups cells: every (key, bucket) of `cells` that matches `filters` is
+// merged into the row of its group_by projection. INVALID_ARGUMENT for an
+// unknown group_by name. Rows are ordered by their dimensions.
+absl::StatusOr<std::vector<v1::MetricsRow>> GroupCells(
+    const std::map<std::string, v1::Bucket>& cells,
+    const std::vector<std::string>& group_by, const v1::Dimensions& filters);
+
+}  // namespace cs::analytics
+
+#endif  // CS_SERVICES_ANALYTICS_DOMAIN_AGGREGATES_H_

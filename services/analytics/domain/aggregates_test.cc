@@ -1,0 +1,322 @@
+#include "services/analytics/domain/aggregates.h"
+
+#include <algorithm>
+#include <random>
+
+#include "cs/escalation/v1/escalation.pb.h"
+#include "cs/kb/v1/events.pb.h"
+#include "cs/routing/v1/routing.pb.h"
+#include "cs/ticket/v1/events.pb.h"
+#include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "gtest/gtest.h"
+#include "libs/common/time_proto.h"
+#include "services/analytics/domain/report.h"
+
+namespace cs::analytics {
+namespace {
+
+// 2026-03-10 10:00 Asia/Shanghai.
+const absl::Time kT0 = absl::FromUnixSeconds(1773108000);
+
+common::v1::Event Wrap(uint64_t seq, absl::Time at,
+                       const google::protobuf::Message& payload) {
+  common::v1::Event e;
+  e.set_sequence(seq);
+  e.set_event_id(absl::StrCat("e", seq));
+  e.set_type(payload.GetDescriptor()->name());
+  *e.mutable_occurred_time() = ToProtoTime(at);
+  e.mutable_payload()->PackFrom(payload);
+  return e;
+}
+
+ticket::v1::TicketFacts Facts(int id, absl::Time created) {
+  ticket::v1::TicketFacts f;
+  f.set_ticket(absl::StrCat("tickets/t", id));
+  f.set_channel(id % 2 ? common::v1::CHANNEL_PHONE
+                       : common::v1::CHANNEL_ONLINE_CHAT);
+  f.set_region(id % 3 ? "north" : "south");
+  f.set_grade(common::v1::GRADE_C);
+  f.set_department("support");
+  f.set_assignee("alice");
+  *f.mutable_create_time() = ToProtoTime(created);
+  return f;
+}
+
+// A realistic random history of `n` tickets across several producers.
+std::vector<common::v1::Event> History(int n, uint32_t seed) {
+  std::mt19937 rng(seed);
+  std::vector<common::v1::Event> out;
+  uint64_t seq = 0;
+  for (int i = 0; i < n; ++i) {
+    const absl::Time created = kT0 + absl::Hours(rng() % 96);
+    ticket::v1::TicketFacts f = Facts(i, created);
+    ticket::v1::TicketCreated c;
+    *c.mutable_facts() = f;
+    out.push_back(Wrap(++seq, created, c));
+    if (rng() % 4 != 0) {
+      const absl::Time replied = created + absl::Minutes(rng() % 200);
+      *f.mutable_first_response_time() = ToProtoTime(replied);
+      if (rng() % 2) f.set_assignee("bob");
+      ticket::v1::TicketReplied r;
+      *r.mutable_facts() = f;
+      out.push_back(Wrap(++seq, replied, r));
+      if (rng() % 2) {
+        routing::v1::SlaClockFulfilled ful;
+        ful.mutable_clock()->set_name(absl::StrCat("clocks/fr", i));
+        ful.mutable_clock()->set_subject(f.ticket());
+        ful.mutable_clock()->set_kind(routing::v1::CLOCK_KIND_FIRST_RESPONSE);
+        ful.mutable_clock()->set_breached(rng() % 3 == 0);
+        *ful.mutable_clock()->mutable_elapsed() =
+            ToProtoDuration(absl::Minutes(rng() % 100));
+        out.push_back(Wrap(++seq, replied + absl::Seconds(1), ful));
+      }
+      if (rng() % 2) {
+        const absl::Time resolved = replied + absl::Hours(rng() % 30);
+        *f.mutable_resolve_time() = ToProtoTime(resolved);
+        f.set_solved_at_first_contact(rng() % 2);
+        ticket::v1::TicketResolved res;
+        *res.mutable_facts() = f;
+        out.push_back(Wrap(++seq, resolved, res));
+        ticket::v1::FeedbackSubmitted fb;
+        *fb.mutable_facts() = f;
+        fb.set_csat(1 + rng() % 5);
+        if (rng() % 2) fb.set_nps(rng() % 11);
+        *fb.mutable_submit_time() = ToProtoTime(resolved + absl::Hours(1));
+        out.push_back(Wrap(++seq, resolved + absl::Hours(1), fb));
+      }
+    }
+    if (rng() % 5 == 0) {
+      routing::v1::SlaBreached b;
+      b.mutable_clock()->set_name(absl::StrCat("clocks/res", i));
+      b.mutable_clock()->set_subject(f.ticket());
+      b.mutable_clock()->set_kind(routing::v1::CLOCK_KIND_RESOLUTION);
+      *b.mutable_breach_time() = ToProtoTime(created + absl::Hours(24));
+      out.push_back(Wrap(++seq, created + absl::Hours(24), b));
+      escalation::v1::EscalationOpened o;
+      o.mutable_escalation_case()->set_name(absl::StrCat("cases/c", i));
+      o.mutable_escalation_case()->set_level(1);
+      out.push_back(Wrap(++seq, created + absl::Hours(24), o));
+    }
+    kb::v1::SearchPerformed s;
+    s.set_total_hits(rng() % 3);
+    out.push_back(Wrap(++seq, created, s));
+    if (rng() % 10 == 0) {
+      v1::ComplaintFiledView cf;
+      cf.set_complaint(absl::StrCat("complaints/k", i));
+      cf.set_channel(common::v1::CHANNEL_PHONE);
+      common::v1::Event e = Wrap(++seq, created, cf);
+      e.set_type("ComplaintFiled");
+      out.push_back(e);
+    }
+  }
+  return out;
+}
+
+std::map<std::string, v1::Bucket> Apply(
+    const std::vector<common::v1::Event>& events) {
+  MemoryState state;
+  AggregationRules rules;
+  for (const auto& e : events) {
+    EXPECT_TRUE(ApplyEvent(rules, e, state).ok());
+  }
+  std::map<std::string, v1::Bucket> out;
+  for (const auto& [k, b] : state.buckets) out[k] = Canonical(b);
+  return out;
+}
+
+void ExpectSame(const std::map<std::string, v1::Bucket>& a,
+                const std::map<std::string, v1::Bucket>& b) {
+  ASSERT_EQ(a.size(), b.size());
+  for (const auto& [k, bucket] : a) {
+    auto it = b.find(k);
+    ASSERT_NE(it, b.end()) << k;
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(
+        bucket, it->second))
+        << k << "\n" << bucket.DebugString() << "\nvs\n"
+        << it->second.DebugString();
+  }
+}
+
+TEST(AggregatesTest, ShuffledWithDuplicatesEqualsRecompute) {
+  for (uint32_t seed = 1; seed <= 20; ++seed) {
+    std::vector<common::v1::Event> events = History(40, seed);
+    const auto expected = Apply(events);
+    std::mt19937 rng(seed * 7);
+    std::vector<common::v1::Event> noisy = events;
+    for (int i = 0; i < 30; ++i) noisy.push_back(events[rng() % events.size()]);
+    std::shuffle(noisy.begin(), noisy.end(), rng);
+    ExpectSame(Apply(noisy), expected);
+  }
+}
+
+TEST(AggregatesTest, TotalsMatchDefinitions) {
+  std::vector<common::v1::Event> events = History(60, 99);
+  const auto cells = Apply(events);
+  auto rows = GroupCells(cells, {}, v1::Dimensions());
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  const v1::MetricsRow& r = rows->front();
+  EXPECT_EQ(r.tickets(), 60);
+  EXPECT_EQ(r.kb_searches(), 60);
+  EXPECT_LE(r.on_time_responses(), r.responded());
+  EXPECT_NEAR(r.on_time_response_rate(),
+              static_cast<double>(r.on_time_responses()) / 60, 1e-9);
+}
+
+TEST(AggregatesTest, LateEventUpdatesItsOwnDay) {
+  MemoryState state;
+  AggregationRules rules;
+  ticket::v1::TicketFacts old = Facts(1, kT0);
+  ticket::v1::TicketCreated c1;
+  *c1.mutable_facts() = old;
+  ASSERT_TRUE(ApplyEvent(rules, Wrap(1, kT0, c1), state).ok());
+  ticket::v1::TicketCreated c2;
+  *c2.mutable_facts() = Facts(2, kT0 + absl::Hours(48));
+  ASSERT_TRUE(ApplyEvent(rules, Wrap(2, kT0 + absl::Hours(48), c2), state).ok());
+  // Days later, ticket 1 is answered at first contact.
+  *old.mutable_first_response_time() = ToProtoTime(kT0 + absl::Minutes(5));
+  *old.mutable_resolve_time() = ToProtoTime(kT0 + absl::Minutes(6));
+  old.set_solved_at_first_contact(true);
+  ticket::v1::TicketResolved r;
+  *r.mutable_facts() = old;
+  ASSERT_TRUE(
+      ApplyEvent(rules, Wrap(3, kT0 + absl::Hours(50), r), state).ok());
+  v1::Dimensions day;
+  day.set_day("2026-03-10");
+  auto rows = GroupCells(state.buckets, {"day"}, day);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].tickets(), 1);
+  EXPECT_EQ((*rows)[0].on_time_responses(), 1);
+  EXPECT_DOUBLE_EQ((*rows)[0].first_contact_resolution_rate(), 1.0);
+  day.set_day("2026-03-12");
+  rows = GroupCells(state.buckets, {"day"}, day);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);
+  EXPECT_EQ((*rows)[0].tickets(), 1);
+  EXPECT_EQ((*rows)[0].solved_first_contact(), 0);
+}
+
+TEST(AggregatesTest, ExactP90AndSurveyKpis) {
+  v1::Bucket b;
+  for (int i = 1; i <= 10; ++i) b.add_response_seconds(i * 10);
+  b.set_tickets(10);
+  b.set_ratings(4);
+  b.set_satisfied(3);
+  b.set_nps_responses(4);
+  b.set_promoters(2);
+  b.set_detractors(1);
+  v1::MetricsRow r = Summarize(b, b, v1::Bucket());
+  EXPECT_DOUBLE_EQ(r.p90_response_seconds(), 90);
+  EXPECT_DOUBLE_EQ(r.avg_response_seconds(), 55);
+  EXPECT_DOUBLE_EQ(r.csat(), 0.75);
+  EXPECT_DOUBLE_EQ(r.nps(), 25);
+  EXPECT_DOUBLE_EQ(r.customer_wait_seconds(), 55);
+  EXPECT_DOUBLE_EQ(r.complaint_rate(), 0);
+}
+
+TEST(AggregatesTest, FallbackTargetDecidesOnTimeWithoutRouting) {
+  MemoryState state;
+  AggregationRules rules;
+  for (int i = 0; i < 2; ++i) {
+    ticket::v1::TicketFacts f = Facts(i, kT0);
+    f.set_grade(common::v1::GRADE_A);
+    *f.mutable_first_response_time() =
+        ToProtoTime(kT0 + absl::Minutes(i == 0 ? 10 : 20));
+    ticket::v1::TicketReplied r;
+    *r.mutable_facts() = f;
+    ASSERT_TRUE(ApplyEvent(rules, Wrap(i + 1, kT0, r), state).ok());
+  }
+  auto rows = GroupCells(state.buckets, {}, v1::Dimensions());
+  ASSERT_TRUE(rows.ok());
+  EXPECT_DOUBLE_EQ((*rows)[0].on_time_response_rate(), 0.5);
+  EXPECT_FALSE(GroupCells(state.buckets, {"colour"}, v1::Dimensions()).ok());
+}
+
+TEST(ReportTest, DailyReportAndCsv) {
+  const auto cells = Apply(History(30, 5));
+  auto report = BuildDailyReport("2026-03-10", cells, DefaultAnalyticsConfig());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->kpis_size(), 6);
+  EXPECT_GT(report->total().tickets(), 0);
+  EXPECT_THAT(report->csv(), ::testing::StartsWith("section,key,value"));
+  EXPECT_THAT(report->csv(), ::testing::HasSubstr("kpi,on_time_response_rate,"));
+  EXPECT_THAT(report->html(), ::testing::StartsWith("<!DOCTYPE html>"));
+  EXPECT_THAT(report->html(), ::testing::HasSubstr("<svg"));
+  EXPECT_THAT(report->html(), ::testing::Not(::testing::HasSubstr("<script")));
+  EXPECT_FALSE(BuildDailyReport("2026-3-1", cells, DefaultAnalyticsConfig()).ok());
+}
+
+TEST(ReportTest, MonthlyReportFindsRisingIssues) {
+  std::map<std::string, v1::Bucket> cells;
+  auto put = [&](const std::string& day, const std::string& dept, int n) {
+    v1::Dimensions d;
+    d.set_day(day);
+    d.set_department(dept);
+    d.set_channel("PHONE");
+    v1::Bucket b;
+    b.set_tickets(n);
+    cells[CellKey(d)] = b;
+  };
+  put("2026-02-18", "billing", 2);  // previous week of February
+  put("2026-02-25", "billing", 6);  // last week: growth 2.0
+  put("2026-02-20", "network", 5);
+  put("2026-02-26", "network", 1);  // falling: not rising
+  put("2026-03-01", "billing", 100);  // other month: ignored
+  auto days = MonthDays("2026-02");
+  ASSERT_TRUE(days.ok());
+  EXPECT_EQ(days->second, "2026-02-28");
+  auto report = BuildMonthlyReport("2026-02", cells, DefaultAnalyticsConfig());
+  ASSERT_TRUE(report.ok()) << report.status();
+  EXPECT_EQ(report->total().tickets(), 14);
+  EXPECT_EQ(report->by_day_size(), 4);
+  ASSERT_EQ(report->rising_size(), 1);
+  EXPECT_EQ(report->rising(0).value(), "billing");
+  EXPECT_DOUBLE_EQ(report->rising(0).growth(), 2.0);
+  EXPECT_THAT(report->csv(), ::testing::HasSubstr("department,billing,2,6,2"));
+  EXPECT_FALSE(MonthDays("2026-2").ok());
+}
+
+TEST(ReportTest, AgentScorecardWeighsComponents) {
+  // alice: 2 tickets on one day, 1 on time, 1 resolved, CSAT 1 of 2.
+  v1::Dimensions d;
+  d.set_day("2026-03-10");
+  d.set_agent("alice");
+  v1::Bucket b;
+  b.set_tickets(2);
+  b.set_on_time_responses(1);
+  b.set_resolved(1);
+  b.set_ratings(2);
+  b.set_satisfied(1);
+  std::map<std::string, v1::Bucket> cells{{CellKey(d), b}};
+  d.set_agent("bob");
+  cells[CellKey(d)] = b;
+  auto card = BuildAgentScorecard("alice", cells,
+                                  DefaultAnalyticsConfig().scorecard());
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->tickets(), 2);
+  EXPECT_EQ(card->active_days(), 1);
+  ASSERT_EQ(card->components_size(), 4);
+  EXPECT_DOUBLE_EQ(card->components(0).score(), 0.5);
+  EXPECT_DOUBLE_EQ(card->components(1).score(), 0.5);
+  EXPECT_DOUBLE_EQ(card->components(2).score(), 1.0 / 15);
+  EXPECT_DOUBLE_EQ(card->components(3).score(), -1);
+  // (0.2·0.5 + 0.3·0.5 + 0.3/15) / 0.8
+  EXPECT_NEAR(card->total(), (0.1 + 0.15 + 0.02) / 0.8, 1e-12);
+  EXPECT_FALSE(BuildAgentScorecard("", cells,
+                                   DefaultAnalyticsConfig().scorecard())
+                   .ok());
+}
+
+TEST(ReportTest, ConfigFileParsesAndValidates) {
+  auto config = LoadAnalyticsConfigFile(
+      std::string(CS_SOURCE_DIR) + "/deploy/config/analytics.textproto");
+  ASSERT_TRUE(config.ok()) << config.status();
+  EXPECT_DOUBLE_EQ(config->alerts().on_time_response_rate(), 0.90);
+  EXPECT_FALSE(ParseAnalyticsConfig("scorecard { efficiency: 0.9 }", "x").ok());
+  EXPECT_FALSE(ParseAnalyticsConfig("producers { name: \"c\" }", "x").ok());
+}
+
+}  // namespace
+}  // namespace cs::analytics

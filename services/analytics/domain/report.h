@@ -1,0 +1,84 @@
+// Analytics configuration (deploy/config/analytics.textproto) and the daily
+// report built from aggregated cells. Pure: no gRPC server, no RocksDB.
+//
+//   ASSIGN_OR_RETURN(v1::AnalyticsConfig config, LoadAnalyticsConfigFile(p));
+//   ASSIGN_OR_RETURN(v1::DailyReport r, BuildDailyReport("2026-03-10", cells,
+//                                                       config));
+#ifndef CS_SERVICES_ANALYTICS_DOMAIN_REPORT_H_
+#define CS_SERVICES_ANALYTICS_DOMAIN_REPORT_H_
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cs/analytics/v1/analytics.pb.h"
+#include "services/analytics/domain/aggregates.h"
+
+namespace cs::analytics {
+
+// The shipped defaults (DESIGN.md §4): targets 95 % / 85 % / 180 s / 90 % /
+// 50 / 1 %, alerts below 90 % / 80 % from 20 tickets, scorecard 20/30/30/20
+// with 15 tickets/day, fallback first-response targets 15 min / 30 min / 2 h.
+v1::AnalyticsConfig DefaultAnalyticsConfig();
+
+// Parses `text` (protobuf text format) over the defaults and validates it.
+// INVALID_ARGUMENT naming `source` and the problem (ratios outside [0,1],
+// weights not summing to 1, a producer without name or address).
+absl::StatusOr<v1::AnalyticsConfig> ParseAnalyticsConfig(
+    absl::string_view text, absl::string_view source);
+// Reads and parses `path`; NOT_FOUND when unreadable.
+absl::StatusOr<v1::AnalyticsConfig> LoadAnalyticsConfigFile(
+    const std::string& path);
+
+AggregationRules RulesFrom(const v1::AnalyticsConfig& config);
+
+// The KPI table of `row` against the configured targets.
+std::vector<v1::KpiLine> KpiTable(const v1::MetricsRow& row,
+                                  const v1::KpiTargets& targets);
+
+// The report of `date` from the cells of that day (keys as CellKey; cells
+// of other days are ignored). INVALID_ARGUMENT for a malformed date.
+absl::StatusOr<v1::DailyReport> BuildDailyReport(
+    const std::string& date, const std::map<std::string, v1::Bucket>& cells,
+    const v1::AnalyticsConfig& config);
+
+// "YYYY-MM" → its first and last day; INVALID_ARGUMENT when malformed.
+absl::StatusOr<std::pair<std::string, std::string>> MonthDays(
+    absl::string_view month);
+
+// The monthly report from the cells of that month (others ignored): KPI
+// table, per-day and per-department rows, and rising issues = departments
+// and channels whose tickets in the month's last 7 days exceed those of the
+// 7 days before (growth = (last − previous) / max(previous, 1)).
+absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
+    const std::string& month, const std::map<std::string, v1::Bucket>& cells,
+    const v1::AnalyticsConfig& config);
+
+// The weighted scorecard of `agent` from `cells` (any days; the caller
+// passes the period's cells). Components (weights from config.scorecard):
+//  * process_compliance = on-time first responses / tickets assigned
+//    (routing's FIRST_RESPONSE clocks, else the fallback targets);
+//  * service_quality    = CSAT of the agent's tickets (ratings 4–5 / 1–5);
+//  * efficiency         = min(1, resolved tickets / (tickets_per_day_bar ×
+//    active days)), active days = days with ≥ 1 ticket of the agent;
+//  * teamwork           = no event source yet (peer / team-lead reviews are
+//    not published by any service): reported as -1.
+// Components without data are left out and the remaining weights
+// renormalised. INVALID_ARGUMENT when `agent` is empty.
+absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
+    const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
+    const v1::ScorecardWeights& weights);
+
+// CSV (RFC 4180, header row) of the report: the KPI table, then one line per
+// channel and per department.
+std::string DailyReportCsv(const v1::DailyReport& report);
+// Self-contained HTML of the report: the KPI table (met / not met), and
+// inline SVG bar charts of tickets by channel and on-time rate by
+// department. Every text is HTML-escaped.
+std::string DailyReportHtml(const v1::DailyReport& report);
+
+}  // namespace cs::analytics
+
+#endif  // CS_SERVICES_ANALYTICS_DOMAIN_REPORT_H_

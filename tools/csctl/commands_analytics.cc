@@ -1,0 +1,255 @@
+// analytics metrics|report|monthly|scorecard|rebuild: the analytics service
+// (cs.analytics.v1.AnalyticsService, default port 50055: pass
+// --addr 127.0.0.1:50055 or set CSCTL_ADDR).
+//
+//   csctl --addr 127.0.0.1:50055 analytics metrics 2026-03-10 \
+//         --to 2026-03-16 --group-by channel,department --department 客服部
+//   csctl --addr 127.0.0.1:50055 analytics report 2026-03-10 [--csv|--html]
+//   csctl --addr 127.0.0.1:50055 analytics monthly 2026-03 [--csv]
+//   csctl --addr 127.0.0.1:50055 analytics scorecard wang --from 2026-03-01 \
+//         --to 2026-03-31
+//   csctl --addr 127.0.0.1:50055 analytics rebuild        (admin)
+//
+// Dates are Asia/Shanghai calendar days. Ratios print as percentages; "-"
+// means undefined (no volume).
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cs/analytics/v1/analytics.grpc.pb.h"
+#include "libs/common/grpc_status.h"
+#include "libs/common/status_macros.h"
+#include "tools/csctl/commands.h"
+#include "tools/csctl/output.h"
+#include "tools/csctl/table.h"
+
+namespace cs::csctl {
+namespace {
+
+namespace v1 = ::cs::analytics::v1;
+using Stub = v1::AnalyticsService::Stub;
+
+template <typename Response, typename Request>
+absl::StatusOr<Response> CallAnalytics(
+    CommandContext& context,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const Request& request) {
+  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
+  std::unique_ptr<Stub> stub = v1::AnalyticsService::NewStub(channel);
+  grpc::ClientContext call;
+  context.PrepareCall(&call);
+  Response response;
+  RETURN_IF_ERROR(
+      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
+  return response;
+}
+
+std::string Pct(double v) {
+  return v < 0 ? "-" : absl::StrFormat("%.1f%%", v * 100);
+}
+std::string Secs(double v) {
+  return v < 0 ? "-" : absl::StrFormat("%.0fs", v);
+}
+
+std::string Dims(const v1::Dimensions& d) {
+  std::vector<std::string> parts;
+  for (const std::string& p : {d.day(), d.channel(), d.region(), d.grade(),
+                               d.department(), d.agent()}) {
+    if (!p.empty()) parts.push_back(SanitizeCell(p));
+  }
+  return parts.empty() ? "(all)" : absl::StrJoin(parts, " ");
+}
+
+class MetricsCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("to", &to_, "last day (YYYY-MM-DD; default the first)");
+    flags.AddString("group-by", &group_by_,
+                    "comma-separated: day,channel,region,grade,department,"
+                    "agent");
+    flags.AddString("channel", &channel_, "only this channel, e.g. PHONE");
+    flags.AddString("department", &department_, "only this department");
+    flags.AddString("agent", &agent_, "only this agent");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::GetMetricsRequest request;
+    request.set_start_date(context.args()[0]);
+    request.set_end_date(to_);
+    for (absl::string_view g : absl::StrSplit(group_by_, ',', absl::SkipEmpty())) {
+      request.add_group_by(std::string(g));
+    }
+    request.mutable_filters()->set_channel(channel_);
+    request.mutable_filters()->set_department(department_);
+    request.mutable_filters()->set_agent(agent_);
+    ASSIGN_OR_RETURN(v1::GetMetricsResponse response,
+                     CallAnalytics(context, &Stub::GetMetrics, request));
+    if (context.options().json) return PrintJson(context.out(), response);
+    Table table({"GROUP", "TICKETS", "ON-TIME", "FCR", "AVG RESP", "P90 RESP",
+                 "CSAT", "NPS", "COMPLAINTS", "BREACHES"});
+    for (const v1::MetricsRow& r : response.rows()) {
+      table.AddRow({Dims(r.dimensions()), absl::StrCat(r.tickets()),
+                    Pct(r.on_time_response_rate()),
+                    Pct(r.first_contact_resolution_rate()),
+                    Secs(r.avg_response_seconds()),
+                    Secs(r.p90_response_seconds()), Pct(r.csat()),
+                    r.nps_responses() == 0 ? "-"
+                                           : absl::StrFormat("%.0f", r.nps()),
+                    absl::StrCat(r.complaints()),
+                    absl::StrCat(r.sla_breaches())});
+    }
+    table.Print(context.out());
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string to_, group_by_, channel_, department_, agent_;
+};
+
+class ReportCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddBool("csv", &csv_, "print the CSV export");
+    flags.AddBool("html", &html_,
+                  "print the self-contained HTML page (inline SVG charts)");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::GetDailyReportRequest request;
+    request.set_date(context.args()[0]);
+    ASSIGN_OR_RETURN(v1::DailyReport report,
+                     CallAnalytics(context, &Stub::GetDailyReport, request));
+    if (context.options().json) return PrintJson(context.out(), report);
+    if (html_) {
+      context.out() << report.html();
+      return absl::OkStatus();
+    }
+    if (csv_) {
+      context.out() << report.csv();
+      return absl::OkStatus();
+    }
+    context.out() << "daily report " << report.date() << ": "
+                  << report.total().tickets() << " tickets\n";
+    Table table({"KPI", "VALUE", "TARGET", "MET"});
+    for (const v1::KpiLine& l : report.kpis()) {
+      const bool ratio = l.kpi() != "customer_wait_seconds" && l.kpi() != "nps";
+      table.AddRow({l.kpi(),
+                    ratio ? Pct(l.value())
+                          : (l.value() < 0 ? "-"
+                                           : absl::StrFormat("%.1f", l.value())),
+                    ratio ? Pct(l.target()) : absl::StrFormat("%.1f", l.target()),
+                    l.met() ? "yes" : "no"});
+    }
+    table.Print(context.out());
+    return absl::OkStatus();
+  }
+
+ private:
+  bool csv_ = false;
+  bool html_ = false;
+};
+
+class MonthlyCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddBool("csv", &csv_, "print the CSV export");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::GetMonthlyReportRequest request;
+    request.set_month(context.args()[0]);
+    ASSIGN_OR_RETURN(v1::MonthlyReport report,
+                     CallAnalytics(context, &Stub::GetMonthlyReport, request));
+    if (context.options().json) return PrintJson(context.out(), report);
+    if (csv_) {
+      context.out() << report.csv();
+      return absl::OkStatus();
+    }
+    context.out() << "monthly report " << report.month() << ": "
+                  << report.total().tickets() << " tickets\n";
+    Table kpis({"KPI", "VALUE", "TARGET", "MET"});
+    for (const v1::KpiLine& l : report.kpis()) {
+      kpis.AddRow({l.kpi(), l.value() < 0 ? "-" : absl::StrFormat("%.3f", l.value()),
+                   absl::StrFormat("%.3f", l.target()), l.met() ? "yes" : "no"});
+    }
+    kpis.Print(context.out());
+    Table rising({"RISING", "VALUE", "PREV WEEK", "LAST WEEK", "GROWTH"});
+    for (const v1::RisingIssue& r : report.rising()) {
+      rising.AddRow({r.dimension(), SanitizeCell(r.value()),
+                     absl::StrCat(r.previous_week()),
+                     absl::StrCat(r.last_week()), Pct(r.growth())});
+    }
+    rising.Print(context.out());
+    return absl::OkStatus();
+  }
+
+ private:
+  bool csv_ = false;
+};
+
+class ScorecardCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("from", &from_, "first day (YYYY-MM-DD)",
+                    ConfigParser::kRequired);
+    flags.AddString("to", &to_, "last day (default --from)");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::GetAgentScorecardRequest request;
+    request.set_agent(context.args()[0]);
+    request.set_start_date(from_);
+    request.set_end_date(to_);
+    ASSIGN_OR_RETURN(v1::AgentScorecard card,
+                     CallAnalytics(context, &Stub::GetAgentScorecard, request));
+    if (context.options().json) return PrintJson(context.out(), card);
+    context.out() << "agent " << SanitizeCell(card.agent()) << " "
+                  << card.start_date() << ".." << card.end_date() << ": "
+                  << card.tickets() << " tickets on " << card.active_days()
+                  << " days; total " << Pct(card.total()) << "\n";
+    Table table({"COMPONENT", "WEIGHT", "SCORE", "SOURCE"});
+    for (const v1::ScorecardComponent& c : card.components()) {
+      table.AddRow({c.name(), Pct(c.weight()), Pct(c.score()), c.source()});
+    }
+    table.Print(context.out());
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string from_, to_;
+};
+
+class RebuildCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    ASSIGN_OR_RETURN(v1::RebuildAggregatesResponse response,
+                     CallAnalytics(context, &Stub::RebuildAggregates,
+                                   v1::RebuildAggregatesRequest()));
+    (void)response;
+    context.out() << "aggregates dropped; replaying every producer from 0\n";
+    return absl::OkStatus();
+  }
+};
+
+}  // namespace
+
+void RegisterAnalyticsCommands(CommandRegistry& registry) {
+  registry.Add<MetricsCommand>({"analytics", "metrics"},
+                               "KPIs of a day or range, grouped and filtered",
+                               {"FROM", 1, 1});
+  registry.Add<ReportCommand>({"analytics", "report"},
+                              "the daily report of a day (KPIs vs targets)",
+                              {"DATE", 1, 1});
+  registry.Add<MonthlyCommand>(
+      {"analytics", "monthly"},
+      "the monthly analysis of a month (KPIs, rising issues)", {"MONTH", 1, 1});
+  registry.Add<ScorecardCommand>(
+      {"analytics", "scorecard"},
+      "an agent's weighted scorecard over a period", {"AGENT", 1, 1});
+  registry.Add<RebuildCommand>(
+      {"analytics", "rebuild"},
+      "drop every aggregate and replay every producer from sequence 0");
+}
+
+}  // namespace cs::csctl
