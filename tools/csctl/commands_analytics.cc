@@ -2,11 +2,11 @@
 // (cs.analytics.v1.AnalyticsService, default port 50055: pass
 // --addr 127.0.0.1:50055 or set CSCTL_ADDR).
 //
-//   csctl --addr 127.0.0.1:50055 analytics metrics 2026-03-10 \
+//   csctl --addr 127.0.0.1:50055 analytics metrics 2026-03-10 ...
 //         --to 2026-03-16 --group-by channel,department --department 客服部
 //   csctl --addr 127.0.0.1:50055 analytics report 2026-03-10 [--csv|--html]
 //   csctl --addr 127.0.0.1:50055 analytics monthly 2026-03 [--csv]
-//   csctl --addr 127.0.0.1:50055 analytics scorecard wang --from 2026-03-01 \
+//   csctl --addr 127.0.0.1:50055 analytics scorecard wang --from 2026-03-01 ...
 //         --to 2026-03-31
 //   csctl --addr 127.0.0.1:50055 analytics rebuild        (admin)
 //
