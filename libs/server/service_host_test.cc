@@ -190,6 +190,28 @@ TEST_F(ServiceHostTest, ManualClockIsMovedByAdminsOnly) {
   EXPECT_THAT(status.error_message(), HasSubstr("duration"));
 }
 
+TEST_F(ServiceHostTest, ManualClockCanBeSetForwardButNotBack) {
+  auto stub = admin::v1::TestClock::NewStub(channel_);
+  std::string admin = cs::testing::TestToken({Role::kAdmin});
+  absl::Time friday = absl::FromCivil(absl::CivilSecond(2027, 1, 15, 17, 55, 0),
+                                      absl::FixedTimeZone(8 * 3600));
+  admin::v1::SetTimeRequest request;
+  request.mutable_time()->set_seconds(absl::ToUnixSeconds(friday));
+  admin::v1::ClockTime response;
+  {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + admin);
+    ASSERT_TRUE(stub->SetTime(&context, request, &response).ok());
+  }
+  EXPECT_EQ(host_->clock().Now(), friday);
+  request.mutable_time()->set_seconds(absl::ToUnixSeconds(friday) - 60);
+  grpc::ClientContext back;
+  back.AddMetadata("authorization", "Bearer " + admin);
+  EXPECT_EQ(stub->SetTime(&back, request, &response).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(host_->clock().Now(), friday);
+}
+
 TEST_F(ServiceHostTest, GracefulShutdownDrainsInFlightCallsAndKeepsWrites) {
   std::string agent = cs::testing::TestToken({Role::kAgent});
   ASSERT_TRUE(CallEcho("write", agent).ok());

@@ -43,4 +43,29 @@ grpc::ServerUnaryReactor* TestClockService::GetTime(
   return reactor;
 }
 
+grpc::ServerUnaryReactor* TestClockService::SetTime(
+    grpc::CallbackServerContext* context,
+    const admin::v1::SetTimeRequest* request, admin::v1::ClockTime* response) {
+  auto* reactor = context->DefaultReactor();
+  absl::Status status = authorize_(context);
+  if (status.ok()) {
+    if (!request->has_time() || request->time().nanos() < 0 ||
+        request->time().nanos() > 999999999) {
+      status = InvalidField("time", "must be a valid timestamp");
+    } else {
+      absl::Time target = absl::FromUnixSeconds(request->time().seconds()) +
+                          absl::Nanoseconds(request->time().nanos());
+      if (target < clock_.Now()) {
+        status = absl::FailedPreconditionError(
+            "time: the business clock never goes backwards");
+      } else {
+        clock_.SetTime(target);
+        SetNow(clock_, response);
+      }
+    }
+  }
+  reactor->Finish(ToGrpcStatus(status));
+  return reactor;
+}
+
 }  // namespace cs

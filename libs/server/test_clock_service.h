@@ -24,6 +24,9 @@ class TestClockService final : public admin::v1::TestClock::CallbackService {
   grpc::ServerUnaryReactor* GetTime(grpc::CallbackServerContext* context,
                                     const admin::v1::GetTimeRequest* request,
                                     admin::v1::ClockTime* response) override;
+  grpc::ServerUnaryReactor* SetTime(grpc::CallbackServerContext* context,
+                                    const admin::v1::SetTimeRequest* request,
+                                    admin::v1::ClockTime* response) override;
 
  private:
   ManualClock& clock_;

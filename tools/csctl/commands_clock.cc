@@ -3,6 +3,7 @@
 //
 //   csctl clock get
 //   csctl clock advance 30m      # also 90s, 2h, 1h30m
+//   csctl clock set 2027-01-15T17:55:00+08:00
 #include <string>
 
 #include "absl/strings/str_cat.h"
@@ -68,6 +69,29 @@ class AdvanceCommand final : public Command {
   }
 };
 
+class SetCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    const std::string& text = context.args()[0];
+    absl::Time time;
+    std::string error;
+    if (!absl::ParseTime(absl::RFC3339_full, text, &time, &error)) {
+      return UsageError(absl::StrCat("csctl clock set: \"", text,
+                                     "\" is not an RFC 3339 time (e.g. "
+                                     "2027-01-15T17:55:00+08:00)"));
+    }
+    admin::v1::SetTimeRequest request;
+    request.mutable_time()->set_seconds(absl::ToUnixSeconds(time));
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
+    std::unique_ptr<TestClock::Stub> stub = TestClock::NewStub(channel);
+    grpc::ClientContext call;
+    context.PrepareCall(&call);
+    ClockTime now;
+    RETURN_IF_ERROR(FromGrpcStatus(stub->SetTime(&call, request, &now)));
+    return PrintClockTime(context, now);
+  }
+};
+
 }  // namespace
 
 void RegisterClockCommands(CommandRegistry& registry) {
@@ -75,6 +99,9 @@ void RegisterClockCommands(CommandRegistry& registry) {
   registry.Add<AdvanceCommand>({"clock", "advance"},
                                "move the server's business time forward",
                                {"DURATION", 1, 1});
+  registry.Add<SetCommand>({"clock", "set"},
+                           "jump the server's business time forward to a time",
+                           {"RFC3339_TIME", 1, 1});
 }
 
 }  // namespace cs::csctl
