@@ -25,6 +25,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -32,22 +33,6 @@ namespace {
 
 namespace v1 = ::cs::analytics::v1;
 using Stub = v1::AnalyticsService::Stub;
-
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallAnalytics(
-    CommandContext& context,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<Stub> stub = v1::AnalyticsService::NewStub(channel);
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
-}
 
 std::string Pct(double v) {
   return v < 0 ? "-" : absl::StrFormat("%.1f%%", v * 100);
@@ -87,7 +72,7 @@ class MetricsCommand final : public Command {
     request.mutable_filters()->set_department(department_);
     request.mutable_filters()->set_agent(agent_);
     ASSIGN_OR_RETURN(v1::GetMetricsResponse response,
-                     CallAnalytics(context, &Stub::GetMetrics, request));
+                     CallRpc(context, &Stub::GetMetrics, request));
     if (context.options().json) return PrintJson(context.out(), response);
     Table table({"GROUP", "TICKETS", "ON-TIME", "FCR", "AVG RESP", "P90 RESP",
                  "CSAT", "NPS", "COMPLAINTS", "BREACHES"});
@@ -121,7 +106,7 @@ class ReportCommand final : public Command {
     v1::GetDailyReportRequest request;
     request.set_date(context.args()[0]);
     ASSIGN_OR_RETURN(v1::DailyReport report,
-                     CallAnalytics(context, &Stub::GetDailyReport, request));
+                     CallRpc(context, &Stub::GetDailyReport, request));
     if (context.options().json) return PrintJson(context.out(), report);
     if (html_) {
       context.out() << report.html();
@@ -161,7 +146,7 @@ class MonthlyCommand final : public Command {
     v1::GetMonthlyReportRequest request;
     request.set_month(context.args()[0]);
     ASSIGN_OR_RETURN(v1::MonthlyReport report,
-                     CallAnalytics(context, &Stub::GetMonthlyReport, request));
+                     CallRpc(context, &Stub::GetMonthlyReport, request));
     if (context.options().json) return PrintJson(context.out(), report);
     if (csv_) {
       context.out() << report.csv();
@@ -202,7 +187,7 @@ class ScorecardCommand final : public Command {
     request.set_start_date(from_);
     request.set_end_date(to_);
     ASSIGN_OR_RETURN(v1::AgentScorecard card,
-                     CallAnalytics(context, &Stub::GetAgentScorecard, request));
+                     CallRpc(context, &Stub::GetAgentScorecard, request));
     if (context.options().json) return PrintJson(context.out(), card);
     context.out() << "agent " << SanitizeCell(card.agent()) << " "
                   << card.start_date() << ".." << card.end_date() << ": "
@@ -224,7 +209,7 @@ class RebuildCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(v1::RebuildAggregatesResponse response,
-                     CallAnalytics(context, &Stub::RebuildAggregates,
+                     CallRpc(context, &Stub::RebuildAggregates,
                                    v1::RebuildAggregatesRequest()));
     (void)response;
     context.out() << "aggregates dropped; replaying every producer from 0\n";

@@ -35,6 +35,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -48,41 +49,8 @@ std::string NameOf(absl::string_view arg) {
   return absl::StrCat("complaints/", arg);
 }
 
-// "phone" → CHANNEL_PHONE (with `prefix`); UsageError listing choices.
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
-                              absl::string_view prefix, absl::string_view flag,
-                              absl::string_view text) {
-  if (text.empty()) return 0;
-  const std::string wanted = absl::AsciiStrToUpper(text);
-  std::vector<std::string> choices;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const google::protobuf::EnumValueDescriptor* value = type->value(i);
-    if (value->number() == 0) continue;
-    absl::string_view name = value->name();
-    if (wanted == name || absl::StrCat(prefix, wanted) == name) {
-      return value->number();
-    }
-    absl::ConsumePrefix(&name, prefix);
-    choices.push_back(absl::AsciiStrToLower(name));
-  }
-  return UsageError(absl::StrCat("--", flag, ": \"", text,
-                                 "\" is not one of: ",
-                                 absl::StrJoin(choices, ", ")));
-}
-
-std::string EnumName(const google::protobuf::EnumDescriptor* type, int number,
-                     absl::string_view prefix) {
-  if (number == 0) return "";
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByNumber(number);
-  if (value == nullptr) return absl::StrCat(number);
-  absl::string_view name = value->name();
-  absl::ConsumePrefix(&name, prefix);
-  return std::string(name);
-}
-
 std::string StageName(int stage) {
-  return EnumName(v1::ComplaintStage_descriptor(), stage, "COMPLAINT_STAGE_");
+  return EnumLabel(v1::ComplaintStage_descriptor(), stage, "COMPLAINT_STAGE_");
 }
 
 std::string When(const google::protobuf::Timestamp& ts) {
@@ -90,32 +58,16 @@ std::string When(const google::protobuf::Timestamp& ts) {
   return FormatDisplayTime(FromTimestamp(ts));
 }
 
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallComplaint(
-    CommandContext& context,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<Stub> stub = v1::ComplaintService::NewStub(channel);
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
-}
-
 std::string RemedyText(const v1::Remedy& r) {
   std::string text =
-      absl::AsciiStrToLower(EnumName(v1::RemedyKind_descriptor(), r.kind(),
+      absl::AsciiStrToLower(EnumLabel(v1::RemedyKind_descriptor(), r.kind(),
                                      "REMEDY_KIND_"));
   if (r.amount().minor_units() != 0) {
     absl::StrAppend(&text, " ", r.amount().currency_code(), " ",
                     r.amount().minor_units());
   }
   absl::StrAppend(&text, " [",
-                  absl::AsciiStrToLower(EnumName(
+                  absl::AsciiStrToLower(EnumLabel(
                       v1::ApprovalState_descriptor(), r.approval_state(),
                       "APPROVAL_STATE_")),
                   r.approval().approver().empty()
@@ -131,9 +83,9 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
       {"name", c.name()},
       {"stage", StageName(c.stage())},
       {"customer", c.customer_id()},
-      {"severity", EnumName(v1::Severity_descriptor(), c.severity(),
+      {"severity", EnumLabel(v1::Severity_descriptor(), c.severity(),
                             "SEVERITY_")},
-      {"cause", EnumName(v1::CauseCategory_descriptor(), c.cause(),
+      {"cause", EnumLabel(v1::CauseCategory_descriptor(), c.cause(),
                          "CAUSE_CATEGORY_")},
       {"department", SanitizeCell(c.department())},
       {"officer", c.officer()},
@@ -171,7 +123,7 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
 absl::StatusOr<v1::Remedy> ParseRemedy(absl::string_view text) {
   std::vector<std::string> parts = absl::StrSplit(text, ':');
   v1::Remedy remedy;
-  ASSIGN_OR_RETURN(int kind, ParseEnum(v1::RemedyKind_descriptor(),
+  ASSIGN_OR_RETURN(int kind, ParseEnumFlag(v1::RemedyKind_descriptor(),
                                        "REMEDY_KIND_", "remedy", parts[0]));
   remedy.set_kind(static_cast<v1::RemedyKind>(kind));
   if (parts.size() == 3) {
@@ -214,14 +166,14 @@ class FileCommand final : public Command {
     v1::Complaint* c = request.mutable_complaint();
     c->set_customer_id(customer_);
     ASSIGN_OR_RETURN(int channel,
-                     ParseEnum(cs::common::v1::Channel_descriptor(),
+                     ParseEnumFlag(cs::common::v1::Channel_descriptor(),
                                "CHANNEL_", "channel", channel_));
     c->set_channel(static_cast<cs::common::v1::Channel>(channel));
-    ASSIGN_OR_RETURN(int severity, ParseEnum(v1::Severity_descriptor(),
+    ASSIGN_OR_RETURN(int severity, ParseEnumFlag(v1::Severity_descriptor(),
                                              "SEVERITY_", "severity",
                                              severity_));
     c->set_severity(static_cast<v1::Severity>(severity));
-    ASSIGN_OR_RETURN(int wants, ParseEnum(v1::RemedyKind_descriptor(),
+    ASSIGN_OR_RETURN(int wants, ParseEnumFlag(v1::RemedyKind_descriptor(),
                                           "REMEDY_KIND_", "wants", wants_));
     c->set_requested_remedy(static_cast<v1::RemedyKind>(wants));
     c->set_description(description_);
@@ -231,7 +183,7 @@ class FileCommand final : public Command {
     c->set_product_id(product_);
     c->set_department(department_);
     ASSIGN_OR_RETURN(v1::Complaint out,
-                     CallComplaint(context, &Stub::File, request));
+                     CallRpc(context, &Stub::File, request));
     return PrintComplaint(context, out);
   }
 
@@ -246,7 +198,7 @@ class GetCommand final : public Command {
     v1::GetRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::Get, request));
+                     CallRpc(context, &Stub::Get, request));
     return PrintComplaint(context, c);
   }
 };
@@ -264,7 +216,7 @@ class ListCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ListRequest request;
-    ASSIGN_OR_RETURN(int stage, ParseEnum(v1::ComplaintStage_descriptor(),
+    ASSIGN_OR_RETURN(int stage, ParseEnumFlag(v1::ComplaintStage_descriptor(),
                                           "COMPLAINT_STAGE_", "stage", stage_));
     request.set_stage(static_cast<v1::ComplaintStage>(stage));
     request.set_department(department_);
@@ -276,14 +228,14 @@ class ListCommand final : public Command {
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListResponse page,
-                       CallComplaint(context, &Stub::List, request));
+                       CallRpc(context, &Stub::List, request));
       for (const v1::Complaint& c : page.complaints()) {
         if (context.options().json) {
           RETURN_IF_ERROR(PrintJson(context.out(), c));
           continue;
         }
         table.AddRow({c.name(), StageName(c.stage()),
-                      EnumName(v1::Severity_descriptor(), c.severity(),
+                      EnumLabel(v1::Severity_descriptor(), c.severity(),
                                "SEVERITY_"),
                       c.customer_id(), SanitizeCell(c.department()),
                       c.officer(), absl::StrCat(c.rounds_size()),
@@ -317,7 +269,7 @@ class AckCommand final : public Command {
     request.set_officer(officer_);
     request.set_department(department_);
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::Acknowledge, request));
+                     CallRpc(context, &Stub::Acknowledge, request));
     return PrintComplaint(context, c);
   }
 
@@ -338,16 +290,16 @@ class InvestigateCommand final : public Command {
     v1::StartInvestigationRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(int classification,
-                     ParseEnum(v1::Classification_descriptor(),
+                     ParseEnumFlag(v1::Classification_descriptor(),
                                "CLASSIFICATION_", "classification",
                                classification_));
-    ASSIGN_OR_RETURN(int cause, ParseEnum(v1::CauseCategory_descriptor(),
+    ASSIGN_OR_RETURN(int cause, ParseEnumFlag(v1::CauseCategory_descriptor(),
                                           "CAUSE_CATEGORY_", "cause", cause_));
     request.set_classification(
         static_cast<v1::Classification>(classification));
     request.set_cause(static_cast<v1::CauseCategory>(cause));
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::StartInvestigation, request));
+                     CallRpc(context, &Stub::StartInvestigation, request));
     return PrintComplaint(context, c);
   }
 
@@ -374,7 +326,7 @@ class ProposeCommand final : public Command {
       }
     }
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::ProposeSolution, request));
+                     CallRpc(context, &Stub::ProposeSolution, request));
     return PrintComplaint(context, c);
   }
 
@@ -393,13 +345,13 @@ class DecideCommand final : public Command {
     v1::RecordCustomerDecisionRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(int decision,
-                     ParseEnum(v1::CustomerDecision_descriptor(),
+                     ParseEnumFlag(v1::CustomerDecision_descriptor(),
                                "CUSTOMER_DECISION_", "decision", decision_));
     request.set_decision(static_cast<v1::CustomerDecision>(decision));
     request.set_note(note_);
     ASSIGN_OR_RETURN(
         v1::Complaint c,
-        CallComplaint(context, &Stub::RecordCustomerDecision, request));
+        CallRpc(context, &Stub::RecordCustomerDecision, request));
     return PrintComplaint(context, c);
   }
 
@@ -418,7 +370,7 @@ class ApproveCommand final : public Command {
     request.set_name(NameOf(context.args()[0]));
     request.set_remedy_index(index_);
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::ApproveRemedy, request));
+                     CallRpc(context, &Stub::ApproveRemedy, request));
     return PrintComplaint(context, c);
   }
 
@@ -432,7 +384,7 @@ class ResolveCommand final : public Command {
     v1::ResolveRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::Resolve, request));
+                     CallRpc(context, &Stub::Resolve, request));
     return PrintComplaint(context, c);
   }
 };
@@ -450,7 +402,7 @@ class RevisitCommand final : public Command {
     request.set_satisfaction(satisfaction_);
     request.set_note(note_);
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::RecordRevisit, request));
+                     CallRpc(context, &Stub::RecordRevisit, request));
     return PrintComplaint(context, c);
   }
 
@@ -465,7 +417,7 @@ class CloseCommand final : public Command {
     v1::CloseRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::Close, request));
+                     CallRpc(context, &Stub::Close, request));
     return PrintComplaint(context, c);
   }
 };
@@ -483,12 +435,12 @@ class RootCauseCommand final : public Command {
     v1::RecordRootCauseRequest request;
     request.set_name(NameOf(context.args()[0]));
     ASSIGN_OR_RETURN(int category,
-                     ParseEnum(v1::FishboneCategory_descriptor(),
+                     ParseEnumFlag(v1::FishboneCategory_descriptor(),
                                "FISHBONE_CATEGORY_", "category", category_));
     request.set_category(static_cast<v1::FishboneCategory>(category));
     request.set_analysis(analysis_);
     ASSIGN_OR_RETURN(v1::Complaint c,
-                     CallComplaint(context, &Stub::RecordRootCause, request));
+                     CallRpc(context, &Stub::RecordRootCause, request));
     return PrintComplaint(context, c);
   }
 
@@ -518,7 +470,7 @@ class ActionAddCommand final : public Command {
     request.mutable_due_time()->set_seconds(absl::ToUnixSeconds(due));
     ASSIGN_OR_RETURN(
         v1::Complaint c,
-        CallComplaint(context, &Stub::AddCorrectiveAction, request));
+        CallRpc(context, &Stub::AddCorrectiveAction, request));
     return PrintComplaint(context, c);
   }
 
@@ -537,7 +489,7 @@ class ActionDoneCommand final : public Command {
     request.set_number(number_);
     ASSIGN_OR_RETURN(
         v1::Complaint c,
-        CallComplaint(context, &Stub::CompleteCorrectiveAction, request));
+        CallRpc(context, &Stub::CompleteCorrectiveAction, request));
     return PrintComplaint(context, c);
   }
 
@@ -567,7 +519,7 @@ class StatsCommand final : public Command {
     if (from_.empty()) request.clear_start_time();
     if (to_.empty()) request.clear_end_time();
     ASSIGN_OR_RETURN(v1::Statistics stats,
-                     CallComplaint(context, &Stub::GetStatistics, request));
+                     CallRpc(context, &Stub::GetStatistics, request));
     if (context.options().json) return PrintJson(context.out(), stats);
     context.out() << "total " << stats.total() << "\n";
     Table table({"DIMENSION", "KEY", "COUNT"});

@@ -34,6 +34,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -47,65 +48,17 @@ std::string CaseNameOf(absl::string_view arg) {
   return absl::StrCat("cases/", arg);
 }
 
-// "open" → CASE_STATE_OPEN; UsageError listing the choices. "" → 0.
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
-                              absl::string_view prefix, absl::string_view flag,
-                              absl::string_view text) {
-  if (text.empty()) return 0;
-  const std::string wanted = absl::AsciiStrToUpper(text);
-  std::vector<std::string> choices;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const google::protobuf::EnumValueDescriptor* value = type->value(i);
-    if (value->number() == 0) continue;
-    absl::string_view name = value->name();
-    if (wanted == name || absl::StrCat(prefix, wanted) == name) {
-      return value->number();
-    }
-    absl::ConsumePrefix(&name, prefix);
-    choices.push_back(absl::AsciiStrToLower(name));
-  }
-  return UsageError(absl::StrCat("--", flag, ": \"", text, "\" is not one of: ",
-                                 absl::StrJoin(choices, ", ")));
-}
-
-std::string EnumName(const google::protobuf::EnumDescriptor* type, int number,
-                     absl::string_view prefix) {
-  if (number == 0) return "";
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByNumber(number);
-  if (value == nullptr) return absl::StrCat(number);
-  absl::string_view name = value->name();
-  absl::ConsumePrefix(&name, prefix);
-  return std::string(name);
-}
-
 std::string When(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return FormatDisplayTime(FromTimestamp(ts));
 }
 
 std::string GradeName(int grade) {
-  return EnumName(cs::common::v1::Grade_descriptor(), grade, "GRADE_");
+  return EnumLabel(cs::common::v1::Grade_descriptor(), grade, "GRADE_");
 }
 
 std::string StateName(int state) {
-  return EnumName(v1::CaseState_descriptor(), state, "CASE_STATE_");
-}
-
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallEscalation(
-    CommandContext& context,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<Stub> stub = v1::EscalationService::NewStub(channel);
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
+  return EnumLabel(v1::CaseState_descriptor(), state, "CASE_STATE_");
 }
 
 absl::Status PrintCase(CommandContext& context, const v1::EscalationCase& c) {
@@ -152,9 +105,9 @@ class CasesListCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::ListCasesRequest request;
-    ASSIGN_OR_RETURN(int state, ParseEnum(v1::CaseState_descriptor(),
+    ASSIGN_OR_RETURN(int state, ParseEnumFlag(v1::CaseState_descriptor(),
                                           "CASE_STATE_", "state", state_));
-    ASSIGN_OR_RETURN(int grade, ParseEnum(cs::common::v1::Grade_descriptor(),
+    ASSIGN_OR_RETURN(int grade, ParseEnumFlag(cs::common::v1::Grade_descriptor(),
                                           "GRADE_", "grade", grade_));
     request.set_state(static_cast<v1::CaseState>(state));
     request.set_grade(static_cast<cs::common::v1::Grade>(grade));
@@ -166,7 +119,7 @@ class CasesListCommand final : public Command {
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListCasesResponse page,
-                       CallEscalation(context, &Stub::ListCases, request));
+                       CallRpc(context, &Stub::ListCases, request));
       for (const v1::EscalationCase& c : page.cases()) {
         if (context.options().json) {
           RETURN_IF_ERROR(PrintJson(context.out(), c));
@@ -201,7 +154,7 @@ class CasesGetCommand final : public Command {
     v1::GetCaseRequest request;
     request.set_name(CaseNameOf(context.args()[0]));
     ASSIGN_OR_RETURN(v1::EscalationCase c,
-                     CallEscalation(context, &Stub::GetCase, request));
+                     CallRpc(context, &Stub::GetCase, request));
     return PrintCase(context, c);
   }
 };
@@ -216,7 +169,7 @@ class CasesAckCommand final : public Command {
     request.set_name(CaseNameOf(context.args()[0]));
     request.set_note(note_);
     ASSIGN_OR_RETURN(v1::EscalationCase c,
-                     CallEscalation(context, &Stub::Acknowledge, request));
+                     CallRpc(context, &Stub::Acknowledge, request));
     return PrintCase(context, c);
   }
 
@@ -234,7 +187,7 @@ class CasesResolveCommand final : public Command {
     request.set_name(CaseNameOf(context.args()[0]));
     request.set_note(note_);
     ASSIGN_OR_RETURN(v1::EscalationCase c,
-                     CallEscalation(context, &Stub::Resolve, request));
+                     CallRpc(context, &Stub::Resolve, request));
     return PrintCase(context, c);
   }
 
@@ -258,7 +211,7 @@ class RequestCommand final : public Command {
     request.set_department(department_);
     ASSIGN_OR_RETURN(
         v1::EscalationCase c,
-        CallEscalation(context, &Stub::RequestEscalation, request));
+        CallRpc(context, &Stub::RequestEscalation, request));
     return PrintCase(context, c);
   }
 
@@ -270,7 +223,7 @@ class PoliciesCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(v1::ListPoliciesResponse response,
-                     CallEscalation(context, &Stub::ListPolicies,
+                     CallRpc(context, &Stub::ListPolicies,
                                     v1::ListPoliciesRequest()));
     if (context.options().json) return PrintJson(context.out(), response);
     Table table({"POLICY", "GRADE/SEVERITY", "LEVEL", "TITLE", "ROLE", "PEOPLE",
@@ -335,7 +288,7 @@ class WatchCommand final : public Command {
         RETURN_IF_ERROR(PrintJson(context.out(), n));
       } else {
         context.out() << n.sequence() << "  " << When(n.time()) << "  "
-                      << EnumName(v1::NotificationKind_descriptor(), n.kind(),
+                      << EnumLabel(v1::NotificationKind_descriptor(), n.kind(),
                                   "NOTIFICATION_KIND_")
                       << "  " << n.case_name() << "  " << n.subject()
                       << "  level " << n.level() << "  "

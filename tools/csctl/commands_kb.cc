@@ -37,6 +37,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -69,22 +70,6 @@ std::string StateName(v1::ArticleState state) {
   absl::string_view name = full;
   absl::ConsumePrefix(&name, "ARTICLE_STATE_");
   return std::string(name);
-}
-
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallKb(
-    CommandContext& context,
-    grpc::Status (KbStub::*method)(grpc::ClientContext*, const Request&,
-                                   Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<KbStub> stub = v1::KnowledgeBaseService::NewStub(channel);
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
 }
 
 absl::Status PrintArticle(CommandContext& context, const v1::Article& a) {
@@ -134,7 +119,7 @@ class CategoryCreateCommand final : public Command {
     request.set_display_name(context.args()[0]);
     request.set_parent(parent_);
     ASSIGN_OR_RETURN(v1::Category c,
-                     CallKb(context, &KbStub::CreateCategory, request));
+                     CallRpc(context, &KbStub::CreateCategory, request));
     if (context.options().json) return PrintJson(context.out(), c);
     context.out() << c.name() << "  " << absl::StrJoin(c.path(), " › ") << "\n";
     return absl::OkStatus();
@@ -149,7 +134,7 @@ class CategoryListCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(
         v1::ListCategoriesResponse r,
-        CallKb(context, &KbStub::ListCategories, v1::ListCategoriesRequest()));
+        CallRpc(context, &KbStub::ListCategories, v1::ListCategoriesRequest()));
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"NAME", "PATH"});
     for (const v1::Category& c : r.categories()) {
@@ -191,7 +176,7 @@ class ArticleCreateCommand final : public Command {
     c->set_language(language_);
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::CreateArticle, request));
+                     CallRpc(context, &KbStub::CreateArticle, request));
     return PrintArticle(context, a);
   }
 
@@ -207,7 +192,7 @@ class ArticleGetCommand final : public Command {
     v1::GetArticleRequest request;
     request.set_name(ArticleArg(context.args()[0]));
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::GetArticle, request));
+                     CallRpc(context, &KbStub::GetArticle, request));
     return PrintArticle(context, a);
   }
 };
@@ -222,7 +207,7 @@ class ArticleSubmitCommand final : public Command {
     request.set_name(ArticleArg(context.args()[0]));
     request.set_change_note(note_);
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::SubmitForReview, request));
+                     CallRpc(context, &KbStub::SubmitForReview, request));
     return PrintArticle(context, a);
   }
 
@@ -245,7 +230,7 @@ class ArticleReviewCommand : public Command {
     request.set_comment(comment_);
     request.set_major_version(major_);
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::ReviewArticle, request));
+                     CallRpc(context, &KbStub::ReviewArticle, request));
     return PrintArticle(context, a);
   }
 
@@ -273,7 +258,7 @@ class ArticleArchiveCommand final : public Command {
     request.set_name(ArticleArg(context.args()[0]));
     request.set_reason(reason_);
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::ArchiveArticle, request));
+                     CallRpc(context, &KbStub::ArchiveArticle, request));
     return PrintArticle(context, a);
   }
 
@@ -287,7 +272,7 @@ class ArticleVersionsCommand final : public Command {
     v1::ListVersionsRequest request;
     request.set_name(ArticleArg(context.args()[0]));
     ASSIGN_OR_RETURN(v1::ListVersionsResponse r,
-                     CallKb(context, &KbStub::ListVersions, request));
+                     CallRpc(context, &KbStub::ListVersions, request));
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"VERSION", "PUBLISHED", "AUTHOR", "APPROVER", "NOTE"});
     for (const v1::ArticleVersion& v : r.versions()) {
@@ -307,7 +292,7 @@ class ArticleDiffCommand final : public Command {
     request.set_from_version(context.args()[0]);
     request.set_to_version(context.args()[1]);
     ASSIGN_OR_RETURN(v1::DiffVersionsResponse r,
-                     CallKb(context, &KbStub::DiffVersions, request));
+                     CallRpc(context, &KbStub::DiffVersions, request));
     if (context.options().json) return PrintJson(context.out(), r);
     for (const v1::DiffLine& line : r.lines()) {
       const char* mark = line.op() == v1::DiffLine::OP_INSERT   ? "+ "
@@ -326,7 +311,7 @@ class ArticleRollbackCommand final : public Command {
     request.set_name(ArticleArg(context.args()[0]));
     request.set_version(context.args()[1]);
     ASSIGN_OR_RETURN(v1::Article a,
-                     CallKb(context, &KbStub::RollbackArticle, request));
+                     CallRpc(context, &KbStub::RollbackArticle, request));
     return PrintArticle(context, a);
   }
 };
@@ -351,7 +336,7 @@ class SearchCommand final : public Command {
     request.set_page_size(page_size_);
     request.set_page_token(page_token_);
     ASSIGN_OR_RETURN(v1::SearchResponse r,
-                     CallKb(context, &KbStub::Search, request));
+                     CallRpc(context, &KbStub::Search, request));
     if (context.options().json) return PrintJson(context.out(), r);
     RETURN_IF_ERROR(PrintHits(context, r.hits()));
     context.out() << r.total_hits() << " hits";
@@ -380,7 +365,7 @@ class SuggestCommand final : public Command {
     request.set_description(description_);
     request.set_max_results(max_);
     ASSIGN_OR_RETURN(v1::SuggestResponse r,
-                     CallKb(context, &KbStub::Suggest, request));
+                     CallRpc(context, &KbStub::Suggest, request));
     if (context.options().json) return PrintJson(context.out(), r);
     return PrintHits(context, r.hits());
   }
@@ -404,7 +389,7 @@ class ShareCommand final : public Command {
     request.set_visibility(internal_ ? v1::SHARE_VISIBILITY_INTERNAL
                                      : v1::SHARE_VISIBILITY_PUBLIC);
     ASSIGN_OR_RETURN(v1::ShareToTicketResponse r,
-                     CallKb(context, &KbStub::ShareToTicket, request));
+                     CallRpc(context, &KbStub::ShareToTicket, request));
     if (context.options().json) return PrintJson(context.out(), r);
     context.out() << "reply " << r.reply_id() << " (V" << r.version() << ")\n\n"
                   << r.rendered_text() << "\n";
@@ -431,7 +416,7 @@ class FeedbackCommand final : public Command {
     request.set_helpful(helpful_);
     request.set_comment(comment_);
     ASSIGN_OR_RETURN(v1::ArticleFeedback r,
-                     CallKb(context, &KbStub::SubmitFeedback, request));
+                     CallRpc(context, &KbStub::SubmitFeedback, request));
     if (context.options().json) return PrintJson(context.out(), r);
     context.out() << "recorded for " << r.article() << " V" << r.version()
                   << "\n";
@@ -452,7 +437,7 @@ class GapsCommand final : public Command {
     v1::ListGapsRequest request;
     request.set_page_size(limit_);
     ASSIGN_OR_RETURN(v1::ListGapsResponse r,
-                     CallKb(context, &KbStub::ListGaps, request));
+                     CallRpc(context, &KbStub::ListGaps, request));
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"QUERY", "SEARCHES", "REPORTS", "LAST SEEN"});
     for (const v1::Gap& g : r.gaps()) {
@@ -479,7 +464,7 @@ class ReportMissingCommand final : public Command {
     request.set_ticket(ticket_);
     request.set_comment(comment_);
     ASSIGN_OR_RETURN(v1::Gap g,
-                     CallKb(context, &KbStub::ReportMissingAnswer, request));
+                     CallRpc(context, &KbStub::ReportMissingAnswer, request));
     if (context.options().json) return PrintJson(context.out(), g);
     context.out() << "reported \"" << g.query() << "\" (" << g.report_count()
                   << " reports, " << g.search_count() << " empty searches)\n";
@@ -494,7 +479,7 @@ class StaleCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(v1::ListStaleArticlesResponse r,
-                     CallKb(context, &KbStub::ListStaleArticles,
+                     CallRpc(context, &KbStub::ListStaleArticles,
                             v1::ListStaleArticlesRequest()));
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"ARTICLE", "VERSION", "REVIEW BY", "TITLE"});

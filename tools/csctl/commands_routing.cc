@@ -40,6 +40,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -56,37 +57,6 @@ std::string NameIn(absl::string_view collection, absl::string_view arg) {
   return absl::StrCat(collection, "/", arg);
 }
 
-// "fulfil" → CLOCK_TRANSITION_FULFIL; UsageError listing the choices.
-absl::StatusOr<int> ParseEnum(const google::protobuf::EnumDescriptor* type,
-                              absl::string_view prefix, absl::string_view flag,
-                              absl::string_view text) {
-  const std::string wanted = absl::AsciiStrToUpper(text);
-  std::vector<std::string> choices;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const google::protobuf::EnumValueDescriptor* value = type->value(i);
-    if (value->number() == 0) continue;
-    absl::string_view name = value->name();
-    if (wanted == name || absl::StrCat(prefix, wanted) == name) {
-      return value->number();
-    }
-    absl::ConsumePrefix(&name, prefix);
-    choices.push_back(absl::AsciiStrToLower(name));
-  }
-  return UsageError(absl::StrCat("--", flag, ": \"", text, "\" is not one of: ",
-                                 absl::StrJoin(choices, ", ")));
-}
-
-std::string EnumName(const google::protobuf::EnumDescriptor* type, int number,
-                     absl::string_view prefix) {
-  if (number == 0) return "";
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByNumber(number);
-  if (value == nullptr) return absl::StrCat(number);
-  absl::string_view name = value->name();
-  absl::ConsumePrefix(&name, prefix);
-  return std::string(name);
-}
-
 std::string When(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return FormatDisplayTime(FromTimestamp(ts));
@@ -99,44 +69,7 @@ std::string Span(const google::protobuf::Duration& d) {
 }
 
 std::string GradeName(int grade) {
-  return EnumName(cs::common::v1::Grade_descriptor(), grade, "GRADE_");
-}
-
-template <typename Stub, typename Response, typename Request>
-absl::StatusOr<Response> Invoke(
-    CommandContext& context,
-    std::unique_ptr<Stub> (*new_stub)(
-        const std::shared_ptr<grpc::ChannelInterface>&,
-        const grpc::StubOptions&),
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<Stub> stub = new_stub(channel, grpc::StubOptions());
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
-}
-
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallRouting(
-    CommandContext& context,
-    grpc::Status (RoutingStub::*method)(grpc::ClientContext*, const Request&,
-                                        Response*),
-    const Request& request) {
-  return Invoke(context, &v1::RoutingService::NewStub, method, request);
-}
-
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallSla(
-    CommandContext& context,
-    grpc::Status (SlaStub::*method)(grpc::ClientContext*, const Request&,
-                                    Response*),
-    const Request& request) {
-  return Invoke(context, &v1::SlaService::NewStub, method, request);
+  return EnumLabel(cs::common::v1::Grade_descriptor(), grade, "GRADE_");
 }
 
 absl::Status PrintAgent(CommandContext& context, const v1::Agent& a) {
@@ -146,7 +79,7 @@ absl::Status PrintAgent(CommandContext& context, const v1::Agent& a) {
                   {"display_name", SanitizeCell(a.display_name())},
                   {"department", SanitizeCell(a.department())},
                   {"skills", SanitizeCell(absl::StrJoin(a.skills(), ","))},
-                  {"availability", EnumName(v1::Availability_descriptor(),
+                  {"availability", EnumLabel(v1::Availability_descriptor(),
                                             a.availability(), "AVAILABILITY_")},
                   {"load", absl::StrCat(a.active_tickets(), "/", a.capacity())},
                   {"last_assigned", When(a.last_assigned_time())},
@@ -186,7 +119,7 @@ class AgentRegisterCommand final : public Command {
     }
     ASSIGN_OR_RETURN(
         v1::Agent registered,
-        CallRouting(context, &RoutingStub::RegisterAgent, request));
+        CallRpc(context, &RoutingStub::RegisterAgent, request));
     return PrintAgent(context, registered);
   }
 
@@ -201,7 +134,7 @@ class AgentGetCommand final : public Command {
     v1::GetAgentRequest request;
     request.set_name(NameIn("agents", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Agent agent,
-                     CallRouting(context, &RoutingStub::GetAgent, request));
+                     CallRpc(context, &RoutingStub::GetAgent, request));
     return PrintAgent(context, agent);
   }
 };
@@ -223,7 +156,7 @@ class AgentListCommand final : public Command {
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListAgentsResponse page,
-                       CallRouting(context, &RoutingStub::ListAgents, request));
+                       CallRpc(context, &RoutingStub::ListAgents, request));
       for (const v1::Agent& a : page.agents()) {
         if (context.options().json) {
           RETURN_IF_ERROR(PrintJson(context.out(), a));
@@ -232,7 +165,7 @@ class AgentListCommand final : public Command {
         table.AddRow({a.name(), SanitizeCell(a.display_name()),
                       SanitizeCell(a.department()),
                       SanitizeCell(absl::StrJoin(a.skills(), ",")),
-                      EnumName(v1::Availability_descriptor(), a.availability(),
+                      EnumLabel(v1::Availability_descriptor(), a.availability(),
                                "AVAILABILITY_"),
                       absl::StrCat(a.active_tickets(), "/", a.capacity()),
                       When(a.last_assigned_time())});
@@ -262,7 +195,7 @@ class AgentAvailabilityCommand final : public Command {
     request.set_availability(kAvailability);
     ASSIGN_OR_RETURN(
         v1::Agent agent,
-        CallRouting(context, &RoutingStub::SetAgentAvailability, request));
+        CallRpc(context, &RoutingStub::SetAgentAvailability, request));
     return PrintAgent(context, agent);
   }
 };
@@ -276,7 +209,7 @@ class TicketRoutingCommand final : public Command {
     request.set_ticket(NameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(
         v1::TicketRouting r,
-        CallRouting(context, &RoutingStub::GetTicketRouting, request));
+        CallRpc(context, &RoutingStub::GetTicketRouting, request));
     if (context.options().json) return PrintJson(context.out(), r);
     PrintKeyValues(
         context.out(),
@@ -312,7 +245,7 @@ class QueueCommand final : public Command {
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListQueueResponse page,
-                       CallRouting(context, &RoutingStub::ListQueue, request));
+                       CallRpc(context, &RoutingStub::ListQueue, request));
       for (const v1::TicketRouting& r : page.tickets()) {
         if (context.options().json) {
           RETURN_IF_ERROR(PrintJson(context.out(), r));
@@ -339,7 +272,7 @@ class QueueCommand final : public Command {
 // ---- sla --------------------------------------------------------------------
 
 std::string KindName(int kind) {
-  return EnumName(v1::ClockKind_descriptor(), kind, "CLOCK_KIND_");
+  return EnumLabel(v1::ClockKind_descriptor(), kind, "CLOCK_KIND_");
 }
 
 absl::Status PrintClocks(CommandContext& context,
@@ -350,7 +283,7 @@ absl::Status PrintClocks(CommandContext& context,
   for (const v1::SlaClock& c : clocks) {
     table.AddRow(
         {c.name(), KindName(c.kind()),
-         EnumName(v1::ClockState_descriptor(), c.state(), "CLOCK_STATE_"),
+         EnumLabel(v1::ClockState_descriptor(), c.state(), "CLOCK_STATE_"),
          GradeName(c.grade()), Span(c.target()), Span(c.elapsed()),
          Span(c.remaining()), When(c.due_time()), c.warned() ? "yes" : "",
          c.breached() ? "yes" : "", c.calendar(),
@@ -363,7 +296,7 @@ absl::Status PrintClocks(CommandContext& context,
     Table entries({"TIME", "TRANSITION", "ELAPSED", "VERSION", "REASON"});
     for (const v1::ClockLedgerEntry& e : c.ledger()) {
       entries.AddRow({When(e.time()),
-                      EnumName(v1::ClockTransition_descriptor(), e.transition(),
+                      EnumLabel(v1::ClockTransition_descriptor(), e.transition(),
                                "CLOCK_TRANSITION_"),
                       Span(e.elapsed()), absl::StrCat(e.policy_version()),
                       SanitizeCell(e.reason())});
@@ -383,7 +316,7 @@ class ClocksCommand final : public Command {
     v1::GetTicketClocksRequest request;
     request.set_subject(NameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(v1::GetTicketClocksResponse response,
-                     CallSla(context, &SlaStub::GetTicketClocks, request));
+                     CallRpc(context, &SlaStub::GetTicketClocks, request));
     if (context.options().json) return PrintJson(context.out(), response);
     return PrintClocks(
         context, {response.clocks().begin(), response.clocks().end()}, ledger_);
@@ -398,14 +331,14 @@ class PoliciesCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(
         v1::ListPoliciesResponse response,
-        CallSla(context, &SlaStub::ListPolicies, v1::ListPoliciesRequest()));
+        CallRpc(context, &SlaStub::ListPolicies, v1::ListPoliciesRequest()));
     if (context.options().json) return PrintJson(context.out(), response);
     Table table({"POLICY", "KIND", "STAGES", "CHANNELS", "GRADES", "TARGET",
                  "CALENDAR", "WARN AT"});
     auto names = [](const auto& values, const auto* descriptor,
                     absl::string_view prefix) {
       std::vector<std::string> out;
-      for (int v : values) out.push_back(EnumName(descriptor, v, prefix));
+      for (int v : values) out.push_back(EnumLabel(descriptor, v, prefix));
       return out.empty() ? std::string("any") : absl::StrJoin(out, ",");
     };
     for (const v1::SlaPolicyView& p : response.policies()) {
@@ -443,7 +376,7 @@ class StartClockCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::StartClockRequest request;
     request.set_subject(NameIn("tickets", context.args()[0]));
-    ASSIGN_OR_RETURN(int kind, ParseEnum(v1::ClockKind_descriptor(),
+    ASSIGN_OR_RETURN(int kind, ParseEnumFlag(v1::ClockKind_descriptor(),
                                          "CLOCK_KIND_", "kind", kind_));
     request.set_kind(static_cast<v1::ClockKind>(kind));
     if (!target_.empty()) {
@@ -455,7 +388,7 @@ class StartClockCommand final : public Command {
       request.mutable_target()->set_seconds(absl::ToInt64Seconds(target));
     }
     if (!grade_.empty()) {
-      ASSIGN_OR_RETURN(int grade, ParseEnum(cs::common::v1::Grade_descriptor(),
+      ASSIGN_OR_RETURN(int grade, ParseEnumFlag(cs::common::v1::Grade_descriptor(),
                                             "GRADE_", "grade", grade_));
       request.set_grade(static_cast<cs::common::v1::Grade>(grade));
     }
@@ -464,7 +397,7 @@ class StartClockCommand final : public Command {
     request.set_assignee(assignee_);
     request.set_reason(reason_);
     ASSIGN_OR_RETURN(v1::SlaClock clock,
-                     CallSla(context, &SlaStub::StartClock, request));
+                     CallRpc(context, &SlaStub::StartClock, request));
     if (context.options().json) return PrintJson(context.out(), clock);
     return PrintClocks(context, {clock}, false);
   }
@@ -487,16 +420,16 @@ class UpdateClockCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::UpdateClockRequest request;
     request.set_subject(NameIn("tickets", context.args()[0]));
-    ASSIGN_OR_RETURN(int kind, ParseEnum(v1::ClockKind_descriptor(),
+    ASSIGN_OR_RETURN(int kind, ParseEnumFlag(v1::ClockKind_descriptor(),
                                          "CLOCK_KIND_", "kind", kind_));
     request.set_kind(static_cast<v1::ClockKind>(kind));
     ASSIGN_OR_RETURN(int transition,
-                     ParseEnum(v1::ClockTransition_descriptor(),
+                     ParseEnumFlag(v1::ClockTransition_descriptor(),
                                "CLOCK_TRANSITION_", "transition", transition_));
     request.set_transition(static_cast<v1::ClockTransition>(transition));
     request.set_reason(reason_);
     ASSIGN_OR_RETURN(v1::SlaClock clock,
-                     CallSla(context, &SlaStub::UpdateClock, request));
+                     CallRpc(context, &SlaStub::UpdateClock, request));
     if (context.options().json) return PrintJson(context.out(), clock);
     return PrintClocks(context, {clock}, true);
   }
