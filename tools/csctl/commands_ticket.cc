@@ -35,6 +35,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -50,64 +51,13 @@ std::string ResourceName(absl::string_view collection, absl::string_view arg) {
   return absl::StrCat(collection, "/", arg);
 }
 
-// "phone" → CHANNEL_PHONE (value names compared case-insensitively, with or
-// without the prefix). UsageError listing the choices otherwise.
-absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
-                                  absl::string_view prefix,
-                                  absl::string_view flag,
-                                  absl::string_view text) {
-  const std::string wanted = absl::AsciiStrToUpper(text);
-  std::vector<std::string> choices;
-  for (int i = 0; i < type->value_count(); ++i) {
-    const google::protobuf::EnumValueDescriptor* value = type->value(i);
-    if (value->number() == 0) continue;  // *_UNSPECIFIED
-    absl::string_view name = value->name();
-    if (wanted == name || absl::StrCat(prefix, wanted) == name) {
-      return value->number();
-    }
-    absl::ConsumePrefix(&name, prefix);
-    choices.push_back(absl::AsciiStrToLower(name));
-  }
-  return UsageError(absl::StrCat("--", flag, ": \"", text, "\" is not one of: ",
-                                 absl::StrJoin(choices, ", ")));
-}
-
-// CHANNEL_PHONE → "PHONE".
-std::string EnumText(const google::protobuf::EnumDescriptor* type, int number,
-                     absl::string_view prefix) {
-  const google::protobuf::EnumValueDescriptor* value =
-      type->FindValueByNumber(number);
-  if (value == nullptr) return absl::StrCat(number);
-  if (number == 0) return "";
-  absl::string_view name = value->name();
-  absl::ConsumePrefix(&name, prefix);
-  return std::string(name);
-}
-
 std::string TimeText(const google::protobuf::Timestamp& ts) {
   if (ts.seconds() == 0 && ts.nanos() == 0) return "";
   return FormatDisplayTime(FromTimestamp(ts));
 }
 
 std::string StatusText(int status) {
-  return EnumText(v1::TicketStatus_descriptor(), status, "TICKET_STATUS_");
-}
-
-// One call to the ticket service with the context's token and deadline.
-template <typename Response, typename Request>
-absl::StatusOr<Response> CallTicket(
-    CommandContext& context,
-    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                 Response*),
-    const Request& request) {
-  ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
-  std::unique_ptr<Stub> stub = v1::TicketService::NewStub(channel);
-  grpc::ClientContext call;
-  context.PrepareCall(&call);
-  Response response;
-  RETURN_IF_ERROR(
-      FromGrpcStatus((stub.get()->*method)(&call, request, &response)));
-  return response;
+  return EnumLabel(v1::TicketStatus_descriptor(), status, "TICKET_STATUS_");
 }
 
 absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
@@ -117,12 +67,12 @@ absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
       {"number", t.number()},
       {"status", StatusText(t.status())},
       {"channel",
-       EnumText(cs::common::v1::Channel_descriptor(), t.channel(), "CHANNEL_")},
+       EnumLabel(cs::common::v1::Channel_descriptor(), t.channel(), "CHANNEL_")},
       {"stage",
-       EnumText(cs::common::v1::Stage_descriptor(), t.stage(), "STAGE_")},
+       EnumLabel(cs::common::v1::Stage_descriptor(), t.stage(), "STAGE_")},
       {"category", absl::StrJoin(t.category(), " › ")},
       {"grade",
-       EnumText(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_")},
+       EnumLabel(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_")},
       {"department", t.department()},
       {"assignee", t.assignee()},
       {"customer",
@@ -146,9 +96,9 @@ absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
     Table replies({"TIME", "AUTHOR", "KIND", "VISIBILITY", "BODY"});
     for (const v1::Reply& r : t.replies()) {
       replies.AddRow({TimeText(r.create_time()), r.author(),
-                      EnumText(v1::AuthorKind_descriptor(), r.author_kind(),
+                      EnumLabel(v1::AuthorKind_descriptor(), r.author_kind(),
                                "AUTHOR_KIND_"),
-                      EnumText(v1::ReplyVisibility_descriptor(), r.visibility(),
+                      EnumLabel(v1::ReplyVisibility_descriptor(), r.visibility(),
                                "REPLY_VISIBILITY_"),
                       SanitizeCell(r.body())});
     }
@@ -164,7 +114,7 @@ absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
             absl::StrCat(c.field(), ": ", c.old_value(), " → ", c.new_value()));
       }
       history.AddRow({TimeText(h.time()), h.actor(),
-                      EnumText(v1::HistoryAction_descriptor(), h.action(),
+                      EnumLabel(v1::HistoryAction_descriptor(), h.action(),
                                "HISTORY_ACTION_"),
                       SanitizeCell(absl::StrJoin(changes, "; "))});
     }
@@ -178,7 +128,7 @@ absl::Status PrintCustomer(CommandContext& context, const v1::Customer& c) {
   PrintKeyValues(context.out(),
                  {{"name", c.name()},
                   {"full_name", c.full_name()},
-                  {"type", EnumText(v1::CustomerType_descriptor(), c.type(),
+                  {"type", EnumLabel(v1::CustomerType_descriptor(), c.type(),
                                     "CUSTOMER_TYPE_")},
                   {"region", c.region()},
                   {"phone", c.phone()},
@@ -239,7 +189,7 @@ class CreateCommand final : public Command {
     }
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Ticket ticket,
-                     CallTicket(context, &Stub::CreateTicket, request));
+                     CallRpc(context, &Stub::CreateTicket, request));
     return PrintTicket(context, ticket);
   }
 
@@ -262,7 +212,7 @@ class GetCommand final : public Command {
                                              "TICKET_VIEW_", "view", view_));
     request.set_view(static_cast<v1::TicketView>(view));
     ASSIGN_OR_RETURN(v1::Ticket ticket,
-                     CallTicket(context, &Stub::GetTicket, request));
+                     CallRpc(context, &Stub::GetTicket, request));
     return PrintTicket(context, ticket);
   }
 
@@ -322,7 +272,7 @@ class ListCommand final : public Command {
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListTicketsResponse page,
-                       CallTicket(context, &Stub::ListTickets, request));
+                       CallRpc(context, &Stub::ListTickets, request));
       for (const v1::Ticket& t : page.tickets()) {
         if (context.options().json) {
           RETURN_IF_ERROR(PrintJson(context.out(), t));
@@ -330,8 +280,8 @@ class ListCommand final : public Command {
         }
         table.AddRow(
             {t.number(), t.id(), StatusText(t.status()),
-             EnumText(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_"),
-             EnumText(cs::common::v1::Channel_descriptor(), t.channel(),
+             EnumLabel(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_"),
+             EnumLabel(cs::common::v1::Channel_descriptor(), t.channel(),
                       "CHANNEL_"),
              SanitizeCell(t.department()), t.assignee(),
              TimeText(t.create_time()), SanitizeCell(t.subject())});
@@ -377,7 +327,7 @@ class ReplyCommand final : public Command {
     request.mutable_reply()->set_body(body_);
     request.set_etag(etag_);
     ASSIGN_OR_RETURN(v1::AddReplyResponse response,
-                     CallTicket(context, &Stub::AddReply, request));
+                     CallRpc(context, &Stub::AddReply, request));
     if (context.options().json) return PrintJson(context.out(), response);
     PrintKeyValues(context.out(),
                    {{"reply", response.reply().id()},
@@ -408,7 +358,7 @@ class ResolveCommand final : public Command {
     request.set_solved_at_first_contact(fcr_);
     request.set_etag(etag_);
     ASSIGN_OR_RETURN(v1::Ticket ticket,
-                     CallTicket(context, &Stub::ResolveTicket, request));
+                     CallRpc(context, &Stub::ResolveTicket, request));
     return PrintTicket(context, ticket);
   }
 
@@ -455,7 +405,7 @@ class FeedbackCommand final : public Command {
     }
     f->set_comment(comment_);
     ASSIGN_OR_RETURN(v1::Feedback feedback,
-                     CallTicket(context, &Stub::SubmitFeedback, request));
+                     CallRpc(context, &Stub::SubmitFeedback, request));
     if (context.options().json) return PrintJson(context.out(), feedback);
     PrintKeyValues(
         context.out(),
@@ -526,7 +476,7 @@ class CustomerUpsertCommand final : public Command {
       return UsageError("csctl customer upsert: give at least one field");
     }
     ASSIGN_OR_RETURN(v1::Customer customer,
-                     CallTicket(context, &Stub::UpsertCustomer, request));
+                     CallRpc(context, &Stub::UpsertCustomer, request));
     return PrintCustomer(context, customer);
   }
 
@@ -541,7 +491,7 @@ class CustomerGetCommand final : public Command {
     v1::GetCustomerRequest request;
     request.set_name(ResourceName("customers", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Customer customer,
-                     CallTicket(context, &Stub::GetCustomer, request));
+                     CallRpc(context, &Stub::GetCustomer, request));
     return PrintCustomer(context, customer);
   }
 };
