@@ -4,7 +4,7 @@
 // The app never calls another service while it decides: a change writes its
 // v1::PendingCommand records into the commands family in the same WriteSet
 // (so a crash loses neither), and this worker drains the family in key order
-// (the same pattern as routing's Assigner):
+// (cs::CommandOutbox with ordered groups, as routing's Assigner uses it):
 //
 //   * OK or a final error (NOT_FOUND, FAILED_PRECONDITION, INVALID_ARGUMENT,
 //     OUT_OF_RANGE, ALREADY_EXISTS; logged) → the record is deleted;
@@ -36,6 +36,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "cs/complaint/v1/storage.pb.h"
+#include "libs/events/command_outbox.h"
 #include "libs/store/store.h"
 
 namespace cs::complaint {
@@ -52,50 +53,32 @@ class CommandSender {
   // worker thread only, never under a lock of the app.
   CommandSender(Store& store, ColumnFamily family, Deliver deliver,
                 Options options);
-  ~CommandSender();
 
   CommandSender(const CommandSender&) = delete;
   CommandSender& operator=(const CommandSender&) = delete;
 
-  void Start();
+  void Start() { outbox_.Start(); }
   // Stops and joins the worker; a call in flight finishes first. Idempotent.
-  void Stop();
+  void Stop() { outbox_.Stop(); }
   // Makes the worker look at the family again. Cheap; safe from callbacks.
-  void Wake();
+  void Wake() { outbox_.Wake(); }
   // Blocks until a pass after the last Wake() found nothing left, or
   // `timeout` passes (real time). For tests.
-  bool WaitIdle(absl::Duration timeout) const;
+  bool WaitIdle(absl::Duration timeout) const {
+    return outbox_.WaitIdle(timeout);
+  }
 
-  uint64_t delivered() const;
-  uint64_t rejected() const;
+  uint64_t delivered() const { return outbox_.delivered(); }
+  uint64_t rejected() const { return outbox_.rejected(); }
 
  private:
-  struct Backoff {
-    int attempts = 0;
-    absl::Time next;
-  };
-
-  void Run();
-  bool stopping() const;
-
-  Store& store_;
-  const ColumnFamily family_;
-  const Deliver deliver_;
-  const Options options_;
-  std::map<std::string, Backoff> backoff_;  // worker only
-
-  mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = true;
-  bool in_pass_ ABSL_GUARDED_BY(mu_) = false;
-  bool idle_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
-  std::thread thread_;
+  CommandOutbox outbox_;
 };
 
 // True for statuses that retrying cannot change (the command is dropped).
-bool IsFinalCommandError(const absl::Status& status);
+inline bool IsFinalCommandError(const absl::Status& status) {
+  return IsFinalDeliveryError(status);
+}
 
 }  // namespace cs::complaint
 

@@ -15,7 +15,8 @@
 //     pacing, not business time).
 //
 // Sending the same request twice is harmless: the ticket service treats an
-// assignment that changes nothing as a no-op.
+// assignment that changes nothing as a no-op. The delivery mechanism is the
+// shared cs::CommandOutbox (libs/events/command_outbox.h).
 //
 //   Assigner assigner(store, assignments_family, client, state_mu, {});
 //   assigner.Start();
@@ -35,6 +36,7 @@
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "libs/events/command_outbox.h"
 #include "libs/store/store.h"
 #include "services/routing/clients/ticket_client.h"
 
@@ -52,61 +54,25 @@ class Assigner {
   // compare-and-delete. Everything passed must outlive the assigner.
   Assigner(Store& store, ColumnFamily family, TicketClient& client,
            absl::Mutex& state_mu, Options options);
-  ~Assigner();
 
-  Assigner(const Assigner&) = delete;
-  Assigner& operator=(const Assigner&) = delete;
-
-  // Starts the worker thread (no-op when running).
-  void Start();
-  // Stops and joins it; a call in flight finishes first. Idempotent.
-  void Stop();
-  // Makes the worker look at the family again (call after a commit that
-  // added a record). Cheap; safe from commit callbacks.
-  void Wake();
-
-  // Blocks until the worker has looked at the family after the last Wake()
-  // and found nothing left to send, or `timeout` (real time) passes. True on
-  // success. For tests and orderly hand-over.
-  bool WaitIdle(absl::Duration timeout) const;
-
-  // Requests delivered (OK) and given up (final error) since construction.
-  uint64_t delivered() const;
-  uint64_t rejected() const;
+  void Start() { outbox_.Start(); }
+  void Stop() { outbox_.Stop(); }
+  void Wake() { outbox_.Wake(); }
+  bool WaitIdle(absl::Duration timeout) const {
+    return outbox_.WaitIdle(timeout);
+  }
+  uint64_t delivered() const { return outbox_.delivered(); }
+  uint64_t rejected() const { return outbox_.rejected(); }
 
  private:
-  struct Backoff {
-    std::string value;  // the record the backoff applies to
-    int attempts = 0;
-    absl::Time next;  // real time
-  };
-
-  void Run();
-  // Deletes `key` when it still holds `value`.
-  void DeleteIfUnchanged(const std::string& key, const std::string& value);
-  bool stopping() const;
-
-  Store& store_;
-  const ColumnFamily family_;
-  TicketClient& client_;
-  absl::Mutex& state_mu_;
-  const Options options_;
-
-  std::map<std::string, Backoff> backoff_;  // only touched by the worker
-
-  mutable absl::Mutex mu_;
-  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
-  bool woken_ ABSL_GUARDED_BY(mu_) = true;  // look once at start
-  bool in_pass_ ABSL_GUARDED_BY(mu_) = false;
-  bool idle_ ABSL_GUARDED_BY(mu_) = false;
-  uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;
-  uint64_t rejected_ ABSL_GUARDED_BY(mu_) = 0;
-  std::thread thread_;
+  CommandOutbox outbox_;
 };
 
 // True for the statuses of TicketService.AssignTicket that retrying cannot
 // change (the assignment is dropped).
-bool IsFinalAssignError(const absl::Status& status);
+inline bool IsFinalAssignError(const absl::Status& status) {
+  return IsFinalDeliveryError(status);
+}
 
 }  // namespace cs::routing
 

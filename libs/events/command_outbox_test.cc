@@ -1,0 +1,192 @@
+#include "libs/events/command_outbox.h"
+
+#include <algorithm>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/testing/temp_dir.h"
+
+namespace cs {
+namespace {
+
+using ::testing::ElementsAre;
+
+constexpr absl::Duration kGuard = absl::Seconds(30);  // hang guard only
+
+class CommandOutboxTest : public ::testing::Test {
+ protected:
+  CommandOutboxTest() {
+    store_ = *Store::Open({.path = dir_.path(), .column_families = {"cmds"}});
+    family_ = *store_->Family("cmds");
+  }
+
+  void Put(const std::string& key, const std::string& value) {
+    WriteSet writes;
+    writes.Put(family_, key, value);
+    ASSERT_TRUE(store_->Commit(writes).ok());
+  }
+
+  std::vector<std::string> Pending() {
+    std::vector<std::string> keys;
+    EXPECT_TRUE(store_
+                    ->Scan(family_, "", "", 0,
+                           [&](absl::string_view k, absl::string_view) {
+                             keys.emplace_back(k);
+                             return true;
+                           })
+                    .ok());
+    return keys;
+  }
+
+  // Records every delivery; `fail` decides the status per (key, attempt).
+  CommandOutbox::Deliver Recorder(
+      std::function<absl::Status(const std::string&, int)> fail) {
+    return [this, fail](absl::string_view key, absl::string_view value) {
+      absl::MutexLock lock(&mu_);
+      std::string k(key);
+      int attempt = ++attempts_[k];
+      calls_.push_back(absl::StrCat(k, "=", value, "#", attempt));
+      return fail(k, attempt);
+    };
+  }
+
+  std::vector<std::string> Calls() {
+    absl::MutexLock lock(&mu_);
+    return calls_;
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<Store> store_;
+  ColumnFamily family_;
+  absl::Mutex mu_;
+  std::map<std::string, int> attempts_;
+  std::vector<std::string> calls_;
+};
+
+TEST_F(CommandOutboxTest, DeliversInKeyOrderAndDeletesDelivered) {
+  Put("b", "二");
+  Put("a", "一");
+  CommandOutbox outbox(*store_, family_,
+                       Recorder([](const std::string&, int) {
+                         return absl::OkStatus();
+                       }),
+                       {});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(), ElementsAre("a=一#1", "b=二#1"));
+  EXPECT_TRUE(Pending().empty());
+  EXPECT_EQ(outbox.delivered(), 2u);
+
+  Put("c", "三");  // written while running: delivered after Wake
+  outbox.Wake();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(), ElementsAre("a=一#1", "b=二#1", "c=三#1"));
+}
+
+TEST_F(CommandOutboxTest, RetriesTransientErrorsAndDropsFinalOnes) {
+  Put("final", "x");
+  Put("flaky", "y");
+  CommandOutbox outbox(
+      *store_, family_,
+      Recorder([](const std::string& key, int attempt) {
+        if (key == "final") return absl::FailedPreconditionError("closed");
+        return attempt < 3 ? absl::UnavailableError("down")
+                           : absl::OkStatus();
+      }),
+      {.initial_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(4)});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(),
+              ElementsAre("final=x#1", "flaky=y#1", "flaky=y#2", "flaky=y#3"));
+  EXPECT_EQ(outbox.rejected(), 1u);
+  EXPECT_EQ(outbox.delivered(), 1u);
+  EXPECT_TRUE(Pending().empty());
+}
+
+TEST_F(CommandOutboxTest, OrderedGroupHoldsBackLaterRecordsOfTheGroupOnly) {
+  Put("c1/1", "start");
+  Put("c1/2", "fulfil");
+  Put("c2/1", "other");
+  absl::Mutex gate_mu;
+  bool open = false;
+  CommandOutbox outbox(
+      *store_, family_,
+      Recorder([&](const std::string& key, int) {
+        absl::MutexLock lock(&gate_mu);
+        if (key == "c1/1" && !open) return absl::UnavailableError("down");
+        return absl::OkStatus();
+      }),
+      {.initial_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(2),
+       .ordered_groups = true});
+  outbox.Start();
+  // c2 is independent and goes out; c1/2 must wait behind the failing c1/1.
+  absl::Time give_up = absl::Now() + kGuard;
+  while (Pending() != std::vector<std::string>{"c1/1", "c1/2"} &&
+         absl::Now() < give_up) {
+    outbox.WaitIdle(absl::Milliseconds(5));
+  }
+  for (const std::string& call : Calls()) {
+    EXPECT_NE(call.rfind("c1/2", 0), 0u) << "c1/2 sent before c1/1: " << call;
+  }
+  {
+    absl::MutexLock lock(&gate_mu);
+    open = true;
+  }
+  outbox.Wake();
+  give_up = absl::Now() + kGuard;
+  while (!Pending().empty() && absl::Now() < give_up) {
+    outbox.WaitIdle(absl::Milliseconds(5));
+  }
+  std::vector<std::string> calls = Calls();
+  auto first_fulfil = std::find_if(calls.begin(), calls.end(), [](auto& c) {
+    return c.rfind("c1/2", 0) == 0;
+  });
+  auto last_start = std::find_if(calls.rbegin(), calls.rend(), [](auto& c) {
+    return c.rfind("c1/1", 0) == 0;
+  });
+  ASSERT_NE(first_fulfil, calls.end());
+  EXPECT_LT(std::distance(calls.begin(), last_start.base()) - 1,
+            std::distance(calls.begin(), first_fulfil));
+  EXPECT_TRUE(Pending().empty());
+}
+
+TEST_F(CommandOutboxTest, ReplacedRecordIsKeptAndSentAgain) {
+  Put("t1", "dept A");
+  absl::Mutex writers_mu;
+  CommandOutbox* self = nullptr;
+  bool replaced = false;
+  CommandOutbox outbox(
+      *store_, family_,
+      Recorder([&](const std::string& key, int attempt) {
+        if (!replaced) {
+          // A newer decision for the same key lands while the old one is
+          // being delivered: the old delivery must not delete it.
+          replaced = true;
+          absl::MutexLock lock(&writers_mu);
+          WriteSet writes;
+          writes.Put(family_, "t1", "dept B");
+          EXPECT_TRUE(store_->Commit(writes).ok());
+          self->Wake();
+        }
+        return absl::OkStatus();
+      }),
+      {.writers_mu = &writers_mu});
+  self = &outbox;
+  outbox.Start();
+  absl::Time give_up = absl::Now() + kGuard;
+  while (Calls().size() < 2 && absl::Now() < give_up) {
+    outbox.WaitIdle(absl::Milliseconds(5));
+  }
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(), ElementsAre("t1=dept A#1", "t1=dept B#2"));
+  EXPECT_TRUE(Pending().empty());
+}
+
+}  // namespace
+}  // namespace cs
