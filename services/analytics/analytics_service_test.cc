@@ -25,12 +25,14 @@
 #include "services/routing/clients/ticket_client.h"
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
+#include "services/routing/testing/routing_test_server.h"
 #include "services/routing/store/routing_store.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
+#include "services/ticket/testing/ticket_test_server.h"
 #include "services/ticket/store/ticket_repository.h"
 
 namespace cs::analytics {
@@ -62,65 +64,20 @@ class AnalyticsServiceTest : public ::testing::Test {
   void TearDown() override {
     if (an_host_) an_host_->Shutdown();
     an_app_.reset();
-    if (routing_host_) routing_host_->Shutdown();
-    routing_app_.reset();
-    if (ticket_host_) ticket_host_->Shutdown();
+    routing_server_.Shutdown();
+    ticket_server_.Shutdown();
   }
 
   void StartTicketService() {
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(ticket_dir_, "ticket"),
-        ticket::TicketColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    ticket_host_ = *std::move(host);
-    auto keyring = ticket::Keyring::FromKey("test", 1, std::string(32, 'k'));
-    ASSERT_TRUE(keyring.ok());
-    auto app = ticket::TicketApp::Create(
-        ticket_host_->store(), ticket_host_->outbox(), ticket_host_->clock(),
-        ticket::PermissionTable::Defaults(), *std::move(keyring), {});
-    ASSERT_TRUE(app.ok()) << app.status();
-    ticket_app_ = *std::move(app);
-    ticket_grpc_ = std::make_unique<ticket::TicketGrpcService>(*ticket_host_,
-                                                               *ticket_app_);
-    ticket_host_->RegisterService(ticket_grpc_.get());
-    ASSERT_TRUE(ticket_host_->Start().ok());
-    tickets_ = tv1::TicketService::NewStub(
-        cs::testing::LoopbackChannel(ticket_host_->port()));
+    ticket_server_.Start(ticket_dir_, clock_);
+    tickets_ = ticket_server_.NewStub();
   }
 
   void StartRoutingService() {
-    auto settings = routing::LoadRoutingSettings(
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/routing.textproto"),
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/calendars.conf"));
-    ASSERT_TRUE(settings.ok()) << settings.status();
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(routing_dir_, "routing"),
-        routing::RoutingColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    routing_host_ = *std::move(host);
-    ServiceHost* h = routing_host_.get();
-    ticket_client_ = std::make_unique<routing::GrpcTicketClient>(
-        cs::testing::LoopbackChannel(ticket_host_->port()),
-        [h] { return h->ServiceToken(); });
-    routing::RoutingApp::Options options;
-    options.ticket_events_target =
-        absl::StrCat("127.0.0.1:", ticket_host_->port());
-    options.token = [h] { return h->ServiceToken(); };
-    auto app = routing::RoutingApp::Create(h->store(), h->outbox(), h->clock(),
-                                           *std::move(settings),
-                                           *ticket_client_, std::move(options));
-    ASSERT_TRUE(app.ok()) << app.status();
-    routing_app_ = *std::move(app);
-    routing::RoutingApp* a = routing_app_.get();
-    routing_grpc_ = std::make_unique<routing::RoutingGrpcService>(*h, *a);
-    sla_grpc_ = std::make_unique<routing::SlaGrpcService>(*h, *a);
-    h->RegisterService(routing_grpc_.get());
-    h->RegisterService(sla_grpc_.get());
-    h->AddShutdownHook([a] { a->Stop(); });
-    ASSERT_TRUE(a->Start().ok());
-    ASSERT_TRUE(h->Start().ok());
-    routing_ =
-        rv1::RoutingService::NewStub(cs::testing::LoopbackChannel(h->port()));
+    routing_server_.Start(routing_dir_, clock_, ticket_server_.port(),
+                          CS_SOURCE_DIR);
+    routing_ = rv1::RoutingService::NewStub(
+        cs::testing::LoopbackChannel(routing_server_.port()));
   }
 
   void StartAnalyticsService() {
@@ -137,8 +94,8 @@ class AnalyticsServiceTest : public ::testing::Test {
     gauges_ = std::make_unique<KpiGauges>(h->metrics().registry());
     AnalyticsApp::Options options;
     options.producers = Subscriptions(
-        absl::StrCat("127.0.0.1:", ticket_host_->port()),
-        absl::StrCat("127.0.0.1:", routing_host_->port()), "", "", "",
+        absl::StrCat("127.0.0.1:", ticket_server_.host().port()),
+        absl::StrCat("127.0.0.1:", routing_server_.host().port()), "", "", "",
         *config);
     options.token = [h] { return h->ServiceToken(); };
     options.cursor_gauge = [h](const std::string& c, const std::string& p) {
@@ -181,16 +138,16 @@ class AnalyticsServiceTest : public ::testing::Test {
   // every ticket event and every routing event it subscribes to.
   void Settle() {
     for (int round = 0; round < 20; ++round) {
-      const uint64_t tickets = ticket_host_->outbox().VisibleSequence();
+      const uint64_t tickets = ticket_server_.host().outbox().VisibleSequence();
       if (tickets > 0) {
-        ASSERT_TRUE(routing_app_->WaitForTicketEvents(tickets, kGuard));
+        ASSERT_TRUE(routing_server_.app().WaitForTicketEvents(tickets, kGuard));
         ASSERT_TRUE(an_app_->WaitForEvents("ticket", tickets, kGuard));
       }
-      ASSERT_TRUE(routing_app_->WaitAssignerIdle(kGuard));
-      ASSERT_TRUE(routing_app_->WaitTimersIdle(kGuard));
-      const uint64_t routed = routing_host_->outbox().VisibleSequence();
+      ASSERT_TRUE(routing_server_.app().WaitAssignerIdle(kGuard));
+      ASSERT_TRUE(routing_server_.app().WaitTimersIdle(kGuard));
+      const uint64_t routed = routing_server_.host().outbox().VisibleSequence();
       uint64_t wanted = 0;
-      ASSERT_TRUE(routing_host_->outbox()
+      ASSERT_TRUE(routing_server_.host().outbox()
                       .Read(1, 0,
                             [&](const common::Event& event) {
                               if (event.type() == "SlaBreached" ||
@@ -202,8 +159,8 @@ class AnalyticsServiceTest : public ::testing::Test {
       if (wanted > 0) {
         ASSERT_TRUE(an_app_->WaitForEvents("routing", wanted, kGuard));
       }
-      if (ticket_host_->outbox().VisibleSequence() == tickets &&
-          routing_host_->outbox().VisibleSequence() == routed) {
+      if (ticket_server_.host().outbox().VisibleSequence() == tickets &&
+          routing_server_.host().outbox().VisibleSequence() == routed) {
         return;
       }
     }
@@ -293,17 +250,11 @@ class AnalyticsServiceTest : public ::testing::Test {
     return out;
   }
 
+  ticket::testing::TicketTestServer ticket_server_;
+  routing::testing::RoutingTestServer routing_server_;
   cs::testing::TempDir ticket_dir_, routing_dir_, an_dir_;
   ManualClock clock_;
-  std::unique_ptr<ServiceHost> ticket_host_;
-  std::unique_ptr<ticket::TicketApp> ticket_app_;
-  std::unique_ptr<ticket::TicketGrpcService> ticket_grpc_;
   std::unique_ptr<tv1::TicketService::Stub> tickets_;
-  std::unique_ptr<ServiceHost> routing_host_;
-  std::unique_ptr<routing::GrpcTicketClient> ticket_client_;
-  std::unique_ptr<routing::RoutingApp> routing_app_;
-  std::unique_ptr<routing::RoutingGrpcService> routing_grpc_;
-  std::unique_ptr<routing::SlaGrpcService> sla_grpc_;
   std::unique_ptr<rv1::RoutingService::Stub> routing_;
   std::unique_ptr<ServiceHost> an_host_;
   std::unique_ptr<KpiGauges> gauges_;

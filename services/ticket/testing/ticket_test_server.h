@@ -1,0 +1,66 @@
+// Test-only: a real ticket service (ServiceHost + TicketApp + gRPC glue) on a
+// loopback port, for cross-service tests of the services that consume its
+// events or call it. Runs on the caller's shared clock.
+#ifndef CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
+#define CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
+
+#include <memory>
+#include <string>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "cs/ticket/v1/ticket.grpc.pb.h"
+#include "gtest/gtest.h"
+#include "libs/server/service_host.h"
+#include "libs/server/test_host.h"
+#include "services/ticket/domain/permissions.h"
+#include "services/ticket/domain/pii_cipher.h"
+#include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/service/ticket_app.h"
+#include "services/ticket/store/ticket_repository.h"
+
+namespace cs::ticket::testing {
+
+class TicketTestServer {
+ public:
+  // Starts the service with its data under `dir`; fails the test on error.
+  void Start(const cs::testing::TempDir& dir, Clock& clock) {
+    auto host = ServiceHost::Create(
+        cs::testing::TestServerConfig(dir, "ticket"), TicketColumnFamilies(),
+        &clock);
+    ASSERT_TRUE(host.ok()) << host.status();
+    host_ = *std::move(host);
+    auto keyring = Keyring::FromKey("test", 1, std::string(32, 'k'));
+    ASSERT_TRUE(keyring.ok());
+    auto app = TicketApp::Create(host_->store(), host_->outbox(),
+                                 host_->clock(), PermissionTable::Defaults(),
+                                 *std::move(keyring), {});
+    ASSERT_TRUE(app.ok()) << app.status();
+    app_ = *std::move(app);
+    grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);
+    host_->RegisterService(grpc_.get());
+    ASSERT_TRUE(host_->Start().ok());
+  }
+
+  // Graceful stop; safe to call when not started.
+  void Shutdown() {
+    if (host_) host_->Shutdown();
+  }
+
+  ServiceHost& host() { return *host_; }
+  TicketApp& app() { return *app_; }
+  int port() const { return host_->port(); }
+  std::string target() const { return absl::StrCat("127.0.0.1:", port()); }
+  std::unique_ptr<v1::TicketService::Stub> NewStub() const {
+    return v1::TicketService::NewStub(cs::testing::LoopbackChannel(port()));
+  }
+
+ private:
+  std::unique_ptr<ServiceHost> host_;
+  std::unique_ptr<TicketApp> app_;
+  std::unique_ptr<TicketGrpcService> grpc_;
+};
+
+}  // namespace cs::ticket::testing
+
+#endif  // CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
