@@ -24,12 +24,14 @@
 #include "services/routing/clients/ticket_client.h"
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
+#include "services/routing/testing/routing_test_server.h"
 #include "services/routing/store/routing_store.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
+#include "services/ticket/testing/ticket_test_server.h"
 #include "services/ticket/store/ticket_repository.h"
 
 namespace cs::routing {
@@ -69,66 +71,19 @@ class RoutingServiceTest : public ::testing::Test {
 
   void TearDown() override {
     // Routing first: its consumer follows the ticket service.
-    if (routing_host_) routing_host_->Shutdown();
-    routing_app_.reset();
-    if (ticket_host_) ticket_host_->Shutdown();
+    routing_server_.Shutdown();
+    ticket_server_.Shutdown();
   }
 
   void StartTicketService() {
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(ticket_dir_, "ticket"),
-        ticket::TicketColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    ticket_host_ = *std::move(host);
-    auto keyring = ticket::Keyring::FromKey("test", 1, std::string(32, 'k'));
-    ASSERT_TRUE(keyring.ok());
-    auto app = ticket::TicketApp::Create(
-        ticket_host_->store(), ticket_host_->outbox(), ticket_host_->clock(),
-        ticket::PermissionTable::Defaults(), *std::move(keyring), {});
-    ASSERT_TRUE(app.ok()) << app.status();
-    ticket_app_ = *std::move(app);
-    ticket_grpc_ = std::make_unique<ticket::TicketGrpcService>(*ticket_host_,
-                                                               *ticket_app_);
-    ticket_host_->RegisterService(ticket_grpc_.get());
-    ASSERT_TRUE(ticket_host_->Start().ok());
-    tickets_ = tv1::TicketService::NewStub(
-        cs::testing::LoopbackChannel(ticket_host_->port()));
+    ticket_server_.Start(ticket_dir_, clock_);
+    tickets_ = ticket_server_.NewStub();
   }
 
   void StartRoutingService() {
-    auto settings = LoadRoutingSettings(
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/routing.textproto"),
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/calendars.conf"));
-    ASSERT_TRUE(settings.ok()) << settings.status();
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(routing_dir_, "routing"),
-        RoutingColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    routing_host_ = *std::move(host);
-    ServiceHost* h = routing_host_.get();
-    const std::string ticket_addr =
-        absl::StrCat("127.0.0.1:", ticket_host_->port());
-    ticket_client_ = std::make_unique<GrpcTicketClient>(
-        cs::testing::LoopbackChannel(ticket_host_->port()),
-        [h] { return h->ServiceToken(); });
-    RoutingApp::Options options;
-    options.ticket_events_target = ticket_addr;
-    options.token = [h] { return h->ServiceToken(); };
-    options.self_subject = "service:routing";
-    auto app = RoutingApp::Create(h->store(), h->outbox(), h->clock(),
-                                  *std::move(settings), *ticket_client_,
-                                  std::move(options));
-    ASSERT_TRUE(app.ok()) << app.status();
-    routing_app_ = *std::move(app);
-    RoutingApp* a = routing_app_.get();
-    routing_grpc_ = std::make_unique<RoutingGrpcService>(*h, *a);
-    sla_grpc_ = std::make_unique<SlaGrpcService>(*h, *a);
-    h->RegisterService(routing_grpc_.get());
-    h->RegisterService(sla_grpc_.get());
-    h->AddShutdownHook([a] { a->Stop(); });
-    ASSERT_TRUE(a->Start().ok());
-    ASSERT_TRUE(h->Start().ok());
-    auto channel = cs::testing::LoopbackChannel(h->port());
+    routing_server_.Start(routing_dir_, clock_, ticket_server_.port(),
+                          CS_SOURCE_DIR);
+    auto channel = cs::testing::LoopbackChannel(routing_server_.port());
     routing_ = v1::RoutingService::NewStub(channel);
     sla_ = v1::SlaService::NewStub(channel);
   }
@@ -154,14 +109,14 @@ class RoutingServiceTest : public ::testing::Test {
   // assignments caused, until nothing moves.
   void Settle() {
     for (int round = 0; round < 20; ++round) {
-      const uint64_t visible = ticket_host_->outbox().VisibleSequence();
+      const uint64_t visible = ticket_server_.host().outbox().VisibleSequence();
       if (visible > 0) {
-        ASSERT_TRUE(routing_app_->WaitForTicketEvents(visible, kGuard))
+        ASSERT_TRUE(routing_server_.app().WaitForTicketEvents(visible, kGuard))
             << "routing did not reach ticket event " << visible;
       }
-      ASSERT_TRUE(routing_app_->WaitAssignerIdle(kGuard));
-      ASSERT_TRUE(routing_app_->WaitTimersIdle(kGuard));
-      if (ticket_host_->outbox().VisibleSequence() == visible) return;
+      ASSERT_TRUE(routing_server_.app().WaitAssignerIdle(kGuard));
+      ASSERT_TRUE(routing_server_.app().WaitTimersIdle(kGuard));
+      if (ticket_server_.host().outbox().VisibleSequence() == visible) return;
     }
     FAIL() << "routing and ticket did not settle";
   }
@@ -255,7 +210,7 @@ class RoutingServiceTest : public ::testing::Test {
   std::vector<Payload> RoutingEvents() {
     std::vector<Payload> out;
     auto read =
-        routing_host_->outbox().Read(1, 0, [&](const common::Event& event) {
+        routing_server_.host().outbox().Read(1, 0, [&](const common::Event& event) {
           Payload payload;
           if (event.payload().UnpackTo(&payload)) out.push_back(payload);
         });
@@ -263,18 +218,12 @@ class RoutingServiceTest : public ::testing::Test {
     return out;
   }
 
+  ticket::testing::TicketTestServer ticket_server_;
+  testing::RoutingTestServer routing_server_;
   cs::testing::TempDir ticket_dir_, routing_dir_;
   ManualClock clock_;
   absl::Time start_;
-  std::unique_ptr<ServiceHost> ticket_host_;
-  std::unique_ptr<ticket::TicketApp> ticket_app_;
-  std::unique_ptr<ticket::TicketGrpcService> ticket_grpc_;
   std::unique_ptr<tv1::TicketService::Stub> tickets_;
-  std::unique_ptr<ServiceHost> routing_host_;
-  std::unique_ptr<GrpcTicketClient> ticket_client_;
-  std::unique_ptr<RoutingApp> routing_app_;
-  std::unique_ptr<RoutingGrpcService> routing_grpc_;
-  std::unique_ptr<SlaGrpcService> sla_grpc_;
   std::unique_ptr<v1::RoutingService::Stub> routing_;
   std::unique_ptr<v1::SlaService::Stub> sla_;
   std::string supervisor_, lead_, agent_, other_agent_, complaint_;
