@@ -7,11 +7,13 @@
 #include <memory>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/str_cat.h"
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/auth/jwt.h"
 #include "libs/common/files.h"
+#include "libs/common/grpc_status.h"
 #include "libs/server/server_config.h"
 #include "libs/testing/temp_dir.h"
 
@@ -52,6 +54,22 @@ inline std::string TestToken(auth::RoleSet roles,
   auto token = auth::MintToken(claims, kTestKey);
   EXPECT_TRUE(token.ok()) << token.status();
   return token.value_or("");
+}
+
+// Calls `method` on `stub` as the holder of `token` (no authorization
+// header when empty); the status keeps its details (cs::FieldViolationsOf).
+template <typename Stub, typename Response, typename Request>
+absl::StatusOr<Response> CallAs(
+    Stub* stub,
+    grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
+                                 Response*),
+    const std::string& token, const Request& request) {
+  grpc::ClientContext context;
+  if (!token.empty()) context.AddMetadata("authorization", "Bearer " + token);
+  Response response;
+  grpc::Status status = (stub->*method)(&context, request, &response);
+  if (!status.ok()) return FromGrpcStatus(status);
+  return response;
 }
 
 inline std::shared_ptr<grpc::Channel> LoopbackChannel(int port) {

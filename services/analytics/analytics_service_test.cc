@@ -126,12 +126,7 @@ class AnalyticsServiceTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token);
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return cs::testing::CallAs(stub, method, token, request);
   }
 
   // Waits until routing applied every ticket event and analytics applied

@@ -184,14 +184,7 @@ class ComplaintServiceTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    if (!token.empty()) {
-      context.AddMetadata("authorization", "Bearer " + token);
-    }
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return cs::testing::CallAs(stub, method, token, request);
   }
 
   using CS = v1::ComplaintService::Stub;

@@ -144,12 +144,7 @@ class EscalationServiceTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token);
-    Response response;
-    grpc::Status status = (stub->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return cs::testing::CallAs(stub, method, token, request);
   }
 
   Watch OpenWatch(const std::string& token, const std::string& recipient,

@@ -101,14 +101,7 @@ class KbServiceTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    if (!token.empty()) {
-      context.AddMetadata("authorization", "Bearer " + token);
-    }
-    Response response;
-    grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return cs::testing::CallAs(stub_.get(), method, token, request);
   }
 
   std::string Category(const std::string& name, const std::string& parent) {

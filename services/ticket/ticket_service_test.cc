@@ -123,12 +123,7 @@ class TicketServiceTest : public ::testing::Test {
       grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
                                    Response*),
       const std::string& token, const Request& request) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token);
-    Response response;
-    grpc::Status status = (stub_.get()->*method)(&context, request, &response);
-    if (!status.ok()) return FromGrpcStatus(status);
-    return response;
+    return cs::testing::CallAs(stub_.get(), method, token, request);
   }
 
   absl::StatusOr<v1::Customer> UpsertZhangSan() {
