@@ -1,8 +1,6 @@
 #include "libs/auth/jwt.h"
 
 #include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 
 #include <cmath>
 #include <optional>
@@ -17,6 +15,7 @@
 #include "libs/auth/base64url.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
+#include "libs/common/fingerprint.h"
 #include "libs/common/status_macros.h"
 
 namespace cs::auth {
@@ -29,7 +28,6 @@ using ::google::protobuf::Value;
 // The only header MintToken writes, and the only alg Verify accepts.
 constexpr absl::string_view kHeaderJson = R"({"alg":"HS256","typ":"JWT"})";
 constexpr absl::string_view kAlgorithm = "HS256";
-constexpr size_t kSignatureBytes = 32;  // SHA-256 output
 
 // Largest NumericDate accepted: 9999-12-31T23:59:59Z.
 constexpr double kMaxNumericDate = 253402300799.0;
@@ -50,20 +48,6 @@ absl::Status Reject(absl::string_view reason, absl::string_view why) {
   return cs::WithErrorInfo(
       absl::UnauthenticatedError(absl::StrCat("bearer token rejected: ", why)),
       reason);
-}
-
-// HMAC-SHA256 of `data` under `key`.
-absl::StatusOr<std::string> HmacSha256(absl::string_view key,
-                                       absl::string_view data) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int mac_len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
-           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
-           mac, &mac_len) == nullptr ||
-      mac_len != kSignatureBytes) {
-    return absl::InternalError("HMAC-SHA256 computation failed");
-  }
-  return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 
 absl::Status CheckKey(absl::string_view key, absl::string_view what) {

@@ -1,5 +1,7 @@
 #include "libs/common/fingerprint.h"
 
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <openssl/sha.h>
 
 #include "absl/strings/str_format.h"
@@ -24,6 +26,19 @@ std::string Sha256(absl::string_view data) {
   SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(),
          digest);
   return std::string(reinterpret_cast<const char*>(digest), sizeof(digest));
+}
+
+absl::StatusOr<std::string> HmacSha256(absl::string_view key,
+                                       absl::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int mac_len = 0;
+  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+           reinterpret_cast<const unsigned char*>(data.data()), data.size(),
+           mac, &mac_len) == nullptr ||
+      mac_len != SHA256_DIGEST_LENGTH) {
+    return absl::InternalError("HMAC-SHA256 computation failed");
+  }
+  return std::string(reinterpret_cast<const char*>(mac), mac_len);
 }
 
 uint64_t Fingerprint64(absl::string_view data) {

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <string>
 
+#include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "google/protobuf/message.h"
 
@@ -21,6 +22,11 @@ std::string DeterministicBytes(const google::protobuf::Message& message);
 
 // SHA-256 of `data` (32 raw bytes).
 std::string Sha256(absl::string_view data);
+
+// HMAC-SHA256 of `data` under `key` (32 raw bytes). INTERNAL only when the
+// crypto library fails.
+absl::StatusOr<std::string> HmacSha256(absl::string_view key,
+                                       absl::string_view data);
 
 // The first 8 bytes of SHA-256 as a big-endian integer.
 uint64_t Fingerprint64(absl::string_view data);
