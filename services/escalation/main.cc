@@ -4,6 +4,8 @@
 //   escalation-server --data-dir=/var/lib/cs --auth-key-file=/run/keys/jwt
 //       --escalation-config=deploy/config/escalation.textproto
 //       [--routing-addr=127.0.0.1:50052]
+//       [--webhook-url=https://hooks.example.com/cs
+//        --webhook-secret-file=/run/secrets/webhook [--webhook-roles=director]]
 //
 // Every flag can also come from the environment (CS_ESCALATION_CONFIG,
 // CS_ROUTING_ADDR, …); see --help. Exit codes: 0 after a clean shutdown on
@@ -23,6 +25,10 @@
 #include "services/escalation/grpc/escalation_grpc_service.h"
 #include "services/escalation/service/escalation_app.h"
 #include "services/escalation/store/escalation_store.h"
+#include "services/escalation/webhook/http_poster.h"
+#include "services/escalation/webhook/webhook_config.h"
+#include "services/escalation/webhook/webhook_metrics.h"
+#include "services/escalation/webhook/webhook_notifier.h"
 
 namespace {
 
@@ -55,6 +61,8 @@ int main(int argc, char** argv) {
                    "escalation policies (cs.escalation.v1.EscalationConfig "
                    "in text format, e.g. deploy/config/escalation.textproto)",
                    cs::ConfigParser::kRequired);
+  cs::escalation::WebhookFlags webhook_flags;
+  cs::escalation::RegisterWebhookFlags(parser, &webhook_flags);
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
   if (parser.help_requested()) {
     std::cout << parser.Usage();
@@ -74,6 +82,13 @@ int main(int argc, char** argv) {
     return 2;
   }
   const int64_t config_version = settings->proto.version();
+  auto webhook_options =
+      cs::escalation::WebhookOptionsFromFlags(webhook_flags);
+  if (!webhook_options.ok()) {
+    std::cerr << "escalation-server: " << webhook_options.status().message()
+              << "\n";
+    return 2;
+  }
 
   auto host = cs::ServiceHost::Create(
       config, cs::escalation::EscalationColumnFamilies());
@@ -96,6 +111,22 @@ int main(int argc, char** argv) {
   if (absl::Status started = a->Start(); !started.ok()) {
     return Fail("start-up failed", started);
   }
+  // The webhook follows the recorded notifications from its own cursor.
+  std::unique_ptr<cs::escalation::HttpPoster> poster;
+  std::unique_ptr<cs::escalation::WebhookNotifier> notifier;
+  if (*webhook_options) {
+    cs::escalation::AddWebhookMetrics(h->metrics(), **webhook_options);
+    poster = cs::escalation::NewCurlHttpPoster(webhook_flags.timeout);
+    notifier = std::make_unique<cs::escalation::WebhookNotifier>(
+        h->store(), h->outbox(), h->clock(), *poster,
+        **std::move(webhook_options));
+    cs::escalation::WebhookNotifier* w = notifier.get();
+    h->AddShutdownHook([w] { w->Stop(); });
+    if (absl::Status started = w->Start(); !started.ok()) {
+      a->Stop();
+      return Fail("start-up failed", started);
+    }
+  }
   if (absl::Status started = h->Start(); !started.ok()) {
     a->Stop();
     return Fail("start-up failed", started);
@@ -104,7 +135,10 @@ int main(int argc, char** argv) {
       cs::LogLevel::kInfo, "escalation",
       absl::StrCat("serving on port ", h->port(), "; configuration version ",
                    config_version, " from ", flags.escalation_config,
-                   "; routing-sla at ", flags.routing_addr));
+                   "; routing-sla at ", flags.routing_addr,
+                   notifier != nullptr
+                       ? absl::StrCat("; webhook to ", webhook_flags.url)
+                       : std::string()));
   int signal = cs::ServiceHost::WaitForTerminationSignal();
   cs::Log(cs::LogLevel::kInfo, "escalation",
           absl::StrCat("signal ", signal, ": shutting down"));
