@@ -306,6 +306,9 @@ TEST_F(EscalationServiceTest, TicketBreachReachesTheWatchersAndResolveCloses) {
   EXPECT_EQ(c->grade(), common::GRADE_C);
   EXPECT_EQ(c->assignee(), "wang");
   EXPECT_EQ(c->kind(), rv1::CLOCK_KIND_FIRST_RESPONSE);
+  // The department comes from routing's clock (the ticket's routing).
+  EXPECT_EQ(c->department(), "客服部");
+  EXPECT_EQ(escalated->department(), "客服部");
 
   // Resolving the ticket stops the clock: the case closes by itself and the
   // lead hears about it on the open stream.
@@ -331,6 +334,16 @@ TEST_F(EscalationServiceTest, TicketBreachReachesTheWatchersAndResolveCloses) {
                      lead_, list);
   ASSERT_TRUE(listed.ok());
   EXPECT_THAT(listed->cases(), SizeIs(1));
+  list.set_department("客服部");
+  listed = Call(escalation_.get(), &v1::EscalationService::Stub::ListCases,
+                lead_, list);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_THAT(listed->cases(), SizeIs(1));
+  list.set_department("技术部");
+  listed = Call(escalation_.get(), &v1::EscalationService::Stub::ListCases,
+                lead_, list);
+  ASSERT_TRUE(listed.ok());
+  EXPECT_THAT(listed->cases(), SizeIs(0));
 }
 
 TEST_F(EscalationServiceTest, RolesAreChecked) {

@@ -398,6 +398,31 @@ TEST_F(EscalationAppTest, ListCasesFiltersAndPages) {
   v1::ListCasesRequest by_department;
   by_department.set_department("技术部");
   EXPECT_THAT(Cases(by_department), SizeIs(1));
+  // Filters combine: department AND state AND grade AND level.
+  by_department.set_state(v1::CASE_STATE_OPEN);
+  by_department.set_grade(common::GRADE_A);
+  by_department.set_level(1);
+  ASSERT_THAT(Cases(by_department), SizeIs(1));
+  EXPECT_EQ(Cases(by_department)[0].subject(), "tickets/t-p4");
+  EXPECT_EQ(Cases(by_department)[0].department(), "技术部");
+  by_department.set_level(2);
+  EXPECT_THAT(Cases(by_department), SizeIs(0));
+  by_department.set_level(1);
+  by_department.set_grade(common::GRADE_B);
+  EXPECT_THAT(Cases(by_department), SizeIs(0));
+  // Pages of one department skip the others' cases.
+  v1::ListCasesRequest service_desk;
+  service_desk.set_department("客服部");
+  service_desk.set_page_size(3);
+  auto first = app_->ListCases(Lead(), service_desk);
+  ASSERT_TRUE(first.ok());
+  EXPECT_THAT(first->cases(), SizeIs(3));
+  service_desk.set_page_token(first->next_page_token());
+  auto second = app_->ListCases(Lead(), service_desk);
+  ASSERT_TRUE(second.ok());
+  ASSERT_THAT(second->cases(), SizeIs(1));
+  EXPECT_EQ(second->cases(0).subject(), "tickets/t-p3");
+  EXPECT_TRUE(second->next_page_token().empty());
 
   auto policies = app_->ListPolicies(Lead(), {});
   ASSERT_TRUE(policies.ok());
