@@ -18,6 +18,7 @@
 #include "services/complaint/service/complaint_app.h"
 #include "services/complaint/store/complaint_store.h"
 #include "tools/csctl/cli.h"
+#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
 
 namespace cs::csctl {
@@ -26,11 +27,7 @@ namespace {
 using auth::Role;
 using ::testing::HasSubstr;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = CliRun;
 
 std::string ValueOf(const std::string& out, absl::string_view key) {
   for (absl::string_view line : absl::StrSplit(out, '\n')) {
@@ -63,11 +60,7 @@ class CsctlComplaintTest : public ::testing::Test {
   void TearDown() override { host_->Shutdown(); }
 
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    std::vector<std::string> full = {"--addr", addr_};
-    full.insert(full.end(), args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
-    return {code, out.str(), err.str()};
+    return RunCliAs(registry_, addr_, args, token);
   }
 
   CommandRegistry registry_;

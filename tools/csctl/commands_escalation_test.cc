@@ -17,6 +17,7 @@
 #include "services/escalation/service/escalation_app.h"
 #include "services/escalation/store/escalation_store.h"
 #include "tools/csctl/cli.h"
+#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
 
 namespace cs::csctl {
@@ -29,11 +30,7 @@ namespace esc = cs::escalation;
 
 class CsctlEscalationTest : public ::testing::Test {
  protected:
-  struct Result {
-    int code;
-    std::string out;
-    std::string err;
-  };
+  using Result = CliRun;
 
   void SetUp() override {
     RegisterAllCommands(registry_);
@@ -92,11 +89,7 @@ class CsctlEscalationTest : public ::testing::Test {
   }
 
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    std::vector<std::string> full = {"--addr", addr_};
-    full.insert(full.end(), args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
-    return {code, out.str(), err.str()};
+    return RunCliAs(registry_, addr_, args, token);
   }
 
   CommandRegistry registry_;

@@ -19,6 +19,7 @@
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
 #include "tools/csctl/cli.h"
+#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/table.h"
 
@@ -30,11 +31,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = CliRun;
 
 // The value of the "key  value" line for `key` in PrintKeyValues output.
 std::string ValueOf(const std::string& out, absl::string_view key) {
@@ -70,11 +67,7 @@ class CsctlTicketTest : public ::testing::Test {
   void TearDown() override { host_->Shutdown(); }
 
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    std::vector<std::string> full = {"--addr", addr_};
-    full.insert(full.end(), args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
-    return {code, out.str(), err.str()};
+    return RunCliAs(registry_, addr_, args, token);
   }
 
   CommandRegistry registry_;

@@ -27,6 +27,7 @@
 #include "openssl/x509.h"
 #include "openssl/x509v3.h"
 #include "tools/csctl/cli.h"
+#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
 
 namespace cs::csctl {
@@ -42,11 +43,7 @@ using ::testing::StartsWith;
 const absl::Time kStart = absl::FromCivil(
     absl::CivilSecond(2030, 1, 2, 3, 4, 5), absl::UTCTimeZone());
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = CliRun;
 
 struct KeyAndCert {
   std::string key_pem;
@@ -154,11 +151,7 @@ class CsctlServerTest : public CsctlTest {
 
   // Runs csctl against the host with `token` in CSCTL_TOKEN.
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    std::vector<std::string> full = {"--addr", addr_};
-    full.insert(full.end(), args.begin(), args.end());
-    std::ostringstream out, err;
-    int code = RunCli(registry_, full, {{"CSCTL_TOKEN", token}}, out, err);
-    return {code, out.str(), err.str()};
+    return RunCliAs(registry_, addr_, args, token);
   }
   Result Run(const std::vector<std::string>& args) {
     return Run(args, admin_token_);
