@@ -193,6 +193,15 @@ TEST_F(ImportTest, FileLevelProblemsWriteNothing) {
           supervisor_);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("line 3: a quoted field is never closed"));
+  // An unusable token stops at the first row instead of failing them all.
+  r = Run(addr,
+          {"import", "tickets",
+           WriteCsv("d.csv",
+                    "customer_id,channel,stage,subject,description\n"
+                    "c-1,phone,pre_sale,s,d\nc-2,phone,pre_sale,s,d\n")},
+          "not-a-token");
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("UNAUTHENTICATED: stopped at line 2"));
   r = Run(addr, {"import", "tickets", "/nonexistent/t.csv"}, supervisor_);
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_EQ(TicketCount(), 0);

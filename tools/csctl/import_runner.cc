@@ -49,6 +49,13 @@ std::string OneLineError(const absl::Status& status) {
   return line;
 }
 
+// Errors that are not about the row: the server is unreachable or the
+// caller's token is refused.
+bool IsSystemic(const absl::Status& status) {
+  return absl::IsUnavailable(status) || absl::IsUnauthenticated(status) ||
+         absl::IsDeadlineExceeded(status);
+}
+
 struct RowOutcome {
   int line = 0;
   std::string name;       // when imported
@@ -155,7 +162,7 @@ absl::Status PrintReport(CommandContext& context, const ImportSpec& spec,
   if (failed > 0) {
     return absl::InvalidArgumentError(absl::StrCat(
         failed, " of ", outcomes.size(), " rows of ", path,
-        " failed (lines listed above); the other rows were imported"));
+        " failed (lines listed above); ", imported, " imported"));
   }
   return absl::OkStatus();
 }
@@ -226,6 +233,17 @@ absl::Status RunImport(CommandContext& context, const ImportSpec& spec,
         absl::StatusOr<std::string> name = handle(row);
         if (name.ok()) {
           outcome.name = *std::move(name);
+        } else if (IsSystemic(name.status())) {
+          // Every later row would fail the same way: stop here.
+          outcomes.pop_back();
+          progress.Finish();
+          RETURN_IF_ERROR(PrintReport(context, spec, path, outcomes));
+          return absl::Status(
+              name.status().code(),
+              absl::StrCat("stopped at line ", record.line, " of ", path,
+                           " (the rows before it were imported; run the "
+                           "same file again to continue): ",
+                           name.status().message()));
         } else {
           outcome.error = name.status();
         }

@@ -70,7 +70,10 @@ using RowHandler = std::function<absl::StatusOr<std::string>(const ImportRow&)>;
 // with --json one JSON object with every row's outcome), and a progress bar
 // to stderr while stderr is a terminal. OK when every row was imported;
 // INVALID_ARGUMENT "N of M rows failed" otherwise (exit 1); the refusals
-// above as usage errors (exit 2) or the file's read error.
+// above as usage errors (exit 2) or the file's read error. A row failing
+// with UNAVAILABLE, UNAUTHENTICATED or DEADLINE_EXCEEDED (not the row's
+// fault) stops the import there with that code, after reporting the rows
+// before it.
 absl::Status RunImport(CommandContext& context, const ImportSpec& spec,
                        const std::string& path, const RowHandler& handle);
 
