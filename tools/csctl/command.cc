@@ -1,8 +1,11 @@
 #include "tools/csctl/command.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <iostream>
 #include <sstream>
 
 #include "absl/strings/cord.h"
@@ -61,6 +64,10 @@ bool IsGlobalFlag(absl::string_view name, bool* takes_value) {
     }
   }
   return false;
+}
+
+bool CommandContext::err_is_terminal() const {
+  return &err_ == &std::cerr && isatty(STDERR_FILENO) == 1;
 }
 
 absl::Status UsageError(absl::string_view message) {

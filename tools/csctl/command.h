@@ -94,6 +94,9 @@ class CommandContext {
   const std::vector<std::string>& args() const { return args_; }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
+  // True when err() is the process's stderr and that is a terminal (worth
+  // drawing progress on).
+  bool err_is_terminal() const;
   // Business time for things the command creates (token issue times).
   // Deadlines use real time.
   const Clock& clock() const { return clock_; }

@@ -35,6 +35,8 @@ void RegisterEscalationCommands(CommandRegistry& registry);
 void RegisterComplaintCommands(CommandRegistry& registry);
 // analytics metrics|report|monthly|scorecard|rebuild.
 void RegisterAnalyticsCommands(CommandRegistry& registry);
+// import tickets | articles: idempotent bulk creation from CSV files.
+void RegisterImportCommands(CommandRegistry& registry);
 
 // Registers every group above.
 void RegisterAllCommands(CommandRegistry& registry);
