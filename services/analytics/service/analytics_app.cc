@@ -281,33 +281,20 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
   // Alerts for every day the event touched.
   std::set<std::string> days;
   for (const std::string& key : touched) days.insert(CellOf(key).day());
-  const v1::AlertThresholds& alerts = config_.alerts();
   for (const std::string& day : days) {
     ASSIGN_OR_RETURN(auto cells, state.DayCells(day));
-    const v1::MetricsRow total = DayTotal(cells);
-    if (total.tickets() < std::max<int64_t>(1, alerts.min_volume())) continue;
-    struct Check {
-      const char* kpi;
-      double value, threshold;
-    };
-    const Check checks[] = {
-        {"on_time_response_rate", total.on_time_response_rate(),
-         alerts.on_time_response_rate()},
-        {"first_contact_resolution_rate",
-         total.first_contact_resolution_rate(),
-         alerts.first_contact_resolution_rate()},
-    };
-    for (const Check& c : checks) {
-      if (c.value < 0 || c.value >= c.threshold) continue;
-      const std::string key = absl::StrCat(day, "/", c.kpi);
+    v1::MetricsRow total = DayTotal(cells);
+    total.mutable_dimensions()->set_day(day);
+    for (const v1::BreachLine& b : KpiAlerts(total, config_.alerts())) {
+      const std::string key = absl::StrCat(day, "/", b.name());
       absl::StatusOr<std::string> done = store_.Get(alerts_, key);
       if (done.ok()) continue;
       if (!absl::IsNotFound(done.status())) return done.status();
       v1::KpiThresholdBreached breached;
-      breached.set_kpi(c.kpi);
+      breached.set_kpi(b.name());
       breached.set_day(day);
-      breached.set_value(c.value);
-      breached.set_threshold(c.threshold);
+      breached.set_value(b.value());
+      breached.set_threshold(b.threshold());
       breached.set_volume(total.tickets());
       *breached.mutable_detect_time() = ToProtoTime(clock_.Now());
       writes.Put(alerts_, key, "");
@@ -362,8 +349,10 @@ absl::StatusOr<v1::GetMetricsResponse> AnalyticsApp::GetMetrics(
 
 absl::StatusOr<v1::DailyReport> AnalyticsApp::GetDailyReport(
     const v1::GetDailyReportRequest& req) const {
-  RETURN_IF_ERROR(ParseDay(req.date()).status());
-  ASSIGN_OR_RETURN(auto cells, Cells(req.date(), req.date()));
+  ASSIGN_OR_RETURN(absl::Time day, ParseDay(req.date()));
+  // Two weeks, for the week-over-week rising issues.
+  ASSIGN_OR_RETURN(auto cells,
+                   Cells(ShanghaiDay(day - absl::Hours(24 * 13)), req.date()));
   return BuildDailyReport(req.date(), cells, config_);
 }
 

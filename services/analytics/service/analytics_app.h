@@ -113,6 +113,7 @@ class AnalyticsApp {
   // days, or an unknown group_by name.
   absl::StatusOr<v1::GetMetricsResponse> GetMetrics(
       const v1::GetMetricsRequest& req) const;
+  // Reads the day and the 13 days before (week-over-week growth).
   absl::StatusOr<v1::DailyReport> GetDailyReport(
       const v1::GetDailyReportRequest& req) const;
   // INVALID_ARGUMENT for a malformed month. Reads the month plus the 13 days
