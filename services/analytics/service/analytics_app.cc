@@ -9,6 +9,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "services/analytics/domain/report.h"
+#include "services/analytics/service/store_state.h"
 
 namespace cs::analytics {
 namespace {
@@ -16,100 +17,6 @@ namespace {
 constexpr absl::string_view kConsumerPrefix = "analytics<-";
 // Past every key of the families (ASCII keys).
 const std::string kEndKey(4, '\xff');
-
-// AggregateState on the store, with a write-back cache so one event reads
-// its own writes; Flush adds the changes to the consumer's WriteSet.
-class StoreState : public AggregateState {
- public:
-  StoreState(Store& store, ColumnFamily tickets, ColumnFamily buckets,
-             ColumnFamily seen)
-      : store_(store), tickets_(tickets), buckets_(buckets), seen_(seen) {}
-
-  absl::StatusOr<std::optional<v1::TicketRecord>> GetTicket(
-      const std::string& ticket) override {
-    if (auto it = tickets_cache_.find(ticket); it != tickets_cache_.end()) {
-      return it->second;
-    }
-    v1::TicketRecord record;
-    absl::Status s = store_.GetProto(tickets_, ticket, &record);
-    if (absl::IsNotFound(s)) return std::nullopt;
-    RETURN_IF_ERROR(s);
-    return record;
-  }
-  void PutTicket(const std::string& ticket,
-                 const v1::TicketRecord& record) override {
-    tickets_cache_[ticket] = record;
-  }
-  absl::StatusOr<v1::Bucket> GetBucket(const std::string& key) override {
-    if (auto it = buckets_cache_.find(key); it != buckets_cache_.end()) {
-      return it->second;
-    }
-    v1::Bucket bucket;
-    absl::Status s = store_.GetProto(buckets_, key, &bucket);
-    if (absl::IsNotFound(s)) return v1::Bucket();
-    RETURN_IF_ERROR(s);
-    return bucket;
-  }
-  void PutBucket(const std::string& key, const v1::Bucket& bucket) override {
-    buckets_cache_[key] = bucket;
-  }
-  absl::StatusOr<bool> Seen(const std::string& key) override {
-    if (seen_cache_.count(key) > 0) return true;
-    absl::StatusOr<std::string> v = store_.Get(seen_, key);
-    if (absl::IsNotFound(v.status())) return false;
-    RETURN_IF_ERROR(v.status());
-    return true;
-  }
-  void MarkSeen(const std::string& key) override { seen_cache_.insert(key); }
-
-  // The cells of `day` as they will be after Flush.
-  absl::StatusOr<std::map<std::string, v1::Bucket>> DayCells(
-      const std::string& day) const {
-    std::map<std::string, v1::Bucket> cells;
-    const std::string start = absl::StrCat(day, "|");
-    const std::string end = absl::StrCat(day, "}");
-    absl::Status parse;
-    RETURN_IF_ERROR(store_.Scan(
-        buckets_, start, end, 0, [&](absl::string_view k, absl::string_view v) {
-          v1::Bucket b;
-          if (!b.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-            parse = absl::DataLossError("stored bucket does not parse");
-            return false;
-          }
-          cells[std::string(k)] = std::move(b);
-          return true;
-        }));
-    RETURN_IF_ERROR(parse);
-    for (const auto& [k, b] : buckets_cache_) {
-      if (!absl::StartsWith(k, start)) continue;
-      if (IsEmptyBucket(b)) {
-        cells.erase(k);
-      } else {
-        cells[k] = b;
-      }
-    }
-    return cells;
-  }
-
-  void Flush(WriteSet& writes) const {
-    for (const auto& [k, r] : tickets_cache_) writes.PutProto(tickets_, k, r);
-    for (const auto& [k, b] : buckets_cache_) {
-      if (IsEmptyBucket(b)) {
-        writes.Delete(buckets_, k);
-      } else {
-        writes.PutProto(buckets_, k, b);
-      }
-    }
-    for (const auto& k : seen_cache_) writes.Put(seen_, k, "");
-  }
-
- private:
-  Store& store_;
-  ColumnFamily tickets_, buckets_, seen_;
-  std::map<std::string, v1::TicketRecord> tickets_cache_;
-  std::map<std::string, v1::Bucket> buckets_cache_;
-  std::set<std::string> seen_cache_;
-};
 
 absl::StatusOr<std::map<std::string, v1::Bucket>> ScanCells(
     const Store& store, ColumnFamily buckets, const std::string& first_day,
@@ -144,7 +51,8 @@ v1::MetricsRow DayTotal(const std::map<std::string, v1::Bucket>& cells) {
 
 std::vector<std::string> AnalyticsColumnFamilies() {
   return {std::string(kTicketsFamily), std::string(kBucketsFamily),
-          std::string(kSeenFamily), std::string(kAlertsFamily)};
+          std::string(kSeenFamily), std::string(kAlertsFamily),
+          std::string(kDaysFamily)};
 }
 
 std::vector<v1::ProducerSubscription> Subscriptions(
@@ -190,6 +98,7 @@ absl::StatusOr<std::unique_ptr<AnalyticsApp>> AnalyticsApp::Create(
   ASSIGN_OR_RETURN(app->buckets_, store.Family(kBucketsFamily));
   ASSIGN_OR_RETURN(app->seen_, store.Family(kSeenFamily));
   ASSIGN_OR_RETURN(app->alerts_, store.Family(kAlertsFamily));
+  ASSIGN_OR_RETURN(app->days_, store.Family(kDaysFamily));
   ASSIGN_OR_RETURN(app->cursors_, store.Family(Store::kCursorFamily));
   {
     absl::MutexLock lock(&app->lifecycle_mu_);
@@ -274,7 +183,7 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
   // Held until `writes` is committed (or dropped) by the consumer.
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
   writes.OnCommit([lock](bool) {});
-  StoreState state(store_, tickets_, buckets_, seen_);
+  StoreState state(store_, tickets_, buckets_, seen_, days_);
   std::set<std::string> touched;
   RETURN_IF_ERROR(ApplyEvent(rules_, event, state, &touched));
 
@@ -282,8 +191,9 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
   std::set<std::string> days;
   for (const std::string& key : touched) days.insert(CellOf(key).day());
   for (const std::string& day : days) {
-    ASSIGN_OR_RETURN(auto cells, state.DayCells(day));
-    v1::MetricsRow total = DayTotal(cells);
+    ASSIGN_OR_RETURN(v1::Bucket counters, state.DayCounters(day));
+    v1::MetricsRow total =
+        Summarize(counters, v1::Bucket(), v1::Bucket());
     total.mutable_dimensions()->set_day(day);
     for (const v1::BreachLine& b : KpiAlerts(total, config_.alerts())) {
       const std::string key = absl::StrCat(day, "/", b.name());
@@ -301,7 +211,7 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
       outbox_.Append(writes, absl::StrCat("kpis/", key), breached);
     }
   }
-  state.Flush(writes);
+  RETURN_IF_ERROR(state.Flush(writes));
   if (options_.on_kpis) {
     writes.OnCommit([this](bool committed) {
       if (!committed) return;
@@ -395,6 +305,7 @@ absl::Status AnalyticsApp::Rebuild() {
     writes.DeleteRange(tickets_, "", kEndKey);
     writes.DeleteRange(buckets_, "", kEndKey);
     writes.DeleteRange(seen_, "", kEndKey);
+    writes.DeleteRange(days_, "", kEndKey);
     // The consumers' cursors ("cursor/<consumer name>", libs/events).
     writes.DeleteRange(cursors_, absl::StrCat("cursor/", kConsumerPrefix),
                        absl::StrCat("cursor/", kConsumerPrefix, kEndKey));

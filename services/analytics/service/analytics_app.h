@@ -21,9 +21,12 @@
 //   an_seen     once-per-key effects (breaches, escalation levels, ...)
 //   an_alerts   "<day>/<kpi>" of each KpiThresholdBreached already emitted
 //               (kept across a rebuild, so a rebuild does not re-alert)
+//   an_days     day → Bucket of the day's counters (no value lists), kept
+//               incrementally beside the cells so the alert check does not
+//               scan the day's cells on every event
 //
-// Alerts: after each event, for every day it touched, the day's total is
-// recomputed; when it has ≥ alerts.min_volume tickets and the on-time rate
+// Alerts: after each event, for every day it touched, the day's counters
+// are read; when it has ≥ alerts.min_volume tickets and the on-time rate
 // or FCR is below its threshold, one KpiThresholdBreached event is appended
 // to the outbox (once per day and KPI) in the same WriteSet.
 //
@@ -59,6 +62,7 @@ inline constexpr absl::string_view kTicketsFamily = "an_tickets";
 inline constexpr absl::string_view kBucketsFamily = "an_buckets";
 inline constexpr absl::string_view kSeenFamily = "an_seen";
 inline constexpr absl::string_view kAlertsFamily = "an_alerts";
+inline constexpr absl::string_view kDaysFamily = "an_days";
 
 // Every family the analytics service opens.
 std::vector<std::string> AnalyticsColumnFamilies();
@@ -153,7 +157,7 @@ class AnalyticsApp {
   const v1::AnalyticsConfig config_;
   const AggregationRules rules_;
   const Options options_;
-  ColumnFamily tickets_, buckets_, seen_, alerts_, cursors_;
+  ColumnFamily tickets_, buckets_, seen_, alerts_, days_, cursors_;
 
   absl::Mutex state_mu_;
 
