@@ -372,6 +372,11 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   {
     absl::MutexLock lock(&kpi_mu_);
     EXPECT_EQ(last_today_.tickets(), 2);
+    // The gauges come from the day counters; they agree with the report.
+    EXPECT_DOUBLE_EQ(last_today_.on_time_response_rate(), 0.5);
+    EXPECT_DOUBLE_EQ(last_today_.csat(), 1.0);
+    EXPECT_DOUBLE_EQ(last_today_.customer_wait_seconds(),
+                     report->total().customer_wait_seconds());
   }
 
   // Rebuild from sequence 0 gives the same aggregates and no new alert.

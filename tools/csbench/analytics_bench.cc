@@ -269,7 +269,9 @@ int main(int argc, char** argv) {
                                        cs::analytics::AnalyticsColumnFamilies(),
                                    .sync = flags.sync});
   if (!an_store.ok()) return Fail(an_store.status());
-  cs::Clock& clock = cs::SystemClock::Get();
+  // "Today" is the month's last day, so the gauge refresh after each commit
+  // reads a day of the log's size, as in production.
+  cs::ManualClock clock(kMonthStart + absl::Hours(30 * 24 + 12));
   auto an_outbox = cs::Outbox::Open(**an_store, {.producer = "analytics"}, clock);
   if (!an_outbox.ok()) return Fail(an_outbox.status());
   cs::analytics::AnalyticsApp::Options options;
@@ -277,6 +279,9 @@ int main(int argc, char** argv) {
   sub.set_name("ticket");
   sub.set_address(target);
   options.producers.push_back(sub);
+  // As analytics-server: today's KPIs are recomputed after each commit (for
+  // the Prometheus gauges).
+  options.on_kpis = [](const cs::analytics::v1::MetricsRow&) {};
   auto app = cs::analytics::AnalyticsApp::Create(
       **an_store, **an_outbox, clock, cs::analytics::DefaultAnalyticsConfig(),
       options);

@@ -38,15 +38,6 @@ absl::StatusOr<std::map<std::string, v1::Bucket>> ScanCells(
   return cells;
 }
 
-v1::MetricsRow DayTotal(const std::map<std::string, v1::Bucket>& cells) {
-  absl::StatusOr<std::vector<v1::MetricsRow>> rows =
-      GroupCells(cells, {}, v1::Dimensions());
-  if (!rows.ok() || rows->empty()) {
-    return Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket());
-  }
-  return rows->front();
-}
-
 }  // namespace
 
 std::vector<std::string> AnalyticsColumnFamilies() {
@@ -192,8 +183,7 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
   for (const std::string& key : touched) days.insert(CellOf(key).day());
   for (const std::string& day : days) {
     ASSIGN_OR_RETURN(v1::Bucket counters, state.DayCounters(day));
-    v1::MetricsRow total =
-        Summarize(counters, v1::Bucket(), v1::Bucket());
+    v1::MetricsRow total = SummarizeCounters(counters);
     total.mutable_dimensions()->set_day(day);
     for (const v1::BreachLine& b : KpiAlerts(total, config_.alerts())) {
       const std::string key = absl::StrCat(day, "/", b.name());
@@ -229,8 +219,10 @@ absl::StatusOr<std::map<std::string, v1::Bucket>> AnalyticsApp::Cells(
 
 absl::StatusOr<v1::MetricsRow> AnalyticsApp::Today() const {
   const std::string today = ShanghaiDay(clock_.Now());
-  ASSIGN_OR_RETURN(auto cells, Cells(today, today));
-  v1::MetricsRow row = DayTotal(cells);
+  v1::Bucket counters;
+  absl::Status s = store_.GetProto(days_, today, &counters);
+  if (!absl::IsNotFound(s)) RETURN_IF_ERROR(s);
+  v1::MetricsRow row = SummarizeCounters(counters);
   row.mutable_dimensions()->set_day(today);
   return row;
 }

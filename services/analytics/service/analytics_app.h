@@ -140,7 +140,9 @@ class AnalyticsApp {
   // The cells of [first_day, last_day] (keys as CellKey).
   absl::StatusOr<std::map<std::string, v1::Bucket>> Cells(
       const std::string& first_day, const std::string& last_day) const;
-  // Today's (Shanghai, by the injected clock) totals.
+  // Today's (Shanghai, by the injected clock) totals from the day counters
+  // (one read): counts and rates as GetMetrics, customer wait included;
+  // response / resolution times are -1 (no value lists there).
   absl::StatusOr<v1::MetricsRow> Today() const;
   const v1::AnalyticsConfig& config() const { return config_; }
 

@@ -17,6 +17,17 @@ v1::Bucket Counters(const v1::Bucket& b) {
   return c;
 }
 
+v1::MetricsRow SummarizeCounters(const v1::Bucket& counters) {
+  v1::MetricsRow row = Summarize(counters, v1::Bucket(), v1::Bucket());
+  auto mean = [](int64_t sum, int64_t n) {
+    return n == 0 ? -1.0 : static_cast<double>(sum) / static_cast<double>(n);
+  };
+  const double p = mean(counters.phone_wait_sum(), counters.phone_waited());
+  const double o = mean(counters.online_wait_sum(), counters.online_waited());
+  row.set_customer_wait_seconds(p < 0 ? o : (o < 0 ? p : (p + o) / 2));
+  return row;
+}
+
 StoreState::StoreState(Store& store, ColumnFamily tickets,
                        ColumnFamily buckets, ColumnFamily seen,
                        ColumnFamily days)
@@ -50,7 +61,7 @@ absl::StatusOr<v1::Bucket> StoreState::GetBucket(const std::string& key) {
   v1::Bucket bucket;
   absl::Status s = store_.GetProto(buckets_, key, &bucket);
   if (!absl::IsNotFound(s)) RETURN_IF_ERROR(s);
-  original_.emplace(key, Counters(bucket));
+  original_.emplace(key, bucket);
   return bucket;
 }
 
@@ -77,9 +88,24 @@ absl::StatusOr<v1::Bucket> StoreState::DayCounters(
   for (auto it = buckets_cache_.lower_bound(prefix);
        it != buckets_cache_.end() && absl::StartsWith(it->first, prefix);
        ++it) {
-    AddBucket(Counters(it->second), total);
+    const v1::Bucket empty;
     auto was = original_.find(it->first);
-    if (was != original_.end()) SubtractBucket(was->second, total);
+    const v1::Bucket& before = was == original_.end() ? empty : was->second;
+    AddBucket(Counters(it->second), total);
+    SubtractBucket(Counters(before), total);
+    const std::string channel = CellOf(it->first).channel();
+    int64_t sum = 0;
+    for (int64_t v : it->second.wait_seconds()) sum += v;
+    for (int64_t v : before.wait_seconds()) sum -= v;
+    const int64_t n =
+        it->second.wait_seconds_size() - before.wait_seconds_size();
+    if (IsPhone(channel)) {
+      total.set_phone_wait_sum(total.phone_wait_sum() + sum);
+      total.set_phone_waited(total.phone_waited() + n);
+    } else if (IsOnline(channel)) {
+      total.set_online_wait_sum(total.online_wait_sum() + sum);
+      total.set_online_waited(total.online_waited() + n);
+    }
   }
   return total;
 }

@@ -20,6 +20,10 @@ namespace cs::analytics {
 
 // `b` without its value lists and category map: the additive counters.
 v1::Bucket Counters(const v1::Bucket& b);
+// The KPIs of a day's counters: as Summarize, except that response and
+// resolution times are undefined (-1) and the customer wait comes from the
+// phone / online wait sums.
+v1::MetricsRow SummarizeCounters(const v1::Bucket& counters);
 
 class StoreState : public AggregateState {
  public:
@@ -47,7 +51,7 @@ class StoreState : public AggregateState {
   ColumnFamily tickets_, buckets_, seen_, days_;
   std::map<std::string, v1::TicketRecord> tickets_cache_;
   std::map<std::string, v1::Bucket> buckets_cache_;
-  // Each changed cell's counters as stored before this event.
+  // Each changed cell as stored before this event.
   std::map<std::string, v1::Bucket> original_;
   std::set<std::string> seen_cache_;
 };
