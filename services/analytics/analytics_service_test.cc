@@ -315,6 +315,31 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   EXPECT_EQ(report->total().tickets(), 2);
   EXPECT_THAT(report->csv(),
               ::testing::HasSubstr("kpi,on_time_response_rate,0.5,0.95,no"));
+  // Categories come from the real ticket events' facts; the wait of the
+  // answered ticket is its queued time (create → first reply, 3 min).
+  ASSERT_EQ(report->top_categories_size(), 1);
+  EXPECT_EQ(report->top_categories(0).category(), "手机类 › 信号问题");
+  EXPECT_EQ(report->top_categories(0).tickets(), 2);
+  EXPECT_EQ(report->total().waited(), 1);
+  EXPECT_NEAR(report->total().customer_wait_seconds(), 180, 1);
+  EXPECT_THAT(report->html(), ::testing::HasSubstr("手机类 › 信号问题"));
+
+  v1::GetMonthlyReportRequest monthly_request;
+  monthly_request.set_month(Today().substr(0, 7));
+  auto monthly = Call(analytics_.get(),
+                      &v1::AnalyticsService::Stub::GetMonthlyReport,
+                      supervisor_, monthly_request);
+  ASSERT_TRUE(monthly.ok()) << monthly.status();
+  EXPECT_EQ(monthly->total().tickets(), 2);
+  EXPECT_THAT(monthly->html(), ::testing::HasSubstr("<polyline"));
+  EXPECT_THAT(monthly->csv(), ::testing::HasSubstr("手机类 › 信号问题,2,1"));
+  monthly_request.set_month("2026-13");
+  EXPECT_EQ(Call(analytics_.get(),
+                 &v1::AnalyticsService::Stub::GetMonthlyReport, supervisor_,
+                 monthly_request)
+                .status()
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 
   // Ticket 1 was created by a supervisor and resolved unassigned or by
   // routing's pick: the scorecard of an unknown agent is empty, not an error.
@@ -347,6 +372,11 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   {
     absl::MutexLock lock(&kpi_mu_);
     EXPECT_EQ(last_today_.tickets(), 2);
+    // The gauges come from the day counters; they agree with the report.
+    EXPECT_DOUBLE_EQ(last_today_.on_time_response_rate(), 0.5);
+    EXPECT_DOUBLE_EQ(last_today_.csat(), 1.0);
+    EXPECT_DOUBLE_EQ(last_today_.customer_wait_seconds(),
+                     report->total().customer_wait_seconds());
   }
 
   // Rebuild from sequence 0 gives the same aggregates and no new alert.

@@ -33,7 +33,7 @@ void RegisterEscalationCommands(CommandRegistry& registry);
 // complaint file|get|list|ack|investigate|propose|decide|approve|resolve|
 // revisit|close|root-cause|action add|action done|stats.
 void RegisterComplaintCommands(CommandRegistry& registry);
-// analytics metrics|report|monthly|scorecard|rebuild.
+// analytics metrics|report daily|report monthly|scorecard|rebuild.
 void RegisterAnalyticsCommands(CommandRegistry& registry);
 // import tickets | articles: idempotent bulk creation from CSV files.
 void RegisterImportCommands(CommandRegistry& registry);

@@ -1,11 +1,13 @@
-// analytics metrics|report|monthly|scorecard|rebuild: the analytics service
+// analytics metrics|report daily|report monthly|scorecard|rebuild: the analytics service
 // (cs.analytics.v1.AnalyticsService, default port 50055: pass
 // --addr 127.0.0.1:50055 or set CSCTL_ADDR).
 //
 //   csctl --addr 127.0.0.1:50055 analytics metrics 2026-03-10 ...
 //         --to 2026-03-16 --group-by channel,department --department 客服部
-//   csctl --addr 127.0.0.1:50055 analytics report 2026-03-10 [--csv|--html]
-//   csctl --addr 127.0.0.1:50055 analytics monthly 2026-03 [--csv]
+//   csctl --addr 127.0.0.1:50055 analytics report daily 2026-03-10 ...
+//         [--format table|csv|html] [--out report.html]
+//   csctl --addr 127.0.0.1:50055 analytics report monthly 2026-03 ...
+//         [--format table|csv|html] [--out report.csv]
 //   csctl --addr 127.0.0.1:50055 analytics scorecard wang --from 2026-03-01 ...
 //         --to 2026-03-31
 //   csctl --addr 127.0.0.1:50055 analytics rebuild        (admin)
@@ -13,6 +15,8 @@
 // Dates are Asia/Shanghai calendar days. Ratios print as percentages; "-"
 // means undefined (no volume).
 #include <memory>
+#include <ostream>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -21,6 +25,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cs/analytics/v1/analytics.grpc.pb.h"
+#include "libs/common/files.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
@@ -95,83 +100,101 @@ class MetricsCommand final : public Command {
   std::string to_, group_by_, channel_, department_, agent_;
 };
 
+void PrintKpis(const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
+               std::ostream& out) {
+  Table table({"KPI", "VALUE", "TARGET", "MET"});
+  for (const v1::KpiLine& l : kpis) {
+    const bool ratio = l.kpi() != "customer_wait_seconds" && l.kpi() != "nps";
+    table.AddRow({l.kpi(),
+                  ratio ? Pct(l.value())
+                        : (l.value() < 0 ? "-"
+                                         : absl::StrFormat("%.1f", l.value())),
+                  ratio ? Pct(l.target()) : absl::StrFormat("%.1f", l.target()),
+                  l.met() ? "yes" : "no"});
+  }
+  table.Print(out);
+}
+
+// Top categories, rising issues and breaches: the sections both reports
+// share.
+template <typename Report>
+void PrintSections(const Report& report, std::ostream& out) {
+  Table top({"CATEGORY", "TICKETS", "SHARE"});
+  for (const v1::CategoryCount& c : report.top_categories()) {
+    top.AddRow({c.category().empty() ? "(none)" : SanitizeCell(c.category()),
+                absl::StrCat(c.tickets()), Pct(c.share())});
+  }
+  top.Print(out);
+  Table rising({"RISING", "VALUE", "PREV WEEK", "LAST WEEK", "GROWTH"});
+  for (const v1::RisingIssue& r : report.rising()) {
+    rising.AddRow({r.dimension(), SanitizeCell(r.value()),
+                   absl::StrCat(r.previous_week()),
+                   absl::StrCat(r.last_week()), Pct(r.growth())});
+  }
+  rising.Print(out);
+  Table breaches({"BREACH", "NAME", "DAY", "COUNT", "VALUE"});
+  for (const v1::BreachLine& b : report.breaches()) {
+    breaches.AddRow({b.kind(), SanitizeCell(b.name()), b.day(),
+                     absl::StrCat(b.count()),
+                     b.kind() == "kpi" ? Pct(b.value()) : ""});
+  }
+  breaches.Print(out);
+}
+
+// analytics report daily DATE | monthly MONTH: the table view, or the
+// server-rendered CSV / HTML export, to stdout or --out FILE.
+template <bool kMonthly>
 class ReportCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
-    flags.AddBool("csv", &csv_, "print the CSV export");
-    flags.AddBool("html", &html_,
-                  "print the self-contained HTML page (inline SVG charts)");
+    flags.AddChoice("format", &format_,
+                    "table, csv, or html (self-contained page, inline SVG "
+                    "charts)",
+                    {"table", "csv", "html"});
+    flags.AddString("out", &out_, "write the export to this file");
   }
   absl::Status Run(CommandContext& context) override {
-    v1::GetDailyReportRequest request;
-    request.set_date(context.args()[0]);
-    ASSIGN_OR_RETURN(v1::DailyReport report,
-                     CallRpc(context, &Stub::GetDailyReport, request));
-    if (context.options().json) return PrintJson(context.out(), report);
-    if (html_) {
-      context.out() << report.html();
+    std::string csv, html;
+    std::ostringstream table;
+    if constexpr (kMonthly) {
+      v1::GetMonthlyReportRequest request;
+      request.set_month(context.args()[0]);
+      ASSIGN_OR_RETURN(v1::MonthlyReport report,
+                       CallRpc(context, &Stub::GetMonthlyReport, request));
+      if (context.options().json) return PrintJson(context.out(), report);
+      csv = report.csv();
+      html = report.html();
+      table << "monthly report " << report.month() << ": "
+            << report.total().tickets() << " tickets\n";
+      PrintKpis(report.kpis(), table);
+      PrintSections(report, table);
+    } else {
+      v1::GetDailyReportRequest request;
+      request.set_date(context.args()[0]);
+      ASSIGN_OR_RETURN(v1::DailyReport report,
+                       CallRpc(context, &Stub::GetDailyReport, request));
+      if (context.options().json) return PrintJson(context.out(), report);
+      csv = report.csv();
+      html = report.html();
+      table << "daily report " << report.date() << ": "
+            << report.total().tickets() << " tickets\n";
+      PrintKpis(report.kpis(), table);
+      PrintSections(report, table);
+    }
+    const std::string text =
+        format_ == "csv" ? csv : (format_ == "html" ? html : table.str());
+    if (out_.empty()) {
+      context.out() << text;
       return absl::OkStatus();
     }
-    if (csv_) {
-      context.out() << report.csv();
-      return absl::OkStatus();
-    }
-    context.out() << "daily report " << report.date() << ": "
-                  << report.total().tickets() << " tickets\n";
-    Table table({"KPI", "VALUE", "TARGET", "MET"});
-    for (const v1::KpiLine& l : report.kpis()) {
-      const bool ratio = l.kpi() != "customer_wait_seconds" && l.kpi() != "nps";
-      table.AddRow({l.kpi(),
-                    ratio ? Pct(l.value())
-                          : (l.value() < 0 ? "-"
-                                           : absl::StrFormat("%.1f", l.value())),
-                    ratio ? Pct(l.target()) : absl::StrFormat("%.1f", l.target()),
-                    l.met() ? "yes" : "no"});
-    }
-    table.Print(context.out());
+    RETURN_IF_ERROR(WriteFileAtomically(out_, text, 0644));
+    context.out() << "wrote " << text.size() << " bytes to " << out_ << "\n";
     return absl::OkStatus();
   }
 
  private:
-  bool csv_ = false;
-  bool html_ = false;
-};
-
-class MonthlyCommand final : public Command {
- public:
-  void DefineFlags(ConfigParser& flags) override {
-    flags.AddBool("csv", &csv_, "print the CSV export");
-  }
-  absl::Status Run(CommandContext& context) override {
-    v1::GetMonthlyReportRequest request;
-    request.set_month(context.args()[0]);
-    ASSIGN_OR_RETURN(v1::MonthlyReport report,
-                     CallRpc(context, &Stub::GetMonthlyReport, request));
-    if (context.options().json) return PrintJson(context.out(), report);
-    if (csv_) {
-      context.out() << report.csv();
-      return absl::OkStatus();
-    }
-    context.out() << "monthly report " << report.month() << ": "
-                  << report.total().tickets() << " tickets\n";
-    Table kpis({"KPI", "VALUE", "TARGET", "MET"});
-    for (const v1::KpiLine& l : report.kpis()) {
-      kpis.AddRow({l.kpi(), l.value() < 0 ? "-" : absl::StrFormat("%.3f", l.value()),
-                   absl::StrFormat("%.3f", l.target()), l.met() ? "yes" : "no"});
-    }
-    kpis.Print(context.out());
-    Table rising({"RISING", "VALUE", "PREV WEEK", "LAST WEEK", "GROWTH"});
-    for (const v1::RisingIssue& r : report.rising()) {
-      rising.AddRow({r.dimension(), SanitizeCell(r.value()),
-                     absl::StrCat(r.previous_week()),
-                     absl::StrCat(r.last_week()), Pct(r.growth())});
-    }
-    rising.Print(context.out());
-    return absl::OkStatus();
-  }
-
- private:
-  bool csv_ = false;
+  std::string format_ = "table";
+  std::string out_;
 };
 
 class ScorecardCommand final : public Command {
@@ -223,12 +246,15 @@ void RegisterAnalyticsCommands(CommandRegistry& registry) {
   registry.Add<MetricsCommand>({"analytics", "metrics"},
                                "KPIs of a day or range, grouped and filtered",
                                {"FROM", 1, 1});
-  registry.Add<ReportCommand>({"analytics", "report"},
-                              "the daily report of a day (KPIs vs targets)",
-                              {"DATE", 1, 1});
-  registry.Add<MonthlyCommand>(
-      {"analytics", "monthly"},
-      "the monthly analysis of a month (KPIs, rising issues)", {"MONTH", 1, 1});
+  registry.Add<ReportCommand<false>>(
+      {"analytics", "report", "daily"},
+      "the daily report of a day (KPIs vs targets, top categories, rising "
+      "issues, breaches)",
+      {"DATE", 1, 1});
+  registry.Add<ReportCommand<true>>(
+      {"analytics", "report", "monthly"},
+      "the monthly analysis of a month (as the daily report, per day)",
+      {"MONTH", 1, 1});
   registry.Add<ScorecardCommand>(
       {"analytics", "scorecard"},
       "an agent's weighted scorecard over a period", {"AGENT", 1, 1});

@@ -45,6 +45,47 @@ std::string GradeName(common::v1::Grade grade) {
   }
 }
 
+bool IsQueued(int status) {
+  return status == ticket::v1::TICKET_STATUS_NEW ||
+         status == ticket::v1::TICKET_STATUS_OPEN ||
+         status == ticket::v1::TICKET_STATUS_ASSIGNED ||
+         status == ticket::v1::TICKET_STATUS_REOPENED;
+}
+
+}  // namespace
+
+std::string CategoryKey(const ticket::v1::TicketFacts& facts) {
+  std::string key;
+  for (int i = 0; i < facts.category_size() && i < 2; ++i) {
+    absl::StrAppend(&key, i == 0 ? "" : " › ", facts.category(i));
+  }
+  return key;
+}
+
+int64_t QueuedSeconds(const v1::TicketRecord& record, absl::Time created) {
+  std::vector<const v1::StatusObservation*> seen;
+  for (const v1::StatusObservation& o : record.statuses()) seen.push_back(&o);
+  std::sort(seen.begin(), seen.end(),
+            [](const v1::StatusObservation* a, const v1::StatusObservation* b) {
+              const absl::Time ta = FromProtoTime(a->time());
+              const absl::Time tb = FromProtoTime(b->time());
+              return ta != tb ? ta < tb : a->sequence() < b->sequence();
+            });
+  // Before the first observation the ticket is new, hence queued.
+  bool queued = true;
+  absl::Time since = created;
+  absl::Duration waited;
+  for (const v1::StatusObservation* o : seen) {
+    const absl::Time at = std::max(created, FromProtoTime(o->time()));
+    if (queued) waited += at - since;
+    since = at;
+    queued = IsQueued(o->status());
+  }
+  return absl::ToInt64Seconds(waited);
+}
+
+namespace {
+
 // The ticket's cell and its contribution; nullopt when it has no facts yet.
 std::optional<std::pair<std::string, v1::Bucket>> Contribution(
     const AggregationRules& rules, const v1::TicketRecord& record) {
@@ -86,7 +127,9 @@ std::optional<std::pair<std::string, v1::Bucket>> Contribution(
       on_time = wall <= target;
     }
     if (on_time) b.set_on_time_responses(1);
+    b.add_wait_seconds(QueuedSeconds(record, created));
   }
+  (*b.mutable_tickets_by_category())[CategoryKey(facts)] = 1;
   if (facts.solved_at_first_contact()) b.set_solved_first_contact(1);
   if (facts.has_resolve_time()) {
     b.set_resolved(1);
@@ -167,6 +210,47 @@ absl::Status Unpackable(const common::v1::Event& event) {
   return absl::InvalidArgumentError(absl::StrCat(
       "event ", event.sequence(), " of type ", event.type(),
       " has a payload that does not parse"));
+}
+
+// Teamwork: an agent's reply or internal note on a ticket assigned to
+// another agent counts once per (ticket, helper, day of the reply).
+absl::Status ApplyHelp(const common::v1::Event& event, AggregateState& state,
+                       std::set<std::string>* touched) {
+  ticket::v1::TicketReplied reply;
+  if (!reply.ParseFromString(event.payload().value())) return Unpackable(event);
+  const ticket::v1::TicketFacts& f = reply.facts();
+  if (reply.author_kind() != ticket::v1::AUTHOR_KIND_AGENT ||
+      reply.agent().empty() || f.assignee().empty() ||
+      f.assignee() == reply.agent()) {
+    return absl::OkStatus();
+  }
+  const absl::Time at = FromProtoTime(
+      reply.has_reply_time() ? reply.reply_time() : event.occurred_time());
+  v1::Dimensions d;
+  d.set_day(ShanghaiDay(at));
+  d.set_channel(ChannelName(f.channel()));
+  d.set_region(f.region());
+  d.set_grade(GradeName(f.grade()));
+  d.set_department(f.department());
+  d.set_agent(reply.agent());
+  v1::Bucket delta;
+  delta.set_helped_tickets(1);
+  return AddOnce(absl::StrCat("help/", f.ticket(), "/", reply.agent(), "/",
+                              d.day()),
+                 d, delta, state, touched);
+}
+
+// Records the status a ticket event reports; false when already recorded.
+bool Observe(const common::v1::Event& event, int status,
+             v1::TicketRecord& r) {
+  for (const v1::StatusObservation& o : r.statuses()) {
+    if (o.sequence() == event.sequence()) return false;
+  }
+  v1::StatusObservation* o = r.add_statuses();
+  *o->mutable_time() = event.occurred_time();
+  o->set_sequence(event.sequence());
+  o->set_status(status);
+  return true;
 }
 
 void RemoveOne(google::protobuf::RepeatedField<int64_t>* values,
@@ -280,7 +364,7 @@ absl::Status ApplyEvent(const AggregationRules& rules,
     return UpdateTicket(
         rules, TicketOf(fb.facts().ticket()), state, touched,
         [&](v1::TicketRecord& r) {
-          bool changed = false;
+          bool changed = Observe(event, fb.facts().status(), r);
           if (Newer(event.occurred_time(), event.sequence(), r)) {
             r.set_facts(facts);
             *r.mutable_facts_time() = event.occurred_time();
@@ -306,18 +390,22 @@ absl::Status ApplyEvent(const AggregationRules& rules,
     if (!view.has_facts() || view.facts().ticket().empty()) {
       return absl::OkStatus();
     }
+    if (type == "TicketReplied") {
+      RETURN_IF_ERROR(ApplyHelp(event, state, touched));
+    }
     const std::string facts = view.facts().SerializeAsString();
-    return UpdateTicket(rules, TicketOf(view.facts().ticket()), state, touched,
-                        [&](v1::TicketRecord& r) {
-                          if (!Newer(event.occurred_time(), event.sequence(),
-                                     r)) {
-                            return false;
-                          }
-                          r.set_facts(facts);
-                          *r.mutable_facts_time() = event.occurred_time();
-                          r.set_facts_sequence(event.sequence());
-                          return true;
-                        });
+    return UpdateTicket(
+        rules, TicketOf(view.facts().ticket()), state, touched,
+        [&](v1::TicketRecord& r) {
+          const bool observed = Observe(event, view.facts().status(), r);
+          if (!Newer(event.occurred_time(), event.sequence(), r)) {
+            return observed;
+          }
+          r.set_facts(facts);
+          *r.mutable_facts_time() = event.occurred_time();
+          r.set_facts_sequence(event.sequence());
+          return true;
+        });
   }
   if (type == "SlaClockFulfilled" || type == "SlaBreached") {
     routing::v1::SlaClock clock;
@@ -442,6 +530,11 @@ void AddBucket(const v1::Bucket& f, v1::Bucket& b) {
                                 f.kb_zero_result_searches());
   for (int64_t v : f.response_seconds()) b.add_response_seconds(v);
   for (int64_t v : f.resolution_seconds()) b.add_resolution_seconds(v);
+  for (const auto& [k, v] : f.tickets_by_category()) {
+    (*b.mutable_tickets_by_category())[k] += v;
+  }
+  for (int64_t v : f.wait_seconds()) b.add_wait_seconds(v);
+  b.set_helped_tickets(b.helped_tickets() + f.helped_tickets());
 }
 
 void SubtractBucket(const v1::Bucket& f, v1::Bucket& b) {
@@ -474,6 +567,12 @@ void SubtractBucket(const v1::Bucket& f, v1::Bucket& b) {
   for (int64_t v : f.resolution_seconds()) {
     RemoveOne(b.mutable_resolution_seconds(), v);
   }
+  for (const auto& [k, v] : f.tickets_by_category()) {
+    auto& m = *b.mutable_tickets_by_category();
+    if ((m[k] -= v) == 0) m.erase(k);
+  }
+  for (int64_t v : f.wait_seconds()) RemoveOne(b.mutable_wait_seconds(), v);
+  b.set_helped_tickets(b.helped_tickets() - f.helped_tickets());
 }
 
 bool IsEmptyBucket(const v1::Bucket& b) { return b.ByteSizeLong() == 0; }
@@ -483,6 +582,7 @@ v1::Bucket Canonical(v1::Bucket b) {
             b.mutable_response_seconds()->end());
   std::sort(b.mutable_resolution_seconds()->begin(),
             b.mutable_resolution_seconds()->end());
+  std::sort(b.mutable_wait_seconds()->begin(), b.mutable_wait_seconds()->end());
   return b;
 }
 
@@ -524,8 +624,13 @@ v1::MetricsRow Summarize(const v1::Bucket& b, const v1::Bucket& phone,
   r.set_p90_response_seconds(P90(b.response_seconds()));
   r.set_avg_resolution_seconds(Mean(b.resolution_seconds()));
   r.set_p90_resolution_seconds(P90(b.resolution_seconds()));
-  const double p = Mean(phone.response_seconds());
-  const double o = Mean(online.response_seconds());
+  for (const auto& [k, v] : b.tickets_by_category()) {
+    (*r.mutable_tickets_by_category())[k] = v;
+  }
+  r.set_waited(b.wait_seconds_size());
+  r.set_helped_tickets(b.helped_tickets());
+  const double p = Mean(phone.wait_seconds());
+  const double o = Mean(online.wait_seconds());
   r.set_customer_wait_seconds(p < 0 ? o : (o < 0 ? p : (p + o) / 2));
   r.set_csat(Ratio(b.satisfied(), b.ratings()));
   r.set_nps(b.nps_responses() == 0

@@ -33,10 +33,28 @@
 // resolution time    same with the RESOLUTION clock, else create → resolve.
 // p90                exact nearest-rank over per-cell value lists (the k-th
 //   smallest, k = ceil(0.9·n)); lists are merged across cells, no sketch.
-// customer wait time = mean of (average response time of PHONE tickets,
-//   average response time of online tickets: ONLINE_CHAT/APP/MINI_PROGRAM),
-//   over the halves that have tickets (the source formula (phone wait +
-//   online queue wait)/2, with wait = time to first agent response).
+// customer wait (per ticket, wall time) = the time the ticket spent queued
+//   for the centre, i.e. in status NEW, OPEN, ASSIGNED or REOPENED: from
+//   create_time on. Precisely: the
+//   ticket's status history is the (occurred_time, sequence, facts.status)
+//   of every ticket event; the ticket counts as queued from create_time to
+//   its first event, and each interval between consecutive events counts
+//   when the earlier event left it queued. So it is create → the first agent
+//   reply (IN_PROGRESS), plus every reopen → the next agent reply. Time after
+//   the last event is not counted; measured for tickets with a first
+//   response only (`waited`). Wall time, not business time: analytics has
+//   no calendar (routing's clocks are the business-time measures).
+// customer wait time = (mean wait of PHONE tickets + mean wait of online
+//   tickets: ONLINE_CHAT/APP/MINI_PROGRAM) / 2, over the halves that have
+//   waited tickets (the source formula (phone wait + online queue wait)/2).
+// categories         tickets created by category key = the first two levels
+//   of the ticket's latest TicketFacts.category joined with " › " (product ›
+//   problem type; "" when uncategorised), on the ticket's cell.
+// helped tickets     (teamwork) distinct (ticket, helper, Shanghai day of
+//   the reply) of TicketReplied by an AGENT author, public or internal note,
+//   on a ticket whose facts at that reply name another assignee (non-empty);
+//   cell: that day, the ticket's channel/region/grade/department, agent =
+//   the helper.
 // CSAT = satisfied / ratings: ratings = tickets with feedback csat in 1..5
 //   (latest feedback per ticket), satisfied = those with csat ≥ 4.
 // NPS  = 100·(promoters − detractors)/nps_responses: promoters nps 9–10,
@@ -77,6 +95,7 @@
 #include "absl/time/time.h"
 #include "cs/analytics/v1/analytics.pb.h"
 #include "cs/common/v1/event.pb.h"
+#include "cs/ticket/v1/events.pb.h"
 
 namespace cs::analytics {
 
@@ -90,6 +109,11 @@ struct AggregationRules {
 std::string ShanghaiDay(absl::Time t);
 // Midnight (Shanghai) starting `day`; INVALID_ARGUMENT for a malformed day.
 absl::StatusOr<absl::Time> ParseDay(absl::string_view day);
+
+// The category key of a ticket (see "categories" above).
+std::string CategoryKey(const ticket::v1::TicketFacts& facts);
+// Seconds `record` spent queued since `created` (see "customer wait").
+int64_t QueuedSeconds(const v1::TicketRecord& record, absl::Time created);
 
 // Bucket keys: "day|channel|region|grade|department|agent".
 std::string CellKey(const v1::Dimensions& d);
@@ -145,7 +169,7 @@ v1::Bucket Canonical(v1::Bucket b);
 
 // The row of KPIs derived from `b` (dimensions left to the caller).
 // `phone`/`online` are the buckets of those channels inside `b` (for the
-// customer wait time).
+// customer wait time; pass empty buckets when not needed).
 v1::MetricsRow Summarize(const v1::Bucket& b, const v1::Bucket& phone,
                          const v1::Bucket& online);
 // Whether a channel name (Dimensions.channel) is phone / online.

@@ -39,8 +39,24 @@ ticket::v1::TicketFacts Facts(int id, absl::Time created) {
   f.set_grade(common::v1::GRADE_C);
   f.set_department("support");
   f.set_assignee("alice");
+  f.set_status(ticket::v1::TICKET_STATUS_NEW);
+  static const std::vector<std::vector<std::string>> kCategories = {
+      {"手机类", "信号问题", "企业客户"}, {"宽带类", "断网"}, {"账单类"}, {}};
+  for (const std::string& c : kCategories[id % kCategories.size()]) {
+    f.add_category(c);
+  }
   *f.mutable_create_time() = ToProtoTime(created);
   return f;
+}
+
+ticket::v1::TicketReplied Reply(const ticket::v1::TicketFacts& f,
+                                const std::string& agent, absl::Time at) {
+  ticket::v1::TicketReplied r;
+  *r.mutable_facts() = f;
+  r.set_author_kind(ticket::v1::AUTHOR_KIND_AGENT);
+  r.set_agent(agent);
+  *r.mutable_reply_time() = ToProtoTime(at);
+  return r;
 }
 
 // A realistic random history of `n` tickets across several producers.
@@ -54,13 +70,35 @@ std::vector<common::v1::Event> History(int n, uint32_t seed) {
     ticket::v1::TicketCreated c;
     *c.mutable_facts() = f;
     out.push_back(Wrap(++seq, created, c));
+    if (rng() % 3 == 0) {
+      // Assigned (still queued) a little later.
+      f.set_status(ticket::v1::TICKET_STATUS_ASSIGNED);
+      ticket::v1::TicketAssigned a;
+      *a.mutable_facts() = f;
+      out.push_back(Wrap(++seq, created + absl::Minutes(rng() % 10), a));
+    }
     if (rng() % 4 != 0) {
-      const absl::Time replied = created + absl::Minutes(rng() % 200);
+      const absl::Time replied = created + absl::Minutes(10 + rng() % 200);
       *f.mutable_first_response_time() = ToProtoTime(replied);
       if (rng() % 2) f.set_assignee("bob");
-      ticket::v1::TicketReplied r;
-      *r.mutable_facts() = f;
-      out.push_back(Wrap(++seq, replied, r));
+      f.set_status(ticket::v1::TICKET_STATUS_IN_PROGRESS);
+      out.push_back(Wrap(++seq, replied, Reply(f, f.assignee(), replied)));
+      if (rng() % 3 == 0) {
+        // A colleague's internal note (teamwork), possibly a day later.
+        const absl::Time noted = replied + absl::Hours(rng() % 30);
+        ticket::v1::TicketReplied note = Reply(f, "carol", noted);
+        note.set_is_public(false);
+        out.push_back(Wrap(++seq, noted, note));
+      }
+      if (rng() % 4 == 0) {
+        // Re-categorised later: the latest facts win.
+        f.clear_category();
+        f.add_category("宽带类");
+        f.add_category("网速慢");
+        ticket::v1::TicketUpdated u;
+        *u.mutable_facts() = f;
+        out.push_back(Wrap(++seq, replied + absl::Minutes(1), u));
+      }
       if (rng() % 2) {
         routing::v1::SlaClockFulfilled ful;
         ful.mutable_clock()->set_name(absl::StrCat("clocks/fr", i));
@@ -75,9 +113,23 @@ std::vector<common::v1::Event> History(int n, uint32_t seed) {
         const absl::Time resolved = replied + absl::Hours(rng() % 30);
         *f.mutable_resolve_time() = ToProtoTime(resolved);
         f.set_solved_at_first_contact(rng() % 2);
+        f.set_status(ticket::v1::TICKET_STATUS_RESOLVED);
         ticket::v1::TicketResolved res;
         *res.mutable_facts() = f;
         out.push_back(Wrap(++seq, resolved, res));
+        if (rng() % 4 == 0) {
+          // Reopened, then taken up again: a second queued period.
+          f.set_status(ticket::v1::TICKET_STATUS_REOPENED);
+          f.set_reopen_count(1);
+          ticket::v1::TicketReopened re;
+          *re.mutable_facts() = f;
+          out.push_back(Wrap(++seq, resolved + absl::Minutes(30), re));
+          f.set_status(ticket::v1::TICKET_STATUS_IN_PROGRESS);
+          ticket::v1::TicketStatusChanged sc;
+          *sc.mutable_facts() = f;
+          out.push_back(Wrap(++seq, resolved + absl::Minutes(30 + rng() % 90),
+                             sc));
+        }
         ticket::v1::FeedbackSubmitted fb;
         *fb.mutable_facts() = f;
         fb.set_csat(1 + rng() % 5);
@@ -138,6 +190,9 @@ void ExpectSame(const std::map<std::string, v1::Bucket>& a,
   }
 }
 
+// Incremental = from-scratch: the in-order pass is the recompute; the
+// shuffled copy with repeats delivers late events for older days (tickets
+// span four days), out of order and twice.
 TEST(AggregatesTest, ShuffledWithDuplicatesEqualsRecompute) {
   for (uint32_t seed = 1; seed <= 20; ++seed) {
     std::vector<common::v1::Event> events = History(40, seed);
@@ -147,7 +202,25 @@ TEST(AggregatesTest, ShuffledWithDuplicatesEqualsRecompute) {
     for (int i = 0; i < 30; ++i) noisy.push_back(events[rng() % events.size()]);
     std::shuffle(noisy.begin(), noisy.end(), rng);
     ExpectSame(Apply(noisy), expected);
+    // Every new field is exercised, so the comparison covers it.
+    auto rows = GroupCells(expected, {}, v1::Dimensions());
+    ASSERT_TRUE(rows.ok());
+    EXPECT_GT((*rows)[0].waited(), 0) << seed;
+    EXPECT_GT((*rows)[0].tickets_by_category_size(), 1) << seed;
   }
+}
+
+// The worst lateness: newest events first, every older day arriving last.
+TEST(AggregatesTest, NewestFirstEqualsRecompute) {
+  std::vector<common::v1::Event> events = History(60, 3);
+  const auto expected = Apply(events);
+  std::vector<common::v1::Event> reversed(events.rbegin(), events.rend());
+  ExpectSame(Apply(reversed), expected);
+  auto rows = GroupCells(expected, {"agent"}, v1::Dimensions());
+  ASSERT_TRUE(rows.ok());
+  int64_t helped = 0;
+  for (const auto& r : *rows) helped += r.helped_tickets();
+  EXPECT_GT(helped, 0);
 }
 
 TEST(AggregatesTest, TotalsMatchDefinitions) {
@@ -207,12 +280,17 @@ TEST(AggregatesTest, ExactP90AndSurveyKpis) {
   b.set_nps_responses(4);
   b.set_promoters(2);
   b.set_detractors(1);
-  v1::MetricsRow r = Summarize(b, b, v1::Bucket());
+  for (int i = 1; i <= 4; ++i) b.add_wait_seconds(i * 20);
+  v1::Bucket online;
+  online.add_wait_seconds(200);
+  v1::MetricsRow r = Summarize(b, b, online);
   EXPECT_DOUBLE_EQ(r.p90_response_seconds(), 90);
   EXPECT_DOUBLE_EQ(r.avg_response_seconds(), 55);
   EXPECT_DOUBLE_EQ(r.csat(), 0.75);
   EXPECT_DOUBLE_EQ(r.nps(), 25);
-  EXPECT_DOUBLE_EQ(r.customer_wait_seconds(), 55);
+  // ((20+40+60+80)/4 + 200) / 2
+  EXPECT_DOUBLE_EQ(r.customer_wait_seconds(), 125);
+  EXPECT_EQ(r.waited(), 4);
   EXPECT_DOUBLE_EQ(r.complaint_rate(), 0);
 }
 
@@ -267,7 +345,9 @@ TEST(ReportTest, MonthlyReportFindsRisingIssues) {
   auto days = MonthDays("2026-02");
   ASSERT_TRUE(days.ok());
   EXPECT_EQ(days->second, "2026-02-28");
-  auto report = BuildMonthlyReport("2026-02", cells, DefaultAnalyticsConfig());
+  v1::AnalyticsConfig config = DefaultAnalyticsConfig();
+  config.set_rising_min_volume(5);
+  auto report = BuildMonthlyReport("2026-02", cells, config);
   ASSERT_TRUE(report.ok()) << report.status();
   EXPECT_EQ(report->total().tickets(), 14);
   EXPECT_EQ(report->by_day_size(), 4);
@@ -276,6 +356,11 @@ TEST(ReportTest, MonthlyReportFindsRisingIssues) {
   EXPECT_DOUBLE_EQ(report->rising(0).growth(), 2.0);
   EXPECT_THAT(report->csv(), ::testing::HasSubstr("department,billing,2,6,2"));
   EXPECT_FALSE(MonthDays("2026-2").ok());
+  // Below the minimum volume a growth is noise, not a rising issue.
+  config.set_rising_min_volume(7);
+  report = BuildMonthlyReport("2026-02", cells, config);
+  ASSERT_TRUE(report.ok());
+  EXPECT_EQ(report->rising_size(), 0);
 }
 
 TEST(ReportTest, AgentScorecardWeighsComponents) {
@@ -301,9 +386,20 @@ TEST(ReportTest, AgentScorecardWeighsComponents) {
   EXPECT_DOUBLE_EQ(card->components(0).score(), 0.5);
   EXPECT_DOUBLE_EQ(card->components(1).score(), 0.5);
   EXPECT_DOUBLE_EQ(card->components(2).score(), 1.0 / 15);
-  EXPECT_DOUBLE_EQ(card->components(3).score(), -1);
-  // (0.2·0.5 + 0.3·0.5 + 0.3/15) / 0.8
-  EXPECT_NEAR(card->total(), (0.1 + 0.15 + 0.02) / 0.8, 1e-12);
+  EXPECT_DOUBLE_EQ(card->components(3).score(), 0);  // helped nobody
+  EXPECT_NEAR(card->total(), 0.1 + 0.15 + 0.02, 1e-12);
+  // A help-only day: active, and one of the 2 helps per day of the bar.
+  d.set_agent("alice");
+  d.set_day("2026-03-11");
+  v1::Bucket help;
+  help.set_helped_tickets(1);
+  cells[CellKey(d)] = help;
+  card = BuildAgentScorecard("alice", cells,
+                             DefaultAnalyticsConfig().scorecard());
+  ASSERT_TRUE(card.ok());
+  EXPECT_EQ(card->active_days(), 2);
+  EXPECT_DOUBLE_EQ(card->components(2).score(), 1.0 / 30);
+  EXPECT_DOUBLE_EQ(card->components(3).score(), 1.0 / 4);
   EXPECT_FALSE(BuildAgentScorecard("", cells,
                                    DefaultAnalyticsConfig().scorecard())
                    .ok());

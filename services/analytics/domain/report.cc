@@ -10,6 +10,7 @@
 #include "google/protobuf/text_format.h"
 #include "libs/common/files.h"
 #include "libs/common/status_macros.h"
+#include "services/analytics/domain/report_render.h"
 
 namespace cs::analytics {
 namespace {
@@ -20,16 +21,31 @@ absl::Status Invalid(absl::string_view source, absl::string_view what) {
 
 bool IsRatio(double v) { return v >= 0 && v <= 1; }
 
-std::string CsvField(absl::string_view s) {
-  if (s.find_first_of(",\"\n") == absl::string_view::npos) {
-    return std::string(s);
-  }
-  return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
+v1::MetricsRow Empty() {
+  return Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket());
 }
 
-std::string Num(double v) {
-  if (v < 0) return "";
-  return absl::StrCat(std::round(v * 10000) / 10000);
+// Appends the sections every report shares, computed from the period's
+// total and per-day rows; `last_day` ends the week-over-week window.
+template <typename Report>
+void AddSections(const std::map<std::string, v1::Bucket>& cells,
+                 const std::string& last_day,
+                 const std::vector<v1::MetricsRow>& by_day,
+                 const v1::AnalyticsConfig& config, Report& report) {
+  for (v1::KpiLine& l : KpiTable(report.total(), config.targets())) {
+    *report.add_kpis() = std::move(l);
+  }
+  for (v1::CategoryCount& c :
+       TopCategories(report.total(), config.top_categories())) {
+    *report.add_top_categories() = std::move(c);
+  }
+  for (v1::RisingIssue& r :
+       RisingIssues(cells, last_day, config.rising_min_volume())) {
+    *report.add_rising() = std::move(r);
+  }
+  for (v1::BreachLine& b : Breaches(report.total(), by_day, config.alerts())) {
+    *report.add_breaches() = std::move(b);
+  }
 }
 
 }  // namespace
@@ -54,6 +70,9 @@ v1::AnalyticsConfig DefaultAnalyticsConfig() {
   w->set_efficiency(0.30);
   w->set_teamwork(0.20);
   w->set_tickets_per_day_bar(15);
+  w->set_helps_per_day_bar(2);
+  c.set_rising_min_volume(10);
+  c.set_top_categories(10);
   c.set_fallback_response_target_a_seconds(15 * 60);
   c.set_fallback_response_target_b_seconds(30 * 60);
   c.set_fallback_response_target_c_seconds(2 * 3600);
@@ -84,10 +103,14 @@ absl::StatusOr<v1::AnalyticsConfig> ParseAnalyticsConfig(
   const v1::ScorecardWeights& w = c.scorecard();
   const double sum = w.process_compliance() + w.service_quality() +
                      w.efficiency() + w.teamwork();
-  if (std::fabs(sum - 1.0) > 1e-6 || w.tickets_per_day_bar() <= 0) {
+  if (std::fabs(sum - 1.0) > 1e-6 || w.tickets_per_day_bar() <= 0 ||
+      w.helps_per_day_bar() <= 0) {
     return Invalid(source,
-                   "scorecard: weights must sum to 1 and tickets_per_day_bar "
-                   "must be > 0");
+                   "scorecard: weights must sum to 1 and tickets_per_day_bar, "
+                   "helps_per_day_bar must be > 0");
+  }
+  if (c.rising_min_volume() < 0 || c.top_categories() < 0) {
+    return Invalid(source, "rising_min_volume and top_categories must be ≥ 0");
   }
   if (c.fallback_response_target_a_seconds() <= 0 ||
       c.fallback_response_target_b_seconds() <= 0 ||
@@ -157,13 +180,11 @@ absl::StatusOr<v1::DailyReport> BuildDailyReport(
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> total,
                    GroupCells(cells, {"day"}, filter));
   if (total.empty()) {
-    total.push_back(Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket()));
+    total.push_back(Empty());
     total.back().mutable_dimensions()->set_day(date);
   }
   *report.mutable_total() = total.front();
-  for (v1::KpiLine& l : KpiTable(report.total(), config.targets())) {
-    *report.add_kpis() = std::move(l);
-  }
+  AddSections(cells, date, total, config, report);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_channel,
                    GroupCells(cells, {"channel"}, filter));
   for (auto& r : by_channel) *report.add_by_channel() = std::move(r);
@@ -202,41 +223,70 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
   report.set_month(month);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> total,
                    GroupCells(in_month, {}, v1::Dimensions()));
-  *report.mutable_total() =
-      total.empty() ? Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket())
-                    : total.front();
-  for (v1::KpiLine& l : KpiTable(report.total(), config.targets())) {
-    *report.add_kpis() = std::move(l);
-  }
+  *report.mutable_total() = total.empty() ? Empty() : total.front();
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_day,
                    GroupCells(in_month, {"day"}, v1::Dimensions()));
+  AddSections(cells, days.second, by_day, config, report);
   for (auto& r : by_day) *report.add_by_day() = std::move(r);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_department,
                    GroupCells(in_month, {"department"}, v1::Dimensions()));
   for (auto& r : by_department) *report.add_by_department() = std::move(r);
-  // Week over week: [last−6, last] against [last−13, last−7].
-  ASSIGN_OR_RETURN(absl::Time last_day, ParseDay(days.second));
-  const std::string week_start = ShanghaiDay(last_day - absl::Hours(24 * 6));
-  const std::string prev_start = ShanghaiDay(last_day - absl::Hours(24 * 13));
+  report.set_csv(MonthlyReportCsv(report));
+  report.set_html(MonthlyReportHtml(report));
+  return report;
+}
+
+std::vector<v1::CategoryCount> TopCategories(const v1::MetricsRow& total,
+                                             int n) {
+  std::vector<v1::CategoryCount> out;
+  for (const auto& [category, tickets] : total.tickets_by_category()) {
+    v1::CategoryCount c;
+    c.set_category(category);
+    c.set_tickets(tickets);
+    c.set_share(total.tickets() > 0 ? static_cast<double>(tickets) /
+                                          static_cast<double>(total.tickets())
+                                    : 0);
+    out.push_back(std::move(c));
+  }
+  std::sort(out.begin(), out.end(),
+            [](const v1::CategoryCount& a, const v1::CategoryCount& b) {
+              if (a.tickets() != b.tickets()) return a.tickets() > b.tickets();
+              return a.category() < b.category();
+            });
+  if (out.size() > static_cast<size_t>(std::max(n, 0))) out.resize(n);
+  return out;
+}
+
+std::vector<v1::RisingIssue> RisingIssues(
+    const std::map<std::string, v1::Bucket>& cells,
+    const std::string& last_day, int64_t min_volume) {
+  std::vector<v1::RisingIssue> rising;
+  absl::StatusOr<absl::Time> last = ParseDay(last_day);
+  if (!last.ok()) return rising;
+  // Whole days back from `last_day` (Shanghai has no DST).
+  const std::string week_start = ShanghaiDay(*last - absl::Hours(24 * 6));
+  const std::string prev_start = ShanghaiDay(*last - absl::Hours(24 * 13));
+  // (dimension, value) → (previous week, last week).
   std::map<std::pair<std::string, std::string>, std::pair<int64_t, int64_t>>
       volumes;
   for (const auto& [k, b] : cells) {
     const v1::Dimensions d = CellOf(k);
-    if (d.day() < prev_start || d.day() > days.second || b.tickets() == 0) {
+    if (d.day() < prev_start || d.day() > last_day || b.tickets() == 0) {
       continue;
     }
     const bool last_week = d.day() >= week_start;
-    for (const auto& dim : {std::make_pair(std::string("department"),
-                                           d.department()),
-                            std::make_pair(std::string("channel"),
-                                           d.channel())}) {
-      auto& v = volumes[dim];
-      (last_week ? v.second : v.first) += b.tickets();
+    auto add = [&](const char* dim, const std::string& value, int64_t n) {
+      auto& v = volumes[{dim, value}];
+      (last_week ? v.second : v.first) += n;
+    };
+    for (const auto& [category, n] : b.tickets_by_category()) {
+      add("category", category, n);
     }
+    add("department", d.department(), b.tickets());
+    add("channel", d.channel(), b.tickets());
   }
-  std::vector<v1::RisingIssue> rising;
   for (const auto& [dim, v] : volumes) {
-    if (v.second <= v.first) continue;
+    if (v.second <= v.first || v.second < min_volume) continue;
     v1::RisingIssue r;
     r.set_dimension(dim.first);
     r.set_value(dim.second);
@@ -250,29 +300,56 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
                    [](const v1::RisingIssue& a, const v1::RisingIssue& b) {
                      return a.growth() > b.growth();
                    });
-  for (auto& r : rising) *report.add_rising() = std::move(r);
-  std::string csv = "section,key,value,target,met\n";
-  for (const v1::KpiLine& l : report.kpis()) {
-    absl::StrAppend(&csv, "kpi,", l.kpi(), ",", Num(l.value()), ",",
-                    Num(l.target()), ",", l.met() ? "yes" : "no", "\n");
+  return rising;
+}
+
+std::vector<v1::BreachLine> KpiAlerts(const v1::MetricsRow& day,
+                                      const v1::AlertThresholds& alerts) {
+  std::vector<v1::BreachLine> out;
+  if (day.tickets() < std::max<int64_t>(1, alerts.min_volume())) return out;
+  const std::pair<const char*, std::pair<double, double>> checks[] = {
+      {"on_time_response_rate",
+       {day.on_time_response_rate(), alerts.on_time_response_rate()}},
+      {"first_contact_resolution_rate",
+       {day.first_contact_resolution_rate(),
+        alerts.first_contact_resolution_rate()}},
+  };
+  for (const auto& [kpi, vt] : checks) {
+    if (vt.first < 0 || vt.first >= vt.second) continue;
+    v1::BreachLine b;
+    b.set_kind("kpi");
+    b.set_name(kpi);
+    b.set_day(day.dimensions().day());
+    b.set_value(vt.first);
+    b.set_threshold(vt.second);
+    b.set_count(day.tickets());
+    out.push_back(std::move(b));
   }
-  absl::StrAppend(&csv, "\nday,tickets,on_time_response_rate,"
-                        "first_contact_resolution_rate,csat,sla_breaches\n");
-  for (const v1::MetricsRow& r : report.by_day()) {
-    absl::StrAppend(&csv, r.dimensions().day(), ",", r.tickets(), ",",
-                    Num(r.on_time_response_rate()), ",",
-                    Num(r.first_contact_resolution_rate()), ",",
-                    Num(r.csat()), ",", r.sla_breaches(), "\n");
+  return out;
+}
+
+std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
+                                     const std::vector<v1::MetricsRow>& by_day,
+                                     const v1::AlertThresholds& alerts) {
+  std::vector<v1::BreachLine> out;
+  for (const auto& [kind, n] : total.sla_breaches_by_kind()) {
+    v1::BreachLine b;
+    b.set_kind("sla");
+    b.set_name(kind);
+    b.set_count(n);
+    out.push_back(std::move(b));
   }
-  absl::StrAppend(&csv,
-                  "\nrising,value,previous_week,last_week,growth\n");
-  for (const v1::RisingIssue& r : report.rising()) {
-    absl::StrAppend(&csv, r.dimension(), ",", CsvField(r.value()), ",",
-                    r.previous_week(), ",", r.last_week(), ",",
-                    Num(r.growth()), "\n");
+  for (const auto& [level, n] : total.escalations_by_level()) {
+    v1::BreachLine b;
+    b.set_kind("escalation");
+    b.set_name(absl::StrCat("level ", level));
+    b.set_count(n);
+    out.push_back(std::move(b));
   }
-  report.set_csv(csv);
-  return report;
+  for (const v1::MetricsRow& day : by_day) {
+    for (v1::BreachLine& b : KpiAlerts(day, alerts)) out.push_back(std::move(b));
+  }
+  return out;
 }
 
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
@@ -289,8 +366,13 @@ absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     if (CellOf(key).agent() == agent) AddBucket(bucket, all);
   }
   for (const v1::MetricsRow& d : days) {
-    if (d.tickets() > 0) ++active_days;
+    if (d.tickets() > 0 || d.helped_tickets() > 0) ++active_days;
   }
+  auto per_active_day = [&](double n, double bar) {
+    return active_days == 0
+               ? -1
+               : std::min(1.0, n / (bar * static_cast<double>(active_days)));
+  };
   const v1::MetricsRow row = Summarize(all, v1::Bucket(), v1::Bucket());
   v1::AgentScorecard card;
   card.set_agent(agent);
@@ -311,15 +393,16 @@ absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
   add("service_quality", weights.service_quality(), row.csat(),
       "CSAT of the agent's tickets: ratings 4-5 / all 1-5 ratings");
   add("efficiency", weights.efficiency(),
-      active_days == 0
-          ? -1
-          : std::min(1.0, static_cast<double>(row.resolved()) /
-                              (weights.tickets_per_day_bar() *
-                               static_cast<double>(active_days))),
-      "resolved tickets / (tickets_per_day_bar x active days), capped at 1");
-  add("teamwork", weights.teamwork(), -1,
-      "no event source yet (peer and team-lead reviews are not published); "
-      "left out and the other weights renormalised");
+      per_active_day(static_cast<double>(row.resolved()),
+                     weights.tickets_per_day_bar()),
+      "resolved tickets / (tickets_per_day_bar x active days), capped at 1 "
+      "(ticket facts: resolve_time, assignee)");
+  add("teamwork", weights.teamwork(),
+      per_active_day(static_cast<double>(row.helped_tickets()),
+                     weights.helps_per_day_bar()),
+      "helped tickets / (helps_per_day_bar x active days), capped at 1; a "
+      "help = the agent's reply or internal note (TicketReplied) on a ticket "
+      "assigned to another agent, once per ticket and day");
   double sum = 0, weight = 0;
   for (const v1::ScorecardComponent& c : card.components()) {
     if (c.score() < 0) continue;
@@ -328,124 +411,6 @@ absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
   }
   card.set_total(weight > 0 ? sum / weight : -1);
   return card;
-}
-
-std::string DailyReportCsv(const v1::DailyReport& report) {
-  std::string out = "section,key,value,target,met\n";
-  for (const v1::KpiLine& l : report.kpis()) {
-    absl::StrAppend(&out, "kpi,", l.kpi(), ",", Num(l.value()), ",",
-                    Num(l.target()), ",", l.met() ? "yes" : "no", "\n");
-  }
-  const v1::MetricsRow& t = report.total();
-  absl::StrAppend(&out, "volume,tickets,", t.tickets(), ",,\n");
-  absl::StrAppend(&out, "volume,sla_breaches,", t.sla_breaches(), ",,\n");
-  for (const auto& [kind, n] : t.sla_breaches_by_kind()) {
-    absl::StrAppend(&out, "breaches,", CsvField(kind), ",", n, ",,\n");
-  }
-  absl::StrAppend(&out, "\nsection,name,tickets,on_time_response_rate,"
-                        "first_contact_resolution_rate,avg_response_seconds,"
-                        "p90_response_seconds,csat,complaints\n");
-  auto row = [&](const char* section, const std::string& name,
-                 const v1::MetricsRow& r) {
-    absl::StrAppend(&out, section, ",", CsvField(name), ",", r.tickets(), ",",
-                    Num(r.on_time_response_rate()), ",",
-                    Num(r.first_contact_resolution_rate()), ",",
-                    Num(r.avg_response_seconds()), ",",
-                    Num(r.p90_response_seconds()), ",", Num(r.csat()), ",",
-                    r.complaints(), "\n");
-  };
-  for (const auto& r : report.by_channel()) {
-    row("channel", r.dimensions().channel(), r);
-  }
-  for (const auto& r : report.by_department()) {
-    row("department", r.dimensions().department(), r);
-  }
-  return out;
-}
-
-namespace {
-
-std::string Html(absl::string_view s) {
-  return absl::StrReplaceAll(s, {{"&", "&amp;"},
-                                 {"<", "&lt;"},
-                                 {">", "&gt;"},
-                                 {"\"", "&quot;"},
-                                 {"'", "&#39;"}});
-}
-
-// Horizontal bar chart: one bar per (label, value), scaled to `max`.
-std::string SvgBars(const std::string& title,
-                    const std::vector<std::pair<std::string, double>>& bars,
-                    double max, bool percent) {
-  const int row = 22, label_w = 140, bar_w = 300;
-  const int height = 30 + row * static_cast<int>(bars.size());
-  std::string svg = absl::StrCat(
-      "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"",
-      label_w + bar_w + 80, "\" height=\"", height, "\" role=\"img\">",
-      "<title>", Html(title), "</title><text x=\"0\" y=\"16\" "
-      "font-weight=\"bold\">", Html(title), "</text>");
-  int y = 26;
-  for (const auto& [label, value] : bars) {
-    const double v = std::max(0.0, value);
-    const int w = max > 0 ? static_cast<int>(bar_w * v / max) : 0;
-    absl::StrAppend(
-        &svg, "<text x=\"0\" y=\"", y + 14, "\">",
-        Html(label.empty() ? "(none)" : label), "</text><rect x=\"", label_w,
-        "\" y=\"", y + 2, "\" width=\"", w, "\" height=\"", row - 6,
-        "\" fill=\"#4a7ebb\"/><text x=\"", label_w + w + 6, "\" y=\"",
-        y + 14, "\">",
-        value < 0 ? "-"
-                  : (percent ? absl::StrCat(std::round(value * 1000) / 10, "%")
-                             : absl::StrCat(value)),
-        "</text>");
-    y += row;
-  }
-  absl::StrAppend(&svg, "</svg>");
-  return svg;
-}
-
-}  // namespace
-
-std::string DailyReportHtml(const v1::DailyReport& report) {
-  std::string out = absl::StrCat(
-      "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-      "<title>Daily service report ", Html(report.date()),
-      "</title><style>body{font-family:sans-serif;margin:2em}"
-      "table{border-collapse:collapse}td,th{border:1px solid #ccc;"
-      "padding:4px 8px}.no{color:#b00}.yes{color:#070}</style></head><body>"
-      "<h1>Daily service report ", Html(report.date()), "</h1><p>",
-      report.total().tickets(), " tickets, ", report.total().sla_breaches(),
-      " SLA breaches, ", report.total().complaints(),
-      " complaints</p><table><tr><th>KPI</th><th>value</th><th>target</th>"
-      "<th>met</th></tr>");
-  for (const v1::KpiLine& l : report.kpis()) {
-    absl::StrAppend(&out, "<tr><td>", Html(l.kpi()), "</td><td>",
-                    l.value() < 0 ? "-" : Num(l.value()), "</td><td>",
-                    (l.lower_is_better() ? "&le; " : "&ge; "), Num(l.target()),
-                    "</td><td class=\"", l.met() ? "yes" : "no", "\">",
-                    l.met() ? "yes" : "no", "</td></tr>");
-  }
-  absl::StrAppend(&out, "</table>");
-  std::vector<std::pair<std::string, double>> channels, departments;
-  double max_tickets = 0;
-  for (const v1::MetricsRow& r : report.by_channel()) {
-    if (r.tickets() == 0) continue;
-    channels.emplace_back(r.dimensions().channel(),
-                          static_cast<double>(r.tickets()));
-    max_tickets = std::max(max_tickets, static_cast<double>(r.tickets()));
-  }
-  for (const v1::MetricsRow& r : report.by_department()) {
-    if (r.tickets() == 0) continue;
-    departments.emplace_back(r.dimensions().department(),
-                             r.on_time_response_rate());
-  }
-  absl::StrAppend(&out, "<h2>Tickets by channel</h2>",
-                  SvgBars("Tickets by channel", channels, max_tickets, false),
-                  "<h2>On-time response rate by department</h2>",
-                  SvgBars("On-time response rate by department", departments,
-                          1.0, true),
-                  "</body></html>\n");
-  return out;
 }
 
 }  // namespace cs::analytics

@@ -38,8 +38,10 @@ AggregationRules RulesFrom(const v1::AnalyticsConfig& config);
 std::vector<v1::KpiLine> KpiTable(const v1::MetricsRow& row,
                                   const v1::KpiTargets& targets);
 
-// The report of `date` from the cells of that day (keys as CellKey; cells
-// of other days are ignored). INVALID_ARGUMENT for a malformed date.
+// The report of `date` from `cells` (keys as CellKey), which should hold the
+// day and the 13 days before it for the rising issues; the KPI table, top
+// categories, breaches and per-channel / per-department rows use the day
+// only. INVALID_ARGUMENT for a malformed date.
 absl::StatusOr<v1::DailyReport> BuildDailyReport(
     const std::string& date, const std::map<std::string, v1::Bucket>& cells,
     const v1::AnalyticsConfig& config);
@@ -48,13 +50,37 @@ absl::StatusOr<v1::DailyReport> BuildDailyReport(
 absl::StatusOr<std::pair<std::string, std::string>> MonthDays(
     absl::string_view month);
 
-// The monthly report from the cells of that month (others ignored): KPI
-// table, per-day and per-department rows, and rising issues = departments
-// and channels whose tickets in the month's last 7 days exceed those of the
-// 7 days before (growth = (last − previous) / max(previous, 1)).
+// The monthly report from the cells of that month (plus, for the rising
+// issues, the 13 days before its last day): KPI table, per-day and
+// per-department rows, top categories, rising issues and breaches.
 absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
     const std::string& month, const std::map<std::string, v1::Bucket>& cells,
     const v1::AnalyticsConfig& config);
+
+// The `n` categories with the most tickets in `total` (ties by name).
+std::vector<v1::CategoryCount> TopCategories(const v1::MetricsRow& total,
+                                             int n);
+
+// Rising issues: categories, departments and channels whose tickets in the 7
+// days ending with `last_day` (last_week) exceed those of the 7 days before
+// (previous_week) and number at least `min_volume`; growth = (last −
+// previous) / max(previous, 1). Highest growth first. Cells outside the 14
+// days are ignored; empty for a malformed `last_day`.
+std::vector<v1::RisingIssue> RisingIssues(
+    const std::map<std::string, v1::Bucket>& cells,
+    const std::string& last_day, int64_t min_volume);
+
+// The KPI alerts of one day's total row (dimensions.day set): one "kpi" line
+// per KPI below its threshold when the day has ≥ max(1, min_volume) tickets.
+// The same rule emits KpiThresholdBreached.
+std::vector<v1::BreachLine> KpiAlerts(const v1::MetricsRow& day,
+                                      const v1::AlertThresholds& alerts);
+
+// The breaches section: SLA breaches by clock kind and escalations by level
+// over the period (`total`), then the KpiAlerts of every day of `by_day`.
+std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
+                                     const std::vector<v1::MetricsRow>& by_day,
+                                     const v1::AlertThresholds& alerts);
 
 // The weighted scorecard of `agent` from `cells` (any days; the caller
 // passes the period's cells). Components (weights from config.scorecard):
@@ -62,22 +88,15 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
 //    (routing's FIRST_RESPONSE clocks, else the fallback targets);
 //  * service_quality    = CSAT of the agent's tickets (ratings 4–5 / 1–5);
 //  * efficiency         = min(1, resolved tickets / (tickets_per_day_bar ×
-//    active days)), active days = days with ≥ 1 ticket of the agent;
-//  * teamwork           = no event source yet (peer / team-lead reviews are
-//    not published by any service): reported as -1.
+//    active days)), active days = days with ≥ 1 ticket of the agent or ≥ 1
+//    helped ticket;
+//  * teamwork           = min(1, helped tickets / (helps_per_day_bar ×
+//    active days)) (helped tickets: aggregates.h).
 // Components without data are left out and the remaining weights
 // renormalised. INVALID_ARGUMENT when `agent` is empty.
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
     const v1::ScorecardWeights& weights);
-
-// CSV (RFC 4180, header row) of the report: the KPI table, then one line per
-// channel and per department.
-std::string DailyReportCsv(const v1::DailyReport& report);
-// Self-contained HTML of the report: the KPI table (met / not met), and
-// inline SVG bar charts of tickets by channel and on-time rate by
-// department. Every text is HTML-escaped.
-std::string DailyReportHtml(const v1::DailyReport& report);
 
 }  // namespace cs::analytics
 

@@ -9,6 +9,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "services/analytics/domain/report.h"
+#include "services/analytics/service/store_state.h"
 
 namespace cs::analytics {
 namespace {
@@ -16,100 +17,6 @@ namespace {
 constexpr absl::string_view kConsumerPrefix = "analytics<-";
 // Past every key of the families (ASCII keys).
 const std::string kEndKey(4, '\xff');
-
-// AggregateState on the store, with a write-back cache so one event reads
-// its own writes; Flush adds the changes to the consumer's WriteSet.
-class StoreState : public AggregateState {
- public:
-  StoreState(Store& store, ColumnFamily tickets, ColumnFamily buckets,
-             ColumnFamily seen)
-      : store_(store), tickets_(tickets), buckets_(buckets), seen_(seen) {}
-
-  absl::StatusOr<std::optional<v1::TicketRecord>> GetTicket(
-      const std::string& ticket) override {
-    if (auto it = tickets_cache_.find(ticket); it != tickets_cache_.end()) {
-      return it->second;
-    }
-    v1::TicketRecord record;
-    absl::Status s = store_.GetProto(tickets_, ticket, &record);
-    if (absl::IsNotFound(s)) return std::nullopt;
-    RETURN_IF_ERROR(s);
-    return record;
-  }
-  void PutTicket(const std::string& ticket,
-                 const v1::TicketRecord& record) override {
-    tickets_cache_[ticket] = record;
-  }
-  absl::StatusOr<v1::Bucket> GetBucket(const std::string& key) override {
-    if (auto it = buckets_cache_.find(key); it != buckets_cache_.end()) {
-      return it->second;
-    }
-    v1::Bucket bucket;
-    absl::Status s = store_.GetProto(buckets_, key, &bucket);
-    if (absl::IsNotFound(s)) return v1::Bucket();
-    RETURN_IF_ERROR(s);
-    return bucket;
-  }
-  void PutBucket(const std::string& key, const v1::Bucket& bucket) override {
-    buckets_cache_[key] = bucket;
-  }
-  absl::StatusOr<bool> Seen(const std::string& key) override {
-    if (seen_cache_.count(key) > 0) return true;
-    absl::StatusOr<std::string> v = store_.Get(seen_, key);
-    if (absl::IsNotFound(v.status())) return false;
-    RETURN_IF_ERROR(v.status());
-    return true;
-  }
-  void MarkSeen(const std::string& key) override { seen_cache_.insert(key); }
-
-  // The cells of `day` as they will be after Flush.
-  absl::StatusOr<std::map<std::string, v1::Bucket>> DayCells(
-      const std::string& day) const {
-    std::map<std::string, v1::Bucket> cells;
-    const std::string start = absl::StrCat(day, "|");
-    const std::string end = absl::StrCat(day, "}");
-    absl::Status parse;
-    RETURN_IF_ERROR(store_.Scan(
-        buckets_, start, end, 0, [&](absl::string_view k, absl::string_view v) {
-          v1::Bucket b;
-          if (!b.ParseFromArray(v.data(), static_cast<int>(v.size()))) {
-            parse = absl::DataLossError("stored bucket does not parse");
-            return false;
-          }
-          cells[std::string(k)] = std::move(b);
-          return true;
-        }));
-    RETURN_IF_ERROR(parse);
-    for (const auto& [k, b] : buckets_cache_) {
-      if (!absl::StartsWith(k, start)) continue;
-      if (IsEmptyBucket(b)) {
-        cells.erase(k);
-      } else {
-        cells[k] = b;
-      }
-    }
-    return cells;
-  }
-
-  void Flush(WriteSet& writes) const {
-    for (const auto& [k, r] : tickets_cache_) writes.PutProto(tickets_, k, r);
-    for (const auto& [k, b] : buckets_cache_) {
-      if (IsEmptyBucket(b)) {
-        writes.Delete(buckets_, k);
-      } else {
-        writes.PutProto(buckets_, k, b);
-      }
-    }
-    for (const auto& k : seen_cache_) writes.Put(seen_, k, "");
-  }
-
- private:
-  Store& store_;
-  ColumnFamily tickets_, buckets_, seen_;
-  std::map<std::string, v1::TicketRecord> tickets_cache_;
-  std::map<std::string, v1::Bucket> buckets_cache_;
-  std::set<std::string> seen_cache_;
-};
 
 absl::StatusOr<std::map<std::string, v1::Bucket>> ScanCells(
     const Store& store, ColumnFamily buckets, const std::string& first_day,
@@ -131,20 +38,12 @@ absl::StatusOr<std::map<std::string, v1::Bucket>> ScanCells(
   return cells;
 }
 
-v1::MetricsRow DayTotal(const std::map<std::string, v1::Bucket>& cells) {
-  absl::StatusOr<std::vector<v1::MetricsRow>> rows =
-      GroupCells(cells, {}, v1::Dimensions());
-  if (!rows.ok() || rows->empty()) {
-    return Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket());
-  }
-  return rows->front();
-}
-
 }  // namespace
 
 std::vector<std::string> AnalyticsColumnFamilies() {
   return {std::string(kTicketsFamily), std::string(kBucketsFamily),
-          std::string(kSeenFamily), std::string(kAlertsFamily)};
+          std::string(kSeenFamily), std::string(kAlertsFamily),
+          std::string(kDaysFamily)};
 }
 
 std::vector<v1::ProducerSubscription> Subscriptions(
@@ -190,6 +89,7 @@ absl::StatusOr<std::unique_ptr<AnalyticsApp>> AnalyticsApp::Create(
   ASSIGN_OR_RETURN(app->buckets_, store.Family(kBucketsFamily));
   ASSIGN_OR_RETURN(app->seen_, store.Family(kSeenFamily));
   ASSIGN_OR_RETURN(app->alerts_, store.Family(kAlertsFamily));
+  ASSIGN_OR_RETURN(app->days_, store.Family(kDaysFamily));
   ASSIGN_OR_RETURN(app->cursors_, store.Family(Store::kCursorFamily));
   {
     absl::MutexLock lock(&app->lifecycle_mu_);
@@ -274,47 +174,34 @@ absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
   // Held until `writes` is committed (or dropped) by the consumer.
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
   writes.OnCommit([lock](bool) {});
-  StoreState state(store_, tickets_, buckets_, seen_);
+  StoreState state(store_, tickets_, buckets_, seen_, days_);
   std::set<std::string> touched;
   RETURN_IF_ERROR(ApplyEvent(rules_, event, state, &touched));
 
   // Alerts for every day the event touched.
   std::set<std::string> days;
   for (const std::string& key : touched) days.insert(CellOf(key).day());
-  const v1::AlertThresholds& alerts = config_.alerts();
   for (const std::string& day : days) {
-    ASSIGN_OR_RETURN(auto cells, state.DayCells(day));
-    const v1::MetricsRow total = DayTotal(cells);
-    if (total.tickets() < std::max<int64_t>(1, alerts.min_volume())) continue;
-    struct Check {
-      const char* kpi;
-      double value, threshold;
-    };
-    const Check checks[] = {
-        {"on_time_response_rate", total.on_time_response_rate(),
-         alerts.on_time_response_rate()},
-        {"first_contact_resolution_rate",
-         total.first_contact_resolution_rate(),
-         alerts.first_contact_resolution_rate()},
-    };
-    for (const Check& c : checks) {
-      if (c.value < 0 || c.value >= c.threshold) continue;
-      const std::string key = absl::StrCat(day, "/", c.kpi);
+    ASSIGN_OR_RETURN(v1::Bucket counters, state.DayCounters(day));
+    v1::MetricsRow total = SummarizeCounters(counters);
+    total.mutable_dimensions()->set_day(day);
+    for (const v1::BreachLine& b : KpiAlerts(total, config_.alerts())) {
+      const std::string key = absl::StrCat(day, "/", b.name());
       absl::StatusOr<std::string> done = store_.Get(alerts_, key);
       if (done.ok()) continue;
       if (!absl::IsNotFound(done.status())) return done.status();
       v1::KpiThresholdBreached breached;
-      breached.set_kpi(c.kpi);
+      breached.set_kpi(b.name());
       breached.set_day(day);
-      breached.set_value(c.value);
-      breached.set_threshold(c.threshold);
+      breached.set_value(b.value());
+      breached.set_threshold(b.threshold());
       breached.set_volume(total.tickets());
       *breached.mutable_detect_time() = ToProtoTime(clock_.Now());
       writes.Put(alerts_, key, "");
       outbox_.Append(writes, absl::StrCat("kpis/", key), breached);
     }
   }
-  state.Flush(writes);
+  RETURN_IF_ERROR(state.Flush(writes));
   if (options_.on_kpis) {
     writes.OnCommit([this](bool committed) {
       if (!committed) return;
@@ -332,8 +219,10 @@ absl::StatusOr<std::map<std::string, v1::Bucket>> AnalyticsApp::Cells(
 
 absl::StatusOr<v1::MetricsRow> AnalyticsApp::Today() const {
   const std::string today = ShanghaiDay(clock_.Now());
-  ASSIGN_OR_RETURN(auto cells, Cells(today, today));
-  v1::MetricsRow row = DayTotal(cells);
+  v1::Bucket counters;
+  absl::Status s = store_.GetProto(days_, today, &counters);
+  if (!absl::IsNotFound(s)) RETURN_IF_ERROR(s);
+  v1::MetricsRow row = SummarizeCounters(counters);
   row.mutable_dimensions()->set_day(today);
   return row;
 }
@@ -362,8 +251,10 @@ absl::StatusOr<v1::GetMetricsResponse> AnalyticsApp::GetMetrics(
 
 absl::StatusOr<v1::DailyReport> AnalyticsApp::GetDailyReport(
     const v1::GetDailyReportRequest& req) const {
-  RETURN_IF_ERROR(ParseDay(req.date()).status());
-  ASSIGN_OR_RETURN(auto cells, Cells(req.date(), req.date()));
+  ASSIGN_OR_RETURN(absl::Time day, ParseDay(req.date()));
+  // Two weeks, for the week-over-week rising issues.
+  ASSIGN_OR_RETURN(auto cells,
+                   Cells(ShanghaiDay(day - absl::Hours(24 * 13)), req.date()));
   return BuildDailyReport(req.date(), cells, config_);
 }
 
@@ -406,6 +297,7 @@ absl::Status AnalyticsApp::Rebuild() {
     writes.DeleteRange(tickets_, "", kEndKey);
     writes.DeleteRange(buckets_, "", kEndKey);
     writes.DeleteRange(seen_, "", kEndKey);
+    writes.DeleteRange(days_, "", kEndKey);
     // The consumers' cursors ("cursor/<consumer name>", libs/events).
     writes.DeleteRange(cursors_, absl::StrCat("cursor/", kConsumerPrefix),
                        absl::StrCat("cursor/", kConsumerPrefix, kEndKey));

@@ -21,9 +21,12 @@
 //   an_seen     once-per-key effects (breaches, escalation levels, ...)
 //   an_alerts   "<day>/<kpi>" of each KpiThresholdBreached already emitted
 //               (kept across a rebuild, so a rebuild does not re-alert)
+//   an_days     day → Bucket of the day's counters (no value lists), kept
+//               incrementally beside the cells so the alert check does not
+//               scan the day's cells on every event
 //
-// Alerts: after each event, for every day it touched, the day's total is
-// recomputed; when it has ≥ alerts.min_volume tickets and the on-time rate
+// Alerts: after each event, for every day it touched, the day's counters
+// are read; when it has ≥ alerts.min_volume tickets and the on-time rate
 // or FCR is below its threshold, one KpiThresholdBreached event is appended
 // to the outbox (once per day and KPI) in the same WriteSet.
 //
@@ -59,6 +62,7 @@ inline constexpr absl::string_view kTicketsFamily = "an_tickets";
 inline constexpr absl::string_view kBucketsFamily = "an_buckets";
 inline constexpr absl::string_view kSeenFamily = "an_seen";
 inline constexpr absl::string_view kAlertsFamily = "an_alerts";
+inline constexpr absl::string_view kDaysFamily = "an_days";
 
 // Every family the analytics service opens.
 std::vector<std::string> AnalyticsColumnFamilies();
@@ -113,6 +117,7 @@ class AnalyticsApp {
   // days, or an unknown group_by name.
   absl::StatusOr<v1::GetMetricsResponse> GetMetrics(
       const v1::GetMetricsRequest& req) const;
+  // Reads the day and the 13 days before (week-over-week growth).
   absl::StatusOr<v1::DailyReport> GetDailyReport(
       const v1::GetDailyReportRequest& req) const;
   // INVALID_ARGUMENT for a malformed month. Reads the month plus the 13 days
@@ -135,7 +140,9 @@ class AnalyticsApp {
   // The cells of [first_day, last_day] (keys as CellKey).
   absl::StatusOr<std::map<std::string, v1::Bucket>> Cells(
       const std::string& first_day, const std::string& last_day) const;
-  // Today's (Shanghai, by the injected clock) totals.
+  // Today's (Shanghai, by the injected clock) totals from the day counters
+  // (one read): counts and rates as GetMetrics, customer wait included;
+  // response / resolution times are -1 (no value lists there).
   absl::StatusOr<v1::MetricsRow> Today() const;
   const v1::AnalyticsConfig& config() const { return config_; }
 
@@ -152,7 +159,7 @@ class AnalyticsApp {
   const v1::AnalyticsConfig config_;
   const AggregationRules rules_;
   const Options options_;
-  ColumnFamily tickets_, buckets_, seen_, alerts_, cursors_;
+  ColumnFamily tickets_, buckets_, seen_, alerts_, days_, cursors_;
 
   absl::Mutex state_mu_;
 
