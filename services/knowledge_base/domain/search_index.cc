@@ -21,6 +21,15 @@ double Saturate(int tf, int len, double avg_len) {
   return tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_len));
 }
 
+// True when `values` is empty (applies to all) or holds `wanted`, ignoring
+// ASCII case; `wanted` is already lower-case.
+bool Applies(const std::vector<std::string>& values, const std::string& wanted) {
+  if (wanted.empty() || values.empty()) return true;
+  return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+    return absl::AsciiStrToLower(v) == wanted;
+  });
+}
+
 void CountTerms(const std::string& text,
                 absl::flat_hash_map<std::string, int>& tf, int& len) {
   std::vector<Token> tokens = Tokenize(text);
@@ -90,6 +99,8 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
       1, static_cast<int>(
              std::ceil(result.terms.size() * query.min_match_fraction - 1e-9)));
   const std::string language = absl::AsciiStrToLower(query.language);
+  const std::string channel = absl::AsciiStrToLower(query.channel);
+  const std::string customer_type = absl::AsciiStrToLower(query.customer_type);
   for (const auto& [index, entry] : acc) {
     if (entry.second < min_match) continue;
     const std::shared_ptr<const IndexedDoc>& doc = docs_[index];
@@ -108,6 +119,10 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
     }
     if (!tags_ok) continue;
     if (!language.empty() && absl::AsciiStrToLower(doc->language) != language) {
+      continue;
+    }
+    if (!Applies(doc->channels, channel) ||
+        !Applies(doc->customer_types, customer_type)) {
       continue;
     }
     result.hits.push_back({doc, entry.first});
@@ -142,6 +157,15 @@ void SearchIndex::Upsert(std::shared_ptr<const IndexedDoc> doc) {
   auto docs = Snapshot()->docs();
   docs[doc->article] = std::move(doc);
   Swap(std::move(docs));
+}
+
+void SearchIndex::UpsertAll(
+    std::vector<std::shared_ptr<const IndexedDoc>> docs) {
+  if (docs.empty()) return;
+  absl::MutexLock writer(&writer_mu_);
+  auto by_name = Snapshot()->docs();
+  for (auto& doc : docs) by_name[doc->article] = std::move(doc);
+  Swap(std::move(by_name));
 }
 
 void SearchIndex::Remove(const std::string& article) {

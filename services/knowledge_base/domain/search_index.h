@@ -44,6 +44,9 @@ struct IndexedDoc {
   std::vector<std::string> category_path;  // display names
   std::vector<std::string> tags;
   std::string language;
+  // Applicability; empty = every channel / customer type.
+  std::vector<std::string> channels;
+  std::vector<std::string> customer_types;
   // Filled by MakeIndexedDoc.
   absl::flat_hash_map<std::string, int> title_tf;
   absl::flat_hash_map<std::string, int> body_tf;
@@ -59,6 +62,10 @@ struct SearchQuery {
   std::string category;           // "" = any
   std::vector<std::string> tags;  // all required
   std::string language;           // "" = any; case-insensitive
+  // The asker's channel and customer type: "" = any; else a document
+  // matches when its list is empty or holds the value (case-insensitive).
+  std::string channel;
+  std::string customer_type;
   // A document must match at least this fraction of the distinct query
   // terms (rounded up, at least one).
   double min_match_fraction = 0.5;
@@ -111,6 +118,8 @@ class SearchIndex {
 
   // Adds or replaces the document of doc->article.
   void Upsert(std::shared_ptr<const IndexedDoc> doc);
+  // Adds or replaces several documents in one new snapshot.
+  void UpsertAll(std::vector<std::shared_ptr<const IndexedDoc>> docs);
   // Removes `article`; no-op when absent.
   void Remove(const std::string& article);
   // Replaces everything (start-up).
