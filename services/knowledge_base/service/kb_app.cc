@@ -924,13 +924,14 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   query.language = r.language();
   query.channel = r.channel();
   query.customer_type = r.customer_type();
+  query.limit = offset + page;
   SearchResult result = index_.Snapshot()->Search(query);
   v1::SearchResponse response;
-  response.set_total_hits(static_cast<int32_t>(result.hits.size()));
+  response.set_total_hits(static_cast<int32_t>(result.total));
   for (v1::SearchHit& hit : Hits(result, offset, offset + page)) {
     *response.add_hits() = std::move(hit);
   }
-  if (offset + page < result.hits.size()) {
+  if (offset + page < result.total) {
     response.set_next_page_token(
         EncodePageToken(absl::StrCat(offset + page), fingerprint));
   }
@@ -944,7 +945,7 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
                      !r.customer_type().empty());
   *event.mutable_time() = ToProtoTime(clock_.Now());
   WriteSet writes;
-  if (result.hits.empty() && !normalized.empty()) {
+  if (result.total == 0 && !normalized.empty()) {
     absl::MutexLock lock(&gap_locks_.For(normalized));
     RETURN_IF_ERROR(RecordGap(normalized, false, "", "", nullptr, writes));
     outbox_.Append(writes, "search", event);
@@ -976,6 +977,7 @@ absl::StatusOr<v1::SuggestResponse> KbApp::Suggest(
   // score are suggested: a long description shares a word or two with
   // almost every article.
   query.min_match_fraction = 0;
+  query.limit = max;
   SearchResult result = index_.Snapshot()->Search(query);
   if (!result.hits.empty()) {
     const double floor = result.hits.front().score * kSuggestScoreFraction;
