@@ -36,11 +36,12 @@ class KbEngine final : public SearchEngine {
     index_->Reset(std::move(docs));
   }
   size_t Search(const std::string& query, size_t top) override {
-    SearchResult r = index_->Snapshot()->Search({.text = query});
+    // As KbApp::Search asks for one page: only the best `top` are ranked.
+    SearchResult r = index_->Snapshot()->Search({.text = query, .limit = top});
     for (size_t i = 0; i < top && i < r.hits.size(); ++i) {
       sink_ += r.hits[i].doc->article.size();
     }
-    return r.hits.size();
+    return r.total;
   }
   void AddOne(const CorpusArticle& article, size_t id) override {
     index_->Upsert(ToDoc(article, id));

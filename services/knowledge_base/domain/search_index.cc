@@ -161,7 +161,10 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   };
   const size_t keep = query.limit == 0 ? found.size()
                                        : std::min(query.limit, found.size());
-  std::partial_sort(found.begin(), found.begin() + keep, found.end(), better);
+  if (keep < found.size()) {
+    std::nth_element(found.begin(), found.begin() + keep, found.end(), better);
+  }
+  std::sort(found.begin(), found.begin() + keep, better);
   result.hits.reserve(keep);
   for (size_t i = 0; i < keep; ++i) {
     result.hits.push_back({docs_[found[i].second], found[i].first});
