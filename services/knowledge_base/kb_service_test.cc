@@ -3,6 +3,7 @@
 // stub with tokens signed by the test key. ShareToTicket goes to a recording
 // fake of the ticket service's AddReply (the client wrapper is exercised
 // against a real ticket server in ShareToTicketReachesRealTicketService).
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <utility>
@@ -591,6 +592,168 @@ TEST_F(KbServiceTest, RejectNeedsACommentAndEtagsGuardEdits) {
   update.mutable_update_mask()->add_paths("owner");
   EXPECT_EQ(Call(&Stub::UpdateArticle, editor_, update).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(KbServiceTest, SearchFiltersByChannelAndCustomerType) {
+  auto publish = [&](const std::string& title, std::vector<std::string> channels,
+                     std::vector<std::string> types) {
+    v1::CreateArticleRequest r;
+    r.mutable_content()->set_title(title);
+    r.mutable_content()->set_body("退款将在三个工作日内原路退回。");
+    r.mutable_content()->set_category(SignalCategory());
+    for (auto& c : channels) r.mutable_content()->add_channels(c);
+    for (auto& t : types) r.mutable_content()->add_customer_types(t);
+    auto a = Call(&Stub::CreateArticle, editor_, r);
+    EXPECT_TRUE(a.ok()) << a.status();
+    EXPECT_TRUE(Submit(a->name()).ok());
+    EXPECT_TRUE(Review(a->name(), true, reviewer_).ok());
+    return a->name();
+  };
+  std::string all = publish("退款进度查询", {}, {});
+  std::string vip_phone = publish("退款电话专线", {"PHONE"}, {"VIP"});
+  std::string chat_new = publish("退款在线办理", {"ONLINE_CHAT"}, {"NEW"});
+  auto names = [](const v1::SearchResponse& r) {
+    std::vector<std::string> out;
+    for (const auto& h : r.hits()) out.push_back(h.article());
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  auto sorted = [](std::vector<std::string> v) {
+    std::sort(v.begin(), v.end());
+    return v;
+  };
+  v1::SearchRequest r;
+  r.set_query("退款");
+  EXPECT_EQ(Call(&Stub::Search, agent_, r)->total_hits(), 3);
+  r.set_channel("PHONE");
+  EXPECT_EQ(names(*Call(&Stub::Search, agent_, r)), sorted({all, vip_phone}));
+  r.set_customer_type("new");  // case-insensitive
+  EXPECT_EQ(names(*Call(&Stub::Search, agent_, r)), sorted({all}));
+  r.clear_channel();
+  EXPECT_EQ(names(*Call(&Stub::Search, agent_, r)), sorted({all, chat_new}));
+  r.set_channel("PHONE\x01");
+  auto bad = Call(&Stub::Search, agent_, r);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("channel"));
+}
+
+TEST_F(KbServiceTest, RenamedCategoryKeepsArticlesAndFilters) {
+  std::string name = Published("手机信号弱", "重启手机");
+  v1::RenameCategoryRequest rename;
+  rename.set_name(phone_);
+  rename.set_display_name("移动终端");
+  EXPECT_EQ(Call(&Stub::RenameCategory, agent_, rename).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto renamed = Call(&Stub::RenameCategory, editor_, rename);
+  ASSERT_TRUE(renamed.ok()) << renamed.status();
+  EXPECT_THAT(renamed->path(), ElementsAre("移动终端"));
+  auto list = Call(&Stub::ListCategories, agent_, v1::ListCategoriesRequest());
+  ASSERT_TRUE(list.ok());
+  ASSERT_EQ(list->categories_size(), 3);
+  EXPECT_THAT(list->categories(2).path(),
+              ElementsAre("移动终端", "信号问题", "企业客户"));
+
+  v1::SearchRequest search;
+  search.set_query("手机信号弱");
+  search.set_category(phone_);
+  auto found = Call(&Stub::Search, agent_, search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).article(), name);
+  EXPECT_THAT(found->hits(0).category_path(),
+              ElementsAre("移动终端", "信号问题", "企业客户"));
+  v1::GetArticleRequest get;
+  get.set_name(name);
+  EXPECT_THAT(Call(&Stub::GetArticle, editor_, get)->category_path(),
+              ElementsAre("移动终端", "信号问题", "企业客户"));
+
+  std::string other = Category("家电类", "");
+  rename.set_display_name("家电类");  // a sibling's name
+  EXPECT_EQ(Call(&Stub::RenameCategory, editor_, rename).status().code(),
+            absl::StatusCode::kAlreadyExists);
+  rename.set_display_name("a/b");
+  EXPECT_EQ(Call(&Stub::RenameCategory, editor_, rename).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  rename.set_name("categories/none");
+  rename.set_display_name("新名字");
+  EXPECT_EQ(Call(&Stub::RenameCategory, editor_, rename).status().code(),
+            absl::StatusCode::kNotFound);
+  StopHost();
+  StartHost();
+  found = Call(&Stub::Search, agent_, search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_THAT(found->hits(0).category_path(),
+              ElementsAre("移动终端", "信号问题", "企业客户"));
+}
+
+TEST_F(KbServiceTest, OnlyEmptyCategoriesAreDeleted) {
+  std::string name = Published("手机信号弱", "重启手机");
+  v1::DeleteCategoryRequest del;
+  del.set_name(phone_);
+  auto refused = Call(&Stub::DeleteCategory, editor_, del);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReasonOf(refused.status()), "CATEGORY_NOT_EMPTY");
+  del.set_name(leaf_);
+  EXPECT_EQ(Call(&Stub::DeleteCategory, editor_, del).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+  // An archived article still holds its category (it can be restored).
+  v1::ArchiveArticleRequest archive;
+  archive.set_name(name);
+  ASSERT_TRUE(Call(&Stub::ArchiveArticle, editor_, archive).ok());
+  EXPECT_EQ(Call(&Stub::DeleteCategory, editor_, del).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  std::string empty = Category("宽带", phone_);
+  del.set_name(empty);
+  EXPECT_EQ(Call(&Stub::DeleteCategory, agent_, del).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(Call(&Stub::DeleteCategory, editor_, del).ok());
+  EXPECT_EQ(Call(&Stub::DeleteCategory, editor_, del).status().code(),
+            absl::StatusCode::kNotFound);
+  auto list = Call(&Stub::ListCategories, agent_, v1::ListCategoriesRequest());
+  ASSERT_TRUE(list.ok());
+  EXPECT_EQ(list->categories_size(), 3);
+  del.set_name("宽带");
+  EXPECT_EQ(Call(&Stub::DeleteCategory, editor_, del).status().code(),
+            absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(KbServiceTest, RestoredArticleIsRepublishedAsANewVersion) {
+  std::string name = Published("手机信号弱", "重启手机");
+  v1::RestoreArticleRequest restore;
+  restore.set_name(name);
+  auto early = Call(&Stub::RestoreArticle, editor_, restore);
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReasonOf(early.status()), "ILLEGAL_TRANSITION");
+  v1::ArchiveArticleRequest archive;
+  archive.set_name(name);
+  ASSERT_TRUE(Call(&Stub::ArchiveArticle, editor_, archive).ok());
+  EXPECT_EQ(Call(&Stub::RestoreArticle, agent_, restore).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  auto restored = Call(&Stub::RestoreArticle, editor_, restore);
+  ASSERT_TRUE(restored.ok()) << restored.status();
+  EXPECT_EQ(restored->state(), v1::ARTICLE_STATE_DRAFT);
+  EXPECT_EQ(restored->content().title(), "手机信号弱");
+
+  // Withdrawn until republished, also after a restart.
+  v1::GetArticleRequest get;
+  get.set_name(name);
+  EXPECT_EQ(Search("手机信号弱")->total_hits(), 0);
+  EXPECT_EQ(Call(&Stub::GetArticle, agent_, get).status().code(),
+            absl::StatusCode::kNotFound);
+  StopHost();
+  StartHost();
+  EXPECT_EQ(Search("手机信号弱")->total_hits(), 0);
+
+  ASSERT_TRUE(Submit(name).ok());
+  auto republished = Review(name, true, reviewer_);
+  ASSERT_TRUE(republished.ok()) << republished.status();
+  EXPECT_EQ(republished->published_version(), "1.1");
+  auto found = Search("手机信号弱");
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).version(), "1.1");
+  EXPECT_EQ(Call(&Stub::GetArticle, agent_, get).ok(), true);
 }
 
 }  // namespace

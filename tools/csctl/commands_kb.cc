@@ -4,8 +4,12 @@
 //   csctl --addr 127.0.0.1:50053 kb category create 手机类
 //   csctl --addr 127.0.0.1:50053 kb category create 信号问题 --parent
 //   categories/… csctl --addr 127.0.0.1:50053 kb category list csctl --addr
-//   127.0.0.1:50053 kb article create --title 手机信号弱怎么办
+//   127.0.0.1:50053 kb category rename categories/… 移动终端
+//   csctl --addr 127.0.0.1:50053 kb category delete categories/…
+//   csctl --addr 127.0.0.1:50053 kb article create --title 手机信号弱怎么办
 //         --body-file steps.md --markdown --category categories/… --tags 信号
+//         [--channels PHONE,ONLINE_CHAT] [--customer-types VIP]
+//   csctl --addr 127.0.0.1:50053 kb article restore articles/…
 //   csctl --addr 127.0.0.1:50053 kb article submit articles/… --note 初稿
 //   csctl --addr 127.0.0.1:50053 kb article approve articles/… [--major]
 //   csctl --addr 127.0.0.1:50053 kb article reject articles/… --comment 请补充
@@ -145,6 +149,32 @@ class CategoryListCommand final : public Command {
   }
 };
 
+class CategoryRenameCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::RenameCategoryRequest request;
+    request.set_name(context.args()[0]);
+    request.set_display_name(context.args()[1]);
+    ASSIGN_OR_RETURN(v1::Category c,
+                     CallRpc(context, &KbStub::RenameCategory, request));
+    if (context.options().json) return PrintJson(context.out(), c);
+    context.out() << c.name() << "  " << absl::StrJoin(c.path(), " › ") << "\n";
+    return absl::OkStatus();
+  }
+};
+
+class CategoryDeleteCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::DeleteCategoryRequest request;
+    request.set_name(context.args()[0]);
+    RETURN_IF_ERROR(
+        CallRpc(context, &KbStub::DeleteCategory, request).status());
+    context.out() << "deleted " << request.name() << "\n";
+    return absl::OkStatus();
+  }
+};
+
 // ---- kb article
 // ---------------------------------------------------------------
 
@@ -159,6 +189,10 @@ class ArticleCreateCommand final : public Command {
                     ConfigParser::kRequired);
     flags.AddString("tags", &tags_, "comma-separated tags");
     flags.AddString("language", &language_, "language (default zh-CN)");
+    flags.AddString("channels", &channels_,
+                    "comma-separated channels it applies to (default all)");
+    flags.AddString("customer-types", &customer_types_,
+                    "comma-separated customer types (default all)");
     flags.AddString("request-id", &request_id_, "idempotency key");
   }
   absl::Status Run(CommandContext& context) override {
@@ -174,6 +208,10 @@ class ArticleCreateCommand final : public Command {
     c->set_category(category_);
     for (std::string& t : SplitList(tags_)) c->add_tags(std::move(t));
     c->set_language(language_);
+    for (std::string& v : SplitList(channels_)) c->add_channels(std::move(v));
+    for (std::string& v : SplitList(customer_types_)) {
+      c->add_customer_types(std::move(v));
+    }
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::CreateArticle, request));
@@ -182,7 +220,7 @@ class ArticleCreateCommand final : public Command {
 
  private:
   std::string title_, body_, body_file_, category_, tags_, language_,
-      request_id_;
+      channels_, customer_types_, request_id_;
   bool markdown_ = false;
 };
 
@@ -266,6 +304,17 @@ class ArticleArchiveCommand final : public Command {
   std::string reason_;
 };
 
+class ArticleRestoreCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::RestoreArticleRequest request;
+    request.set_name(ArticleArg(context.args()[0]));
+    ASSIGN_OR_RETURN(v1::Article a,
+                     CallRpc(context, &KbStub::RestoreArticle, request));
+    return PrintArticle(context, a);
+  }
+};
+
 class ArticleVersionsCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
@@ -324,6 +373,9 @@ class SearchCommand final : public Command {
     flags.AddString("category", &category_, "only this category (and below)");
     flags.AddString("tags", &tags_, "comma-separated tags, all required");
     flags.AddString("language", &language_, "language, e.g. zh-CN");
+    flags.AddString("channel", &channel_, "only articles for this channel");
+    flags.AddString("customer-type", &customer_type_,
+                    "only articles for this customer type");
     flags.AddInt("page-size", &page_size_, "hits per page", 0, 50);
     flags.AddString("page-token", &page_token_, "next_page_token of a search");
   }
@@ -333,6 +385,8 @@ class SearchCommand final : public Command {
     request.set_category(category_);
     for (std::string& t : SplitList(tags_)) request.add_tags(std::move(t));
     request.set_language(language_);
+    request.set_channel(channel_);
+    request.set_customer_type(customer_type_);
     request.set_page_size(page_size_);
     request.set_page_token(page_token_);
     ASSIGN_OR_RETURN(v1::SearchResponse r,
@@ -348,7 +402,8 @@ class SearchCommand final : public Command {
   }
 
  private:
-  std::string category_, tags_, language_, page_token_;
+  std::string category_, tags_, language_, channel_, customer_type_,
+      page_token_;
   int page_size_ = 0;
 };
 
@@ -501,6 +556,12 @@ void RegisterKbCommands(CommandRegistry& registry) {
                                       {"DISPLAY_NAME", 1, 1});
   registry.Add<CategoryListCommand>({"kb", "category", "list"},
                                     "list the category tree");
+  registry.Add<CategoryRenameCommand>({"kb", "category", "rename"},
+                                      "rename a category",
+                                      {"CATEGORY DISPLAY_NAME", 2, 2});
+  registry.Add<CategoryDeleteCommand>({"kb", "category", "delete"},
+                                      "delete an empty category",
+                                      {"CATEGORY", 1, 1});
   registry.Add<ArticleCreateCommand>({"kb", "article", "create"},
                                      "create a draft article");
   registry.Add<ArticleGetCommand>({"kb", "article", "get"}, "show an article",
@@ -513,6 +574,9 @@ void RegisterKbCommands(CommandRegistry& registry) {
                                      "reject back to draft", one);
   registry.Add<ArticleArchiveCommand>({"kb", "article", "archive"},
                                       "archive (removes from search)", one);
+  registry.Add<ArticleRestoreCommand>(
+      {"kb", "article", "restore"},
+      "archived → draft (searchable again once republished)", one);
   registry.Add<ArticleVersionsCommand>({"kb", "article", "versions"},
                                        "list published versions", one);
   registry.Add<ArticleDiffCommand>({"kb", "article", "diff"},

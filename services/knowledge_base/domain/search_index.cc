@@ -21,6 +21,15 @@ double Saturate(int tf, int len, double avg_len) {
   return tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_len));
 }
 
+// True when `values` is empty (applies to all) or holds `wanted`, ignoring
+// ASCII case; `wanted` is already lower-case.
+bool Applies(const std::vector<std::string>& values, const std::string& wanted) {
+  if (wanted.empty() || values.empty()) return true;
+  return std::any_of(values.begin(), values.end(), [&](const std::string& v) {
+    return absl::AsciiStrToLower(v) == wanted;
+  });
+}
+
 void CountTerms(const std::string& text,
                 absl::flat_hash_map<std::string, int>& tf, int& len) {
   std::vector<Token> tokens = Tokenize(text);
@@ -45,23 +54,31 @@ IndexSnapshot::IndexSnapshot(
   double title_total = 0, body_total = 0;
   docs_.reserve(by_name_.size());
   for (const auto& [name, doc] : by_name_) {
-    const uint32_t index = static_cast<uint32_t>(docs_.size());
     docs_.push_back(doc);
     title_total += doc->title_len;
     body_total += doc->body_len;
-    absl::flat_hash_map<std::string, Posting> merged;
-    for (const auto& [term, tf] : doc->title_tf) {
-      merged[term] = Posting{index, tf, 0};
-    }
-    for (const auto& [term, tf] : doc->body_tf) {
-      auto [it, inserted] = merged.try_emplace(term, Posting{index, 0, tf});
-      if (!inserted) it->second.body_tf = tf;
-    }
-    for (auto& [term, posting] : merged) postings_[term].push_back(posting);
   }
-  if (!docs_.empty()) {
-    avg_title_len_ = std::max(1.0, title_total / docs_.size());
-    avg_body_len_ = std::max(1.0, body_total / docs_.size());
+  const double avg_title =
+      docs_.empty() ? 1 : std::max(1.0, title_total / docs_.size());
+  const double avg_body =
+      docs_.empty() ? 1 : std::max(1.0, body_total / docs_.size());
+  for (uint32_t index = 0; index < docs_.size(); ++index) {
+    const IndexedDoc& doc = *docs_[index];
+    for (const auto& [term, tf] : doc.body_tf) {
+      auto title = doc.title_tf.find(term);
+      const int title_tf = title == doc.title_tf.end() ? 0 : title->second;
+      postings_[term].push_back(
+          {index, static_cast<float>(
+                      Saturate(tf, doc.body_len, avg_body) +
+                      title_boost_ * Saturate(title_tf, doc.title_len,
+                                              avg_title))});
+    }
+    for (const auto& [term, tf] : doc.title_tf) {
+      if (doc.body_tf.contains(term)) continue;
+      postings_[term].push_back(
+          {index, static_cast<float>(title_boost_ *
+                                     Saturate(tf, doc.title_len, avg_title))});
+    }
   }
 }
 
@@ -70,53 +87,88 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   result.terms = DistinctTerms(query.text);
   if (result.terms.empty() || docs_.empty()) return result;
   const double n = static_cast<double>(docs_.size());
-  absl::flat_hash_map<uint32_t, std::pair<double, int>> acc;  // score, matched
+  // Dense accumulators, reused by the thread's next search (left zeroed).
+  thread_local std::vector<float> score;
+  thread_local std::vector<uint16_t> matched;
+  thread_local std::vector<uint32_t> touched;
+  if (score.size() < docs_.size()) {
+    score.resize(docs_.size(), 0);
+    matched.resize(docs_.size(), 0);
+  }
+  touched.clear();
   for (const std::string& term : result.terms) {
     auto it = postings_.find(term);
     if (it == postings_.end()) continue;
     const double df = static_cast<double>(it->second.size());
-    const double idf = std::log(1 + (n - df + 0.5) / (df + 0.5));
+    const float idf =
+        static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
     for (const Posting& p : it->second) {
-      const IndexedDoc& doc = *docs_[p.doc];
-      double s =
-          Saturate(p.body_tf, doc.body_len, avg_body_len_) +
-          title_boost_ * Saturate(p.title_tf, doc.title_len, avg_title_len_);
-      auto& entry = acc[p.doc];
-      entry.first += idf * s;
-      entry.second += 1;
+      if (matched[p.doc]++ == 0) touched.push_back(p.doc);
+      score[p.doc] += idf * p.weight;
     }
   }
   const int min_match = std::max(
       1, static_cast<int>(
              std::ceil(result.terms.size() * query.min_match_fraction - 1e-9)));
   const std::string language = absl::AsciiStrToLower(query.language);
-  for (const auto& [index, entry] : acc) {
-    if (entry.second < min_match) continue;
-    const std::shared_ptr<const IndexedDoc>& doc = docs_[index];
+  const std::string channel = absl::AsciiStrToLower(query.channel);
+  const std::string customer_type = absl::AsciiStrToLower(query.customer_type);
+  // Without filters no document is read here: reading each one's fields
+  // would be a cache miss per matching document.
+  const bool filtered = !query.category.empty() || !query.tags.empty() ||
+                        !language.empty() || !channel.empty() ||
+                        !customer_type.empty();
+  std::vector<std::pair<float, uint32_t>> found;
+  found.reserve(touched.size());
+  for (uint32_t index : touched) {
+    const float s = score[index];
+    const int m = matched[index];
+    score[index] = 0;
+    matched[index] = 0;
+    if (m < min_match) continue;
+    if (!filtered) {
+      found.emplace_back(s, index);
+      continue;
+    }
+    const IndexedDoc& doc = *docs_[index];
     if (!query.category.empty() &&
-        std::find(doc->category_ancestry.begin(), doc->category_ancestry.end(),
-                  query.category) == doc->category_ancestry.end()) {
+        std::find(doc.category_ancestry.begin(), doc.category_ancestry.end(),
+                  query.category) == doc.category_ancestry.end()) {
       continue;
     }
     bool tags_ok = true;
     for (const std::string& tag : query.tags) {
-      if (std::find(doc->tags.begin(), doc->tags.end(), tag) ==
-          doc->tags.end()) {
+      if (std::find(doc.tags.begin(), doc.tags.end(), tag) == doc.tags.end()) {
         tags_ok = false;
         break;
       }
     }
     if (!tags_ok) continue;
-    if (!language.empty() && absl::AsciiStrToLower(doc->language) != language) {
+    if (!language.empty() && absl::AsciiStrToLower(doc.language) != language) {
       continue;
     }
-    result.hits.push_back({doc, entry.first});
+    if (!Applies(doc.channels, channel) ||
+        !Applies(doc.customer_types, customer_type)) {
+      continue;
+    }
+    found.emplace_back(s, index);
   }
-  std::sort(result.hits.begin(), result.hits.end(),
-            [](const ScoredDoc& a, const ScoredDoc& b) {
-              if (a.score != b.score) return a.score > b.score;
-              return a.doc->article < b.doc->article;
-            });
+  result.total = found.size();
+  auto better = [](const std::pair<float, uint32_t>& a,
+                   const std::pair<float, uint32_t>& b) {
+    if (a.first != b.first) return a.first > b.first;
+    return a.second < b.second;
+  };
+  const size_t keep = query.limit == 0 ? found.size()
+                                       : std::min(query.limit, found.size());
+  if (keep < found.size()) {
+    std::nth_element(found.begin(), found.begin() + keep, found.end(), better);
+  }
+  std::sort(found.begin(), found.begin() + keep, better);
+  result.hits.reserve(keep);
+  for (size_t i = 0; i < keep; ++i) {
+    result.hits.push_back({docs_[found[i].second], found[i].first});
+  }
   return result;
 }
 
@@ -142,6 +194,15 @@ void SearchIndex::Upsert(std::shared_ptr<const IndexedDoc> doc) {
   auto docs = Snapshot()->docs();
   docs[doc->article] = std::move(doc);
   Swap(std::move(docs));
+}
+
+void SearchIndex::UpsertAll(
+    std::vector<std::shared_ptr<const IndexedDoc>> docs) {
+  if (docs.empty()) return;
+  absl::MutexLock writer(&writer_mu_);
+  auto by_name = Snapshot()->docs();
+  for (auto& doc : docs) by_name[doc->article] = std::move(doc);
+  Swap(std::move(by_name));
 }
 
 void SearchIndex::Remove(const std::string& article) {

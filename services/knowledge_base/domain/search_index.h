@@ -18,6 +18,10 @@
 // least half of the distinct query terms (rounded up), so that a single
 // shared character pair does not make a result. Ties: article name
 // ascending. Thread-safe.
+//
+// Cost: a snapshot stores per posting the document's BM25 weight without
+// idf, so a search is one pass over the query terms' postings into a dense
+// per-thread accumulator, then a partial sort of the best `limit`.
 #ifndef CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SEARCH_INDEX_H_
 #define CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SEARCH_INDEX_H_
 
@@ -44,6 +48,9 @@ struct IndexedDoc {
   std::vector<std::string> category_path;  // display names
   std::vector<std::string> tags;
   std::string language;
+  // Applicability; empty = every channel / customer type.
+  std::vector<std::string> channels;
+  std::vector<std::string> customer_types;
   // Filled by MakeIndexedDoc.
   absl::flat_hash_map<std::string, int> title_tf;
   absl::flat_hash_map<std::string, int> body_tf;
@@ -59,9 +66,16 @@ struct SearchQuery {
   std::string category;           // "" = any
   std::vector<std::string> tags;  // all required
   std::string language;           // "" = any; case-insensitive
+  // The asker's channel and customer type: "" = any; else a document
+  // matches when its list is empty or holds the value (case-insensitive).
+  std::string channel;
+  std::string customer_type;
   // A document must match at least this fraction of the distinct query
   // terms (rounded up, at least one).
   double min_match_fraction = 0.5;
+  // Only the best `limit` hits are ranked and returned (0 = all); `total`
+  // still counts every match.
+  size_t limit = 0;
 };
 
 struct ScoredDoc {
@@ -71,7 +85,8 @@ struct ScoredDoc {
 
 struct SearchResult {
   std::vector<std::string> terms;  // distinct query terms
-  std::vector<ScoredDoc> hits;     // best first; all of them
+  std::vector<ScoredDoc> hits;     // best first; at most query.limit
+  size_t total = 0;                // every match (after filters)
 };
 
 class IndexSnapshot {
@@ -89,16 +104,17 @@ class IndexSnapshot {
   double title_boost() const { return title_boost_; }
 
  private:
+  // BM25 of the term in the document without the idf factor (which needs
+  // the document frequency, the posting list's length): precomputed so a
+  // query only multiplies and adds.
   struct Posting {
     uint32_t doc;
-    int title_tf;
-    int body_tf;
+    float weight;
   };
   std::map<std::string, std::shared_ptr<const IndexedDoc>> by_name_;
+  // In article name order, so a lower index wins a score tie.
   std::vector<std::shared_ptr<const IndexedDoc>> docs_;
   absl::flat_hash_map<std::string, std::vector<Posting>> postings_;
-  double avg_title_len_ = 1;
-  double avg_body_len_ = 1;
   double title_boost_ = 2.0;
 };
 
@@ -111,6 +127,8 @@ class SearchIndex {
 
   // Adds or replaces the document of doc->article.
   void Upsert(std::shared_ptr<const IndexedDoc> doc);
+  // Adds or replaces several documents in one new snapshot.
+  void UpsertAll(std::vector<std::shared_ptr<const IndexedDoc>> docs);
   // Removes `article`; no-op when absent.
   void Remove(const std::string& article);
   // Replaces everything (start-up).

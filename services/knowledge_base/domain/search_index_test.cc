@@ -88,6 +88,43 @@ TEST_F(SearchIndexTest, FiltersByCategoryTagsAndLanguage) {
             3u);
 }
 
+TEST(SearchIndexFilterTest, ChannelAndCustomerTypeApplicability) {
+  auto with = [](const std::string& id, std::vector<std::string> channels,
+                 std::vector<std::string> types) {
+    IndexedDoc doc = *Doc(id, "退款进度查询", "退款将在三个工作日内原路退回。");
+    doc.channels = std::move(channels);
+    doc.customer_types = std::move(types);
+    return std::make_shared<const IndexedDoc>(std::move(doc));
+  };
+  SearchIndex index;
+  index.Reset({with("all", {}, {}), with("phone-vip", {"PHONE"}, {"VIP"}),
+               with("chat", {"ONLINE_CHAT", "EMAIL"}, {"NEW", "RETURNING"})});
+  auto snap = index.Snapshot();
+  EXPECT_THAT(Ids(snap->Search({.text = "退款"})),
+              ElementsAre("articles/all", "articles/chat", "articles/phone-vip"));
+  EXPECT_THAT(Ids(snap->Search({.text = "退款", .channel = "phone"})),
+              ElementsAre("articles/all", "articles/phone-vip"));
+  EXPECT_THAT(Ids(snap->Search({.text = "退款", .customer_type = "NEW"})),
+              ElementsAre("articles/all", "articles/chat"));
+  EXPECT_THAT(Ids(snap->Search(
+                  {.text = "退款", .channel = "EMAIL", .customer_type = "VIP"})),
+              ElementsAre("articles/all"));
+  EXPECT_THAT(Ids(snap->Search({.text = "退款", .channel = "WECHAT"})),
+              ElementsAre("articles/all"));
+}
+
+TEST_F(SearchIndexTest, UpsertAllReplacesInOneSnapshot) {
+  IndexedDoc renamed = *index_.Snapshot()->docs().at("articles/screen");
+  renamed.category_path = {"维修服务"};
+  index_.UpsertAll({std::make_shared<const IndexedDoc>(renamed),
+                    Doc("new", "快递物流查询", "物流信息每日更新。")});
+  auto snap = index_.Snapshot();
+  EXPECT_EQ(snap->size(), 6u);
+  EXPECT_THAT(snap->docs().at("articles/screen")->category_path,
+              ElementsAre("维修服务"));
+  EXPECT_THAT(Ids(snap->Search({.text = "物流"})), ElementsAre("articles/new"));
+}
+
 TEST_F(SearchIndexTest, RemoveAndUpsertSwapSnapshots) {
   auto before = index_.Snapshot();
   index_.Remove("articles/signal");

@@ -67,6 +67,8 @@ absl::Status CheckTransition(v1::ArticleState from, v1::ArticleState to) {
       {S::ARTICLE_STATE_PUBLISHED, S::ARTICLE_STATE_DRAFT},
       {S::ARTICLE_STATE_PUBLISHED, S::ARTICLE_STATE_ARCHIVED},
       {S::ARTICLE_STATE_DRAFT, S::ARTICLE_STATE_ARCHIVED},
+      // Restore: back to a working copy that goes through review again.
+      {S::ARTICLE_STATE_ARCHIVED, S::ARTICLE_STATE_DRAFT},
       // Rollback republishes from a draft or a published state.
       {S::ARTICLE_STATE_DRAFT, S::ARTICLE_STATE_PUBLISHED},
       {S::ARTICLE_STATE_PUBLISHED, S::ARTICLE_STATE_PUBLISHED},

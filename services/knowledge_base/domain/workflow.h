@@ -2,11 +2,15 @@
 // knowledge base. Pure functions; thread-safe.
 //
 //   DRAFT ──submit──▶ IN_REVIEW ──approve──▶ PUBLISHED ──archive──▶ ARCHIVED
-//     ▲                  │ reject                 │ edit (working copy)
-//     └──────────────────┴────────────────────────┘
+//     ▲                  │ reject                 │ edit (working copy)  │
+//     ├──────────────────┴────────────────────────┘                      │
+//     └────────────────────────────── restore ───────────────────────────┘
 //
 // A published article being revised goes back to DRAFT for its working copy;
-// its last published version stays searchable until it is archived.
+// its last published version stays searchable until it is archived. A
+// restored article is a DRAFT whose old version stays withdrawn: it becomes
+// searchable again only by a new publish (review approval or rollback), so
+// an archived text never comes back without an editor's second look.
 #ifndef CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_WORKFLOW_H_
 #define CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_WORKFLOW_H_
 

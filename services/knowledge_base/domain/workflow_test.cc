@@ -34,6 +34,11 @@ TEST(WorkflowTest, Transitions) {
   EXPECT_FALSE(
       CheckTransition(S::ARTICLE_STATE_ARCHIVED, S::ARTICLE_STATE_PUBLISHED)
           .ok());
+  EXPECT_TRUE(
+      CheckTransition(S::ARTICLE_STATE_ARCHIVED, S::ARTICLE_STATE_DRAFT).ok());
+  EXPECT_FALSE(
+      CheckTransition(S::ARTICLE_STATE_ARCHIVED, S::ARTICLE_STATE_IN_REVIEW)
+          .ok());
   EXPECT_FALSE(
       CheckTransition(S::ARTICLE_STATE_IN_REVIEW, S::ARTICLE_STATE_ARCHIVED)
           .ok());

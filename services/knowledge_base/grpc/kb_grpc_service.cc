@@ -14,6 +14,24 @@ grpc::ServerUnaryReactor* KbGrpcService::ListCategories(
   return Serve(ctx, request, response, &KbApp::ListCategories);
 }
 
+grpc::ServerUnaryReactor* KbGrpcService::RenameCategory(
+    Context* ctx, const v1::RenameCategoryRequest* request,
+    v1::Category* response) {
+  return Serve(ctx, request, response, &KbApp::RenameCategory);
+}
+
+grpc::ServerUnaryReactor* KbGrpcService::DeleteCategory(
+    Context* ctx, const v1::DeleteCategoryRequest* request,
+    v1::DeleteCategoryResponse* response) {
+  return Serve(ctx, request, response, &KbApp::DeleteCategory);
+}
+
+grpc::ServerUnaryReactor* KbGrpcService::RestoreArticle(
+    Context* ctx, const v1::RestoreArticleRequest* request,
+    v1::Article* response) {
+  return Serve(ctx, request, response, &KbApp::RestoreArticle);
+}
+
 grpc::ServerUnaryReactor* KbGrpcService::CreateArticle(
     Context* ctx, const v1::CreateArticleRequest* request,
     v1::Article* response) {

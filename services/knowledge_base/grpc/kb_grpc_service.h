@@ -34,6 +34,15 @@ class KbGrpcService final : public v1::KnowledgeBaseService::CallbackService {
   Reactor* ListCategories(Context* ctx,
                           const v1::ListCategoriesRequest* request,
                           v1::ListCategoriesResponse* response) override;
+  Reactor* RenameCategory(Context* ctx,
+                          const v1::RenameCategoryRequest* request,
+                          v1::Category* response) override;
+  Reactor* DeleteCategory(Context* ctx,
+                          const v1::DeleteCategoryRequest* request,
+                          v1::DeleteCategoryResponse* response) override;
+  Reactor* RestoreArticle(Context* ctx,
+                          const v1::RestoreArticleRequest* request,
+                          v1::Article* response) override;
   Reactor* CreateArticle(Context* ctx, const v1::CreateArticleRequest* request,
                          v1::Article* response) override;
   Reactor* UpdateArticle(Context* ctx, const v1::UpdateArticleRequest* request,

@@ -34,6 +34,7 @@ constexpr double kSuggestScoreFraction = 0.3;
 
 bool IsLive(const v1::ArticleRecord& record) {
   return !record.article().published_version().empty() &&
+         !record.withdrawn() &&
          record.article().state() != v1::ARTICLE_STATE_ARCHIVED;
 }
 
@@ -147,6 +148,10 @@ absl::StatusOr<std::shared_ptr<const IndexedDoc>> KbApp::DocFor(
   doc.tags.assign(version.content().tags().begin(),
                   version.content().tags().end());
   doc.language = version.content().language();
+  doc.channels.assign(version.content().channels().begin(),
+                      version.content().channels().end());
+  doc.customer_types.assign(version.content().customer_types().begin(),
+                            version.content().customer_types().end());
   return MakeIndexedDoc(std::move(doc));
 }
 
@@ -161,7 +166,14 @@ absl::StatusOr<v1::ArticleVersion> KbApp::LiveVersion(
 }
 
 v1::Article KbApp::EditorView(const v1::ArticleRecord& record) const {
-  return record.article();
+  v1::Article article = record.article();
+  // The stored path is a copy; categories may have been renamed since.
+  std::vector<std::string> ancestry, path;
+  if (CategoryAncestry(article.content().category(), &ancestry, &path).ok()) {
+    article.clear_category_path();
+    for (const std::string& s : path) article.add_category_path(s);
+  }
+  return article;
 }
 
 absl::StatusOr<v1::Article> KbApp::View(const P& p,
@@ -193,11 +205,6 @@ void KbApp::Touch(v1::ArticleRecord& record) {
 absl::StatusOr<v1::Category> KbApp::CreateCategory(
     const P& p, const v1::CreateCategoryRequest& r) {
   RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
-  RETURN_IF_ERROR(ValidateText(r.display_name(), "display_name", 40, true));
-  if (absl::StrContains(r.display_name(), "/") ||
-      absl::StripAsciiWhitespace(r.display_name()).empty()) {
-    return InvalidField("display_name", "must not be blank or contain '/'");
-  }
   absl::MutexLock lock(&category_mu_);
   v1::Category category;
   if (!r.parent().empty()) {
@@ -209,16 +216,7 @@ absl::StatusOr<v1::Category> KbApp::CreateCategory(
     *category.mutable_path() = parent.path();
     category.set_parent(parent.name());
   }
-  ASSIGN_OR_RETURN(std::vector<v1::Category> all, repo_->ListCategories());
-  for (const v1::Category& c : all) {
-    if (c.parent() == category.parent() &&
-        c.display_name() == r.display_name()) {
-      return WithErrorInfo(
-          absl::AlreadyExistsError(absl::StrCat(
-              "category ", r.display_name(), " already exists as ", c.name())),
-          "CATEGORY_EXISTS", {{"name", c.name()}});
-    }
-  }
+  RETURN_IF_ERROR(CheckCategoryName(category.parent(), r.display_name(), ""));
   const absl::Time now = clock_.Now();
   std::string id = absl::AsciiStrToLower(NewUlid(now));
   category.set_name(absl::StrCat("categories/", id));
@@ -243,6 +241,117 @@ absl::StatusOr<v1::ListCategoriesResponse> KbApp::ListCategories(
   v1::ListCategoriesResponse response;
   for (v1::Category& c : all) *response.add_categories() = std::move(c);
   return response;
+}
+
+absl::Status KbApp::CheckCategoryName(const std::string& parent,
+                                      const std::string& display_name,
+                                      const std::string& self) const {
+  RETURN_IF_ERROR(ValidateText(display_name, "display_name", 40, true));
+  if (absl::StrContains(display_name, "/") ||
+      absl::StripAsciiWhitespace(display_name).empty()) {
+    return InvalidField("display_name", "must not be blank or contain '/'");
+  }
+  ASSIGN_OR_RETURN(std::vector<v1::Category> all, repo_->ListCategories());
+  for (const v1::Category& c : all) {
+    if (c.parent() == parent && c.display_name() == display_name &&
+        c.name() != self) {
+      return WithErrorInfo(
+          absl::AlreadyExistsError(absl::StrCat(
+              "category ", display_name, " already exists as ", c.name())),
+          "CATEGORY_EXISTS", {{"name", c.name()}});
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Category> KbApp::RenameCategory(
+    const P& p, const v1::RenameCategoryRequest& r) {
+  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  ASSIGN_OR_RETURN(std::string id, ParseCategoryName(r.name(), "name"));
+  absl::MutexLock lock(&category_mu_);
+  ASSIGN_OR_RETURN(v1::Category category, repo_->GetCategory(id));
+  RETURN_IF_ERROR(
+      CheckCategoryName(category.parent(), r.display_name(), category.name()));
+  const int depth = category.path_size() - 1;
+  ASSIGN_OR_RETURN(std::vector<v1::Category> all, repo_->ListCategories());
+  std::map<std::string, v1::Category> by_name;
+  for (v1::Category& c : all) by_name[c.name()] = std::move(c);
+  WriteSet writes;
+  // Every category whose ancestry holds this one carries its display name
+  // at the same depth of its path.
+  for (auto& [name, c] : by_name) {
+    std::string at = name;
+    for (int hops = 0; !at.empty() && at != category.name() && hops < 32;
+         ++hops) {
+      auto it = by_name.find(at);
+      at = it == by_name.end() ? "" : it->second.parent();
+    }
+    if (at != category.name() || c.path_size() <= depth) continue;
+    c.set_path(depth, r.display_name());
+    if (name == category.name()) c.set_display_name(r.display_name());
+    ASSIGN_OR_RETURN(std::string cid, ParseCategoryName(name, "name"));
+    repo_->PutCategory(writes, cid, c);
+  }
+  RETURN_IF_ERROR(store_.Commit(writes));
+  RefreshIndexedPaths(category.name());
+  return by_name[category.name()];
+}
+
+void KbApp::RefreshIndexedPaths(const std::string& category) {
+  std::vector<std::shared_ptr<const IndexedDoc>> changed;
+  for (const auto& [name, doc] : index_.Snapshot()->docs()) {
+    const auto& a = doc->category_ancestry;
+    if (std::find(a.begin(), a.end(), category) == a.end()) continue;
+    IndexedDoc copy = *doc;
+    std::vector<std::string> ancestry;
+    copy.category_path.clear();
+    if (!CategoryAncestry(copy.category, &ancestry, &copy.category_path)
+             .ok()) {
+      continue;
+    }
+    changed.push_back(std::make_shared<const IndexedDoc>(std::move(copy)));
+  }
+  index_.UpsertAll(std::move(changed));
+}
+
+absl::StatusOr<v1::DeleteCategoryResponse> KbApp::DeleteCategory(
+    const P& p, const v1::DeleteCategoryRequest& r) {
+  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  ASSIGN_OR_RETURN(std::string id, ParseCategoryName(r.name(), "name"));
+  absl::MutexLock lock(&category_mu_);
+  ASSIGN_OR_RETURN(v1::Category category, repo_->GetCategory(id));
+  auto not_empty = [&](const std::string& why) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(
+            absl::StrCat("category ", category.name(), " is not empty: ", why)),
+        "CATEGORY_NOT_EMPTY", {{"name", category.name()}});
+  };
+  ASSIGN_OR_RETURN(std::vector<v1::Category> all, repo_->ListCategories());
+  for (const v1::Category& c : all) {
+    if (c.parent() == category.name()) {
+      return not_empty(absl::StrCat("subcategory ", c.name()));
+    }
+  }
+  // Published versions (in the index) and working copies of every state.
+  for (const auto& [name, doc] : index_.Snapshot()->docs()) {
+    if (doc->category == category.name()) {
+      return not_empty(absl::StrCat("published article ", name));
+    }
+  }
+  std::string user;
+  RETURN_IF_ERROR(
+      repo_->ScanArticles("", 0, [&](const v1::ArticleRecord& record) {
+        if (record.article().content().category() != category.name()) {
+          return true;
+        }
+        user = record.article().name();
+        return false;
+      }));
+  if (!user.empty()) return not_empty(absl::StrCat("article ", user));
+  WriteSet writes;
+  repo_->DeleteCategory(writes, id);
+  RETURN_IF_ERROR(store_.Commit(writes));
+  return v1::DeleteCategoryResponse();
 }
 
 // ---- authoring ------------------------------------------------------------
@@ -466,6 +575,7 @@ absl::StatusOr<v1::Article> KbApp::Publish(
   record.set_latest_major(next_major);
   record.set_latest_minor(next_minor);
   record.clear_pending_change_note();
+  record.set_withdrawn(false);
   v1::Article& article = *record.mutable_article();
   article.set_state(v1::ARTICLE_STATE_PUBLISHED);
   *article.mutable_content() = content;
@@ -542,6 +652,7 @@ absl::StatusOr<v1::Article> KbApp::ArchiveArticle(
   const absl::Time now = clock_.Now();
   record.mutable_article()->set_state(v1::ARTICLE_STATE_ARCHIVED);
   record.mutable_article()->set_review_comment(r.reason());
+  record.set_withdrawn(true);
   Touch(record);
   v1::ArticleArchived event;
   event.set_article(record.article().name());
@@ -552,6 +663,41 @@ absl::StatusOr<v1::Article> KbApp::ArchiveArticle(
   outbox_.Append(writes, record.article().name(), event);
   RETURN_IF_ERROR(store_.Commit(writes));
   index_.Remove(record.article().name());
+  return EditorView(record);
+}
+
+absl::StatusOr<v1::Article> KbApp::RestoreArticle(
+    const P& p, const v1::RestoreArticleRequest& r) {
+  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  ASSIGN_OR_RETURN(std::string id, ParseArticleName(r.name(), "name"));
+  absl::MutexLock lock(&article_locks_.For(id));
+  ASSIGN_OR_RETURN(v1::ArticleRecord record, repo_->GetArticle(id));
+  RETURN_IF_ERROR(
+      CheckTransition(record.article().state(), v1::ARTICLE_STATE_DRAFT));
+  if (record.article().state() != v1::ARTICLE_STATE_ARCHIVED) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "article is ", v1::ArticleState_Name(record.article().state()),
+            "; only ARCHIVED articles are restored")),
+        "ILLEGAL_TRANSITION");
+  }
+  // The working copy may name a category deleted while it was archived.
+  std::vector<std::string> ancestry, path;
+  absl::Status category = CategoryAncestry(
+      record.article().content().category(), &ancestry, &path);
+  if (absl::IsNotFound(category)) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the article's category no longer exists: ", category.message())),
+        "CATEGORY_DELETED");
+  }
+  RETURN_IF_ERROR(category);
+  record.mutable_article()->set_state(v1::ARTICLE_STATE_DRAFT);
+  record.set_withdrawn(true);
+  Touch(record);
+  WriteSet writes;
+  repo_->PutArticle(writes, record);
+  RETURN_IF_ERROR(store_.Commit(writes));
   return EditorView(record);
 }
 
@@ -653,11 +799,18 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
   ASSIGN_OR_RETURN(v1::ArticleVersion old,
                    repo_->GetVersion(id, v.major, v.minor));
   std::vector<std::string> ancestry, path;
-  if (CategoryAncestry(old.content().category(), &ancestry, &path).ok()) {
-    record.mutable_article()->clear_category_path();
-    for (const std::string& s : path) {
-      record.mutable_article()->add_category_path(s);
-    }
+  absl::Status category =
+      CategoryAncestry(old.content().category(), &ancestry, &path);
+  if (absl::IsNotFound(category)) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "the version's category no longer exists: ", category.message())),
+        "CATEGORY_DELETED");
+  }
+  RETURN_IF_ERROR(category);
+  record.mutable_article()->clear_category_path();
+  for (const std::string& s : path) {
+    record.mutable_article()->add_category_path(s);
   }
   return Publish(std::move(record), old.content(), false, p.subject, p.subject,
                  absl::StrCat("rollback to ", VersionLabel(v.major, v.minor)),
@@ -748,11 +901,14 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
     RETURN_IF_ERROR(ValidateText(tag, "tags", 40, true));
   }
   RETURN_IF_ERROR(ValidateText(r.language(), "language", 35, false));
+  RETURN_IF_ERROR(ValidateText(r.channel(), "channel", 40, false));
+  RETURN_IF_ERROR(ValidateText(r.customer_type(), "customer_type", 40, false));
   const std::string normalized =
       std::string(absl::StripAsciiWhitespace(NormalizeToString(r.query())));
   const uint64_t fingerprint = QueryFingerprint(
       absl::StrCat("kb.search|", normalized, "|", r.category(), "|",
-                   absl::StrJoin(r.tags(), "\x1f"), "|", r.language()));
+                   absl::StrJoin(r.tags(), "\x1f"), "|", r.language(), "|",
+                   r.channel(), "|", r.customer_type()));
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(r.page_token(), fingerprint));
   size_t offset = 0;
@@ -766,13 +922,16 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   query.category = r.category();
   query.tags.assign(r.tags().begin(), r.tags().end());
   query.language = r.language();
+  query.channel = r.channel();
+  query.customer_type = r.customer_type();
+  query.limit = offset + page;
   SearchResult result = index_.Snapshot()->Search(query);
   v1::SearchResponse response;
-  response.set_total_hits(static_cast<int32_t>(result.hits.size()));
+  response.set_total_hits(static_cast<int32_t>(result.total));
   for (v1::SearchHit& hit : Hits(result, offset, offset + page)) {
     *response.add_hits() = std::move(hit);
   }
-  if (offset + page < result.hits.size()) {
+  if (offset + page < result.total) {
     response.set_next_page_token(
         EncodePageToken(absl::StrCat(offset + page), fingerprint));
   }
@@ -782,10 +941,11 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   event.set_term_count(static_cast<int32_t>(result.terms.size()));
   event.set_total_hits(response.total_hits());
   event.set_filtered(!r.category().empty() || r.tags_size() > 0 ||
-                     !r.language().empty());
+                     !r.language().empty() || !r.channel().empty() ||
+                     !r.customer_type().empty());
   *event.mutable_time() = ToProtoTime(clock_.Now());
   WriteSet writes;
-  if (result.hits.empty() && !normalized.empty()) {
+  if (result.total == 0 && !normalized.empty()) {
     absl::MutexLock lock(&gap_locks_.For(normalized));
     RETURN_IF_ERROR(RecordGap(normalized, false, "", "", nullptr, writes));
     outbox_.Append(writes, "search", event);
@@ -817,6 +977,7 @@ absl::StatusOr<v1::SuggestResponse> KbApp::Suggest(
   // score are suggested: a long description shares a word or two with
   // almost every article.
   query.min_match_fraction = 0;
+  query.limit = max;
   SearchResult result = index_.Snapshot()->Search(query);
   if (!result.hits.empty()) {
     const double floor = result.hits.front().score * kSuggestScoreFraction;

@@ -59,6 +59,10 @@ class KbApp {
       const P& p, const v1::CreateCategoryRequest& r);
   absl::StatusOr<v1::ListCategoriesResponse> ListCategories(
       const P& p, const v1::ListCategoriesRequest& r);
+  absl::StatusOr<v1::Category> RenameCategory(
+      const P& p, const v1::RenameCategoryRequest& r);
+  absl::StatusOr<v1::DeleteCategoryResponse> DeleteCategory(
+      const P& p, const v1::DeleteCategoryRequest& r);
   absl::StatusOr<v1::Article> CreateArticle(const P& p,
                                             const v1::CreateArticleRequest& r);
   absl::StatusOr<v1::Article> UpdateArticle(const P& p,
@@ -73,6 +77,8 @@ class KbApp {
                                             const v1::ReviewArticleRequest& r);
   absl::StatusOr<v1::Article> ArchiveArticle(
       const P& p, const v1::ArchiveArticleRequest& r);
+  absl::StatusOr<v1::Article> RestoreArticle(
+      const P& p, const v1::RestoreArticleRequest& r);
   absl::StatusOr<v1::Article> ConfirmArticleFresh(
       const P& p, const v1::ConfirmArticleFreshRequest& r);
   absl::StatusOr<v1::ListVersionsResponse> ListVersions(
@@ -106,6 +112,14 @@ class KbApp {
         std::unique_ptr<KbRepository> repo);
 
   absl::Status RebuildIndex();
+  // Validates a category display name (required, ≤40, no '/') and that no
+  // sibling under `parent` other than `self` has it; caller holds
+  // category_mu_.
+  absl::Status CheckCategoryName(const std::string& parent,
+                                 const std::string& display_name,
+                                 const std::string& self) const;
+  // Re-reads the display paths of indexed documents under `category`.
+  void RefreshIndexedPaths(const std::string& category);
   absl::StatusOr<std::shared_ptr<const IndexedDoc>> DocFor(
       const v1::ArticleRecord& record, const v1::ArticleVersion& version) const;
   // The category's ancestry (self first) and display path.

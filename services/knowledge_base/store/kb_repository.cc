@@ -139,6 +139,10 @@ void KbRepository::PutCategory(WriteSet& writes, absl::string_view id,
   writes.PutProto(categories_, id, category);
 }
 
+void KbRepository::DeleteCategory(WriteSet& writes, absl::string_view id) {
+  writes.Delete(categories_, id);
+}
+
 absl::StatusOr<std::vector<v1::Category>> KbRepository::ListCategories() const {
   std::vector<v1::Category> out;
   absl::Status s = store_.Scan(

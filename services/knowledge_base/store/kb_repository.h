@@ -65,6 +65,7 @@ class KbRepository {
   absl::StatusOr<v1::Category> GetCategory(absl::string_view id) const;
   void PutCategory(WriteSet& writes, absl::string_view id,
                    const v1::Category& category);
+  void DeleteCategory(WriteSet& writes, absl::string_view id);
   absl::StatusOr<std::vector<v1::Category>> ListCategories() const;
 
   void PutFeedback(WriteSet& writes, absl::string_view id,
