@@ -18,9 +18,15 @@ struct Span {
   size_t end;
 };
 
-bool IsDigit(char c) { return absl::ascii_isdigit(static_cast<unsigned char>(c)); }
-bool IsAlnum(char c) { return absl::ascii_isalnum(static_cast<unsigned char>(c)); }
-bool IsAlpha(char c) { return absl::ascii_isalpha(static_cast<unsigned char>(c)); }
+bool IsDigit(char c) {
+  return absl::ascii_isdigit(static_cast<unsigned char>(c));
+}
+bool IsAlnum(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c));
+}
+bool IsAlpha(char c) {
+  return absl::ascii_isalpha(static_cast<unsigned char>(c));
+}
 bool IsSeparator(char c) { return c == ' ' || c == '-'; }
 bool IsEmailLocal(char c) {
   return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
@@ -88,7 +94,8 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
   if (digits.size() == 18 && PlausibleIdCard(digits)) return MaskIdCard(digits);
   if (digits[0] == '0' && digits[1] != '0') {
     const size_t first = span.find_first_of(" -");
-    const bool together = groups == 1 && digits.size() >= 10 && digits.size() <= 12;
+    const bool together =
+        groups == 1 && digits.size() >= 10 && digits.size() <= 12;
     const bool dashed = groups == 2 && span[first] == '-' && first >= 3 &&
                         first <= 4 && digits.size() - first >= 7 &&
                         digits.size() - first <= 8;
@@ -100,8 +107,8 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
 
 // Strips what may stand between an order keyword and its number.
 absl::string_view StripOrderGlue(absl::string_view before) {
-  static constexpr absl::string_view kGlue[] = {" ", ":", "#", ".", "：",
-                                                "＃", "为", "是"};
+  static constexpr absl::string_view kGlue[] = {" ",  ":",  "#",  ".",
+                                                "：", "＃", "为", "是"};
   bool stripped = true;
   while (stripped) {
     stripped = false;
@@ -167,11 +174,11 @@ std::string MaskRun(absl::string_view run) {
   size_t gi = 0;
   while (gi < groups.size()) {
     size_t next = gi + 1;
-    std::string piece(run.substr(groups[gi].begin,
-                                 groups[gi].end - groups[gi].begin));
+    std::string piece(
+        run.substr(groups[gi].begin, groups[gi].end - groups[gi].begin));
     for (size_t gj = groups.size(); gj > gi; --gj) {
-      const absl::string_view span = run.substr(
-          groups[gi].begin, groups[gj - 1].end - groups[gi].begin);
+      const absl::string_view span =
+          run.substr(groups[gi].begin, groups[gj - 1].end - groups[gi].begin);
       if (std::optional<std::string> masked = Classify(span, gj - gi)) {
         piece = *std::move(masked);
         next = gj;
@@ -180,8 +187,9 @@ std::string MaskRun(absl::string_view run) {
     }
     out += piece;
     if (next < groups.size()) {
-      absl::StrAppend(&out, run.substr(groups[next - 1].end,
-                                       groups[next].begin - groups[next - 1].end));
+      absl::StrAppend(&out,
+                      run.substr(groups[next - 1].end,
+                                 groups[next].begin - groups[next - 1].end));
     }
     gi = next;
   }

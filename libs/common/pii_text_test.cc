@@ -15,8 +15,7 @@ TEST(MaskPiiTextTest, MobilesInEveryCommonSpelling) {
   EXPECT_EQ(MaskPiiText("+8613900001111"), "139****1111");
   EXPECT_EQ(MaskPiiText("008615912345678"), "159****5678");
   // Two numbers separated by a space are two values.
-  EXPECT_EQ(MaskPiiText("13812345678 13987654321"),
-            "138****5678 139****4321");
+  EXPECT_EQ(MaskPiiText("13812345678 13987654321"), "138****5678 139****4321");
   // 12x is no mainland mobile prefix.
   EXPECT_EQ(MaskPiiText("编号12012345678"), "编号12012345678");
 }
@@ -32,8 +31,7 @@ TEST(MaskPiiTextTest, IdCardsWithAndWithoutX) {
             "身份证110***********002X已核验");
   EXPECT_EQ(MaskPiiText("身份证号 11010519491231002x"),
             "身份证号 110***********002X");
-  EXPECT_EQ(MaskPiiText("证件440301199001011234"),
-            "证件440***********1234");
+  EXPECT_EQ(MaskPiiText("证件440301199001011234"), "证件440***********1234");
 }
 
 TEST(MaskPiiTextTest, BankCards) {
@@ -68,19 +66,18 @@ TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
 
 TEST(MaskPiiTextTest, NoFalsePositives) {
   for (const char* text :
-       {"金额 199.00 元，共 3 件", "2024-05-18 14:30 到货", "型号 SN13812345678",
-        "13812345678abc", "退款 500 元", "", "普通描述，没有号码",
-        "1234567890", "日期20240518"}) {
+       {"金额 199.00 元，共 3 件", "2024-05-18 14:30 到货",
+        "型号 SN13812345678", "13812345678abc", "退款 500 元", "",
+        "普通描述，没有号码", "1234567890", "日期20240518"}) {
     EXPECT_EQ(MaskPiiText(text), text) << text;
   }
 }
 
 TEST(MaskPiiTextTest, ManyValuesAndInvalidBytes) {
-  EXPECT_EQ(
-      MaskPiiText("张先生 13812345678，身份证 11010519491231002X，"
-                  "卡 6222021234567890128，邮箱 zs@corp.cn"),
-      "张先生 138****5678，身份证 110***********002X，"
-      "卡 ****0128，邮箱 z***@corp.cn");
+  EXPECT_EQ(MaskPiiText("张先生 13812345678，身份证 11010519491231002X，"
+                        "卡 6222021234567890128，邮箱 zs@corp.cn"),
+            "张先生 138****5678，身份证 110***********002X，"
+            "卡 ****0128，邮箱 z***@corp.cn");
   const std::string bad = std::string("\xff\xfe 13812345678 \xc3");
   EXPECT_EQ(MaskPiiText(bad), std::string("\xff\xfe 138****5678 \xc3"));
 }

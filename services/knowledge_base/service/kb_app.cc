@@ -192,7 +192,7 @@ void KbApp::Touch(v1::ArticleRecord& record) {
 
 absl::StatusOr<v1::Category> KbApp::CreateCategory(
     const P& p, const v1::CreateCategoryRequest& r) {
-  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  RETURN_IF_ERROR(CheckPermission(p, Action::kDraft));
   RETURN_IF_ERROR(ValidateText(r.display_name(), "display_name", 40, true));
   if (absl::StrContains(r.display_name(), "/") ||
       absl::StripAsciiWhitespace(r.display_name()).empty()) {
@@ -249,7 +249,7 @@ absl::StatusOr<v1::ListCategoriesResponse> KbApp::ListCategories(
 
 absl::StatusOr<v1::Article> KbApp::CreateArticle(
     const P& p, const v1::CreateArticleRequest& r) {
-  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  RETURN_IF_ERROR(CheckPermission(p, Action::kDraft));
   v1::ArticleContent content = r.content();
   RETURN_IF_ERROR(ValidateContent(content, "content."));
   RETURN_IF_ERROR(ValidateText(r.request_id(), "request_id", 100, false));
