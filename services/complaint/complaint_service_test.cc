@@ -200,6 +200,51 @@ TEST_F(ComplaintServiceTest, RejectionOpensNewRoundKeepingTheOld) {
   EXPECT_THAT(EventTypes(), ::testing::Contains("ComplaintRejected"));
 }
 
+TEST_F(ComplaintServiceTest, EachRoundHasItsOwnSolutionClock) {
+  const v1::Complaint filed = FileOk("ivr-round-clocks");
+  Investigate(filed.name());
+  clock_.Advance(absl::Hours(2));
+  Propose(filed.name(), "致歉");
+  Settle();
+  auto solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 1u);
+  EXPECT_EQ(solution[0].state(), rv1::CLOCK_STATE_FULFILLED);
+
+  clock_.Advance(absl::Hours(30));  // the customer answers late
+  const absl::Time rejected_at = clock_.Now();
+  Decide(filed.name(), v1::CUSTOMER_DECISION_REJECTED);
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 2u);
+  // Round 1's clock stays as it ended: fulfilled in time.
+  EXPECT_EQ(solution[0].state(), rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(solution[0].breached());
+  // Round 2 runs its own 24 h from the rejection.
+  EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoDuration(solution[1].target()), absl::Hours(24));
+  EXPECT_EQ(FromProtoTime(solution[1].start_time()), rejected_at);
+  EXPECT_FALSE(solution[1].breached());
+
+  clock_.Advance(absl::Hours(23));
+  Propose(filed.name(), "退款并致歉");
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 2u);
+  EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(solution[1].breached());
+
+  // A third round that misses its 24 h breaches only its own clock.
+  Decide(filed.name(), v1::CUSTOMER_DECISION_REJECTED);
+  Settle();
+  clock_.Advance(absl::Hours(25));
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 3u);
+  EXPECT_FALSE(solution[1].breached());
+  EXPECT_TRUE(solution[2].breached());
+  EXPECT_THAT(CasesFor(filed.name()), ::testing::SizeIs(1));
+}
+
 TEST_F(ComplaintServiceTest, RemedyAboveLimitWaitsForCoveringRole) {
   const v1::Complaint filed = FileOk("ivr-approval");
   v1::AcknowledgeRequest ack;
@@ -360,6 +405,64 @@ TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
   for (const auto& c : stats->by_department()) by_department[c.key()] = c.count();
   EXPECT_EQ(by_department["物流部"], 4);
   EXPECT_EQ(by_department["售后部"], 1);
+}
+
+TEST_F(ComplaintServiceTest, PeriodStatisticsEqualACountOverEveryComplaint) {
+  const absl::Time day1 = clock_.Now();
+  const std::vector<std::string> departments = {"物流部", "售后部", "客服部"};
+  for (int i = 0; i < 9; ++i) {
+    const v1::Complaint c = FileOk(absl::StrCat("stats-", i));
+    if (i % 3 != 0) {
+      v1::AcknowledgeRequest ack;
+      ack.set_name(c.name());
+      ack.set_department(departments[i % 3]);
+      ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
+    }
+    clock_.Advance(absl::Hours(8));  // three per day
+  }
+  v1::ListRequest all;
+  all.set_page_size(100);
+  auto listed = Call(complaints_.get(), &CS::List, officer_, all);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->complaints_size(), 9);
+  auto reference = [&](absl::Time start, absl::Time end) {
+    std::map<std::string, int64_t> counts;
+    for (const v1::Complaint& c : listed->complaints()) {
+      const absl::Time t = FromProtoTime(c.create_time());
+      if (t < start || t >= end) continue;
+      ++counts["total"];
+      ++counts["dept:" + (c.department().empty() ? "(none)" : c.department())];
+      ++counts["stage:" + v1::ComplaintStage_Name(c.stage())];
+      ++counts["cause:" + v1::CauseCategory_Name(c.cause())];
+    }
+    return counts;
+  };
+  const std::vector<std::pair<absl::Time, absl::Time>> periods = {
+      {day1, day1 + absl::Hours(24)},
+      {day1 + absl::Hours(24), day1 + absl::Hours(48)},
+      {day1 + absl::Hours(8), day1 + absl::Hours(56)},
+      {day1 + absl::Hours(1), day1 + absl::Hours(2)},
+      {day1 - absl::Hours(24), day1 + absl::Hours(100)}};
+  for (const auto& [start, end] : periods) {
+    v1::GetStatisticsRequest req;
+    *req.mutable_start_time() = ToProtoTime(start);
+    *req.mutable_end_time() = ToProtoTime(end);
+    auto stats = Call(complaints_.get(), &CS::GetStatistics, qa_, req);
+    ASSERT_TRUE(stats.ok()) << stats.status();
+    std::map<std::string, int64_t> got;
+    if (stats->total() > 0) got["total"] = stats->total();
+    for (const auto& c : stats->by_department()) got["dept:" + c.key()] = c.count();
+    for (const auto& c : stats->by_stage()) got["stage:" + c.key()] = c.count();
+    for (const auto& c : stats->by_cause()) got["cause:" + c.key()] = c.count();
+    EXPECT_EQ(got, reference(start, end)) << start << " .. " << end;
+  }
+  v1::GetStatisticsRequest backwards;
+  *backwards.mutable_start_time() = ToProtoTime(day1 + absl::Hours(1));
+  *backwards.mutable_end_time() = ToProtoTime(day1);
+  absl::Status bad =
+      Call(complaints_.get(), &CS::GetStatistics, qa_, backwards).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), ::testing::HasSubstr("end_time"));
 }
 
 TEST_F(ComplaintServiceTest, CorrectiveActionsTrackedToDone) {
