@@ -135,6 +135,41 @@ TEST_F(ComplaintServiceTest, PublishingSurvivesARestartBeforeDelivery) {
               ::testing::StartsWith("articles/"));
 }
 
+TEST_F(ComplaintServiceTest, RefusedDraftCanBeRequestedAgain) {
+  StopComplaint();
+  int refusals = 0;
+  publish_override_ = [&refusals](const v1::PublishCase&)
+      -> absl::StatusOr<std::string> {
+    ++refusals;
+    return absl::InvalidArgumentError("content.body is too long");
+  };
+  StartComplaint(/*deliver=*/true);
+  const v1::Complaint closed = FileAndClose(WithPersonalData("kb-refused"));
+  v1::PublishToKnowledgeBaseRequest publish;
+  publish.set_name(closed.name());
+  ASSERT_TRUE(Call(complaints_.get(), &CS::PublishToKnowledgeBase, officer_,
+                   publish)
+                  .ok());
+  Settle();
+  EXPECT_EQ(refusals, 1);  // final: not retried
+  v1::Complaint after = GetAs(officer_, closed.name());
+  EXPECT_FALSE(after.has_kb_publish_time());
+  EXPECT_TRUE(after.kb_article().empty());
+  auto pending = complaint_app_->PendingCommands();
+  ASSERT_TRUE(pending.ok());
+  EXPECT_TRUE(pending->empty());
+
+  StopComplaint();
+  publish_override_ = nullptr;
+  StartComplaint(/*deliver=*/true);
+  ASSERT_TRUE(Call(complaints_.get(), &CS::PublishToKnowledgeBase, officer_,
+                   publish)
+                  .ok());
+  Settle();
+  EXPECT_THAT(GetAs(officer_, closed.name()).kb_article(),
+              ::testing::StartsWith("articles/"));
+}
+
 TEST_F(ComplaintServiceTest, PersonalDataMaskedUnlessCallerMayReadIt) {
   auto filed =
       Call(complaints_.get(), &CS::File, channel_, WithPersonalData("pii-1"));

@@ -8,6 +8,7 @@
 #ifndef CS_SERVICES_COMPLAINT_TESTING_COMPLAINT_TEST_ENV_H_
 #define CS_SERVICES_COMPLAINT_TESTING_COMPLAINT_TEST_ENV_H_
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -190,7 +191,8 @@ class ComplaintServiceTest : public ::testing::Test {
         return c->Deliver(command);
       };
       GrpcKbPublisher* k = publisher_.get();
-      options.publish = [k](const v1::PublishCase& command) {
+      options.publish = [this, k](const v1::PublishCase& command) {
+        if (publish_override_) return publish_override_(command);
         return k->Publish(command);
       };
     }
@@ -420,6 +422,9 @@ class ComplaintServiceTest : public ::testing::Test {
   std::unique_ptr<kb::KbGrpcService> kb_grpc_;
   std::unique_ptr<kbv1::KnowledgeBaseService::Stub> kb_;
   std::unique_ptr<GrpcKbPublisher> publisher_;
+  // When set, answers PublishCase deliveries instead of the knowledge base.
+  std::function<absl::StatusOr<std::string>(const v1::PublishCase&)>
+      publish_override_;
   std::unique_ptr<routing::RoutingApp> routing_app_;
   std::unique_ptr<routing::RoutingGrpcService> routing_grpc_;
   std::unique_ptr<routing::SlaGrpcService> sla_grpc_;
