@@ -1,303 +1,23 @@
-// Service tests of complaint-server: the REAL routing-sla, escalation and
-// complaint services run in this process, each a ServiceHost on port 0 with
-// its own RocksDB, all on one shared ManualClock. The complaint service
-// delivers its clock and escalation commands over gRPC exactly as the binary
-// does; escalation follows routing's EventStream. Nothing sleeps: the tests
-// wait for the command sender, routing timers and escalation's cursor.
-#include <memory>
-#include <optional>
+// Service tests of complaint-server: the REAL routing-sla, escalation,
+// knowledge-base and complaint services run in this process (see
+// complaint_test_env.h). Nothing sleeps.
+#include <map>
 #include <string>
-#include <utility>
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "cs/common/v1/event.pb.h"
-#include "cs/complaint/v1/complaint.grpc.pb.h"
-#include "cs/complaint/v1/events.pb.h"
-#include "cs/escalation/v1/escalation.grpc.pb.h"
-#include "cs/routing/v1/routing.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "libs/common/grpc_status.h"
 #include "libs/common/time_proto.h"
-#include "libs/server/service_host.h"
-#include "libs/server/test_host.h"
-#include "libs/testing/temp_dir.h"
-#include "services/complaint/clients/command_client.h"
-#include "services/complaint/grpc/complaint_grpc_service.h"
-#include "services/complaint/service/complaint_app.h"
-#include "services/complaint/store/complaint_store.h"
-#include "services/escalation/grpc/escalation_grpc_service.h"
-#include "services/escalation/service/escalation_app.h"
-#include "services/escalation/store/escalation_store.h"
-#include "services/routing/clients/ticket_client.h"
-#include "services/routing/grpc/routing_grpc_service.h"
-#include "services/routing/service/routing_app.h"
-#include "services/routing/store/routing_store.h"
+#include "services/complaint/testing/complaint_test_env.h"
 
 namespace cs::complaint {
 namespace {
 
-using auth::Role;
 namespace common = cs::common::v1;
 namespace rv1 = cs::routing::v1;
 namespace ev1 = cs::escalation::v1;
-
-constexpr absl::Duration kGuard = absl::Seconds(30);  // only against hangs
-
-// Routing needs a ticket client; no ticket is routed in these tests.
-class NoTickets final : public routing::TicketClient {
- public:
-  absl::Status Assign(const ticket::v1::AssignTicketRequest&) override {
-    return absl::OkStatus();
-  }
-};
-
-class ComplaintServiceTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    clock_.SetTime(absl::FromUnixSeconds(1'800'000'000));
-    StartRouting();
-    StartEscalation();
-    StartComplaint(/*deliver=*/true);
-    officer_ = cs::testing::TestToken({Role::kComplaintOfficer}, "officer-1");
-    supervisor_ = cs::testing::TestToken({Role::kSupervisor}, "sup-1");
-    director_ = cs::testing::TestToken({Role::kDirector}, "dir-1");
-    agent_ = cs::testing::TestToken({Role::kAgent}, "wang");
-    qa_ = cs::testing::TestToken({Role::kQa}, "qa-1");
-    channel_ = cs::testing::TestToken({Role::kService}, "service:ivr", "");
-  }
-
-  void TearDown() override {
-    StopComplaint();
-    if (esc_host_) esc_host_->Shutdown();
-    esc_app_.reset();
-    if (routing_host_) routing_host_->Shutdown();
-    routing_app_.reset();
-  }
-
-  void StartRouting() {
-    auto settings = routing::LoadRoutingSettings(
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/routing.textproto"),
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/calendars.conf"));
-    ASSERT_TRUE(settings.ok()) << settings.status();
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(routing_dir_, "routing"),
-        routing::RoutingColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    routing_host_ = *std::move(host);
-    ServiceHost* h = routing_host_.get();
-    routing::RoutingApp::Options options;
-    options.token = [h] { return h->ServiceToken(); };
-    auto app = routing::RoutingApp::Create(h->store(), h->outbox(), h->clock(),
-                                           *std::move(settings), no_tickets_,
-                                           std::move(options));
-    ASSERT_TRUE(app.ok()) << app.status();
-    routing_app_ = *std::move(app);
-    routing::RoutingApp* a = routing_app_.get();
-    routing_grpc_ = std::make_unique<routing::RoutingGrpcService>(*h, *a);
-    sla_grpc_ = std::make_unique<routing::SlaGrpcService>(*h, *a);
-    h->RegisterService(routing_grpc_.get());
-    h->RegisterService(sla_grpc_.get());
-    h->AddShutdownHook([a] { a->Stop(); });
-    ASSERT_TRUE(a->Start().ok());
-    ASSERT_TRUE(h->Start().ok());
-    sla_ = rv1::SlaService::NewStub(cs::testing::LoopbackChannel(h->port()));
-  }
-
-  void StartEscalation() {
-    auto settings = escalation::LoadEscalationConfigFile(
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/escalation.textproto"));
-    ASSERT_TRUE(settings.ok()) << settings.status();
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(esc_dir_, "escalation"),
-        escalation::EscalationColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    esc_host_ = *std::move(host);
-    ServiceHost* h = esc_host_.get();
-    escalation::EscalationApp::Options options;
-    options.routing_events_target =
-        absl::StrCat("127.0.0.1:", routing_host_->port());
-    options.token = [h] { return h->ServiceToken(); };
-    auto app = escalation::EscalationApp::Create(
-        h->store(), h->outbox(), h->clock(), *std::move(settings),
-        std::move(options));
-    ASSERT_TRUE(app.ok()) << app.status();
-    esc_app_ = *std::move(app);
-    escalation::EscalationApp* a = esc_app_.get();
-    esc_grpc_ = std::make_unique<escalation::EscalationGrpcService>(*h, *a);
-    h->RegisterService(esc_grpc_.get());
-    h->AddShutdownHook([a] { a->Stop(); });
-    ASSERT_TRUE(a->Start().ok());
-    ASSERT_TRUE(h->Start().ok());
-    escalation_ = ev1::EscalationService::NewStub(
-        cs::testing::LoopbackChannel(h->port()));
-  }
-
-  // `deliver` false: commands stay in the store (as when routing is down).
-  void StartComplaint(bool deliver) {
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(complaint_dir_, "complaint"),
-        ComplaintColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    complaint_host_ = *std::move(host);
-    ServiceHost* h = complaint_host_.get();
-    commands_ = std::make_unique<GrpcCommandClient>(
-        cs::testing::LoopbackChannel(routing_host_->port()),
-        cs::testing::LoopbackChannel(esc_host_->port()),
-        [h] { return h->ServiceToken(); });
-    ComplaintApp::Options options;
-    if (deliver) {
-      GrpcCommandClient* c = commands_.get();
-      options.deliver = [c](const v1::PendingCommand& command) {
-        return c->Deliver(command);
-      };
-    }
-    auto limits = LoadApprovalLimitsFile(
-        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/complaint.conf"));
-    ASSERT_TRUE(limits.ok()) << limits.status();
-    auto app = ComplaintApp::Create(h->store(), h->outbox(), h->clock(),
-                                    *std::move(limits), std::move(options));
-    ASSERT_TRUE(app.ok()) << app.status();
-    complaint_app_ = *std::move(app);
-    ComplaintApp* a = complaint_app_.get();
-    complaint_grpc_ = std::make_unique<ComplaintGrpcService>(*h, *a);
-    h->RegisterService(complaint_grpc_.get());
-    h->AddShutdownHook([a] { a->Stop(); });
-    a->Start();
-    ASSERT_TRUE(h->Start().ok());
-    complaints_ =
-        v1::ComplaintService::NewStub(cs::testing::LoopbackChannel(h->port()));
-  }
-
-  void StopComplaint() {
-    if (complaint_host_) complaint_host_->Shutdown();
-    complaint_app_.reset();
-    complaint_grpc_.reset();
-    complaint_host_.reset();
-  }
-
-  template <typename Stub, typename Response, typename Request>
-  absl::StatusOr<Response> Call(
-      Stub* stub,
-      grpc::Status (Stub::*method)(grpc::ClientContext*, const Request&,
-                                   Response*),
-      const std::string& token, const Request& request) {
-    return cs::testing::CallAs(stub, method, token, request);
-  }
-
-  using CS = v1::ComplaintService::Stub;
-
-  // Commands delivered, routing timers fired, escalation caught up.
-  void Settle() {
-    for (int round = 0; round < 20; ++round) {
-      ASSERT_TRUE(complaint_app_->WaitCommandsIdle(kGuard));
-      ASSERT_TRUE(routing_app_->WaitTimersIdle(kGuard));
-      const uint64_t routed = routing_host_->outbox().VisibleSequence();
-      uint64_t wanted = 0;
-      ASSERT_TRUE(routing_host_->outbox()
-                      .Read(1, 0,
-                            [&](const common::Event& event) {
-                              if (absl::StartsWith(event.type(), "Sla") &&
-                                  event.type() != "SlaClockStarted") {
-                                wanted = event.sequence();
-                              }
-                            })
-                      .ok());
-      if (wanted > 0) {
-        ASSERT_TRUE(esc_app_->WaitForRoutingEvents(wanted, kGuard));
-      }
-      ASSERT_TRUE(esc_app_->WaitTimersIdle(kGuard));
-      if (routing_host_->outbox().VisibleSequence() == routed) return;
-    }
-    FAIL() << "services did not settle";
-  }
-
-  v1::FileRequest FileRequest(const std::string& request_id,
-                              v1::Severity severity = v1::SEVERITY_MAJOR) {
-    v1::FileRequest req;
-    req.set_request_id(request_id);
-    v1::Complaint* c = req.mutable_complaint();
-    c->set_customer_id("cust-42");
-    c->set_order_id("order-9");
-    c->set_channel(common::CHANNEL_PHONE);
-    c->set_severity(severity);
-    c->set_description("快递三次未送达，客服态度差");
-    c->add_items("物流");
-    c->set_requested_remedy(v1::REMEDY_KIND_COMPENSATION);
-    c->set_department("物流部");
-    return req;
-  }
-
-  v1::Complaint FileOk(const std::string& request_id,
-                       v1::Severity severity = v1::SEVERITY_MAJOR) {
-    auto filed =
-        Call(complaints_.get(), &CS::File, channel_, FileRequest(request_id, severity));
-    EXPECT_TRUE(filed.ok()) << filed.status();
-    return filed.value_or(v1::Complaint());
-  }
-
-  // The clocks of `subject` by kind.
-  std::map<rv1::ClockKind, rv1::SlaClock> Clocks(const std::string& subject) {
-    rv1::GetTicketClocksRequest req;
-    req.set_subject(subject);
-    auto clocks = Call(sla_.get(), &rv1::SlaService::Stub::GetTicketClocks,
-                       supervisor_, req);
-    // NOT_FOUND: no clock for the subject yet.
-    EXPECT_TRUE(clocks.ok() || absl::IsNotFound(clocks.status()))
-        << clocks.status();
-    std::map<rv1::ClockKind, rv1::SlaClock> out;
-    if (clocks.ok()) {
-      for (const rv1::SlaClock& c : clocks->clocks()) out[c.kind()] = c;
-    }
-    return out;
-  }
-
-  std::vector<ev1::EscalationCase> CasesFor(const std::string& subject) {
-    ev1::ListCasesRequest req;
-    req.set_page_size(200);
-    auto cases = Call(escalation_.get(),
-                      &ev1::EscalationService::Stub::ListCases, director_, req);
-    EXPECT_TRUE(cases.ok()) << cases.status();
-    std::vector<ev1::EscalationCase> out;
-    if (cases.ok()) {
-      for (const auto& c : cases->cases()) {
-        if (c.subject() == subject) out.push_back(c);
-      }
-    }
-    return out;
-  }
-
-  // Event types the complaint service published, in order.
-  std::vector<std::string> EventTypes() {
-    std::vector<std::string> types;
-    EXPECT_TRUE(complaint_host_->outbox()
-                    .Read(1, 0,
-                          [&](const common::Event& e) {
-                            types.push_back(e.type());
-                          })
-                    .ok());
-    return types;
-  }
-
-  ManualClock clock_;
-  cs::testing::TempDir routing_dir_, esc_dir_, complaint_dir_;
-  NoTickets no_tickets_;
-  std::unique_ptr<ServiceHost> routing_host_, esc_host_, complaint_host_;
-  std::unique_ptr<routing::RoutingApp> routing_app_;
-  std::unique_ptr<routing::RoutingGrpcService> routing_grpc_;
-  std::unique_ptr<routing::SlaGrpcService> sla_grpc_;
-  std::unique_ptr<escalation::EscalationApp> esc_app_;
-  std::unique_ptr<escalation::EscalationGrpcService> esc_grpc_;
-  std::unique_ptr<GrpcCommandClient> commands_;
-  std::unique_ptr<ComplaintApp> complaint_app_;
-  std::unique_ptr<ComplaintGrpcService> complaint_grpc_;
-  std::unique_ptr<rv1::SlaService::Stub> sla_;
-  std::unique_ptr<ev1::EscalationService::Stub> escalation_;
-  std::unique_ptr<CS> complaints_;
-  std::string officer_, supervisor_, director_, agent_, qa_, channel_;
-};
+using ::cs::complaint::testing::ComplaintServiceTest;
 
 TEST_F(ComplaintServiceTest, WholeCaseStartsAndFulfilsEveryDeadline) {
   const v1::Complaint filed = FileOk("ivr-1");
@@ -480,6 +200,52 @@ TEST_F(ComplaintServiceTest, RejectionOpensNewRoundKeepingTheOld) {
   EXPECT_THAT(EventTypes(), ::testing::Contains("ComplaintRejected"));
 }
 
+TEST_F(ComplaintServiceTest, EachRoundHasItsOwnSolutionClock) {
+  const v1::Complaint filed = FileOk("ivr-round-clocks");
+  Investigate(filed.name());
+  Settle();  // acknowledged in time, before the clock moves
+  clock_.Advance(absl::Hours(2));
+  Propose(filed.name(), "致歉");
+  Settle();
+  auto solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 1u);
+  EXPECT_EQ(solution[0].state(), rv1::CLOCK_STATE_FULFILLED);
+
+  clock_.Advance(absl::Hours(30));  // the customer answers late
+  const absl::Time rejected_at = clock_.Now();
+  Decide(filed.name(), v1::CUSTOMER_DECISION_REJECTED);
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 2u);
+  // Round 1's clock stays as it ended: fulfilled in time.
+  EXPECT_EQ(solution[0].state(), rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(solution[0].breached());
+  // Round 2 runs its own 24 h from the rejection.
+  EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoDuration(solution[1].target()), absl::Hours(24));
+  EXPECT_EQ(FromProtoTime(solution[1].start_time()), rejected_at);
+  EXPECT_FALSE(solution[1].breached());
+
+  clock_.Advance(absl::Hours(23));
+  Propose(filed.name(), "退款并致歉");
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 2u);
+  EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(solution[1].breached());
+
+  // A third round that misses its 24 h breaches only its own clock.
+  Decide(filed.name(), v1::CUSTOMER_DECISION_REJECTED);
+  Settle();
+  clock_.Advance(absl::Hours(25));
+  Settle();
+  solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 3u);
+  EXPECT_FALSE(solution[1].breached());
+  EXPECT_TRUE(solution[2].breached());
+  EXPECT_THAT(CasesFor(filed.name()), ::testing::SizeIs(1));
+}
+
 TEST_F(ComplaintServiceTest, RemedyAboveLimitWaitsForCoveringRole) {
   const v1::Complaint filed = FileOk("ivr-approval");
   v1::AcknowledgeRequest ack;
@@ -640,6 +406,64 @@ TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
   for (const auto& c : stats->by_department()) by_department[c.key()] = c.count();
   EXPECT_EQ(by_department["物流部"], 4);
   EXPECT_EQ(by_department["售后部"], 1);
+}
+
+TEST_F(ComplaintServiceTest, PeriodStatisticsEqualACountOverEveryComplaint) {
+  const absl::Time day1 = clock_.Now();
+  const std::vector<std::string> departments = {"物流部", "售后部", "客服部"};
+  for (int i = 0; i < 9; ++i) {
+    const v1::Complaint c = FileOk(absl::StrCat("stats-", i));
+    if (i % 3 != 0) {
+      v1::AcknowledgeRequest ack;
+      ack.set_name(c.name());
+      ack.set_department(departments[i % 3]);
+      ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
+    }
+    clock_.Advance(absl::Hours(8));  // three per day
+  }
+  v1::ListRequest all;
+  all.set_page_size(100);
+  auto listed = Call(complaints_.get(), &CS::List, officer_, all);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->complaints_size(), 9);
+  auto reference = [&](absl::Time start, absl::Time end) {
+    std::map<std::string, int64_t> counts;
+    for (const v1::Complaint& c : listed->complaints()) {
+      const absl::Time t = FromProtoTime(c.create_time());
+      if (t < start || t >= end) continue;
+      ++counts["total"];
+      ++counts["dept:" + (c.department().empty() ? "(none)" : c.department())];
+      ++counts["stage:" + v1::ComplaintStage_Name(c.stage())];
+      ++counts["cause:" + v1::CauseCategory_Name(c.cause())];
+    }
+    return counts;
+  };
+  const std::vector<std::pair<absl::Time, absl::Time>> periods = {
+      {day1, day1 + absl::Hours(24)},
+      {day1 + absl::Hours(24), day1 + absl::Hours(48)},
+      {day1 + absl::Hours(8), day1 + absl::Hours(56)},
+      {day1 + absl::Hours(1), day1 + absl::Hours(2)},
+      {day1 - absl::Hours(24), day1 + absl::Hours(100)}};
+  for (const auto& [start, end] : periods) {
+    v1::GetStatisticsRequest req;
+    *req.mutable_start_time() = ToProtoTime(start);
+    *req.mutable_end_time() = ToProtoTime(end);
+    auto stats = Call(complaints_.get(), &CS::GetStatistics, qa_, req);
+    ASSERT_TRUE(stats.ok()) << stats.status();
+    std::map<std::string, int64_t> got;
+    if (stats->total() > 0) got["total"] = stats->total();
+    for (const auto& c : stats->by_department()) got["dept:" + c.key()] = c.count();
+    for (const auto& c : stats->by_stage()) got["stage:" + c.key()] = c.count();
+    for (const auto& c : stats->by_cause()) got["cause:" + c.key()] = c.count();
+    EXPECT_EQ(got, reference(start, end)) << start << " .. " << end;
+  }
+  v1::GetStatisticsRequest backwards;
+  *backwards.mutable_start_time() = ToProtoTime(day1 + absl::Hours(1));
+  *backwards.mutable_end_time() = ToProtoTime(day1);
+  absl::Status bad =
+      Call(complaints_.get(), &CS::GetStatistics, qa_, backwards).status();
+  EXPECT_EQ(bad.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.message(), ::testing::HasSubstr("end_time"));
 }
 
 TEST_F(ComplaintServiceTest, CorrectiveActionsTrackedToDone) {

@@ -3,11 +3,12 @@
 //   complaint-server --data-dir=/var/lib/cs --auth-key-file=/run/keys/jwt
 //       --complaint-config=deploy/config/complaint.conf
 //       [--routing-addr=127.0.0.1:50052] [--escalation-addr=127.0.0.1:50056]
+//       [--kb-addr=127.0.0.1:50053]
 //
 // Every flag can also come from the environment (CS_COMPLAINT_CONFIG,
-// CS_ROUTING_ADDR, CS_ESCALATION_ADDR, …); see --help. Exit codes: 0 after a
-// clean shutdown on SIGTERM/SIGINT, 1 when start-up fails, 2 for bad flags or
-// an invalid approval-limits file (the message names file and line).
+// CS_ROUTING_ADDR, CS_ESCALATION_ADDR, CS_KB_ADDR, …); see --help. Exit codes:
+// 0 after a clean shutdown on SIGTERM/SIGINT, 1 when start-up fails, 2 for bad
+// flags or an invalid approval-limits file (the message names file and line).
 #include <iostream>
 #include <memory>
 #include <string>
@@ -21,6 +22,7 @@
 #include "libs/server/server_config.h"
 #include "libs/server/service_host.h"
 #include "services/complaint/clients/command_client.h"
+#include "services/complaint/clients/kb_publisher.h"
 #include "services/complaint/domain/complaint_rules.h"
 #include "services/complaint/grpc/complaint_grpc_service.h"
 #include "services/complaint/service/complaint_app.h"
@@ -31,6 +33,7 @@ namespace {
 struct ComplaintFlags {
   std::string routing_addr = "127.0.0.1:50052";
   std::string escalation_addr = "127.0.0.1:50056";
+  std::string kb_addr = "127.0.0.1:50053";
   std::string complaint_config;
 };
 
@@ -56,6 +59,9 @@ int main(int argc, char** argv) {
                    "host:port of routing-sla (complaint deadline clocks)");
   parser.AddString("escalation-addr", &flags.escalation_addr,
                    "host:port of escalation (serious complaints)");
+  parser.AddString("kb-addr", &flags.kb_addr,
+                   "host:port of knowledge-base (closed complaints published "
+                   "as draft articles)");
   parser.AddString("complaint-config", &flags.complaint_config,
                    "approval limits per role (核决权限), \"<role> <limit in "
                    "minor units>\" lines, e.g. deploy/config/complaint.conf; "
@@ -83,8 +89,8 @@ int main(int argc, char** argv) {
     limits = *std::move(loaded);
   }
 
-  auto host = cs::ServiceHost::Create(
-      config, cs::complaint::ComplaintColumnFamilies());
+  auto host =
+      cs::ServiceHost::Create(config, cs::complaint::ComplaintColumnFamilies());
   if (!host.ok()) return Fail("start-up failed", host.status());
   cs::ServiceHost* h = host->get();
   auto client = std::make_unique<cs::complaint::GrpcCommandClient>(
@@ -93,14 +99,21 @@ int main(int argc, char** argv) {
       grpc::CreateChannel(flags.escalation_addr,
                           grpc::InsecureChannelCredentials()),
       [h] { return h->ServiceToken(); });
+  auto kb = std::make_unique<cs::complaint::GrpcKbPublisher>(
+      grpc::CreateChannel(flags.kb_addr, grpc::InsecureChannelCredentials()),
+      [h] { return h->ServiceToken(); });
   cs::complaint::ComplaintApp::Options options;
   cs::complaint::GrpcCommandClient* c = client.get();
   options.deliver = [c](const cs::complaint::v1::PendingCommand& command) {
     return c->Deliver(command);
   };
-  auto app = cs::complaint::ComplaintApp::Create(
-      h->store(), h->outbox(), h->clock(), std::move(limits),
-      std::move(options));
+  cs::complaint::GrpcKbPublisher* k = kb.get();
+  options.publish = [k](const cs::complaint::v1::PublishCase& command) {
+    return k->Publish(command);
+  };
+  auto app = cs::complaint::ComplaintApp::Create(h->store(), h->outbox(),
+                                                 h->clock(), std::move(limits),
+                                                 std::move(options));
   if (!app.ok()) return Fail("start-up failed", app.status());
   cs::complaint::ComplaintApp* a = app->get();
   cs::complaint::ComplaintGrpcService service(*h, *a);
@@ -114,7 +127,8 @@ int main(int argc, char** argv) {
   cs::Log(cs::LogLevel::kInfo, "complaint",
           absl::StrCat("serving on port ", h->port(), "; routing-sla at ",
                        flags.routing_addr, "; escalation at ",
-                       flags.escalation_addr));
+                       flags.escalation_addr, "; knowledge-base at ",
+                       flags.kb_addr));
   int signal = cs::ServiceHost::WaitForTerminationSignal();
   cs::Log(cs::LogLevel::kInfo, "complaint",
           absl::StrCat("signal ", signal, ": shutting down"));

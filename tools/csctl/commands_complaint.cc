@@ -1,5 +1,5 @@
 // complaint file|get|list|ack|investigate|propose|decide|approve|resolve|
-// revisit|close|root-cause|action add|action done|stats: the complaint
+// revisit|close|publish|root-cause|action add|action done|stats: the complaint
 // service (cs.complaint.v1.ComplaintService, default port 50054: pass
 // --addr 127.0.0.1:50054 or set CSCTL_ADDR).
 //
@@ -11,7 +11,7 @@
 //   csctl complaint decide 01J… --decision accepted
 //   csctl complaint approve 01J… --remedy-index 0
 //   csctl complaint resolve 01J… ; csctl complaint revisit 01J… --satisfaction 5
-//   csctl complaint close 01J…
+//   csctl complaint close 01J… ; csctl complaint publish 01J…   (KB draft)
 //   csctl complaint list --stage investigating ; csctl complaint stats
 //
 // Complaints are named "complaints/{id}" or just the id. Amounts are in
@@ -91,7 +91,8 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
       {"officer", c.officer()},
       {"rounds", absl::StrCat(c.rounds_size())},
       {"escalated", c.escalated() ? "yes" : "no"},
-      {"filed", When(c.create_time())}};
+      {"filed", When(c.create_time())},
+      {"description", SanitizeCell(c.description())}};
   for (const v1::Round& round : c.rounds()) {
     std::vector<std::string> remedies;
     for (const v1::Remedy& r : round.remedies()) {
@@ -114,6 +115,10 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
   }
   if (c.revisit_satisfaction() > 0) {
     rows.push_back({"satisfaction", absl::StrCat(c.revisit_satisfaction())});
+  }
+  if (!c.kb_article().empty() || c.has_kb_publish_time()) {
+    rows.push_back({"kb article",
+                    c.kb_article().empty() ? "pending" : c.kb_article()});
   }
   PrintKeyValues(context.out(), rows);
   return absl::OkStatus();
@@ -422,6 +427,17 @@ class CloseCommand final : public Command {
   }
 };
 
+class PublishCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::PublishToKnowledgeBaseRequest request;
+    request.set_name(NameOf(context.args()[0]));
+    ASSIGN_OR_RETURN(v1::Complaint c,
+                     CallRpc(context, &Stub::PublishToKnowledgeBase, request));
+    return PrintComplaint(context, c);
+  }
+};
+
 class RootCauseCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
@@ -572,6 +588,10 @@ void RegisterComplaintCommands(CommandRegistry& registry) {
                                {"COMPLAINT", 1, 1});
   registry.Add<CloseCommand>({"complaint", "close"}, "close the case",
                              {"COMPLAINT", 1, 1});
+  registry.Add<PublishCommand>({"complaint", "publish"},
+                               "publish a CLOSED case to the knowledge base "
+                               "as a draft (once)",
+                               {"COMPLAINT", 1, 1});
   registry.Add<RootCauseCommand>({"complaint", "root-cause"},
                                  "record the root-cause analysis (fishbone)",
                                  {"COMPLAINT", 1, 1});

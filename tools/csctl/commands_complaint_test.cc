@@ -116,6 +116,11 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   r = Run({"complaint", "close", name}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(ValueOf(r.out, "stage"), "CLOSED");
+  EXPECT_EQ(ValueOf(r.out, "kb article"), "");
+  // No knowledge base in this test: the draft waits in the command outbox.
+  r = Run({"complaint", "publish", name}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "kb article"), "pending");
 
   r = Run({"complaint", "action", "add", name, "--description", "培训",
            "--owner", "lead-1", "--due", "2030-01-01T00:00:00Z"},
@@ -133,6 +138,23 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("total 1"));
   EXPECT_THAT(r.out, HasSubstr("物流部"));
+}
+
+TEST_F(CsctlComplaintTest, DirectorsSeeMaskedPersonalData) {
+  Result r = Run({"complaint", "file", "--request-id", "cli-pii", "--customer",
+                  "c-1002", "--channel", "phone", "--severity", "minor",
+                  "--description", "请回电13812345678", "--item", "退款"},
+                 officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  const std::string name = ValueOf(r.out, "name");
+  r = Run({"complaint", "get", name}, director_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "description"), "请回电138****5678");
+  r = Run({"complaint", "get", name}, officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "description"), "请回电13812345678");
+  r = Run({"complaint", "publish", name}, officer_);
+  EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
 }
 
 TEST_F(CsctlComplaintTest, AgentsAreDeniedAndBadFlagsAreUsageErrors) {

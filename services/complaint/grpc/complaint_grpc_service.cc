@@ -86,6 +86,13 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::CompleteCorrectiveAction(
                &ComplaintApp::CompleteCorrectiveAction);
 }
 
+grpc::ServerUnaryReactor* ComplaintGrpcService::PublishToKnowledgeBase(
+    Context* ctx, const v1::PublishToKnowledgeBaseRequest* request,
+    v1::Complaint* response) {
+  return Serve(ctx, request, response, ComplaintApp::kActors,
+               &ComplaintApp::PublishToKnowledgeBase);
+}
+
 grpc::ServerUnaryReactor* ComplaintGrpcService::GetStatistics(
     Context* ctx, const v1::GetStatisticsRequest* request, v1::Statistics* response) {
   return Serve(ctx, request, response, ComplaintApp::kAnalysts,

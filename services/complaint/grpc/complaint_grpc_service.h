@@ -55,6 +55,9 @@ class ComplaintGrpcService final
       v1::Complaint* response) override;
   Reactor* CompleteCorrectiveAction(Context* ctx, const v1::CompleteCorrectiveActionRequest* request,
       v1::Complaint* response) override;
+  Reactor* PublishToKnowledgeBase(
+      Context* ctx, const v1::PublishToKnowledgeBaseRequest* request,
+      v1::Complaint* response) override;
   Reactor* GetStatistics(Context* ctx, const v1::GetStatisticsRequest* request,
       v1::Statistics* response) override;
 

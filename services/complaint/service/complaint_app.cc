@@ -12,6 +12,8 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/store/idempotency.h"
+#include "services/complaint/domain/knowledge_case.h"
+#include "services/complaint/domain/pii_view.h"
 
 namespace cs::complaint {
 namespace {
@@ -58,7 +60,9 @@ T* AddEvent(std::vector<std::unique_ptr<google::protobuf::Message>>& events) {
   return raw;
 }
 
-const v1::Round& Current(const v1::Complaint& c) { return *c.rounds().rbegin(); }
+const v1::Round& Current(const v1::Complaint& c) {
+  return *c.rounds().rbegin();
+}
 
 void AddCounts(const std::map<std::string, int64_t>& counts,
                google::protobuf::RepeatedPtrField<v1::Count>* out) {
@@ -91,9 +95,15 @@ ComplaintApp::ComplaintApp(Store& store, Outbox& outbox, Clock& clock,
       options_(std::move(options)),
       store_(std::move(complaints)) {
   if (options_.deliver) {
-    sender_ = std::make_unique<CommandSender>(store_base_, store_->commands(),
-                                              options_.deliver,
-                                              options_.sender);
+    sender_ = std::make_unique<CommandSender>(
+        store_base_, store_->commands(),
+        [this](const v1::PendingCommand& command) {
+          if (command.has_publish_case()) {
+            return DeliverPublishCase(command.publish_case());
+          }
+          return options_.deliver(command);
+        },
+        options_.sender);
   }
 }
 
@@ -118,7 +128,8 @@ absl::StatusOr<std::vector<v1::PendingCommand>> ComplaintApp::PendingCommands()
       store_->commands(), "", "", 0,
       [&](absl::string_view, absl::string_view value) {
         v1::PendingCommand command;
-        if (command.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+        if (command.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
           out.push_back(std::move(command));
         }
         return true;
@@ -161,17 +172,30 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(const std::string& name,
   return *std::move(record);
 }
 
+v1::Complaint ComplaintApp::ViewFor(const auth::Principal& caller,
+                                    v1::Complaint record) const {
+  if (!MayReadPii(caller)) MaskPersonalData(record);
+  return record;
+}
+
+absl::StatusOr<v1::Complaint> ComplaintApp::MutateFor(
+    const auth::Principal& caller, const std::string& name,
+    const Mutation& mutate) {
+  ASSIGN_OR_RETURN(v1::Complaint record, Mutate(name, mutate));
+  return ViewFor(caller, std::move(record));
+}
+
 absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
                                                  const v1::FileRequest& req) {
   RETURN_IF_ERROR(ValidateFile(req));
   absl::MutexLock lock(&request_stripes_.For(req.request_id()));
-  ASSIGN_OR_RETURN(std::optional<std::string> previous,
-                   FindIdempotentResult(store_base_, kFileScope,
-                                        req.request_id()));
+  ASSIGN_OR_RETURN(
+      std::optional<std::string> previous,
+      FindIdempotentResult(store_base_, kFileScope, req.request_id()));
   if (previous) {
     ASSIGN_OR_RETURN(std::optional<v1::Complaint> existing,
                      store_->Get(*previous));
-    if (existing) return *std::move(existing);
+    if (existing) return ViewFor(caller, *std::move(existing));
     return absl::InternalError("idempotency record names a missing complaint");
   }
   const absl::Time now = clock_.Now();
@@ -199,10 +223,10 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   Stage(writes, id, record, effects);
   RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id);
   RETURN_IF_ERROR(store_base_.Commit(writes));
-  return record;
+  return ViewFor(caller, std::move(record));
 }
 
-absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal&,
+absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal& caller,
                                                 const v1::GetRequest& req) {
   ASSIGN_OR_RETURN(std::string id, ParseComplaintName(req.name()));
   ASSIGN_OR_RETURN(std::optional<v1::Complaint> record, store_->Get(id));
@@ -210,11 +234,11 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal&,
     return absl::NotFoundError(
         absl::StrCat("complaint ", req.name(), " not found"));
   }
-  return *std::move(record);
+  return ViewFor(caller, *std::move(record));
 }
 
 absl::StatusOr<v1::ListResponse> ComplaintApp::List(
-    const auth::Principal&, const v1::ListRequest& req) {
+    const auth::Principal& caller, const v1::ListRequest& req) {
   if (req.page_size() < 0) {
     return InvalidField("page_size", "must not be negative");
   }
@@ -239,7 +263,9 @@ absl::StatusOr<v1::ListResponse> ComplaintApp::List(
         }
         ++examined;
         last = id;
-        if (Matches(record, req)) *response.add_complaints() = record;
+        if (Matches(record, req)) {
+          *response.add_complaints() = ViewFor(caller, record);
+        }
         return true;
       }));
   if (more) response.set_next_page_token(EncodePageToken(last, fingerprint));
@@ -248,146 +274,206 @@ absl::StatusOr<v1::ListResponse> ComplaintApp::List(
 
 absl::StatusOr<v1::Complaint> ComplaintApp::Acknowledge(
     const auth::Principal& caller, const v1::AcknowledgeRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    const absl::Time now = clock_.Now();
-    RETURN_IF_ERROR(ApplyAcknowledge(c, req, caller, now));
-    e.commands.push_back(FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE,
-                                     "acknowledged"));
-    e.commands.push_back(StartClock(c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION, now,
-                                    "acknowledged"));
-    e.commands.push_back(
-        StartClock(c, rv1::CLOCK_KIND_COMPLAINT_CLOSE, now, "acknowledged"));
-    auto* event = AddEvent<v1::ComplaintAcknowledged>(e.events);
-    event->set_complaint(c.name());
-    event->set_officer(c.officer());
-    event->set_department(c.department());
-    return absl::OkStatus();
-  });
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(ApplyAcknowledge(c, req, caller, now));
+        e.commands.push_back(FulfilClock(
+            c, rv1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE, "acknowledged"));
+        e.commands.push_back(StartClock(c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION,
+                                        now, "acknowledged"));
+        e.commands.push_back(StartClock(c, rv1::CLOCK_KIND_COMPLAINT_CLOSE, now,
+                                        "acknowledged"));
+        auto* event = AddEvent<v1::ComplaintAcknowledged>(e.events);
+        event->set_complaint(c.name());
+        event->set_officer(c.officer());
+        event->set_department(c.department());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::StartInvestigation(
-    const auth::Principal&, const v1::StartInvestigationRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    const absl::Time now = clock_.Now();
-    RETURN_IF_ERROR(ApplyStartInvestigation(c, req, now));
-    e.commands.push_back(StartClock(
-        c, rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT, now, "investigating"));
-    return absl::OkStatus();
-  });
+    const auth::Principal& caller, const v1::StartInvestigationRequest& req) {
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(ApplyStartInvestigation(c, req, now));
+        e.commands.push_back(
+            StartClock(c, rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT, now,
+                       "investigating"));
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::ProposeSolution(
     const auth::Principal& caller, const v1::ProposeSolutionRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    RETURN_IF_ERROR(ApplyProposeSolution(c, req, caller, limits_, clock_.Now()));
-    if (c.rounds_size() == 1) {
-      e.commands.push_back(FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION,
-                                       "solution proposed"));
-      e.commands.push_back(FulfilClock(
-          c, rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT, "solution proposed"));
-    }
-    const v1::Round& round = Current(c);
-    bool pending = false;
-    for (const v1::Remedy& r : round.remedies()) {
-      pending |= r.approval_state() == v1::APPROVAL_STATE_PENDING;
-    }
-    auto* event = AddEvent<v1::ComplaintSolutionProposed>(e.events);
-    event->set_complaint(c.name());
-    event->set_round(round.number());
-    event->set_remedies(round.remedies_size());
-    event->set_approval_pending(pending);
-    return absl::OkStatus();
-  });
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        RETURN_IF_ERROR(
+            ApplyProposeSolution(c, req, caller, limits_, clock_.Now()));
+        // Every round has its own solution clock (a rejection starts the next).
+        e.commands.push_back(FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION,
+                                         "solution proposed"));
+        if (c.rounds_size() == 1) {
+          e.commands.push_back(
+              FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_INVESTIGATION_REPORT,
+                          "solution proposed"));
+        }
+        const v1::Round& round = Current(c);
+        bool pending = false;
+        for (const v1::Remedy& r : round.remedies()) {
+          pending |= r.approval_state() == v1::APPROVAL_STATE_PENDING;
+        }
+        auto* event = AddEvent<v1::ComplaintSolutionProposed>(e.events);
+        event->set_complaint(c.name());
+        event->set_round(round.number());
+        event->set_remedies(round.remedies_size());
+        event->set_approval_pending(pending);
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::RecordCustomerDecision(
-    const auth::Principal&, const v1::RecordCustomerDecisionRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    const int32_t round = Current(c).number();
-    RETURN_IF_ERROR(ApplyCustomerDecision(c, req, clock_.Now()));
-    if (req.decision() == v1::CUSTOMER_DECISION_REJECTED) {
-      auto* event = AddEvent<v1::ComplaintRejected>(e.events);
-      event->set_complaint(c.name());
-      event->set_round(round);
-      event->set_new_round(Current(c).number());
-    }
-    return absl::OkStatus();
-  });
+    const auth::Principal& caller,
+    const v1::RecordCustomerDecisionRequest& req) {
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        const int32_t round = Current(c).number();
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(ApplyCustomerDecision(c, req, now));
+        if (req.decision() == v1::CUSTOMER_DECISION_REJECTED) {
+          // The rejected round's solution clock was fulfilled when its solution
+          // was proposed; the new round gets a fresh one (routing-sla starts a
+          // new clock once the earlier one of the kind is no longer open).
+          e.commands.push_back(StartClock(
+              c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION, now,
+              absl::StrCat("round ", round + 1, " after rejection")));
+          auto* event = AddEvent<v1::ComplaintRejected>(e.events);
+          event->set_complaint(c.name());
+          event->set_round(round);
+          event->set_new_round(Current(c).number());
+        }
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::ApproveRemedy(
     const auth::Principal& caller, const v1::ApproveRemedyRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    ASSIGN_OR_RETURN(v1::Remedy remedy,
-                     ApplyApproveRemedy(c, req, caller, limits_, clock_.Now()));
-    auto* event = AddEvent<v1::RemedyApproved>(e.events);
-    event->set_complaint(c.name());
-    event->set_round(Current(c).number());
-    event->set_kind(remedy.kind());
-    *event->mutable_amount() = remedy.amount();
-    event->set_approver_role(remedy.approval().role());
-    return absl::OkStatus();
-  });
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        ASSIGN_OR_RETURN(
+            v1::Remedy remedy,
+            ApplyApproveRemedy(c, req, caller, limits_, clock_.Now()));
+        auto* event = AddEvent<v1::RemedyApproved>(e.events);
+        event->set_complaint(c.name());
+        event->set_round(Current(c).number());
+        event->set_kind(remedy.kind());
+        *event->mutable_amount() = remedy.amount();
+        event->set_approver_role(remedy.approval().role());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::Resolve(
-    const auth::Principal&, const v1::ResolveRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    const absl::Time now = clock_.Now();
-    RETURN_IF_ERROR(ApplyResolve(c, now));
-    e.commands.push_back(
-        StartClock(c, rv1::CLOCK_KIND_COMPLAINT_REVISIT, now, "resolved"));
-    auto* event = AddEvent<v1::ComplaintResolved>(e.events);
-    event->set_complaint(c.name());
-    event->set_rounds(c.rounds_size());
-    event->set_cause(c.cause());
-    event->set_department(c.department());
-    return absl::OkStatus();
-  });
+    const auth::Principal& caller, const v1::ResolveRequest& req) {
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(ApplyResolve(c, now));
+        e.commands.push_back(
+            StartClock(c, rv1::CLOCK_KIND_COMPLAINT_REVISIT, now, "resolved"));
+        auto* event = AddEvent<v1::ComplaintResolved>(e.events);
+        event->set_complaint(c.name());
+        event->set_rounds(c.rounds_size());
+        event->set_cause(c.cause());
+        event->set_department(c.department());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::RecordRevisit(
-    const auth::Principal&, const v1::RecordRevisitRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    RETURN_IF_ERROR(ApplyRevisit(c, req, clock_.Now()));
-    e.commands.push_back(
-        FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_REVISIT, "revisited"));
-    return absl::OkStatus();
-  });
+    const auth::Principal& caller, const v1::RecordRevisitRequest& req) {
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        RETURN_IF_ERROR(ApplyRevisit(c, req, clock_.Now()));
+        e.commands.push_back(
+            FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_REVISIT, "revisited"));
+        return absl::OkStatus();
+      });
 }
 
-absl::StatusOr<v1::Complaint> ComplaintApp::Close(const auth::Principal&,
+absl::StatusOr<v1::Complaint> ComplaintApp::Close(const auth::Principal& caller,
                                                   const v1::CloseRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-    RETURN_IF_ERROR(ApplyClose(c, clock_.Now()));
-    e.commands.push_back(
-        FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_CLOSE, "closed"));
-    auto* event = AddEvent<v1::ComplaintClosed>(e.events);
-    event->set_complaint(c.name());
-    event->set_satisfaction(c.revisit_satisfaction());
-    return absl::OkStatus();
-  });
+  return MutateFor(
+      caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
+        RETURN_IF_ERROR(ApplyClose(c, clock_.Now()));
+        e.commands.push_back(
+            FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_CLOSE, "closed"));
+        auto* event = AddEvent<v1::ComplaintClosed>(e.events);
+        event->set_complaint(c.name());
+        event->set_satisfaction(c.revisit_satisfaction());
+        return absl::OkStatus();
+      });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::RecordRootCause(
     const auth::Principal& caller, const v1::RecordRootCauseRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects&) {
+  return MutateFor(caller, req.name(), [&](v1::Complaint& c, Effects&) {
     return ApplyRootCause(c, req, caller.subject, clock_.Now());
   });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::AddCorrectiveAction(
-    const auth::Principal&, const v1::AddCorrectiveActionRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects&) {
+    const auth::Principal& caller, const v1::AddCorrectiveActionRequest& req) {
+  return MutateFor(caller, req.name(), [&](v1::Complaint& c, Effects&) {
     return ApplyAddCorrectiveAction(c, req, clock_.Now());
   });
 }
 
 absl::StatusOr<v1::Complaint> ComplaintApp::CompleteCorrectiveAction(
-    const auth::Principal&, const v1::CompleteCorrectiveActionRequest& req) {
-  return Mutate(req.name(), [&](v1::Complaint& c, Effects&) {
+    const auth::Principal& caller,
+    const v1::CompleteCorrectiveActionRequest& req) {
+  return MutateFor(caller, req.name(), [&](v1::Complaint& c, Effects&) {
     return ApplyCompleteCorrectiveAction(c, req, clock_.Now());
   });
+}
+
+absl::StatusOr<v1::Complaint> ComplaintApp::PublishToKnowledgeBase(
+    const auth::Principal& caller,
+    const v1::PublishToKnowledgeBaseRequest& req) {
+  return MutateFor(caller, req.name(), [&](v1::Complaint& c, Effects& e) {
+    RETURN_IF_ERROR(CheckPublishable(c));
+    // Requested once; the command creates the article once (its request_id).
+    if (c.has_kb_publish_time()) return absl::OkStatus();
+    *c.mutable_kb_publish_time() = ToProtoTime(clock_.Now());
+    v1::PendingCommand command;
+    *command.mutable_publish_case() = BuildPublishCase(c);
+    e.commands.push_back(std::move(command));
+    return absl::OkStatus();
+  });
+}
+
+absl::Status ComplaintApp::DeliverPublishCase(const v1::PublishCase& command) {
+  if (!options_.publish) {
+    return absl::UnavailableError("no knowledge-base publisher configured");
+  }
+  absl::StatusOr<std::string> article = options_.publish(command);
+  const bool final_error =
+      !article.ok() && IsFinalCommandError(article.status());
+  if (!article.ok() && !final_error) return article.status();
+  // Record the article, or forget the request after a final error so that
+  // PublishToKnowledgeBase can be called again.
+  absl::StatusOr<v1::Complaint> recorded =
+      Mutate(command.complaint(), [&](v1::Complaint& c, Effects&) {
+        if (final_error) {
+          if (c.kb_article().empty()) c.clear_kb_publish_time();
+        } else if (c.kb_article().empty()) {
+          c.set_kb_article(*article);
+        }
+        return absl::OkStatus();
+      });
+  if (!recorded.ok()) return recorded.status();
+  return article.status();
 }
 
 absl::StatusOr<v1::Statistics> ComplaintApp::GetStatistics(
@@ -406,13 +492,9 @@ absl::StatusOr<v1::Statistics> ComplaintApp::GetStatistics(
   if (end < start) return InvalidField("end_time", "is before start_time");
   std::map<std::string, int64_t> cause, department, classification, stage;
   v1::Statistics stats;
-  // Complaint ids are ULIDs: their order is filing order, so the scan can
-  // stop at the end of the period.
-  RETURN_IF_ERROR(store_->Scan(
-      "", [&](const std::string&, const v1::Complaint& c) {
-        const absl::Time filed = FromProtoTime(c.create_time());
-        if (filed >= end) return false;
-        if (filed < start) return true;
+  // Reads only the complaints filed in the period (the id range of it).
+  RETURN_IF_ERROR(store_->ScanFiled(
+      start, end, [&](const std::string&, const v1::Complaint& c) {
         stats.set_total(stats.total() + 1);
         ++cause[v1::CauseCategory_Name(c.cause())];
         ++department[c.department().empty() ? "(none)" : c.department()];

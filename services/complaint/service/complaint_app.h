@@ -14,10 +14,17 @@
 //   File               start ACKNOWLEDGE (10m); serious → RequestEscalation
 //   Acknowledge        fulfil ACKNOWLEDGE; start SOLUTION (24h), CLOSE (6d)
 //   StartInvestigation start INVESTIGATION_REPORT (3d)
-//   ProposeSolution    fulfil SOLUTION and INVESTIGATION_REPORT
+//   ProposeSolution    fulfil SOLUTION (every round), INVESTIGATION_REPORT
+//   RecordCustomerDecision REJECTED: start SOLUTION (24h) for the new round
 //   Resolve            start REVISIT (48h)
 //   RecordRevisit      fulfil REVISIT
 //   Close              fulfil CLOSE
+//   PublishToKnowledgeBase  PublishCase → KnowledgeBaseService.CreateArticle
+//                      (DRAFT), article name recorded as kb_article
+//
+// Reads (and every returned complaint) mask personal data in free texts
+// unless the caller may read PII (pii_view.h: complaint officers,
+// supervisors).
 //
 // Permissions: complaint officers, supervisors, directors and admins act on
 // complaints; service principals may also File (for channels), Get and List.
@@ -56,6 +63,11 @@ class ComplaintApp {
     // Delivers a pending command (routing-sla / escalation call); empty
     // keeps commands stored and unsent (unit tests inspect them).
     CommandSender::Deliver deliver;
+    // Creates the knowledge-base draft of a closed complaint and returns the
+    // article name ("articles/{id}"); called from the sender's thread, with
+    // the same error rules as `deliver`. Empty: PublishCase commands wait
+    // (UNAVAILABLE) until a publisher is configured.
+    std::function<absl::StatusOr<std::string>(const v1::PublishCase&)> publish;
     CommandSender::Options sender;
   };
 
@@ -114,6 +126,10 @@ class ComplaintApp {
   absl::StatusOr<v1::Complaint> CompleteCorrectiveAction(
       const auth::Principal& caller,
       const v1::CompleteCorrectiveActionRequest& req);
+  // CLOSED only; see knowledge_case.h. Idempotent.
+  absl::StatusOr<v1::Complaint> PublishToKnowledgeBase(
+      const auth::Principal& caller,
+      const v1::PublishToKnowledgeBaseRequest& req);
   absl::StatusOr<v1::Statistics> GetStatistics(
       const auth::Principal& caller, const v1::GetStatisticsRequest& req);
 
@@ -140,6 +156,16 @@ class ComplaintApp {
   // and commits record + events + commands. NOT_FOUND when absent.
   absl::StatusOr<v1::Complaint> Mutate(const std::string& name,
                                        const Mutation& mutate);
+  // Mutate, returning what `caller` may see (ViewFor).
+  absl::StatusOr<v1::Complaint> MutateFor(const auth::Principal& caller,
+                                          const std::string& name,
+                                          const Mutation& mutate);
+  // `record` with its free texts masked unless `caller` may read PII.
+  v1::Complaint ViewFor(const auth::Principal& caller,
+                        v1::Complaint record) const;
+  // Delivers a PublishCase (from the sender's thread) and records the
+  // article on the complaint.
+  absl::Status DeliverPublishCase(const v1::PublishCase& command);
   // Adds `effects` and `record` to `writes` (command keys from the record's
   // command_sequence, which is advanced).
   void Stage(WriteSet& writes, const std::string& id, v1::Complaint& record,

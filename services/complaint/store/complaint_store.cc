@@ -4,9 +4,21 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/time_proto.h"
 
 namespace cs::complaint {
+namespace {
+
+// The smallest id of a complaint filed at or after `t`: the time part of a
+// ULID of `t` ("" before the epoch, where every id qualifies).
+std::string FilingKeyPrefix(absl::Time t) {
+  if (t <= absl::UnixEpoch()) return "";
+  return NewUlid(t).substr(0, 10);
+}
+
+}  // namespace
 
 std::vector<std::string> ComplaintColumnFamilies() {
   return {std::string(kComplaintsFamily), std::string(kCommandsFamily)};
@@ -37,29 +49,53 @@ void ComplaintStore::Put(WriteSet& writes, absl::string_view id,
 void ComplaintStore::PutCommand(WriteSet& writes, absl::string_view id,
                                 int64_t sequence,
                                 const v1::PendingCommand& command) const {
-  writes.PutProto(commands_, absl::StrFormat("%s/%08d", id, sequence),
-                  command);
+  writes.PutProto(commands_, absl::StrFormat("%s/%08d", id, sequence), command);
 }
 
 absl::Status ComplaintStore::Scan(
     absl::string_view after,
     const std::function<bool(const std::string&, const v1::Complaint&)>& visit)
     const {
-  const std::string start =
-      after.empty() ? "" : absl::StrCat(after, std::string(1, '\0'));
+  return ScanRange(
+      after.empty() ? "" : absl::StrCat(after, std::string(1, '\0')), "",
+      visit);
+}
+
+absl::Status ComplaintStore::ScanFiled(
+    absl::Time start, absl::Time end,
+    const std::function<bool(const std::string&, const v1::Complaint&)>& visit)
+    const {
+  const std::string first = FilingKeyPrefix(start);
+  // Exclusive: the first millisecond after `end`'s (ids of end's own
+  // millisecond may still be filed before `end`).
+  const std::string limit = end == absl::InfiniteFuture()
+                                ? ""
+                                : FilingKeyPrefix(end + absl::Milliseconds(1));
+  return ScanRange(
+      first, limit, [&](const std::string& id, const v1::Complaint& record) {
+        const absl::Time filed = FromProtoTime(record.create_time());
+        if (filed < start || filed >= end) return true;
+        return visit(id, record);
+      });
+}
+
+absl::Status ComplaintStore::ScanRange(
+    absl::string_view first, absl::string_view limit,
+    const std::function<bool(const std::string&, const v1::Complaint&)>& visit)
+    const {
   absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      complaints_, start, "", 0,
-      [&](absl::string_view key, absl::string_view value) {
-        v1::Complaint record;
-        if (!record.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError(
-              absl::StrCat("stored complaint ", key, " does not parse"));
-          return false;
-        }
-        return visit(std::string(key), record);
-      }));
+  RETURN_IF_ERROR(
+      store_.Scan(complaints_, first, limit, 0,
+                  [&](absl::string_view key, absl::string_view value) {
+                    v1::Complaint record;
+                    if (!record.ParseFromArray(
+                            value.data(), static_cast<int>(value.size()))) {
+                      parse_error = absl::DataLossError(absl::StrCat(
+                          "stored complaint ", key, " does not parse"));
+                      return false;
+                    }
+                    return visit(std::string(key), record);
+                  }));
   return parse_error;
 }
 

@@ -5,7 +5,14 @@
 //   complaints           complaint id (ULID)          v1::Complaint
 //   complaint_commands   "<id>/<8-digit sequence>"    v1::PendingCommand
 //
-// Commands are calls to routing-sla (clocks) and escalation, written in the
+// The complaints family is also the index by filing time: ids are ULIDs
+// minted from the filing instant (create_time), whose first 10 characters
+// encode its Unix millisecond, so the complaints of a period are one key
+// range and ScanFiled reads nothing outside it. A second family keyed by
+// filing day would duplicate that order and cost a write per complaint.
+//
+// Commands are calls to routing-sla (clocks), escalation and the knowledge
+// base, written in the
 // same WriteSet as the change that needs them and drained by a
 // CommandSender; their keys keep the order of each complaint's commands.
 //
@@ -25,6 +32,7 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "absl/time/time.h"
 #include "cs/complaint/v1/complaint.pb.h"
 #include "cs/complaint/v1/storage.pb.h"
 #include "libs/store/store.h"
@@ -55,12 +63,26 @@ class ComplaintStore {
 
   // Calls `visit(id, complaint)` for ids > `after` in id order until it
   // returns false. DATA_LOSS for a record that does not parse.
-  absl::Status Scan(absl::string_view after,
-                    const std::function<bool(const std::string& id,
-                                             const v1::Complaint& record)>&
-                        visit) const;
+  absl::Status Scan(
+      absl::string_view after,
+      const std::function<bool(const std::string& id,
+                               const v1::Complaint& record)>& visit) const;
+
+  // Calls `visit` for the complaints filed in [start, end) (create_time), in
+  // id order, reading only the key range of that period (InfinitePast /
+  // InfiniteFuture leave a side open). DATA_LOSS as Scan.
+  absl::Status ScanFiled(
+      absl::Time start, absl::Time end,
+      const std::function<bool(const std::string& id,
+                               const v1::Complaint& record)>& visit) const;
 
  private:
+  // Calls `visit` for ids in [first, limit) ("" = open side).
+  absl::Status ScanRange(
+      absl::string_view first, absl::string_view limit,
+      const std::function<bool(const std::string& id,
+                               const v1::Complaint& record)>& visit) const;
+
   explicit ComplaintStore(Store& store) : store_(store) {}
 
   Store& store_;

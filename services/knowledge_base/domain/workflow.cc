@@ -43,6 +43,9 @@ absl::Status CheckPermission(const auth::Principal& principal, Action action) {
     case Action::kReview:
       allowed = RoleSet{Role::kKbEditor};
       break;
+    case Action::kDraft:
+      allowed = RoleSet{Role::kKbEditor, Role::kService};
+      break;
     case Action::kCurate:
       allowed = RoleSet{Role::kKbEditor, Role::kSupervisor, Role::kTeamLead};
       break;

@@ -26,7 +26,8 @@
 namespace cs::kb {
 
 enum class Action {
-  kEdit,    // create/update/submit/archive/rollback/categories/confirm
+  kEdit,    // update/submit/archive/rollback/confirm
+  kDraft,   // create an article (as DRAFT) or a category
   kReview,  // approve or reject
   kCurate,  // list stale articles, gaps, drafts
   kRead,    // search, suggest, get published, versions
@@ -36,7 +37,9 @@ enum class Action {
 // OK when `principal` may perform `action`; PERMISSION_DENIED (reason
 // ROLE_REQUIRED) otherwise. kb_editor does everything; every other staff
 // role and `service` may read and use; supervisors and team leads may also
-// curate (see gaps and stale lists).
+// curate (see gaps and stale lists); `service` may also draft (the complaint
+// service files closed cases as DRAFT articles — only a kb_editor can submit,
+// review and publish them).
 absl::Status CheckPermission(const auth::Principal& principal, Action action);
 
 // True for roles that see working copies (kb_editor).

@@ -51,6 +51,9 @@ TEST(WorkflowTest, Permissions) {
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CheckPermission(As(Role::kSupervisor), Action::kReview).code(),
             absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(CheckPermission(As(Role::kService), Action::kDraft).ok());
+  EXPECT_FALSE(CheckPermission(As(Role::kService), Action::kEdit).ok());
+  EXPECT_FALSE(CheckPermission(As(Role::kAgent), Action::kDraft).ok());
   EXPECT_TRUE(CheckPermission(As(Role::kAgent), Action::kRead).ok());
   EXPECT_TRUE(CheckPermission(As(Role::kAgent), Action::kUse).ok());
   EXPECT_TRUE(CheckPermission(As(Role::kSupervisor), Action::kCurate).ok());

@@ -204,7 +204,7 @@ void KbApp::Touch(v1::ArticleRecord& record) {
 
 absl::StatusOr<v1::Category> KbApp::CreateCategory(
     const P& p, const v1::CreateCategoryRequest& r) {
-  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  RETURN_IF_ERROR(CheckPermission(p, Action::kDraft));
   absl::MutexLock lock(&category_mu_);
   v1::Category category;
   if (!r.parent().empty()) {
@@ -358,7 +358,7 @@ absl::StatusOr<v1::DeleteCategoryResponse> KbApp::DeleteCategory(
 
 absl::StatusOr<v1::Article> KbApp::CreateArticle(
     const P& p, const v1::CreateArticleRequest& r) {
-  RETURN_IF_ERROR(CheckPermission(p, Action::kEdit));
+  RETURN_IF_ERROR(CheckPermission(p, Action::kDraft));
   v1::ArticleContent content = r.content();
   RETURN_IF_ERROR(ValidateContent(content, "content."));
   RETURN_IF_ERROR(ValidateText(r.request_id(), "request_id", 100, false));

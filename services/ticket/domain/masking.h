@@ -19,6 +19,7 @@
 
 #include "absl/strings/string_view.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "libs/common/pii_mask.h"
 
 namespace cs::ticket {
 
@@ -32,19 +33,11 @@ std::string Surname(absl::string_view full_name);
 // or for non-Han names; "" for an empty name.
 std::string MaskName(absl::string_view full_name, v1::Title title);
 
-// Mainland mobile (optionally +86/0086, spaces or dashes): first 3 + "****" +
-// last 4. Landline: area code + "-****" + last 4 of the local number (an
-// extension is dropped). Anything else with ≥ 8 digits: "****" + last 4;
-// otherwise "****". Empty input gives "".
-std::string MaskPhone(absl::string_view phone);
-
-// First 3 + '*' × (length − 7) + last 4 for 18- (and legacy 15-) character
-// numbers; "****" for anything shorter than 8 characters; "" for empty.
-std::string MaskIdCard(absl::string_view id_card);
-
-// "****" + last 4 digits (spaces and dashes ignored); "****" when fewer than
-// 4 digits; "" for empty.
-std::string MaskBankCard(absl::string_view bank_card);
+// The single-value forms live in libs/common (shared with the free-text
+// masker); ticket code keeps calling them as cs::ticket::MaskPhone etc.
+using ::cs::MaskBankCard;
+using ::cs::MaskIdCard;
+using ::cs::MaskPhone;
 
 }  // namespace cs::ticket
 

@@ -1,0 +1,236 @@
+#include "libs/common/pii_text.h"
+
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "libs/common/pii_mask.h"
+
+namespace cs {
+namespace {
+
+struct Span {
+  size_t begin;
+  size_t end;
+};
+
+bool IsDigit(char c) {
+  return absl::ascii_isdigit(static_cast<unsigned char>(c));
+}
+bool IsAlnum(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c));
+}
+bool IsAlpha(char c) {
+  return absl::ascii_isalpha(static_cast<unsigned char>(c));
+}
+bool IsSeparator(char c) { return c == ' ' || c == '-'; }
+bool IsEmailLocal(char c) {
+  return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
+}
+bool IsEmailDomain(char c) { return IsAlnum(c) || c == '.' || c == '-'; }
+
+// Addresses local@domain.tld (TLD ≥ 2 letters), in text order.
+std::vector<Span> FindEmails(absl::string_view text) {
+  std::vector<Span> out;
+  size_t from = 0;
+  for (size_t at = text.find('@'); at != absl::string_view::npos;
+       at = text.find('@', at + 1)) {
+    size_t l = at;
+    while (l > from && IsEmailLocal(text[l - 1])) --l;
+    size_t r = at + 1;
+    while (r < text.size() && IsEmailDomain(text[r])) ++r;
+    while (r > at + 1 && (text[r - 1] == '.' || text[r - 1] == '-')) --r;
+    if (l == at) continue;
+    const absl::string_view domain = text.substr(at + 1, r - at - 1);
+    const size_t dot = domain.rfind('.');
+    if (dot == absl::string_view::npos || dot == 0) continue;
+    const absl::string_view tld = domain.substr(dot + 1);
+    bool letters = tld.size() >= 2;
+    for (char c : tld) letters = letters && IsAlpha(c);
+    if (!letters) continue;
+    out.push_back({l, r});
+    from = r;
+  }
+  return out;
+}
+
+// Year 19xx/20xx, month 01–12, day 01–31 at the places of an 18-character
+// resident ID number (given as its 17 or 18 digits).
+bool PlausibleIdCard(absl::string_view digits) {
+  if (digits.size() < 17 || digits[0] == '0') return false;
+  const absl::string_view century = digits.substr(6, 2);
+  if (century != "19" && century != "20") return false;
+  const int month = (digits[10] - '0') * 10 + (digits[11] - '0');
+  const int day = (digits[12] - '0') * 10 + (digits[13] - '0');
+  return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// The masked form of `span` (digit groups joined by single separators,
+// maybe a leading '+', maybe a trailing X) when it is one personal value;
+// nullopt otherwise. `groups` is the number of digit groups.
+std::optional<std::string> Classify(absl::string_view span, size_t groups) {
+  const std::string digits = DigitsOf(span);
+  const char last = span.back();
+  if (last == 'X' || last == 'x') {
+    if (digits.size() == 17 && span[0] != '+' && PlausibleIdCard(digits)) {
+      return MaskIdCard(absl::StrCat(digits, "X"));
+    }
+    return std::nullopt;
+  }
+  absl::string_view mobile = digits;
+  if (span[0] == '+') {
+    if (!absl::ConsumePrefix(&mobile, "86")) return std::nullopt;
+  } else if (digits.size() == 15) {
+    absl::ConsumePrefix(&mobile, "0086");
+  }
+  if (mobile.size() == 11 && mobile[0] == '1' && mobile[1] >= '3') {
+    return MaskPhone(span);
+  }
+  if (span[0] == '+') return std::nullopt;
+  if (digits.size() == 18 && PlausibleIdCard(digits)) return MaskIdCard(digits);
+  if (digits[0] == '0' && digits[1] != '0') {
+    const size_t first = span.find_first_of(" -");
+    const bool together =
+        groups == 1 && digits.size() >= 10 && digits.size() <= 12;
+    const bool dashed = groups == 2 && span[first] == '-' && first >= 3 &&
+                        first <= 4 && digits.size() - first >= 7 &&
+                        digits.size() - first <= 8;
+    if (together || dashed) return MaskPhone(span);
+  }
+  if (digits.size() >= 16 && digits.size() <= 19) return MaskBankCard(span);
+  return std::nullopt;
+}
+
+// Strips what may stand between an order keyword and its number.
+absl::string_view StripOrderGlue(absl::string_view before) {
+  static constexpr absl::string_view kGlue[] = {" ",  ":",  "#",  ".",
+                                                "：", "＃", "为", "是"};
+  bool stripped = true;
+  while (stripped) {
+    stripped = false;
+    for (absl::string_view glue : kGlue) {
+      if (absl::ConsumeSuffix(&before, glue)) stripped = true;
+    }
+  }
+  return before;
+}
+
+// True when the number starting after `before` is an order number.
+bool IsOrderNumber(absl::string_view before) {
+  before = StripOrderGlue(before);
+  static constexpr absl::string_view kChinese[] = {"订单号", "订单编号", "订单",
+                                                   "单号"};
+  for (absl::string_view keyword : kChinese) {
+    if (absl::EndsWith(before, keyword)) return true;
+  }
+  static constexpr absl::string_view kAscii[] = {"order", "order no",
+                                                 "order id"};
+  for (absl::string_view keyword : kAscii) {
+    if (absl::EndsWithIgnoreCase(before, keyword) &&
+        (before.size() == keyword.size() ||
+         !IsAlpha(before[before.size() - keyword.size() - 1]))) {
+      return true;
+    }
+  }
+  return false;
+}
+
+// End of the number run starting at `i` (a digit, or '+' before a digit):
+// digit groups joined by single spaces or dashes, the last group maybe
+// ending in X/x. Never goes past `limit`.
+size_t RunEnd(absl::string_view text, size_t i, size_t limit) {
+  size_t j = i;
+  if (text[j] == '+') ++j;
+  while (true) {
+    while (j < limit && IsDigit(text[j])) ++j;
+    if (j < limit && (text[j] == 'X' || text[j] == 'x') &&
+        (j + 1 >= text.size() || !IsAlnum(text[j + 1]))) {
+      return j + 1;
+    }
+    if (j + 1 < limit && IsSeparator(text[j]) && IsDigit(text[j + 1])) {
+      ++j;
+      continue;
+    }
+    return j;
+  }
+}
+
+// Masks the values inside one run: greedily the longest sequence of digit
+// groups, from the left, that is one value.
+std::string MaskRun(absl::string_view run) {
+  std::vector<Span> groups;
+  size_t b = 0;
+  for (size_t k = 1; k <= run.size(); ++k) {
+    if (k == run.size() || IsSeparator(run[k])) {
+      groups.push_back({b, k});
+      b = k + 1;
+    }
+  }
+  std::string out;
+  size_t gi = 0;
+  while (gi < groups.size()) {
+    size_t next = gi + 1;
+    std::string piece(
+        run.substr(groups[gi].begin, groups[gi].end - groups[gi].begin));
+    for (size_t gj = groups.size(); gj > gi; --gj) {
+      const absl::string_view span =
+          run.substr(groups[gi].begin, groups[gj - 1].end - groups[gi].begin);
+      if (std::optional<std::string> masked = Classify(span, gj - gi)) {
+        piece = *std::move(masked);
+        next = gj;
+        break;
+      }
+    }
+    out += piece;
+    if (next < groups.size()) {
+      absl::StrAppend(&out,
+                      run.substr(groups[next - 1].end,
+                                 groups[next].begin - groups[next - 1].end));
+    }
+    gi = next;
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string MaskPiiText(absl::string_view text) {
+  const std::vector<Span> emails = FindEmails(text);
+  std::string out;
+  out.reserve(text.size());
+  size_t e = 0;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (e < emails.size() && emails[e].begin == i) {
+      out += MaskEmail(text.substr(i, emails[e].end - i));
+      i = emails[e].end;
+      ++e;
+      continue;
+    }
+    const bool starts_run =
+        (IsDigit(text[i]) ||
+         (text[i] == '+' && i + 1 < text.size() && IsDigit(text[i + 1]))) &&
+        (i == 0 || !IsAlnum(text[i - 1]));
+    if (!starts_run) {
+      out.push_back(text[i++]);
+      continue;
+    }
+    const size_t limit = e < emails.size() ? emails[e].begin : text.size();
+    const size_t end = RunEnd(text, i, limit);
+    const absl::string_view run = text.substr(i, end - i);
+    const bool standalone = end >= text.size() || !IsAlnum(text[end]);
+    if (standalone && !IsOrderNumber(text.substr(0, i))) {
+      out += MaskRun(run);
+    } else {
+      absl::StrAppend(&out, run);
+    }
+    i = end;
+  }
+  return out;
+}
+
+}  // namespace cs

@@ -1,0 +1,45 @@
+// Masks personal data inside free text (descriptions, notes, remedy texts)
+// for callers without the PII-reveal permission, using the display forms of
+// pii_mask.h. Chinese text around the values is kept as it is.
+//
+//   MaskPiiText("客户电话 138-1234-5678，邮箱 li.na@example.com")
+//     → "客户电话 138****5678，邮箱 l***@example.com"
+//
+// What is masked (ASCII digits only; full-width digits are not recognised):
+//   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
+//     spaces or dashes between digit groups        → MaskPhone
+//   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written
+//     together or with a dash, optional "-extension" → MaskPhone
+//   * 18-character resident ID numbers (17 digits + digit or X/x) whose
+//     birth date part is plausible (19xx/20xx, month 01–12, day 01–31)
+//                                                   → MaskIdCard
+//   * every other run of 16–19 digits (bank cards; spaces/dashes allowed
+//     between groups; no Luhn check: an unmasked card costs more than a
+//     masked long number)                           → MaskBankCard
+//   * e-mail addresses local@domain.tld             → MaskEmail
+// A number is one run only when it touches no ASCII letter or digit on
+// either side ("SN13812345678" is a serial number, not a phone).
+//
+// Order numbers are NOT masked: a run directly preceded by one of the
+// keywords 订单号, 订单编号, 订单, 单号 (also 运单号, 快递单号, 物流单号),
+// "order", "order no", "order id" (ASCII case-insensitive), optionally
+// followed by spaces, ':', '：', '#', '为' or '是', is left intact — e.g.
+// "订单号：2024051812345678901" stays readable for the handler.
+//
+// Pure and thread-safe; any input (also invalid UTF-8) is accepted, bytes
+// that are not part of a masked value are copied unchanged.
+#ifndef CS_LIBS_COMMON_PII_TEXT_H_
+#define CS_LIBS_COMMON_PII_TEXT_H_
+
+#include <string>
+
+#include "absl/strings/string_view.h"
+
+namespace cs {
+
+// `text` with every value listed above replaced by its masked form.
+std::string MaskPiiText(absl::string_view text);
+
+}  // namespace cs
+
+#endif  // CS_LIBS_COMMON_PII_TEXT_H_

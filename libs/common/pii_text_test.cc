@@ -1,0 +1,93 @@
+#include "libs/common/pii_text.h"
+
+#include "gtest/gtest.h"
+#include "libs/common/pii_mask.h"
+
+namespace cs {
+namespace {
+
+TEST(MaskPiiTextTest, MobilesInEveryCommonSpelling) {
+  EXPECT_EQ(MaskPiiText("客户电话13812345678，请回电"),
+            "客户电话138****5678，请回电");
+  EXPECT_EQ(MaskPiiText("手机 138 1234 5678。"), "手机 138****5678。");
+  EXPECT_EQ(MaskPiiText("手机：138-1234-5678"), "手机：138****5678");
+  EXPECT_EQ(MaskPiiText("+86 139 0000 1111 联系"), "139****1111 联系");
+  EXPECT_EQ(MaskPiiText("+8613900001111"), "139****1111");
+  EXPECT_EQ(MaskPiiText("008615912345678"), "159****5678");
+  // Two numbers separated by a space are two values.
+  EXPECT_EQ(MaskPiiText("13812345678 13987654321"), "138****5678 139****4321");
+  // 12x is no mainland mobile prefix.
+  EXPECT_EQ(MaskPiiText("编号12012345678"), "编号12012345678");
+}
+
+TEST(MaskPiiTextTest, Landlines) {
+  EXPECT_EQ(MaskPiiText("座机010-12345678转人工"), "座机010-****5678转人工");
+  EXPECT_EQ(MaskPiiText("门店电话 0755-8765432"), "门店电话 0755-****5432");
+  EXPECT_EQ(MaskPiiText("电话02112345678"), "电话021-****5678");
+}
+
+TEST(MaskPiiTextTest, IdCardsWithAndWithoutX) {
+  EXPECT_EQ(MaskPiiText("身份证11010519491231002X已核验"),
+            "身份证110***********002X已核验");
+  EXPECT_EQ(MaskPiiText("身份证号 11010519491231002x"),
+            "身份证号 110***********002X");
+  EXPECT_EQ(MaskPiiText("证件440301199001011234"), "证件440***********1234");
+}
+
+TEST(MaskPiiTextTest, BankCards) {
+  EXPECT_EQ(MaskPiiText("退款到卡 6222 0212 3456 7890 128 即可"),
+            "退款到卡 ****0128 即可");
+  EXPECT_EQ(MaskPiiText("卡号6222021234567890"), "卡号****7890");
+  EXPECT_EQ(MaskPiiText("卡号6222-0212-3456-7890"), "卡号****7890");
+}
+
+TEST(MaskPiiTextTest, Emails) {
+  EXPECT_EQ(MaskPiiText("发到 li.na@example.com 谢谢"),
+            "发到 l***@example.com 谢谢");
+  EXPECT_EQ(MaskPiiText("邮箱13812345678@qq.com。"), "邮箱1***@qq.com。");
+  // No domain with a TLD: not an address.
+  EXPECT_EQ(MaskPiiText("@客服 请处理"), "@客服 请处理");
+  EXPECT_EQ(MaskPiiText("a@b"), "a@b");
+}
+
+TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
+  EXPECT_EQ(MaskPiiText("订单号：2024051812345678901 未发货"),
+            "订单号：2024051812345678901 未发货");
+  EXPECT_EQ(MaskPiiText("运单号 SF1234567890123"), "运单号 SF1234567890123");
+  EXPECT_EQ(MaskPiiText("快递单号为 6222021234567890"),
+            "快递单号为 6222021234567890");
+  EXPECT_EQ(MaskPiiText("Order No. 13812345678"), "Order No. 13812345678");
+  // The keyword protects only the number right after it.
+  EXPECT_EQ(MaskPiiText("订单号 2024051812345678901，电话13812345678"),
+            "订单号 2024051812345678901，电话138****5678");
+  // "reorder" is not "order".
+  EXPECT_EQ(MaskPiiText("reorder 13812345678"), "reorder 138****5678");
+}
+
+TEST(MaskPiiTextTest, NoFalsePositives) {
+  for (const char* text :
+       {"金额 199.00 元，共 3 件", "2024-05-18 14:30 到货",
+        "型号 SN13812345678", "13812345678abc", "退款 500 元", "",
+        "普通描述，没有号码", "1234567890", "日期20240518"}) {
+    EXPECT_EQ(MaskPiiText(text), text) << text;
+  }
+}
+
+TEST(MaskPiiTextTest, ManyValuesAndInvalidBytes) {
+  EXPECT_EQ(MaskPiiText("张先生 13812345678，身份证 11010519491231002X，"
+                        "卡 6222021234567890128，邮箱 zs@corp.cn"),
+            "张先生 138****5678，身份证 110***********002X，"
+            "卡 ****0128，邮箱 z***@corp.cn");
+  const std::string bad = std::string("\xff\xfe 13812345678 \xc3");
+  EXPECT_EQ(MaskPiiText(bad), std::string("\xff\xfe 138****5678 \xc3"));
+}
+
+TEST(MaskEmailTest, Forms) {
+  EXPECT_EQ(MaskEmail("zhangsan@example.com"), "z***@example.com");
+  EXPECT_EQ(MaskEmail("@example.com"), "****");
+  EXPECT_EQ(MaskEmail("nobody"), "****");
+  EXPECT_EQ(MaskEmail(""), "");
+}
+
+}  // namespace
+}  // namespace cs
