@@ -48,7 +48,30 @@ int32_t DecodeOne(absl::string_view text, size_t* pos) {
   return cp;
 }
 
+bool IsNewline(int32_t c) { return c == '\n' || c == '\r' || c == '\t'; }
+
+bool IsControl(int32_t c) {
+  return c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 ||
+         c == 0x2029;
+}
+
 }  // namespace
+
+Utf8Scan ScanUtf8(absl::string_view text) {
+  Utf8Scan scan;
+  size_t pos = 0;
+  while (pos < text.size()) {
+    const int32_t c = DecodeOne(text, &pos);
+    ++scan.chars;
+    if (c < 0) {
+      scan.valid = false;
+    } else if (IsControl(c)) {
+      scan.control = true;
+      if (!IsNewline(c)) scan.control_besides_newlines = true;
+    }
+  }
+  return scan;
+}
 
 bool IsValidUtf8(absl::string_view text) {
   size_t pos = 0;
@@ -87,14 +110,8 @@ std::string Utf8Prefix(absl::string_view text, size_t max_chars) {
 }
 
 bool HasControlChars(absl::string_view text, bool allow_newlines) {
-  for (char32_t c : DecodeUtf8(text)) {
-    if (allow_newlines && (c == '\n' || c == '\r' || c == '\t')) continue;
-    if (c < 0x20 || c == 0x7F || (c >= 0x80 && c <= 0x9F) || c == 0x2028 ||
-        c == 0x2029) {
-      return true;
-    }
-  }
-  return false;
+  const Utf8Scan scan = ScanUtf8(text);
+  return allow_newlines ? scan.control_besides_newlines : scan.control;
 }
 
 bool IsHan(char32_t c) {

@@ -38,6 +38,16 @@ std::string Utf8Prefix(absl::string_view text, size_t max_chars);
 // '\t' are allowed (multi-line text).
 bool HasControlChars(absl::string_view text, bool allow_newlines);
 
+// What validators need to know about a text field, found in one pass (the
+// separate functions above each decode the whole text again).
+struct Utf8Scan {
+  bool valid = true;   // == IsValidUtf8(text)
+  size_t chars = 0;    // == CharLength(text)
+  bool control = false;                   // == HasControlChars(text, false)
+  bool control_besides_newlines = false;  // == HasControlChars(text, true)
+};
+Utf8Scan ScanUtf8(absl::string_view text);
+
 // True for a CJK unified ideograph (Han character, incl. extension A and the
 // supplementary-plane extensions).
 bool IsHan(char32_t c);

@@ -55,6 +55,26 @@ TEST(Utf8Test, ControlCharacters) {
   EXPECT_TRUE(HasControlChars("a\xE2\x80\xA8", true));  // U+2028
 }
 
+TEST(Utf8Test, ScanAgreesWithTheSeparateChecks) {
+  const std::string samples[] = {
+      "",  "手机信号弱", "手机\n信号弱\t", std::string("a\0b", 3), "a\x7f",
+      "a\xC2\x85", "a\xE2\x80\xA8", "\xE6\x89", "abc\xFF张", "\xED\xA0\x80",
+      "😀 emoji", "\r\n"};
+  for (const std::string& text : samples) {
+    const Utf8Scan scan = ScanUtf8(text);
+    EXPECT_EQ(scan.valid, IsValidUtf8(text)) << text;
+    EXPECT_EQ(scan.chars, CharLength(text)) << text;
+    EXPECT_EQ(scan.control, HasControlChars(text, false)) << text;
+    EXPECT_EQ(scan.control_besides_newlines, HasControlChars(text, true))
+        << text;
+  }
+  const Utf8Scan scan = ScanUtf8("手机\n信号弱");
+  EXPECT_TRUE(scan.valid);
+  EXPECT_EQ(scan.chars, 6u);
+  EXPECT_TRUE(scan.control);
+  EXPECT_FALSE(scan.control_besides_newlines);
+}
+
 TEST(Utf8Test, HanDetection) {
   EXPECT_TRUE(IsHan(U'张'));
   EXPECT_TRUE(IsHan(U'㐀'));

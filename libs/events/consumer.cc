@@ -1,7 +1,9 @@
 #include "libs/events/consumer.h"
 
 #include <algorithm>
+#include <deque>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "cs/events/v1/event_stream.grpc.pb.h"
@@ -10,6 +12,7 @@
 #include "libs/common/grpc_status.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
+#include "libs/store/commit_group.h"
 
 namespace cs {
 namespace {
@@ -21,6 +24,56 @@ std::string CursorKey(absl::string_view name) {
 std::string DeadLetterKey(absl::string_view name, uint64_t sequence) {
   return absl::StrCat("dead/", name, "/", EncodeBigEndian64(sequence));
 }
+
+// Events read from the stream and not yet applied. Bounded, so a slow
+// handler pushes back on the stream (gRPC flow control) instead of memory.
+class Inbox {
+ public:
+  // Reads until the stream ends or Close().
+  void Fill(grpc::ClientReaderInterface<common::v1::Event>& reader) {
+    common::v1::Event event;
+    while (reader.Read(&event)) {
+      absl::MutexLock lock(&mu_);
+      mu_.Await(absl::Condition(this, &Inbox::HasRoomOrClosed));
+      if (closed_) break;
+      events_.push_back(std::move(event));
+    }
+    absl::MutexLock lock(&mu_);
+    ended_ = true;
+  }
+
+  // Waits for events; moves up to `max` into `out`. False when the stream
+  // ended (or Close()) and everything was taken.
+  bool Take(size_t max, std::vector<common::v1::Event>* out) {
+    out->clear();
+    absl::MutexLock lock(&mu_);
+    mu_.Await(absl::Condition(this, &Inbox::HasEventsOrEnded));
+    while (!events_.empty() && out->size() < max) {
+      out->push_back(std::move(events_.front()));
+      events_.pop_front();
+    }
+    return !out->empty();
+  }
+
+  void Close() {
+    absl::MutexLock lock(&mu_);
+    closed_ = true;
+  }
+
+ private:
+  static constexpr size_t kCapacity = 4096;
+  bool HasRoomOrClosed() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return closed_ || events_.size() < kCapacity;
+  }
+  bool HasEventsOrEnded() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return !events_.empty() || ended_ || closed_;
+  }
+
+  absl::Mutex mu_;
+  std::deque<common::v1::Event> events_ ABSL_GUARDED_BY(mu_);
+  bool ended_ ABSL_GUARDED_BY(mu_) = false;
+  bool closed_ ABSL_GUARDED_BY(mu_) = false;
+};
 
 }  // namespace
 
@@ -117,19 +170,38 @@ void EventConsumer::Run() {
       }
       for (const auto& type : options_.types) request.add_types(type);
       auto reader = stub->Subscribe(&context, request);
-      common::v1::Event event;
+      // A reader thread fills the inbox while this thread applies whatever
+      // has arrived as one group with one fsync (see CommitGroup), so a
+      // consumer catching up is not bound by the disk's sync latency.
+      Inbox inbox;
+      std::thread read_thread([&] { inbox.Fill(*reader); });
       absl::Status failure;
-      while (reader->Read(&event)) {
+      std::vector<common::v1::Event> arrived;
+      while (inbox.Take(kMaxGroup, &arrived)) {
+        CommitGroup group(store_);
+        uint64_t last = 0;
+        int parked = 0;
         {
           absl::MutexLock lock(&mu_);
           connected_ = true;
-          if (event.sequence() <= cursor_) continue;  // redelivery
+          last = cursor_;
         }
-        failure = Apply(event);
+        for (const common::v1::Event& event : arrived) {
+          if (event.sequence() <= last) continue;  // redelivery
+          bool dead_lettered = false;
+          failure = Apply(event, group, &dead_lettered);
+          if (!failure.ok()) break;
+          last = event.sequence();
+          parked += dead_lettered ? 1 : 0;
+        }
+        if (absl::Status synced = group.Sync(); failure.ok()) failure = synced;
+        Advance(last, parked);
         if (!failure.ok()) break;
         progressed = true;
       }
       context.TryCancel();
+      inbox.Close();
+      read_thread.join();
       grpc::Status finished = reader->Finish();
       {
         absl::MutexLock lock(&mu_);
@@ -150,7 +222,8 @@ void EventConsumer::Run() {
   }
 }
 
-absl::Status EventConsumer::Apply(const common::v1::Event& event) {
+absl::Status EventConsumer::Apply(const common::v1::Event& event,
+                                  CommitGroup& group, bool* dead_lettered) {
   WriteSet writes;
   WriteSet parked;  // used instead of `writes` when the event is given up
   absl::Status handled = handler_(event, writes);
@@ -171,15 +244,20 @@ absl::Status EventConsumer::Apply(const common::v1::Event& event) {
   WriteSet& batch = handled.ok() ? writes : parked;
   batch.Put(cursor_family_, CursorKey(options_.name),
             EncodeBigEndian64(event.sequence()));
-  RETURN_IF_ERROR(store_.Commit(batch));
+  RETURN_IF_ERROR(group.Commit(std::move(batch)));
+  *dead_lettered = !handled.ok();
+  failures_ = 0;
+  return absl::OkStatus();
+}
+
+void EventConsumer::Advance(uint64_t cursor, int dead_lettered) {
   {
     absl::MutexLock lock(&mu_);
-    cursor_ = event.sequence();
-    if (!handled.ok()) ++dead_lettered_;
+    if (cursor <= cursor_) return;
+    cursor_ = cursor;
+    dead_lettered_ += dead_lettered;
   }
-  failures_ = 0;
-  if (options_.on_cursor) options_.on_cursor(event.sequence());
-  return absl::OkStatus();
+  if (options_.on_cursor) options_.on_cursor(cursor);
 }
 
 }  // namespace cs

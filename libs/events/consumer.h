@@ -4,7 +4,10 @@
 // The handler adds the effect of an event to a WriteSet; the consumer adds
 // its cursor (the event's sequence) to the same WriteSet and commits both
 // together. A restart therefore resumes right after the last applied event:
-// delivery is at-least-once, effects happen once.
+// delivery is at-least-once, effects happen once. Events that have already
+// arrived are applied as one CommitGroup (each event still its own atomic
+// batch, visible to the next handler's reads) with one fsync for the group;
+// the batches' commit callbacks (outbox events, commands) run after it.
 //
 //   cs::EventConsumer consumer(store, {.name = "routing<-ticket",
 //                                      .target = "127.0.0.1:50051",
@@ -36,6 +39,7 @@
 #include "absl/time/time.h"
 #include "cs/common/v1/event.pb.h"
 #include "grpcpp/client_context.h"
+#include "libs/store/commit_group.h"
 #include "libs/store/store.h"
 
 namespace cs {
@@ -94,7 +98,13 @@ class EventConsumer {
   // Opens one stream and applies events until it breaks or Stop().
   // Returns whether progress was made (to reset the backoff).
   bool RunStream();
-  absl::Status Apply(const common::v1::Event& event);
+  // Adds the event's effect (or its dead letter) and the cursor to `group`.
+  absl::Status Apply(const common::v1::Event& event, CommitGroup& group,
+                     bool* dead_lettered);
+  // Publishes progress once it is durable.
+  void Advance(uint64_t cursor, int dead_lettered);
+  // Events applied per fsync at most.
+  static constexpr size_t kMaxGroup = 256;
 
   Store& store_;
   const Options options_;

@@ -92,6 +92,38 @@ TEST_F(ConsumerTest, AppliesEachEventOnceAndResumesExactlyAfterRestart) {
   EXPECT_EQ(*store_->Get(effects_, EncodeBigEndian64(12)), "工单11");
 }
 
+TEST_F(ConsumerTest, EventsOfOneGroupSeeEarlierEffectsAndAnnounceInOrder) {
+  // Produced before the consumer starts, so they arrive together and are
+  // applied in groups with one fsync each.
+  for (int i = 1; i <= 300; ++i) producer_.Append(absl::StrCat("事件", i));
+  absl::Mutex mu;
+  std::vector<uint64_t> announced;
+  int stale_reads = 0;
+  EventConsumer consumer(
+      *store_, {.name = "group<-producer", .target = producer_.target()},
+      [&](const common::v1::Event& event, WriteSet& writes) {
+        ++handled_;
+        const uint64_t seq = event.sequence();
+        if (seq > 1 &&
+            !store_->Get(effects_, EncodeBigEndian64(seq - 1)).ok()) {
+          ++stale_reads;  // the previous event's batch must be readable
+        }
+        writes.Put(effects_, EncodeBigEndian64(seq), "效果");
+        writes.OnCommit([&, seq](bool ok) {
+          absl::MutexLock lock(&mu);
+          if (ok) announced.push_back(seq);
+        });
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(consumer.Start().ok());
+  ASSERT_TRUE(consumer.WaitForCursor(300, kWait));
+  consumer.Stop();
+  EXPECT_EQ(stale_reads, 0);
+  EXPECT_EQ(handled_.load(), 300);
+  absl::MutexLock lock(&mu);
+  EXPECT_EQ(announced, Range(1, 300));  // every batch announced, in order
+}
+
 TEST_F(ConsumerTest, ReconnectsAfterProducerRestart) {
   auto consumer = MakeConsumer();
   ASSERT_TRUE(consumer->Start().ok());

@@ -61,7 +61,12 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
                    auth::TokenVerifier::Create({.key = host->auth_key_,
                                                 .issuer = c.auth_issuer,
                                                 .audience = c.auth_audience},
-                                               *host->clock_));
+                                               // Token lifetimes are real
+                                               // time even when the business
+                                               // clock is manual: moving a
+                                               // test clock must not expire
+                                               // (or revive) credentials.
+                                               SystemClock::Get()));
   host->verifier_ = std::make_unique<auth::TokenVerifier>(std::move(verifier));
   host->authenticator_ =
       std::make_unique<auth::Authenticator>(*host->verifier_);
@@ -233,10 +238,8 @@ absl::StatusOr<auth::Principal> ServiceHost::Authorize(
 
 std::string ServiceHost::ServiceToken() {
   absl::MutexLock lock(&mu_);
-  absl::Time now = absl::Now();
-  // Tokens are checked against each verifier's business clock; under a manual
-  // clock that may run ahead, so mint against the later of the two.
-  absl::Time base = std::max(now, clock_->Now());
+  // Verifiers check lifetimes against real time (see Create).
+  const absl::Time base = absl::Now();
   if (base + absl::Minutes(10) < service_token_expiry_) return service_token_;
   auth::TokenClaims claims;
   claims.subject = absl::StrCat("service:", config_.service_name);

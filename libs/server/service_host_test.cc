@@ -212,6 +212,35 @@ TEST_F(ServiceHostTest, ManualClockCanBeSetForwardButNotBack) {
   EXPECT_EQ(host_->clock().Now(), friday);
 }
 
+TEST_F(ServiceHostTest, TokenLifetimesAreRealTimeWhateverTheManualClock) {
+  // Ten years ahead of real time: a token minted now for an hour still
+  // works, and the service's own token is accepted by its own verifier.
+  host_->manual_clock()->SetTime(absl::Now() + absl::Hours(24 * 3650));
+  auth::TokenClaims claims;
+  claims.subject = "李四";
+  claims.roles = {Role::kAgent};
+  claims.issuer = "cs-suite";
+  claims.audience = "cs-suite";
+  claims.issued_at = absl::Now();
+  claims.expires_at = absl::Now() + absl::Hours(1);
+  absl::StatusOr<std::string> fresh =
+      auth::MintToken(claims, cs::testing::kTestKey);
+  ASSERT_TRUE(fresh.ok()) << fresh.status();
+  EXPECT_TRUE(CallEcho("你好", *fresh).ok());
+  // Authenticated (the service token verifies) but not an agent.
+  EXPECT_EQ(CallEcho("x", host_->ServiceToken()).error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+
+  // Expired in real time: rejected although the business clock is far away.
+  claims.issued_at = absl::Now() - absl::Hours(3);
+  claims.expires_at = absl::Now() - absl::Hours(2);
+  absl::StatusOr<std::string> stale =
+      auth::MintToken(claims, cs::testing::kTestKey);
+  ASSERT_TRUE(stale.ok()) << stale.status();
+  EXPECT_EQ(CallEcho("x", *stale).error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+}
+
 TEST_F(ServiceHostTest, GracefulShutdownDrainsInFlightCallsAndKeepsWrites) {
   std::string agent = cs::testing::TestToken({Role::kAgent});
   ASSERT_TRUE(CallEcho("write", agent).ok());

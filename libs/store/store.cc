@@ -242,15 +242,30 @@ absl::Status Store::Commit(WriteSet& writes) {
   if (writes.consumed()) {
     return absl::FailedPreconditionError("write set already committed");
   }
-  if (!impl_->db) {
-    writes.FinishCommit(false);
-    return absl::FailedPreconditionError("store is closed");
+  absl::Status written = Write(writes, impl_->write_options.sync);
+  writes.FinishCommit(written.ok());
+  return written;
+}
+
+absl::Status Store::WriteWithoutSync(const WriteSet& writes) {
+  if (writes.consumed()) {
+    return absl::FailedPreconditionError("write set already committed");
   }
+  return Write(writes, /*sync=*/false);
+}
+
+absl::Status Store::SyncWal() {
+  if (!impl_->db) return absl::FailedPreconditionError("store is closed");
+  if (!impl_->write_options.sync) return absl::OkStatus();
+  return FromRocks(impl_->db->SyncWAL(), "wal sync");
+}
+
+absl::Status Store::Write(const WriteSet& writes, bool sync) {
+  if (!impl_->db) return absl::FailedPreconditionError("store is closed");
   rocksdb::WriteBatch batch;
   for (const WriteSet::Operation& op : writes.operations()) {
     auto* handle = impl_->Handle(ColumnFamily(op.family));
     if (handle == nullptr) {
-      writes.FinishCommit(false);
       return absl::InternalError("write to an unknown column family");
     }
     rocksdb::Status s;
@@ -265,14 +280,11 @@ absl::Status Store::Commit(WriteSet& writes) {
         s = batch.DeleteRange(handle, op.key, op.value);
         break;
     }
-    if (!s.ok()) {
-      writes.FinishCommit(false);
-      return FromRocks(s, "batch");
-    }
+    if (!s.ok()) return FromRocks(s, "batch");
   }
-  rocksdb::Status s = impl_->db->Write(impl_->write_options, &batch);
-  writes.FinishCommit(s.ok());
-  return FromRocks(s, "write");
+  rocksdb::WriteOptions options = impl_->write_options;
+  options.sync = sync;
+  return FromRocks(impl_->db->Write(options, &batch), "write");
 }
 
 std::vector<std::pair<std::string, double>> Store::Properties() const {

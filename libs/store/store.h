@@ -105,6 +105,13 @@ class Store {
   // committing it again is FAILED_PRECONDITION. Thread-safe.
   absl::Status Commit(WriteSet& writes);
 
+  // The two halves of a CommitGroup (commit_group.h); use that instead.
+  // WriteWithoutSync applies `writes` atomically without waiting for the
+  // disk and without consuming it or running its callbacks; SyncWal makes
+  // every write so far durable (a no-op unless sync is on). Thread-safe.
+  absl::Status WriteWithoutSync(const WriteSet& writes);
+  absl::Status SyncWal();
+
   // Integer RocksDB properties worth exporting as gauges, as
   // (metric_suffix, value) pairs, e.g. ("estimate_num_keys", 42).
   std::vector<std::pair<std::string, double>> Properties() const;
@@ -118,6 +125,7 @@ class Store {
  private:
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
+  absl::Status Write(const WriteSet& writes, bool sync);
   absl::Status ScanImpl(
       ColumnFamily cf, absl::string_view start, absl::string_view end,
       size_t limit, bool reverse,

@@ -16,6 +16,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
+#include "libs/store/commit_group.h"
 #include "libs/store/idempotency.h"
 #include "libs/testing/temp_dir.h"
 
@@ -117,6 +118,60 @@ TEST_F(StoreTest, CommitCallbacksReportOutcomeOnce) {
     abandoned.OnCommit([&](bool ok) { outcomes.push_back(ok); });
   }
   EXPECT_THAT(outcomes, ElementsAre(true, true, false));
+}
+
+TEST_F(StoreTest, CommitGroupWritesAtOnceAndAnnouncesAfterSync) {
+  std::vector<std::string> announced;
+  CommitGroup group(*store_);
+  for (const char* key : {"g1", "g2", "g3"}) {
+    WriteSet writes;
+    writes.Put(tickets_, key, "分组提交");
+    writes.OnCommit([&announced, key](bool ok) {
+      announced.push_back(absl::StrCat(key, ok ? ":ok" : ":failed"));
+    });
+    ASSERT_TRUE(group.Commit(std::move(writes)).ok());
+    EXPECT_EQ(*store_->Get(tickets_, key), "分组提交");  // readable at once
+  }
+  EXPECT_TRUE(announced.empty());  // nothing leaves before the fsync
+  EXPECT_EQ(group.pending(), 3u);
+  ASSERT_TRUE(group.Sync().ok());
+  EXPECT_THAT(announced, ElementsAre("g1:ok", "g2:ok", "g3:ok"));
+  EXPECT_EQ(group.pending(), 0u);
+
+  // Locks released from OnWritten free up as soon as the batch is applied,
+  // before the group's fsync.
+  bool released = false;
+  bool announced_late = false;
+  WriteSet locked;
+  locked.Put(tickets_, "g4", "b");
+  locked.OnWritten([&] { released = true; });
+  locked.OnCommit([&](bool ok) { announced_late = ok; });
+  ASSERT_TRUE(group.Commit(std::move(locked)).ok());
+  EXPECT_TRUE(released);
+  EXPECT_FALSE(announced_late);
+  ASSERT_TRUE(group.Sync().ok());
+  EXPECT_TRUE(announced_late);
+
+  WriteSet bad;
+  bad.Put(ColumnFamily(), "x", "y");
+  bad.OnCommit([&](bool ok) { announced.push_back(ok ? "bad:ok" : "bad:no"); });
+  EXPECT_FALSE(group.Commit(std::move(bad)).ok());
+  EXPECT_EQ(announced.back(), "bad:no");  // failed: told at once
+  EXPECT_EQ(group.pending(), 0u);
+}
+
+TEST_F(StoreTest, CommitGroupSyncsWhenDestroyed) {
+  bool announced = false;
+  {
+    CommitGroup group(*store_);
+    WriteSet writes;
+    writes.Put(tickets_, "g1", "a");
+    writes.OnCommit([&](bool ok) { announced = ok; });
+    ASSERT_TRUE(group.Commit(std::move(writes)).ok());
+  }
+  EXPECT_TRUE(announced);
+  Reopen();
+  EXPECT_EQ(*store_->Get(tickets_, "g1"), "a");
 }
 
 TEST_F(StoreTest, DataSurvivesCloseAndReopen) {

@@ -38,7 +38,23 @@ void WriteSet::OnCommit(std::function<void(bool committed)> callback) {
   callbacks_.push_back(std::move(callback));
 }
 
+void WriteSet::OnWritten(std::function<void()> callback) {
+  if (written_) {
+    callback();
+    return;
+  }
+  written_callbacks_.push_back(std::move(callback));
+}
+
+void WriteSet::FinishWrite() {
+  written_ = true;
+  std::vector<std::function<void()>> callbacks;
+  callbacks.swap(written_callbacks_);
+  for (auto& callback : callbacks) callback();
+}
+
 void WriteSet::FinishCommit(bool committed) {
+  FinishWrite();
   consumed_ = true;
   committed_ = committed;
   std::vector<std::function<void(bool)>> callbacks;

@@ -4,7 +4,10 @@
 // fill it without including the engine. Commit callbacks let libraries that
 // reserve resources while building a batch (the outbox reserves sequence
 // numbers) learn whether the batch landed; a WriteSet destroyed without being
-// committed runs its callbacks with `committed == false`.
+// committed runs its callbacks with `committed == false`. Written callbacks
+// run earlier, as soon as the batch is applied (or abandoned): release locks
+// there, since in a CommitGroup the commit callbacks wait for the group's
+// fsync while later batches of the same writer need the lock.
 #ifndef CS_LIBS_STORE_WRITE_SET_H_
 #define CS_LIBS_STORE_WRITE_SET_H_
 
@@ -63,16 +66,27 @@ class WriteSet {
   // relative to each other's writes (serialise per key where that matters).
   void OnCommit(std::function<void(bool committed)> callback);
 
+  // Runs `callback` exactly once, as soon as the batch was applied to the
+  // store (visible to reads, maybe not yet durable) or failed or was
+  // abandoned — before any OnCommit callback. For releasing locks that
+  // serialise a decision with its write.
+  void OnWritten(std::function<void()> callback);
+
   const std::vector<Operation>& operations() const { return operations_; }
   bool empty() const { return operations_.empty(); }
   bool consumed() const { return consumed_; }
 
-  // Used by Store::Commit: marks the set consumed and runs the callbacks.
+  // Used by Store::Commit: marks the set consumed and runs the callbacks
+  // (written ones first).
   void FinishCommit(bool committed);
+  // Used by CommitGroup: runs the written callbacks (once).
+  void FinishWrite();
 
  private:
   std::vector<Operation> operations_;
   std::vector<std::function<void(bool)>> callbacks_;
+  std::vector<std::function<void()>> written_callbacks_;
+  bool written_ = false;
   bool consumed_ = false;
   bool committed_ = false;
 };

@@ -56,12 +56,12 @@
 // cs::LockStripes::For(ticket_id)); otherwise two commits could apply to the
 // store and to the index in different orders. To close the race between a
 // caller changing an entity and its timer firing, the handler takes the same
-// lock and releases it from an OnCommit callback of the WriteSet it is given:
+// lock and releases it from an OnWritten callback of the WriteSet it is given:
 //
 //   [&](const cs::Timer& t, cs::WriteSet& writes) {
 //     absl::Mutex& mu = stripes.For(t.id);
 //     mu.Lock();
-//     writes.OnCommit([&mu](bool) { mu.Unlock(); });   // after the commit
+//     writes.OnWritten([&mu] { mu.Unlock(); });   // after the write
 //     return sla.OnTimer(t, writes);   // sees the current state; may no-op
 //   }
 //

@@ -414,13 +414,15 @@ absl::StatusOr<std::string> MintBenchToken(const std::string& key_file,
                                            const std::string& department,
                                            const std::string& issuer,
                                            const std::string& audience,
-                                           absl::Duration ttl) {
+                                           absl::Duration ttl,
+                                           bool with_admin) {
   ASSIGN_OR_RETURN(std::string key, auth::LoadKeyFile(key_file));
   auth::TokenClaims claims;
   claims.subject = "csbench";
   claims.name = "压测";
   claims.roles = {auth::Role::kAgent, auth::Role::kSupervisor,
                   auth::Role::kService};
+  if (with_admin) claims.roles = claims.roles | auth::RoleSet{auth::Role::kAdmin};
   claims.department = department;
   claims.issuer = issuer;
   claims.audience = audience;

@@ -59,14 +59,16 @@ struct LoadOptions {
 absl::StatusOr<RunReport> RunLoad(const LoadOptions& options);
 
 // An HS256 token for the benchmark principal "csbench" (roles agent,
-// supervisor, service; the given department), valid for `ttl`, signed with
+// supervisor, service, and admin when `with_admin` — TestClock needs it;
+// the given department), valid for `ttl`, signed with
 // the key in `key_file` (as written by `csctl keygen`). Errors of
 // auth::LoadKeyFile / auth::MintToken.
 absl::StatusOr<std::string> MintBenchToken(const std::string& key_file,
                                            const std::string& department,
                                            const std::string& issuer,
                                            const std::string& audience,
-                                           absl::Duration ttl);
+                                           absl::Duration ttl,
+                                           bool with_admin = false);
 
 }  // namespace cs::csbench
 

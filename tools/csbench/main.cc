@@ -4,6 +4,9 @@
 //       --ops=create=20,get=50,list=10,reply=20 --concurrency=64 --duration=10s
 //   csbench load --target=127.0.0.1:50100 --ops=echo          # RPC floor
 //   csbench store --dir=/tmp/floor --sync --concurrency=8     # storage floor
+//   csbench propagation --ticket=127.0.0.1:50051 --routing=127.0.0.1:50052
+//       --escalation=127.0.0.1:50056 --auth-key-file=K --rate=500
+//       --breaches=200                       # event path, see propagation.h
 //
 // Results go to stdout (a summary, or one JSON object with --json); a
 // progress line goes to stderr once per second unless --quiet. Every flag
@@ -18,6 +21,7 @@
 #include "libs/common/config.h"
 #include "tools/csbench/load.h"
 #include "tools/csbench/op_mix.h"
+#include "tools/csbench/propagation.h"
 #include "tools/csbench/report.h"
 #include "tools/csbench/store_bench.h"
 
@@ -27,6 +31,8 @@ constexpr char kUsage[] =
     "usage: csbench load --target=HOST:PORT [flags]   RPC load (ticket or "
     "echo)\n"
     "       csbench store --dir=DIR [flags]            raw cs::Store commits\n"
+    "       csbench propagation --ticket=.. --routing=.. [flags]  event path "
+    "latency\n"
     "       csbench <mode> --help                      flags of a mode\n";
 
 // Flags both modes share.
@@ -205,6 +211,61 @@ int RunStoreMode(int argc, char** argv) {
   return Print(cs::csbench::RunStore(options), common);
 }
 
+int RunPropagationMode(int argc, char** argv) {
+  Common common;
+  cs::csbench::PropagationOptions options;
+  std::string auth_key_file;
+  std::string issuer = "cs-suite";
+  std::string audience = "cs-suite";
+  std::string department = "客服部";
+  cs::ConfigParser parser("csbench propagation", "CSBENCH_");
+  parser.AddString("ticket", &options.ticket_target, "ticket server host:port",
+                   cs::ConfigParser::kRequired);
+  parser.AddString("routing", &options.routing_target,
+                   "routing-sla server host:port", cs::ConfigParser::kRequired);
+  parser.AddString("escalation", &options.escalation_target,
+                   "escalation server host:port (empty: no breach phase)");
+  parser.AddString("auth-key-file", &auth_key_file,
+                   "mint a token (roles agent,supervisor,service,admin) with "
+                   "this HS256 key",
+                   cs::ConfigParser::kRequired);
+  parser.AddString("auth-issuer", &issuer, "iss of the minted token");
+  parser.AddString("auth-audience", &audience, "aud of the minted token");
+  parser.AddString("department", &department,
+                   "department of the token and of created tickets");
+  parser.AddInt("rate", &options.rate,
+                "creates per second in the create phase (open loop)", 1,
+                1000000);
+  parser.AddInt("breaches", &options.breaches,
+                "tickets driven to an SLA breach (needs --clock=manual on "
+                "all three servers; 0 = none)",
+                0, 100000);
+  parser.AddInt("breach-rate", &options.breach_rate,
+                "breaches per second in the breach phase", 1, 100000);
+  parser.AddDuration("settle", &options.settle,
+                     "how long to wait for events after the load",
+                     absl::Seconds(1), absl::Hours(1));
+  AddCommonFlags(parser, &common);
+  if (int code = ParseOrExit(parser, argc, argv); code >= 0) return code;
+  absl::StatusOr<std::string> token = cs::csbench::MintBenchToken(
+      auth_key_file, department, issuer, audience,
+      absl::Hours(1) + common.duration + 2 * options.settle,
+      /*with_admin=*/true);
+  if (!token.ok()) {
+    std::cerr << "csbench: --auth-key-file: " << token.status().ToString()
+              << "\n";
+    return 1;
+  }
+  options.token = *token;
+  options.duration = common.duration;
+  options.seed = static_cast<uint64_t>(common.seed);
+  options.progress = !common.quiet;
+  options.label = common.label;
+  options.payload.description_chars = common.description_chars;
+  options.payload.department = department;
+  return Print(cs::csbench::RunPropagation(options), common);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -215,6 +276,7 @@ int main(int argc, char** argv) {
   const std::string mode = argv[1];
   if (mode == "load") return RunLoadMode(argc - 1, argv + 1);
   if (mode == "store") return RunStoreMode(argc - 1, argv + 1);
+  if (mode == "propagation") return RunPropagationMode(argc - 1, argv + 1);
   if (mode == "help" || mode == "--help" || mode == "-h") {
     std::cout << kUsage;
     return 0;

@@ -134,15 +134,15 @@ class CsctlServerTest : public CsctlTest {
     if (host_) host_->Shutdown();
   }
 
-  // A token signed with the host's key, valid around kStart (the host checks
-  // expiry against its manual clock).
+  // A token signed with the host's key, valid for a day of real time (the
+  // host checks lifetimes against real time, whatever its business clock).
   static std::string Token(auth::RoleSet roles) {
     auth::TokenClaims claims;
     claims.subject = "tester";
     claims.roles = roles;
     claims.issuer = "cs-suite";
     claims.audience = "cs-suite";
-    claims.expires_at = kStart + absl::Hours(24);
+    claims.expires_at = absl::Now() + absl::Hours(24);
     absl::StatusOr<std::string> token =
         auth::MintToken(claims, cs::testing::kTestKey);
     EXPECT_TRUE(token.ok()) << token.status();
@@ -418,8 +418,9 @@ TEST_F(CsctlServerTest, ClockErrorsCarryFieldViolationsAndReasons) {
 }
 
 TEST_F(CsctlServerTest, MintedTokenIsAcceptedByTheServer) {
-  // Same key file as the host (TestServerConfig wrote it under dir_).
-  ManualClock clock(kStart);
+  // Same key file as the host (TestServerConfig wrote it under dir_); csctl
+  // mints on real time, which the host checks lifetimes against.
+  ManualClock clock(absl::Now());
   Result minted = RunLocal({"token", "--key-file", dir_.Sub("auth.key"),
                             "--sub", "ops", "--roles", "admin"},
                            clock);

@@ -171,9 +171,9 @@ bool AnalyticsApp::WaitForEvents(const std::string& producer,
 
 absl::Status AnalyticsApp::HandleEvent(const common::v1::Event& event,
                                        WriteSet& writes) {
-  // Held until `writes` is committed (or dropped) by the consumer.
+  // Held until `writes` is written (or dropped) by the consumer.
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
-  writes.OnCommit([lock](bool) {});
+  writes.OnWritten([lock] {});
   StoreState state(store_, tickets_, buckets_, seen_, days_);
   std::set<std::string> touched;
   RETURN_IF_ERROR(ApplyEvent(rules_, event, state, &touched));

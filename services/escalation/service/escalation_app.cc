@@ -241,9 +241,9 @@ void EscalationApp::CloseCase(WriteSet& writes, const std::string& id,
 
 absl::Status EscalationApp::HandleRoutingEvent(const common::v1::Event& event,
                                                WriteSet& writes) {
-  // Held until `writes` is committed (or dropped) by the consumer.
+  // Held until `writes` is written (or dropped) by the consumer.
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
-  writes.OnCommit([lock](bool) {});
+  writes.OnWritten([lock] {});
   return ApplyRoutingEvent(event, writes);
 }
 
@@ -351,7 +351,7 @@ absl::Status EscalationApp::ApplyRoutingEvent(const common::v1::Event& event,
 
 absl::Status EscalationApp::HandleTimer(const Timer& timer, WriteSet& writes) {
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
-  writes.OnCommit([lock](bool) {});
+  writes.OnWritten([lock] {});
   ASSIGN_OR_RETURN(std::optional<v1::EscalationCase> record,
                    store_->GetCase(timer.id));
   if (!record || record->state() != v1::CASE_STATE_OPEN ||

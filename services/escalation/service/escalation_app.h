@@ -31,7 +31,7 @@
 // one per person or role; their sequence is WatchNotifications' cursor.
 //
 // Locking: one mutex, `state_mu_`, serialises every case decision with its
-// commit. Consumer and timer handlers lock it and release it from an OnCommit
+// commit. Consumer and timer handlers lock it and release it from an OnWritten
 // callback of the WriteSet they fill; RPC writes lock it and commit
 // themselves. Reads take no lock (a case is one key). Thread-safe.
 #ifndef CS_SERVICES_ESCALATION_SERVICE_ESCALATION_APP_H_

@@ -1171,10 +1171,10 @@ absl::Status RoutingApp::CommitTxn(
 
 absl::Status RoutingApp::HandleTicketEvent(const common::v1::Event& event,
                                            WriteSet& writes) {
-  // Held until `writes` is committed (or dropped) by the consumer: the
+  // Held until `writes` is written (or dropped) by the consumer: the
   // decision and its commit are one critical section.
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
-  writes.OnCommit([lock](bool) {});
+  writes.OnWritten([lock] {});
   Txn txn(*this, writes);
   RETURN_IF_ERROR(ApplyTicketEvent(txn, event));
   return txn.Finish();
@@ -1281,7 +1281,7 @@ absl::Status RoutingApp::ApplyTicketEvent(Txn& txn,
 
 absl::Status RoutingApp::HandleTimer(const Timer& timer, WriteSet& writes) {
   auto lock = std::make_shared<absl::MutexLock>(&state_mu_);
-  writes.OnCommit([lock](bool) {});
+  writes.OnWritten([lock] {});
   Txn txn(*this, writes);
   ASSIGN_OR_RETURN(SlaClock * clock, txn.Clock(timer.id));
   if (clock == nullptr) return absl::OkStatus();  // nothing left to watch

@@ -74,7 +74,8 @@ class Checker {
   };
 
   void Text(const std::string& field, absl::string_view value, TextRule rule) {
-    if (!IsValidUtf8(value)) {
+    const Utf8Scan scan = ScanUtf8(value);
+    if (!scan.valid) {
       Add(field, "must be valid UTF-8");
       return;
     }
@@ -82,7 +83,7 @@ class Checker {
       if (rule.min_chars > 0) Add(field, "is required");
       return;
     }
-    if (HasControlChars(value, rule.multiline)) {
+    if (rule.multiline ? scan.control_besides_newlines : scan.control) {
       Add(field, rule.multiline
                      ? "must not contain control characters"
                      : "must be one line without control characters");
@@ -92,13 +93,12 @@ class Checker {
       Add(field, "must not be blank");
       return;
     }
-    const size_t chars = CharLength(value);
-    if (chars < rule.min_chars) {
+    if (scan.chars < rule.min_chars) {
       Add(field,
           absl::StrCat("must be at least ", rule.min_chars, " characters"));
-    } else if (chars > rule.max_chars) {
+    } else if (scan.chars > rule.max_chars) {
       Add(field, absl::StrCat("must be at most ", rule.max_chars,
-                              " characters (has ", chars, ")"));
+                              " characters (has ", scan.chars, ")"));
     }
   }
 
