@@ -13,6 +13,7 @@
 #include "prometheus/gauge.h"
 #include "libs/common/files.h"
 #include "libs/common/log.h"
+#include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
@@ -57,6 +58,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   }
 
   ASSIGN_OR_RETURN(host->auth_key_, auth::LoadKeyFile(c.auth_key_file));
+  // Page tokens from one replica must be accepted by the others and after a
+  // restart: every instance of the suite shares the auth key.
+  SetPageTokenSecret(host->auth_key_);
   ASSIGN_OR_RETURN(auth::TokenVerifier verifier,
                    auth::TokenVerifier::Create({.key = host->auth_key_,
                                                 .issuer = c.auth_issuer,
