@@ -17,6 +17,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
+#include "libs/server/request_guard.h"
 #include "libs/server/test_clock_service.h"
 
 namespace cs {
@@ -159,7 +160,10 @@ absl::Status ServiceHost::Start() {
   interceptors.push_back(
       metrics::MakeGrpcServerMetricsInterceptorFactory(metrics_->registry()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  for (grpc::Service* service : services_) builder.RegisterService(service);
+  for (grpc::Service* service : services_) {
+    GuardRequestParsing(*service);
+    builder.RegisterService(service);
+  }
 
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

@@ -27,6 +27,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
+#include "services/ticket/testing/sample_requests.h"
 #include "tests/durability/server_process.h"
 
 namespace cs {
@@ -133,12 +134,7 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   Client agent(port, Token(auth_key, auth::Role::kAgent, "agent-007"));
   Client supervisor(port, Token(auth_key, auth::Role::kSupervisor, "sup-1"));
   {
-    v1::UpsertCustomerRequest request;
-    v1::Customer* c = request.mutable_customer();
-    c->set_name("customers/c-1001");
-    c->set_full_name("张三");
-    c->set_title(v1::TITLE_MR);
-    c->set_phone("13812341234");
+    v1::UpsertCustomerRequest request = ticket::testing::SampleCustomerRequest();
     v1::Customer response;
     grpc::Status status =
         supervisor.Call(&v1::TicketService::Stub::UpsertCustomer, request,
@@ -161,15 +157,9 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
 
   auto worker = [&] {
     for (int i = next++; i < kCalls; i = next++) {
-      v1::CreateTicketRequest request;
+      v1::CreateTicketRequest request =
+          ticket::testing::SampleCreateRequest(kMarker + RequestId(i));
       request.set_request_id(RequestId(i));
-      v1::Ticket* t = request.mutable_ticket();
-      t->set_channel(cs::common::v1::CHANNEL_PHONE);
-      t->set_stage(cs::common::v1::STAGE_AFTER_SALE);
-      t->set_subject(kMarker + RequestId(i));
-      t->set_description("客户反映在地下车库手机信号弱，无法通话。");
-      t->set_customer_id("c-1001");
-      t->set_department("客服部");
       Outcome& outcome = outcomes[i];
       for (;;) {
         ++outcome.attempts;
