@@ -10,7 +10,6 @@
 #include "absl/time/time.h"
 #include "cs/ticket/v1/ticket.pb.h"
 #include "fuzz/fuzz_input.h"
-#include "libs/auth/principal.h"
 #include "libs/server/request_check.h"
 #include "services/ticket/domain/apply.h"
 #include "services/ticket/domain/validation.h"
@@ -32,9 +31,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   customer.set_title(v1::TITLE_MR);
   customer.set_phone("13812341234");
   customer.set_region("广东省深圳市");
-  cs::auth::Principal actor{.subject = "agent-007",
-                            .roles = {cs::auth::Role::kAgent},
-                            .department = "客服部"};
+  cs::ticket::Principal actor{
+      .subject = "agent-007", .roles = {"agent"}, .department = "客服部"};
   auto change = cs::ticket::ApplyCreate(
       request, customer, "01J0000000000000000000FUZZ", "T20261123-0-000001",
       actor, absl::FromUnixSeconds(1795000000));
