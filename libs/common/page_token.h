@@ -1,6 +1,8 @@
 // Opaque page tokens for List RPCs (AIP-158), in the cs.common.v1.PageToken
 // convention: the last key of the previous page plus a fingerprint of the
 // query, so a token is refused when replayed with another filter or order.
+// Tokens are signed (HMAC-SHA256, 128 bits) so that a client cannot forge
+// one that starts a scan at a key of its choosing.
 //
 //   uint64_t query = cs::QueryFingerprint("agents|" + department);
 //   ASSIGN_OR_RETURN(std::string after, cs::DecodePageToken(token, query));
@@ -33,11 +35,20 @@ uint64_t QueryFingerprint(absl::string_view query);
 uint64_t QueryFingerprint(absl::string_view list,
                           const google::protobuf::Message& query);
 
-// Opaque, URL-safe token for the page after `after_key`.
+// Signs tokens from now on with a key derived from `secret` (e.g. the
+// suite's auth key; ServiceHost::Create does this), so tokens stay valid
+// across restarts and between replicas sharing it. Until called, a random
+// per-process key is used. Thread-safe; tokens signed with the previous key
+// are refused afterwards.
+void SetPageTokenSecret(absl::string_view secret);
+
+// Opaque, URL-safe, signed token for the page after `after_key`.
 std::string EncodePageToken(absl::string_view after_key, uint64_t fingerprint);
 
 // The after_key of `token`, or "" for an empty token (first page).
-// INVALID_ARGUMENT on "page_token" when malformed or issued for another query.
+// INVALID_ARGUMENT on "page_token" when malformed, not signed with the
+// current key (tampered, or from another deployment) or issued for another
+// query.
 absl::StatusOr<std::string> DecodePageToken(absl::string_view token,
                                             uint64_t expected_fingerprint);
 

@@ -1,5 +1,7 @@
 #include "libs/common/page_token.h"
 
+#include "absl/strings/escaping.h"
+#include "cs/common/v1/types.pb.h"
 #include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
@@ -23,6 +25,37 @@ TEST(PageTokenTest, RefusesOtherQueriesAndGarbage) {
   EXPECT_EQ(FieldViolationsOf(other.status())[0].field, "page_token");
   EXPECT_TRUE(absl::IsInvalidArgument(
       DecodePageToken("%%%not-base64", QueryFingerprint("a")).status()));
+}
+
+TEST(PageTokenTest, RefusesTamperedTokens) {
+  uint64_t query = QueryFingerprint("tickets|客服部");
+  std::string token = EncodePageToken("tickets/01J0000000000000000000000A", query);
+  std::string bytes;
+  ASSERT_TRUE(absl::WebSafeBase64Unescape(token, &bytes));
+  for (size_t i = 0; i < bytes.size(); ++i) {
+    std::string tampered = bytes;
+    tampered[i] ^= 0x01;
+    auto key = DecodePageToken(absl::WebSafeBase64Escape(tampered), query);
+    EXPECT_TRUE(absl::IsInvalidArgument(key.status())) << "byte " << i;
+  }
+  // A well-formed token re-encoded without the signature is refused too.
+  common::v1::PageToken forged;
+  forged.set_after_key("tickets/0");
+  forged.set_query_fingerprint(query);
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      DecodePageToken(absl::WebSafeBase64Escape(forged.SerializeAsString()),
+                      query)
+          .status()));
+}
+
+TEST(PageTokenTest, TokensFollowTheSecret) {
+  uint64_t query = QueryFingerprint("a");
+  SetPageTokenSecret("部署一的密钥-0123456789abcdef");
+  std::string token = EncodePageToken("k", query);
+  SetPageTokenSecret("部署二的密钥-0123456789abcdef");
+  EXPECT_TRUE(absl::IsInvalidArgument(DecodePageToken(token, query).status()));
+  SetPageTokenSecret("部署一的密钥-0123456789abcdef");
+  EXPECT_EQ(*DecodePageToken(token, query), "k");
 }
 
 TEST(PageTokenTest, MessageFingerprintDependsOnContentAndList) {

@@ -13,9 +13,11 @@
 #include "prometheus/gauge.h"
 #include "libs/common/files.h"
 #include "libs/common/log.h"
+#include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
+#include "libs/server/request_guard.h"
 #include "libs/server/test_clock_service.h"
 
 namespace cs {
@@ -57,6 +59,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   }
 
   ASSIGN_OR_RETURN(host->auth_key_, auth::LoadKeyFile(c.auth_key_file));
+  // Page tokens from one replica must be accepted by the others and after a
+  // restart: every instance of the suite shares the auth key.
+  SetPageTokenSecret(host->auth_key_);
   ASSIGN_OR_RETURN(auth::TokenVerifier verifier,
                    auth::TokenVerifier::Create({.key = host->auth_key_,
                                                 .issuer = c.auth_issuer,
@@ -160,7 +165,10 @@ absl::Status ServiceHost::Start() {
   interceptors.push_back(
       metrics::MakeGrpcServerMetricsInterceptorFactory(metrics_->registry()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
-  for (grpc::Service* service : services_) builder.RegisterService(service);
+  for (grpc::Service* service : services_) {
+    GuardRequestParsing(*service);
+    builder.RegisterService(service);
+  }
 
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {

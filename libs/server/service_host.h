@@ -55,7 +55,9 @@ class ServiceHost {
   // file, store locked by another process, metrics port taken...).
   // `clock`, when given, replaces the one chosen by config.clock (tests run
   // several hosts in one process on one shared ManualClock); it must outlive
-  // the host, and TestClock is served when it is a ManualClock.
+  // the host, and TestClock is served when it is a ManualClock. Page tokens
+  // of the process are signed with a key derived from the auth key from
+  // then on (cs::SetPageTokenSecret).
   static absl::StatusOr<std::unique_ptr<ServiceHost>> Create(
       ServerConfig config, std::vector<std::string> column_families,
       Clock* clock = nullptr);

@@ -21,16 +21,23 @@
 #include "grpcpp/server_context.h"
 #include "libs/common/grpc_status.h"
 #include "libs/server/executor.h"
+#include "libs/server/request_guard.h"
 
 namespace cs {
 
 // Runs `work` (returning absl::Status) on `executor` and finishes the call
 // with its result. A full queue finishes at once with RESOURCE_EXHAUSTED; a
-// call cancelled or past its deadline before it starts is not run.
+// call cancelled or past its deadline before it starts is not run. A request
+// refused by the request guard (libs/server/request_guard.h) finishes at once
+// with its INVALID_ARGUMENT and `work` never runs.
 template <typename Work>
 grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                      BoundedExecutor& executor, Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (const absl::Status* malformed = MalformedRequest()) {
+    reactor->Finish(ToGrpcStatus(*malformed));
+    return reactor;
+  }
   absl::Status queued = executor.TrySubmit(
       [context, reactor, work = std::move(work)]() mutable {
         if (context->IsCancelled()) {

@@ -110,6 +110,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   db_options.keep_log_file_num = 5;
   db_options.bytes_per_sync = 1 << 20;
   db_options.avoid_flush_during_shutdown = false;
+  if (options.env != nullptr) db_options.env = options.env;
 
   // Every family listed by the caller, the built-in ones, and any that
   // already exist on disk (RocksDB requires opening all of them).

@@ -37,6 +37,10 @@
 #include "google/protobuf/message_lite.h"
 #include "libs/store/write_set.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace cs {
 
 class Store {
@@ -54,6 +58,10 @@ class Store {
     int max_open_files = 512;
     // Block cache shared by all column families.
     size_t block_cache_bytes = 64 << 20;
+    // Test hook: the RocksDB environment (file system) to run on instead of
+    // the operating system's, e.g. libs/store/power_loss_file_system.h. Not
+    // owned; must outlive the store. Production code leaves it null.
+    rocksdb::Env* env = nullptr;
   };
 
   // Column families every store has, used by libs/events and idempotency.

@@ -4,6 +4,7 @@
 #ifndef CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
 #define CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -24,10 +25,12 @@ namespace cs::ticket::testing {
 class TicketTestServer {
  public:
   // Starts the service with its data under `dir`; fails the test on error.
-  void Start(const cs::testing::TempDir& dir, Clock& clock) {
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(dir, "ticket"), TicketColumnFamilies(),
-        &clock);
+  // `adjust`, when given, edits the test config first (queue sizes, limits).
+  void Start(const cs::testing::TempDir& dir, Clock& clock,
+             const std::function<void(ServerConfig&)>& adjust = nullptr) {
+    ServerConfig config = cs::testing::TestServerConfig(dir, "ticket");
+    if (adjust) adjust(config);
+    auto host = ServiceHost::Create(config, TicketColumnFamilies(), &clock);
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = *std::move(host);
     auto keyring = Keyring::FromKey("test", 1, std::string(32, 'k'));
