@@ -10,6 +10,7 @@
 #include "services/ticket/domain/query.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/domain/validation.h"
+#include "services/ticket/quality/follow_up.h"
 
 namespace cs::ticket {
 namespace {
@@ -109,7 +110,32 @@ void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
   repo_->PutTicket(writes, before, after);
   for (const PendingEvent& event : events) {
     outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
+    if (event.type == "TicketResolved" &&
+        quality::SampledForSurvey(after.id(), options_.survey_share)) {
+      outbox_.Append(writes, event.subject,
+                     quality::SurveyRequestedEvent(after));
+    }
   }
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ReopenOnBehalf(
+    absl::string_view actor, const std::string& id, const std::string& reason,
+    const std::function<void(WriteSet&, const v1::Ticket&)>& extra) {
+  absl::ReaderMutexLock merge_lock(&merge_mu_);
+  absl::MutexLock ticket_lock(&ticket_locks_.For(id));
+  ASSIGN_OR_RETURN(v1::Ticket current, repo_->LoadTicket(id));
+  v1::ReopenTicketRequest request;
+  request.set_name(TicketName(id));
+  request.set_reason(reason);
+  ASSIGN_OR_RETURN(
+      TicketChange change,
+      ApplyReopen(current, request, Principal{std::string(actor), {}, ""},
+                  clock_.Now()));
+  WriteSet writes;
+  extra(writes, current);
+  AddTicketWrites(writes, &current, change.ticket, change.events);
+  RETURN_IF_ERROR(store_.Commit(writes));
+  return Basic(std::move(change.ticket));
 }
 
 absl::StatusOr<v1::Ticket> TicketApp::MutateTicket(const Principal& who,
