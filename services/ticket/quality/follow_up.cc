@@ -7,6 +7,7 @@
 #include "libs/common/fingerprint.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
+#include "services/ticket/domain/apply.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket::quality {
@@ -79,10 +80,7 @@ bool SampledForSurvey(absl::string_view ticket_id, double share) {
 
 v1::SurveyRequested SurveyRequestedEvent(const v1::Ticket& ticket) {
   v1::SurveyRequested event;
-  event.set_ticket(ticket.name());
-  event.set_customer_id(ticket.customer_id());
-  event.set_agent(ticket.assignee());
-  *event.mutable_resolve_time() = ticket.resolve_time();
+  *event.mutable_facts() = MakeFacts(ticket);
   return event;
 }
 

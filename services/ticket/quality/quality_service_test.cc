@@ -46,6 +46,7 @@ class QualityServiceTest : public ::testing::Test {
     upsert.mutable_customer()->set_name("customers/c-1001");
     upsert.mutable_customer()->set_full_name("张三");
     upsert.mutable_customer()->set_title(v1::TITLE_MR);
+    upsert.mutable_customer()->set_phone("13812341234");
     ASSERT_TRUE(Call(&TicketStub::UpsertCustomer, supervisor_, upsert).ok());
   }
   void TearDown() override { server_.Shutdown(); }
@@ -406,9 +407,55 @@ TEST_F(QualityServiceTest, ResolutionEmitsSurveyRequestWhenSampled) {
   ASSERT_EQ(surveys.size(), 1u);
   v1::SurveyRequested payload;
   ASSERT_TRUE(surveys[0].payload().UnpackTo(&payload));
-  EXPECT_EQ(payload.ticket(), ticket.name());
-  EXPECT_EQ(payload.customer_id(), "c-1001");
-  EXPECT_EQ(payload.agent(), "agent-007");
+  EXPECT_EQ(payload.facts().ticket(), ticket.name());
+  EXPECT_EQ(payload.facts().customer_id(), "c-1001");
+  EXPECT_EQ(payload.facts().assignee(), "agent-007");
+}
+
+TEST_F(QualityServiceTest, ServiceRecordIsCheckedAtResolutionAndOnCompletion) {
+  // Resolved without a grade (routing is not running here) for a customer
+  // without a type: incomplete.
+  v1::Ticket ticket = Handled("agent-007");
+  auto checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 1u);
+  v1::ServiceRecordChecked first;
+  ASSERT_TRUE(checks[0].payload().UnpackTo(&first));
+  EXPECT_FALSE(first.complete());
+  EXPECT_THAT(first.missing_fields(), ElementsAre("customer_type", "grade"));
+  EXPECT_FALSE(first.vague_result());
+  EXPECT_EQ(first.facts().assignee(), "agent-007");
+
+  // The agent completes the record: a second check, complete this time.
+  v1::UpdateTicketRequest update;
+  update.mutable_ticket()->set_name(ticket.name());
+  update.mutable_ticket()->set_grade(common::GRADE_C);
+  update.mutable_ticket()->set_customer_type(v1::CUSTOMER_TYPE_RETURNING);
+  update.mutable_update_mask()->add_paths("grade");
+  update.mutable_update_mask()->add_paths("customer_type");
+  auto updated = Call(&TicketStub::UpdateTicket, supervisor_, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 2u);
+  v1::ServiceRecordChecked second;
+  ASSERT_TRUE(checks[1].payload().UnpackTo(&second));
+  EXPECT_TRUE(second.complete());
+
+  // A vague result is flagged at resolution.
+  v1::ReopenTicketRequest reopen;
+  reopen.set_name(ticket.name());
+  reopen.set_reason("客户来电仍有问题");
+  ASSERT_TRUE(Call(&TicketStub::ReopenTicket, supervisor_, reopen).ok());
+  v1::ResolveTicketRequest resolve;
+  resolve.set_name(ticket.name());
+  resolve.set_resolution("已解决，客户满意");
+  ASSERT_TRUE(Call(&TicketStub::ResolveTicket, supervisor_, resolve).ok());
+  checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 3u);
+  v1::ServiceRecordChecked third;
+  ASSERT_TRUE(checks[2].payload().UnpackTo(&third));
+  EXPECT_FALSE(third.complete());
+  EXPECT_TRUE(third.vague_result());
+  EXPECT_THAT(third.missing_fields(), ::testing::IsEmpty());
 }
 
 }  // namespace

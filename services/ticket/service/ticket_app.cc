@@ -11,6 +11,7 @@
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/domain/validation.h"
 #include "services/ticket/quality/follow_up.h"
+#include "services/ticket/quality/record_completeness.h"
 
 namespace cs::ticket {
 namespace {
@@ -108,13 +109,29 @@ void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
                                 const v1::Ticket& after,
                                 const std::vector<PendingEvent>& events) {
   repo_->PutTicket(writes, before, after);
+  bool resolved = false;
   for (const PendingEvent& event : events) {
     outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
-    if (event.type == "TicketResolved" &&
-        quality::SampledForSurvey(after.id(), options_.survey_share)) {
+    if (event.type != "TicketResolved") continue;
+    resolved = true;
+    if (quality::SampledForSurvey(after.id(), options_.survey_share)) {
       outbox_.Append(writes, event.subject,
                      quality::SurveyRequestedEvent(after));
     }
+  }
+  // The service record is checked at every resolution, and again when a
+  // later change completes the record of a resolved ticket.
+  auto handled = [](const v1::Ticket& t) {
+    return t.status() == v1::TICKET_STATUS_RESOLVED ||
+           t.status() == v1::TICKET_STATUS_CLOSED;
+  };
+  const quality::RecordCheck check = quality::CheckServiceRecord(after);
+  const bool completed_later =
+      before != nullptr && handled(*before) && handled(after) &&
+      check.complete() && !quality::CheckServiceRecord(*before).complete();
+  if (resolved || completed_later) {
+    outbox_.Append(writes, after.name(),
+                   quality::ServiceRecordCheckedEvent(after, check));
   }
 }
 
