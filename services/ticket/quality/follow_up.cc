@@ -60,9 +60,8 @@ bool NeedsReopen(const v1::FollowUp& follow_up) {
 v1::FollowUpRecorded FollowUpRecordedEvent(const v1::FollowUp& follow_up,
                                            const v1::Ticket& ticket) {
   v1::FollowUpRecorded event;
+  *event.mutable_facts() = MakeFacts(ticket);
   event.set_follow_up(follow_up.name());
-  event.set_ticket(follow_up.ticket());
-  event.set_agent(ticket.assignee());
   event.set_reached(follow_up.reached());
   event.set_solved(follow_up.solved());
   event.set_satisfaction(follow_up.satisfaction());

@@ -35,7 +35,7 @@ TEST(FollowUpTest, NotSolvedNeedsReopen) {
   EXPECT_TRUE(NeedsReopen(*f));
   EXPECT_TRUE(f->reopened_ticket());
   v1::FollowUpRecorded event = FollowUpRecordedEvent(*f, Resolved());
-  EXPECT_EQ(event.agent(), "agent-007");
+  EXPECT_EQ(event.facts().assignee(), "agent-007");
   EXPECT_FALSE(event.solved());
 }
 
