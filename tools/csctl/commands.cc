@@ -13,6 +13,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterEscalationCommands(registry);
   RegisterAnalyticsCommands(registry);
   RegisterComplaintCommands(registry);
+  RegisterQualityCommands(registry);
 }
 
 }  // namespace cs::csctl
