@@ -65,8 +65,8 @@ absl::Status ParseScores(
     std::vector<absl::string_view> kv = absl::StrSplit(pair, '=');
     int score = 0;
     if (kv.size() != 2 || !absl::SimpleAtoi(kv[1], &score)) {
-      return UsageError(absl::StrCat("--scores: \"", pair,
-                                     "\" is not ITEM=SCORE"));
+      return UsageError(
+          absl::StrCat("--scores: \"", pair, "\" is not ITEM=SCORE"));
     }
     v1::ItemScore* s = out->Add();
     s->set_item(std::string(kv[0]));
@@ -95,19 +95,17 @@ absl::Status PrintReview(CommandContext& context, const v1::QualityReview& r) {
       {"version", absl::StrCat(r.current().version())}};
   for (const v1::ItemScore& s : r.current().scores()) {
     rows.push_back({absl::StrCat("  ", s.item()),
-                    SanitizeCell(absl::StrCat(s.score(), s.note().empty()
-                                                             ? ""
-                                                             : " — ",
-                                              s.note()))});
+                    SanitizeCell(absl::StrCat(
+                        s.score(), s.note().empty() ? "" : " — ", s.note()))});
   }
   rows.push_back({"comment", SanitizeCell(r.current().comment())});
   for (const std::string& a : r.current().coaching_actions()) {
     rows.push_back({"coaching", SanitizeCell(a)});
   }
   for (const v1::ReviewVersion& v : r.versions()) {
-    rows.push_back({absl::StrCat("version ", v.version()),
-                    absl::StrCat(v.total(), " by ", v.author(), " at ",
-                                 When(v.time()))});
+    rows.push_back(
+        {absl::StrCat("version ", v.version()),
+         absl::StrCat(v.total(), " by ", v.author(), " at ", When(v.time()))});
   }
   for (const v1::Dispute& d : r.disputes()) {
     rows.push_back(
@@ -128,8 +126,7 @@ absl::Status PrintReview(CommandContext& context, const v1::QualityReview& r) {
 class ReviewCreateCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("scores", &scores_,
-                    "ITEM=SCORE,… for every scorecard item",
+    flags.AddString("scores", &scores_, "ITEM=SCORE,… for every scorecard item",
                     ConfigParser::kRequired);
     flags.AddString("comment", &comment_, "overall comment");
     flags.AddString("coaching", &coaching_,
@@ -173,13 +170,13 @@ class ReviewListCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::ListReviewsRequest request;
     request.set_agent(agent_);
-    ASSIGN_OR_RETURN(int state, ParseEnumFlag(v1::ReviewState_descriptor(),
-                                              "REVIEW_STATE_", "state",
-                                              state_));
+    ASSIGN_OR_RETURN(
+        int state, ParseEnumFlag(v1::ReviewState_descriptor(), "REVIEW_STATE_",
+                                 "state", state_));
     request.set_state(static_cast<v1::ReviewState>(state));
     request.set_page_size(page_size_);
-    Table table({"NAME", "TICKET", "AGENT", "TOTAL", "STATE", "REVIEWER",
-                 "CREATED"});
+    Table table(
+        {"NAME", "TICKET", "AGENT", "TOTAL", "STATE", "REVIEWER", "CREATED"});
     std::string next;
     do {
       ASSIGN_OR_RETURN(v1::ListReviewsResponse page,

@@ -53,9 +53,9 @@ class CsctlQualityTest : public ::testing::Test {
     t->set_description("客户家中宽带频繁断网");
     t->set_customer_id("c-1001");
     t->set_department("客服部");
-    auto created = cs::testing::CallAs(
-        stub.get(), &tv1::TicketService::Stub::CreateTicket, supervisor_,
-        create);
+    auto created =
+        cs::testing::CallAs(stub.get(), &tv1::TicketService::Stub::CreateTicket,
+                            supervisor_, create);
     EXPECT_TRUE(created.ok()) << created.status();
     tv1::AssignTicketRequest assign;
     assign.set_name(created->name());
@@ -99,9 +99,10 @@ TEST_F(CsctlQualityTest, ReviewDisputeAmendQueueAndFollowUp) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("agent-007"));
 
-  r = Run({"qa", "review", "create", ticket, "--scores", all_ten + ",tone=4",
-           "--comment", "语气生硬", "--coaching", "参加服务用语培训;复听优秀录音"},
-          qa_);
+  r = Run(
+      {"qa", "review", "create", ticket, "--scores", all_ten + ",tone=4",
+       "--comment", "语气生硬", "--coaching", "参加服务用语培训;复听优秀录音"},
+      qa_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(ValueOf(r.out, "total"), "91");
   const std::string review = ValueOf(r.out, "name");

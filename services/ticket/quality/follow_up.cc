@@ -24,7 +24,8 @@ absl::Status ValidateRecordFollowUp(const v1::RecordFollowUpRequest& request) {
   }
   if (!IsValidUtf8(request.note()) || CharLength(request.note()) > 1000 ||
       HasControlChars(request.note(), /*allow_newlines=*/true)) {
-    return InvalidField("note", "must be valid text of at most 1000 characters");
+    return InvalidField("note",
+                        "must be valid text of at most 1000 characters");
   }
   return absl::OkStatus();
 }

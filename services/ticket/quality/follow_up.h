@@ -2,8 +2,8 @@
 // functions. Thread-safe.
 //
 //   RETURN_IF_ERROR(ValidateRecordFollowUp(request));
-//   ASSIGN_OR_RETURN(v1::FollowUp f, NewFollowUp(ticket, request, who, id, now));
-//   if (NeedsReopen(f)) ...   // reached, not solved: reopen the ticket
+//   ASSIGN_OR_RETURN(v1::FollowUp f, NewFollowUp(ticket, request, who, id,
+//   now)); if (NeedsReopen(f)) ...   // reached, not solved: reopen the ticket
 //   if (SampledForSurvey(ticket.id(), 0.1)) ...   // SurveyRequested
 #ifndef CS_SERVICES_TICKET_QUALITY_FOLLOW_UP_H_
 #define CS_SERVICES_TICKET_QUALITY_FOLLOW_UP_H_
@@ -27,10 +27,9 @@ absl::Status ValidateRecordFollowUp(const v1::RecordFollowUpRequest& request);
 // The follow-up of `ticket` by `recorder`. FAILED_PRECONDITION
 // TICKET_NOT_RESOLVED unless the ticket is RESOLVED or CLOSED. `solved` is
 // kept false when the customer was not reached. `request` must be valid.
-absl::StatusOr<v1::FollowUp> NewFollowUp(const v1::Ticket& ticket,
-                                         const v1::RecordFollowUpRequest& request,
-                                         absl::string_view recorder,
-                                         absl::string_view id, absl::Time now);
+absl::StatusOr<v1::FollowUp> NewFollowUp(
+    const v1::Ticket& ticket, const v1::RecordFollowUpRequest& request,
+    absl::string_view recorder, absl::string_view id, absl::Time now);
 
 // True when the follow-up must reopen its ticket: the customer was reached
 // and says the problem is not solved. (Not reaching the customer proves

@@ -27,9 +27,9 @@ namespace cs::ticket::quality {
 struct HandledTicket {
   std::string ticket;  // "tickets/{id}"
   std::string number;
-  std::string agent;   // assignee
+  std::string agent;  // assignee
   std::string department;
-  int csat = 0;        // 0 = no feedback
+  int csat = 0;  // 0 = no feedback
   bool complaint_linked = false;
   bool sla_breached = false;
   int reopen_count = 0;
@@ -54,9 +54,10 @@ struct InspectionPlan {
 // Proposes, for every agent, up to reviews_per_agent − (reviews already made)
 // unreviewed tickets. `reviews_by_agent` counts the reviews made in the
 // period; agents who appear only there get a coverage row too.
-InspectionPlan PlanInspections(const std::vector<HandledTicket>& handled,
-                               const std::map<std::string, int>& reviews_by_agent,
-                               const InspectionOptions& options);
+InspectionPlan PlanInspections(
+    const std::vector<HandledTicket>& handled,
+    const std::map<std::string, int>& reviews_by_agent,
+    const InspectionOptions& options);
 
 }  // namespace cs::ticket::quality
 

@@ -29,12 +29,12 @@ HandledTicket Ticket(const std::string& agent, int n) {
 std::vector<HandledTicket> Fixture() {
   std::vector<HandledTicket> out;
   for (int i = 0; i < 10; ++i) out.push_back(Ticket("zhangmin", i));
-  out[3].csat = 1;               // low CSAT
+  out[3].csat = 1;  // low CSAT
   out[5].complaint_linked = true;
   out[7].sla_breached = true;
   out[8].reopen_count = 1;
   out[9].csat = 2;
-  out[9].sla_breached = true;    // low CSAT + breached: the riskiest
+  out[9].sla_breached = true;  // low CSAT + breached: the riskiest
   for (int i = 0; i < 2; ++i) out.push_back(Ticket("liqiang", i));
   out.back().already_reviewed = true;
   for (int i = 0; i < 6; ++i) out.push_back(Ticket("wangfang", i));

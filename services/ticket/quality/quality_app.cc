@@ -73,21 +73,21 @@ absl::StatusOr<v1::QualityReview> QualityApp::CreateReview(
     const auth::Principal& caller, const v1::CreateReviewRequest& req) {
   RETURN_IF_ERROR(ValidateCreateReview(req, scorecard_));
   RETURN_IF_ERROR(auth::RequireAnyRole(caller, {auth::Role::kQa}));
-  ASSIGN_OR_RETURN(std::string ticket_id, ParseTicketName(req.ticket(), "ticket"));
+  ASSIGN_OR_RETURN(std::string ticket_id,
+                   ParseTicketName(req.ticket(), "ticket"));
   absl::MutexLock lock(&locks_.For(ticket_id));
   ASSIGN_OR_RETURN(std::optional<std::string> existing,
                    repo_->FindReviewOfTicket(ticket_id));
   if (existing.has_value()) {
-    return absl::AlreadyExistsError(
-        absl::StrCat(req.ticket(), " is already reviewed by ",
-                     ReviewName(*existing)));
+    return absl::AlreadyExistsError(absl::StrCat(
+        req.ticket(), " is already reviewed by ", ReviewName(*existing)));
   }
   ASSIGN_OR_RETURN(v1::Ticket ticket,
                    tickets_.repository().LoadTicket(ticket_id));
   const absl::Time now = clock_.Now();
-  ASSIGN_OR_RETURN(v1::QualityReview review,
-                   NewReview(ticket, req, scorecard_, caller.subject,
-                             NewUlid(now), now));
+  ASSIGN_OR_RETURN(
+      v1::QualityReview review,
+      NewReview(ticket, req, scorecard_, caller.subject, NewUlid(now), now));
   WriteSet writes;
   repo_->PutReview(writes, review, /*is_new=*/true);
   outbox_.Append(writes, review.ticket(), ReviewedEvent(review));
@@ -120,8 +120,9 @@ absl::StatusOr<v1::ListReviewsResponse> QualityApp::ListReviews(
   query.agent = req.agent();
   if (!caller.HasAnyRole(kReadAll)) {
     if (!caller.HasRole(auth::Role::kAgent)) {
-      return Denied("role qa, team_lead, supervisor, director or agent "
-                    "required");
+      return Denied(
+          "role qa, team_lead, supervisor, director or agent "
+          "required");
     }
     if (!query.agent.empty() && query.agent != caller.subject) {
       return Denied("agents may only list their own reviews");
@@ -129,8 +130,8 @@ absl::StatusOr<v1::ListReviewsResponse> QualityApp::ListReviews(
     query.agent = caller.subject;
   }
   query.state = req.state();
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("reviews|", query.agent, "|", query.state));
+  const uint64_t fingerprint =
+      QueryFingerprint(absl::StrCat("reviews|", query.agent, "|", query.state));
   ASSIGN_OR_RETURN(query.after_key,
                    DecodePageToken(req.page_token(), fingerprint));
   query.page_size = EffectivePageSize(req.page_size());
@@ -156,9 +157,9 @@ absl::StatusOr<v1::QualityReview> QualityApp::DisputeReview(
   if (review.agent() != caller.subject) {
     return Denied("only the reviewed agent may dispute a review");
   }
-  ASSIGN_OR_RETURN(v1::QualityReview next,
-                   ApplyDispute(review, caller.subject, req.reason(),
-                                clock_.Now()));
+  ASSIGN_OR_RETURN(
+      v1::QualityReview next,
+      ApplyDispute(review, caller.subject, req.reason(), clock_.Now()));
   WriteSet writes;
   repo_->PutReview(writes, next, /*is_new=*/false);
   RETURN_IF_ERROR(store_.Commit(writes));
@@ -177,9 +178,9 @@ absl::StatusOr<v1::QualityReview> QualityApp::ResolveDispute(
       caller.department != review.department()) {
     return Denied("a team lead resolves disputes of their own department");
   }
-  ASSIGN_OR_RETURN(v1::QualityReview next,
-                   ApplyResolution(review, req, scorecard_, caller.subject,
-                                   clock_.Now()));
+  ASSIGN_OR_RETURN(
+      v1::QualityReview next,
+      ApplyResolution(review, req, scorecard_, caller.subject, clock_.Now()));
   WriteSet writes;
   repo_->PutReview(writes, next, /*is_new=*/false);
   if (next.state() == v1::REVIEW_STATE_AMENDED) {
@@ -189,9 +190,8 @@ absl::StatusOr<v1::QualityReview> QualityApp::ResolveDispute(
   return next;
 }
 
-absl::StatusOr<v1::ListInspectionQueueResponse>
-QualityApp::ListInspectionQueue(const auth::Principal& caller,
-                                const v1::ListInspectionQueueRequest& req) {
+absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(
+    const auth::Principal& caller, const v1::ListInspectionQueueRequest& req) {
   ASSIGN_OR_RETURN(absl::CivilMonth month, ParsePeriod(req.period()));
   if (req.reviews_per_agent() < 0 || req.reviews_per_agent() > 100) {
     return InvalidField("reviews_per_agent", "must be 0–100");
@@ -265,7 +265,8 @@ absl::StatusOr<v1::FollowUp> QualityApp::RecordFollowUp(
     const auth::Principal& caller, const v1::RecordFollowUpRequest& req) {
   RETURN_IF_ERROR(ValidateRecordFollowUp(req));
   RETURN_IF_ERROR(auth::RequireAnyRole(caller, kFollowUpRecorders));
-  ASSIGN_OR_RETURN(std::string ticket_id, ParseTicketName(req.ticket(), "ticket"));
+  ASSIGN_OR_RETURN(std::string ticket_id,
+                   ParseTicketName(req.ticket(), "ticket"));
   ASSIGN_OR_RETURN(v1::Ticket ticket,
                    tickets_.repository().LoadTicket(ticket_id));
   const absl::Time now = clock_.Now();

@@ -60,9 +60,11 @@ class QualityApp {
   // `store` (opened with kQualityFamily among its families), `outbox`,
   // `clock` and `tickets` must outlive the app. NOT_FOUND when the family
   // is missing.
-  static absl::StatusOr<std::unique_ptr<QualityApp>> Create(
-      Store& store, Outbox& outbox, const Clock& clock, Scorecard scorecard,
-      TicketApp& tickets);
+  static absl::StatusOr<std::unique_ptr<QualityApp>> Create(Store& store,
+                                                            Outbox& outbox,
+                                                            const Clock& clock,
+                                                            Scorecard scorecard,
+                                                            TicketApp& tickets);
 
   absl::StatusOr<v1::QualityConfig> GetScorecard(
       const auth::Principal& caller, const v1::GetScorecardRequest& req);

@@ -37,7 +37,7 @@ namespace cs::ticket::quality {
 inline constexpr char kQualityFamily[] = "quality";
 
 struct ReviewListQuery {
-  std::string agent;  // "" = every agent
+  std::string agent;                                     // "" = every agent
   v1::ReviewState state = v1::REVIEW_STATE_UNSPECIFIED;  // = any
   std::string after_key;  // last key of the previous page; "" = start
   int page_size = 50;
@@ -63,7 +63,8 @@ class QualityRepository {
   absl::StatusOr<std::map<std::string, int>> CountReviewsByAgent(
       absl::CivilMonth month) const;
   // INVALID_ARGUMENT on "page_token" when after_key is not of this list.
-  absl::StatusOr<ReviewListPage> ListReviews(const ReviewListQuery& query) const;
+  absl::StatusOr<ReviewListPage> ListReviews(
+      const ReviewListQuery& query) const;
   // Follow-ups of a ticket, oldest first.
   absl::StatusOr<std::vector<v1::FollowUp>> ListFollowUps(
       absl::string_view ticket_id) const;

@@ -60,8 +60,8 @@ class QualityServiceTest : public ::testing::Test {
   }
   template <typename Response, typename Request>
   absl::StatusOr<Response> Q(
-      grpc::Status (QualityStub::*method)(grpc::ClientContext*,
-                                          const Request&, Response*),
+      grpc::Status (QualityStub::*method)(grpc::ClientContext*, const Request&,
+                                          Response*),
       const std::string& token, const Request& request) {
     return cs::testing::CallAs(quality_.get(), method, token, request);
   }
@@ -114,8 +114,8 @@ class QualityServiceTest : public ::testing::Test {
 
   std::vector<common::Event> Events(const std::string& type) {
     std::vector<common::Event> out;
-    auto next = server_.host().outbox().Read(
-        1, 100000, [&](const common::Event& e) {
+    auto next =
+        server_.host().outbox().Read(1, 100000, [&](const common::Event& e) {
           if (e.type() == type) out.push_back(e);
         });
     EXPECT_TRUE(next.ok());
@@ -246,10 +246,9 @@ TEST_F(QualityServiceTest, DisputeFlowKeepsHistory) {
   dispute.set_name(review->name());
   dispute.set_reason("客户情绪激动，语气已尽量克制，请复听录音");
   // Only the reviewed agent may dispute.
-  EXPECT_EQ(Q(&QualityStub::DisputeReview, other_agent_, dispute)
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Q(&QualityStub::DisputeReview, other_agent_, dispute).status().code(),
+      absl::StatusCode::kPermissionDenied);
   auto disputed = Q(&QualityStub::DisputeReview, agent_, dispute);
   ASSERT_TRUE(disputed.ok()) << disputed.status();
   EXPECT_EQ(disputed->state(), v1::REVIEW_STATE_DISPUTED);
@@ -336,10 +335,9 @@ TEST_F(QualityServiceTest, InspectionQueueCoversEveryAgent) {
                 .field,
             "period");
   request.set_period("2026-11");
-  EXPECT_EQ(Q(&QualityStub::ListInspectionQueue, agent_, request)
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Q(&QualityStub::ListInspectionQueue, agent_, request).status().code(),
+      absl::StatusCode::kPermissionDenied);
 }
 
 TEST_F(QualityServiceTest, FollowUpNotSolvedReopensTheTicket) {
@@ -387,17 +385,17 @@ TEST_F(QualityServiceTest, FollowUpSolvedOrUnreachedKeepsTheTicket) {
   EXPECT_EQ(Events("FollowUpRecorded").size(), 2u);
   EXPECT_TRUE(Events("TicketReopened").empty());
   // A kb editor may not record follow-ups; bad satisfaction is named.
-  EXPECT_EQ(Q(&QualityStub::RecordFollowUp, TokenFor(Role::kKbEditor, "kb-1"),
-              visit)
-                .status()
-                .code(),
-            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Q(&QualityStub::RecordFollowUp, TokenFor(Role::kKbEditor, "kb-1"), visit)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
   visit.set_satisfaction(9);
-  EXPECT_EQ(FieldViolationsOf(
-                Q(&QualityStub::RecordFollowUp, agent_, visit).status())
-                .at(0)
-                .field,
-            "satisfaction");
+  EXPECT_EQ(
+      FieldViolationsOf(Q(&QualityStub::RecordFollowUp, agent_, visit).status())
+          .at(0)
+          .field,
+      "satisfaction");
 }
 
 TEST_F(QualityServiceTest, ResolutionEmitsSurveyRequestWhenSampled) {

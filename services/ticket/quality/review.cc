@@ -21,7 +21,8 @@ constexpr absl::string_view kReviewPrefix = "qualityReviews/";
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        size_t min, size_t max) {
   if (!IsValidUtf8(text) || HasControlChars(text, /*allow_newlines=*/true)) {
-    return InvalidField(field, "must be valid UTF-8 without control characters");
+    return InvalidField(field,
+                        "must be valid UTF-8 without control characters");
   }
   const size_t chars = CharLength(text);
   if (chars < min || (min > 0 && absl::StripAsciiWhitespace(text).empty())) {

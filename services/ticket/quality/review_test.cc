@@ -7,8 +7,8 @@
 namespace cs::ticket::quality {
 namespace {
 
-const absl::Time kNow = absl::FromCivil(absl::CivilSecond(2026, 11, 23, 10, 0, 0),
-                                        absl::FixedTimeZone(8 * 3600));
+const absl::Time kNow = absl::FromCivil(
+    absl::CivilSecond(2026, 11, 23, 10, 0, 0), absl::FixedTimeZone(8 * 3600));
 const char kReviewId[] = "01KAQDWRF80000000000000001";
 
 v1::Ticket Handled() {
@@ -25,9 +25,9 @@ v1::Ticket Handled() {
 v1::CreateReviewRequest Request(int tone) {
   v1::CreateReviewRequest r;
   r.set_ticket(Handled().name());
-  for (const char* item : {"service_language", "attitude", "tone",
-                           "understanding", "adaptability",
-                           "process_compliance"}) {
+  for (const char* item :
+       {"service_language", "attitude", "tone", "understanding", "adaptability",
+        "process_compliance"}) {
     v1::ItemScore* s = r.add_scores();
     s->set_item(item);
     s->set_score(std::string(item) == "tone" ? tone : 10);
@@ -57,8 +57,8 @@ TEST(ReviewTest, NewReviewOfHandledTicket) {
 TEST(ReviewTest, UnhandledTicketCannotBeReviewed) {
   v1::Ticket open = Handled();
   open.set_status(v1::TICKET_STATUS_IN_PROGRESS);
-  auto s = NewReview(open, Request(4), DefaultScorecard(), "qa-01", kReviewId,
-                     kNow);
+  auto s =
+      NewReview(open, Request(4), DefaultScorecard(), "qa-01", kReviewId, kNow);
   EXPECT_EQ(s.status().code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReasonOf(s.status()), "TICKET_NOT_HANDLED");
   v1::Ticket unassigned = Handled();
@@ -72,12 +72,14 @@ TEST(ReviewTest, DisputeThenAmendKeepsHistory) {
   auto review = NewReview(Handled(), Request(4), DefaultScorecard(), "qa-01",
                           kReviewId, kNow);
   ASSERT_TRUE(review.ok());
-  auto disputed = ApplyDispute(*review, "agent-007", "客户先情绪激动，语气已尽量克制",
-                               kNow + absl::Hours(1));
+  auto disputed =
+      ApplyDispute(*review, "agent-007", "客户先情绪激动，语气已尽量克制",
+                   kNow + absl::Hours(1));
   ASSERT_TRUE(disputed.ok());
   EXPECT_EQ(disputed->state(), v1::REVIEW_STATE_DISPUTED);
-  EXPECT_EQ(ApplyDispute(*disputed, "agent-007", "再次申诉", kNow).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      ApplyDispute(*disputed, "agent-007", "再次申诉", kNow).status().code(),
+      absl::StatusCode::kFailedPrecondition);
 
   v1::ResolveDisputeRequest amend;
   amend.set_name(review->name());
@@ -85,8 +87,8 @@ TEST(ReviewTest, DisputeThenAmendKeepsHistory) {
   *amend.mutable_scores() = Request(8).scores();
   amend.set_note("复听录音后调整语气分");
   ASSERT_TRUE(ValidateResolveDispute(amend, DefaultScorecard()).ok());
-  auto amended = ApplyResolution(*disputed, amend, DefaultScorecard(), "lead-01",
-                                 kNow + absl::Hours(2));
+  auto amended = ApplyResolution(*disputed, amend, DefaultScorecard(),
+                                 "lead-01", kNow + absl::Hours(2));
   ASSERT_TRUE(amended.ok()) << amended.status();
   EXPECT_EQ(amended->state(), v1::REVIEW_STATE_AMENDED);
   ASSERT_EQ(amended->versions_size(), 2);
@@ -109,8 +111,8 @@ TEST(ReviewTest, DisputeThenAmendKeepsHistory) {
   v1::ResolveDisputeRequest confirm;
   confirm.set_name(review->name());
   confirm.set_outcome(v1::DISPUTE_OUTCOME_CONFIRMED);
-  auto confirmed = ApplyResolution(*again, confirm, DefaultScorecard(), "lead-01",
-                                   kNow);
+  auto confirmed =
+      ApplyResolution(*again, confirm, DefaultScorecard(), "lead-01", kNow);
   ASSERT_TRUE(confirmed.ok());
   EXPECT_EQ(confirmed->state(), v1::REVIEW_STATE_CONFIRMED);
   EXPECT_EQ(confirmed->disputes_size(), 2);
@@ -123,7 +125,8 @@ TEST(ReviewTest, ResolveWithoutDisputeFails) {
   v1::ResolveDisputeRequest confirm;
   confirm.set_name(review->name());
   confirm.set_outcome(v1::DISPUTE_OUTCOME_CONFIRMED);
-  auto s = ApplyResolution(*review, confirm, DefaultScorecard(), "lead-01", kNow);
+  auto s =
+      ApplyResolution(*review, confirm, DefaultScorecard(), "lead-01", kNow);
   EXPECT_EQ(ErrorReasonOf(s.status()), "NO_OPEN_DISPUTE");
 }
 

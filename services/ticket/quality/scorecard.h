@@ -1,7 +1,8 @@
 // The quality scorecard (质检评分表): its configuration and the arithmetic of
 // a review's total. Pure functions, no I/O; thread-safe.
 //
-//   ASSIGN_OR_RETURN(Scorecard card, ParseScorecard(text, "quality.textproto"));
+//   ASSIGN_OR_RETURN(Scorecard card, ParseScorecard(text,
+//   "quality.textproto"));
 //   RETURN_IF_ERROR(card.ValidateScores(request.scores(), "scores"));
 //   double total = card.Total(request.scores());   // 0–100
 //

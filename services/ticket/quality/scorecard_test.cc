@@ -38,18 +38,23 @@ TEST(ScorecardTest, TotalIsWeightedShareOfEachMax) {
 }
 
 TEST(ScorecardTest, ItemsOnDifferentScalesAndRounding) {
-  absl::StatusOr<Scorecard> card = ParseScorecard(R"pb(
-    items { key: "service_language" label: "服务用语" max_score: 5 weight: 30 }
-    items { key: "attitude" label: "服务态度" max_score: 3 weight: 70 }
-  )pb", "test");
+  absl::StatusOr<Scorecard> card = ParseScorecard(
+      R"pb(
+        items {
+          key: "service_language"
+          label: "服务用语"
+          max_score: 5
+          weight: 30
+        }
+        items { key: "attitude" label: "服务态度" max_score: 3 weight: 70 }
+      )pb",
+      "test");
   ASSERT_TRUE(card.ok()) << card.status();
   // 4/5 × 30 + 1/3 × 70 = 24 + 23.333… = 47.33
-  EXPECT_DOUBLE_EQ(card->Total(Scores({{"service_language", 4},
-                                       {"attitude", 1}})),
-                   47.33);
-  EXPECT_DOUBLE_EQ(card->Total(Scores({{"service_language", 0},
-                                       {"attitude", 0}})),
-                   0.0);
+  EXPECT_DOUBLE_EQ(
+      card->Total(Scores({{"service_language", 4}, {"attitude", 1}})), 47.33);
+  EXPECT_DOUBLE_EQ(
+      card->Total(Scores({{"service_language", 0}, {"attitude", 0}})), 0.0);
   EXPECT_EQ(card->monthly_reviews_per_agent(), 3);
   EXPECT_DOUBLE_EQ(card->survey_share(), 0.1);
 }
@@ -64,10 +69,9 @@ TEST(ScorecardTest, ValidateScoresNamesTheField) {
 
   ItemScores unknown = AllDefault(5);
   unknown[0].set_item("礼貌");
-  EXPECT_EQ(FieldViolationsOf(card.ValidateScores(unknown, "scores"))
-                .at(0)
-                .field,
-            "scores[0].item");
+  EXPECT_EQ(
+      FieldViolationsOf(card.ValidateScores(unknown, "scores")).at(0).field,
+      "scores[0].item");
 
   ItemScores missing = AllDefault(5);
   missing.RemoveLast();
@@ -77,9 +81,7 @@ TEST(ScorecardTest, ValidateScoresNamesTheField) {
 
   ItemScores twice = AllDefault(5);
   twice[1].set_item("service_language");
-  EXPECT_EQ(FieldViolationsOf(card.ValidateScores(twice, "scores"))
-                .at(0)
-                .field,
+  EXPECT_EQ(FieldViolationsOf(card.ValidateScores(twice, "scores")).at(0).field,
             "scores[1].item");
 
   ItemScores negative = AllDefault(-1);
@@ -89,33 +91,41 @@ TEST(ScorecardTest, ValidateScoresNamesTheField) {
 TEST(ScorecardTest, RejectsBadConfig) {
   EXPECT_THAT(ParseScorecard("", "q.conf").status().message(),
               HasSubstr("items"));
-  EXPECT_THAT(ParseScorecard(R"pb(
-                items { key: "a" label: "甲" max_score: 10 weight: 50 }
-                items { key: "b" label: "乙" max_score: 10 weight: 40 }
-              )pb", "q.conf")
-                  .status()
-                  .message(),
-              HasSubstr("sum to 100"));
-  EXPECT_THAT(ParseScorecard(R"pb(
-                items { key: "a" label: "甲" max_score: 10 weight: 50 }
-                items { key: "a" label: "乙" max_score: 10 weight: 50 }
-              )pb", "q.conf")
-                  .status()
-                  .message(),
-              HasSubstr("items[1].key"));
-  EXPECT_THAT(ParseScorecard(R"pb(
-                items { key: "a" label: "甲" max_score: 0 weight: 100 }
-              )pb", "q.conf")
-                  .status()
-                  .message(),
-              HasSubstr("items[0].max_score"));
-  EXPECT_THAT(ParseScorecard(R"pb(
-                items { key: "a" label: "甲" max_score: 5 weight: 100 }
-                survey_share: 1.5
-              )pb", "q.conf")
-                  .status()
-                  .message(),
-              HasSubstr("survey_share"));
+  EXPECT_THAT(
+      ParseScorecard(R"pb(
+                       items { key: "a" label: "甲" max_score: 10 weight: 50 }
+                       items { key: "b" label: "乙" max_score: 10 weight: 40 }
+                     )pb",
+                     "q.conf")
+          .status()
+          .message(),
+      HasSubstr("sum to 100"));
+  EXPECT_THAT(
+      ParseScorecard(R"pb(
+                       items { key: "a" label: "甲" max_score: 10 weight: 50 }
+                       items { key: "a" label: "乙" max_score: 10 weight: 50 }
+                     )pb",
+                     "q.conf")
+          .status()
+          .message(),
+      HasSubstr("items[1].key"));
+  EXPECT_THAT(
+      ParseScorecard(R"pb(
+                       items { key: "a" label: "甲" max_score: 0 weight: 100 }
+                     )pb",
+                     "q.conf")
+          .status()
+          .message(),
+      HasSubstr("items[0].max_score"));
+  EXPECT_THAT(
+      ParseScorecard(R"pb(
+                       items { key: "a" label: "甲" max_score: 5 weight: 100 }
+                       survey_share: 1.5
+                     )pb",
+                     "q.conf")
+          .status()
+          .message(),
+      HasSubstr("survey_share"));
   EXPECT_FALSE(ParseScorecard("items {", "q.conf").ok());
 }
 

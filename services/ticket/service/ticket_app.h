@@ -22,7 +22,10 @@
 //      illegal transition, …);
 //   5. one WriteSet with the record, its index changes, the outbox events
 //      and the idempotency record, committed atomically (durably with sync).
-// Writes answer with the BASIC view of the ticket.
+// Writes answer with the BASIC view of the ticket. A write that resolves a
+// ticket also emits ServiceRecordChecked (services/ticket/quality/
+// record_completeness.h) and, for the sampled share, SurveyRequested; a write
+// that completes a resolved ticket's record emits ServiceRecordChecked.
 //
 // Locking (all in-process; a store is never shared between processes):
 //   * a read-modify-write of one ticket holds `merge_mu_` in shared mode and
