@@ -2,6 +2,10 @@
 //
 //   ticket-server --data-dir=/var/lib/cs --auth-key-file=/run/keys/jwt
 //       --pii-key-file=/run/keys/pii [--permissions-file=FILE] [--partition=N]
+//       [--quality-config=deploy/config/quality.textproto]
+//
+// Hosts two gRPC services on one port: cs.ticket.v1.TicketService and
+// cs.ticket.v1.QualityService (quality inspection and follow-ups).
 //
 // Every flag can also come from the environment (CS_PII_KEY_FILE, …); see
 // --help. Exit codes: 0 after a clean shutdown on SIGTERM/SIGINT, 1 when
@@ -21,6 +25,9 @@
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/quality/quality_app.h"
+#include "services/ticket/quality/quality_grpc_service.h"
+#include "services/ticket/quality/scorecard.h"
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
 
@@ -29,6 +36,7 @@ namespace {
 struct TicketConfig {
   std::string pii_key_file;
   std::string permissions_file;  // empty: the built-in defaults
+  std::string quality_config;    // empty: the built-in scorecard
 };
 
 int Fail(absl::string_view what, const absl::Status& status) {
@@ -56,6 +64,10 @@ int main(int argc, char** argv) {
   parser.AddString("permissions-file", &ticket.permissions_file,
                    "role → action@scope table (default: built-in, as "
                    "deploy/config/ticket_permissions.conf)");
+  parser.AddString("quality-config", &ticket.quality_config,
+                   "quality scorecard, reviews per agent and survey share "
+                   "(text-format cs.ticket.v1.QualityConfig; default: "
+                   "built-in, as deploy/config/quality.textproto)");
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
   if (parser.help_requested()) {
     std::cout << parser.Usage();
@@ -84,16 +96,35 @@ int main(int argc, char** argv) {
     permissions = *std::move(table);
   }
 
+  cs::ticket::quality::Scorecard scorecard =
+      cs::ticket::quality::DefaultScorecard();
+  if (!ticket.quality_config.empty()) {
+    absl::StatusOr<std::string> text =
+        cs::ReadFileToString(ticket.quality_config);
+    if (!text.ok()) return Fail("--quality-config", text.status());
+    auto parsed_card =
+        cs::ticket::quality::ParseScorecard(*text, ticket.quality_config);
+    if (!parsed_card.ok()) return Fail("--quality-config", parsed_card.status());
+    scorecard = *std::move(parsed_card);
+  }
+
   auto host =
       cs::ServiceHost::Create(config, cs::ticket::TicketColumnFamilies());
   if (!host.ok()) return Fail("start-up failed", host.status());
   auto app = cs::ticket::TicketApp::Create(
       (*host)->store(), (*host)->outbox(), (*host)->clock(),
       std::move(permissions), *std::move(keyring),
-      {.partition = static_cast<uint32_t>(config.partition)});
+      {.partition = static_cast<uint32_t>(config.partition),
+       .survey_share = scorecard.survey_share()});
   if (!app.ok()) return Fail("start-up failed", app.status());
+  auto quality = cs::ticket::quality::QualityApp::Create(
+      (*host)->store(), (*host)->outbox(), (*host)->clock(),
+      std::move(scorecard), **app);
+  if (!quality.ok()) return Fail("start-up failed", quality.status());
   cs::ticket::TicketGrpcService service(**host, **app);
+  cs::ticket::quality::QualityGrpcService quality_service(**host, **quality);
   (*host)->RegisterService(&service);
+  (*host)->RegisterService(&quality_service);
   if (absl::Status started = (*host)->Start(); !started.ok()) {
     return Fail("start-up failed", started);
   }

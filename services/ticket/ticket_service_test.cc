@@ -1085,8 +1085,9 @@ TEST_F(TicketServiceTest, LifecycleEmitsTheExactEventSequenceWithoutPii) {
       ElementsAre("TicketCreated", "TicketAssigned", "TicketStatusChanged",
                   "TicketReplied", "TicketStatusChanged", "TicketStatusChanged",
                   "TicketReplied", "TicketStatusChanged", "TicketResolved",
-                  "TicketStatusChanged", "TicketClosed", "TicketStatusChanged",
-                  "TicketReopened", "TicketStatusChanged"));
+                  "TicketStatusChanged", "ServiceRecordChecked", "TicketClosed",
+                  "TicketStatusChanged", "TicketReopened",
+                  "TicketStatusChanged"));
   EXPECT_THAT(
       statuses,
       ElementsAre(v1::TICKET_STATUS_ASSIGNED, v1::TICKET_STATUS_IN_PROGRESS,

@@ -38,7 +38,7 @@ class TicketAdversarialTest : public ::testing::Test {
   }
 
   void Start(const std::function<void(ServerConfig&)>& adjust = nullptr) {
-    server_.Start(dir_, clock_, adjust);
+    server_.Start(dir_, clock_, {}, quality::DefaultScorecard(), adjust);
     stub_ = server_.NewStub();
     v1::UpsertCustomerRequest request = testing::SampleCustomerRequest();
     ASSERT_TRUE(Call(&Stub::UpsertCustomer, supervisor_, request).ok());

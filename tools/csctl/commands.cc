@@ -14,6 +14,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterAnalyticsCommands(registry);
   RegisterComplaintCommands(registry);
   RegisterImportCommands(registry);
+  RegisterQualityCommands(registry);
 }
 
 }  // namespace cs::csctl

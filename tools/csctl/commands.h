@@ -33,6 +33,9 @@ void RegisterEscalationCommands(CommandRegistry& registry);
 // complaint file|get|list|ack|investigate|propose|decide|approve|resolve|
 // revisit|close|root-cause|action add|action done|stats.
 void RegisterComplaintCommands(CommandRegistry& registry);
+// qa review create|get|list|dispute|amend|confirm, qa queue, followup record
+// (the ticket server's QualityService).
+void RegisterQualityCommands(CommandRegistry& registry);
 // analytics metrics|report daily|report monthly|scorecard|rebuild.
 void RegisterAnalyticsCommands(CommandRegistry& registry);
 // import tickets | articles: idempotent bulk creation from CSV files.

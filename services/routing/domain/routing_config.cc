@@ -471,6 +471,8 @@ TicketClockSettings CheckTicketClocks(Checker& c,
   }
   out.next_reply = in.next_reply();
   out.periodic_update = in.periodic_update();
+  out.follow_up = in.follow_up();
+  out.record_completeness = in.record_completeness();
   return out;
 }
 

@@ -93,7 +93,9 @@ TEST(RoutingConfigTest, ShippedFileParses) {
       c.sla.ticket_clocks.start_on_create,
       ElementsAre(v1::CLOCK_KIND_FIRST_RESPONSE, v1::CLOCK_KIND_RESOLUTION));
   EXPECT_EQ(c.sla.calendar_rules.size(), 2u);
-  EXPECT_EQ(c.sla.policies.size(), 29u);
+  EXPECT_EQ(c.sla.policies.size(), 31u);
+  EXPECT_TRUE(c.sla.ticket_clocks.follow_up);
+  EXPECT_TRUE(c.sla.ticket_clocks.record_completeness);
 
   // Department routing with the shipped rules.
   absl::StatusOr<DepartmentDecision> d =
@@ -207,7 +209,7 @@ TEST(RoutingConfigTest, AmbiguousPoliciesAreRejected) {
   EXPECT_EQ(
       s.message(),
       At(text, "sla_policies { name: \"pre_sale_phone_vip\"") +
-          ": sla_policies[29] (name \"pre_sale_phone_vip\"): ambiguous with "
+          ": sla_policies[31] (name \"pre_sale_phone_vip\"): ambiguous with "
           "sla_policies[3] (name \"pre_sale_phone_first_response\"): both are "
           "FIRST_RESPONSE policies conditioned on stages + channels and both "
           "match e.g. "
@@ -293,7 +295,8 @@ TEST(RoutingConfigTest, UncoveredCasesAreReported) {
   // Without any acknowledge policy the complaint service could not start it.
   const std::string no_ack = Shipped(
       "name: \"complaint_acknowledge\" kind: CLOCK_KIND_COMPLAINT_ACKNOWLEDGE",
-      "name: \"complaint_acknowledge\" kind: CLOCK_KIND_FOLLOW_UP");
+      "name: \"complaint_acknowledge\" kind: CLOCK_KIND_FOLLOW_UP "
+      "stages: STAGE_PRE_SALE");
   EXPECT_THAT(Parse(no_ack).message(),
               HasSubstr("no policy for COMPLAINT_ACKNOWLEDGE"));
 }

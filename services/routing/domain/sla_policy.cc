@@ -104,6 +104,9 @@ bool TicketClockEnabled(const SlaPolicies& config, v1::ClockKind kind) {
   if (kind == v1::CLOCK_KIND_NEXT_REPLY) return config.ticket_clocks.next_reply;
   if (kind == v1::CLOCK_KIND_PERIODIC_UPDATE)
     return config.ticket_clocks.periodic_update;
+  if (kind == v1::CLOCK_KIND_FOLLOW_UP) return config.ticket_clocks.follow_up;
+  if (kind == v1::CLOCK_KIND_RECORD_COMPLETENESS)
+    return config.ticket_clocks.record_completeness;
   return Contains(config.ticket_clocks.start_on_create, kind);
 }
 

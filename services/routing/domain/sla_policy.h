@@ -76,6 +76,9 @@ struct TicketClockSettings {
                                                 v1::CLOCK_KIND_RESOLUTION};
   bool next_reply = true;
   bool periodic_update = true;
+  // Started on TicketResolved; off unless configured.
+  bool follow_up = false;
+  bool record_completeness = false;
 };
 
 struct SlaPolicies {
@@ -112,7 +115,7 @@ struct ClockToStart {
     const cs::ticket::v1::TicketFacts& facts, const SlaPolicies& config);
 
 // True when routing runs clocks of `kind` for tickets (start_on_create,
-// next_reply, periodic_update).
+// next_reply, periodic_update, follow_up, record_completeness).
 bool TicketClockEnabled(const SlaPolicies& config, v1::ClockKind kind);
 
 // The calendar(s) the policy's clocks use, for display: its own calendar, or

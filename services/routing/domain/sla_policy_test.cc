@@ -1,5 +1,6 @@
 #include "services/routing/domain/sla_policy.h"
 
+#include <algorithm>
 #include <map>
 #include <string>
 
@@ -210,9 +211,29 @@ TEST(SlaPolicyTest, SeedTableAndPrecedence) {
     EXPECT_EQ(p.target, c.target) << c.name;
     EXPECT_EQ(p.calendar, c.calendar) << c.name;
   }
+  // Follow-up (3 business days) and record completeness (30 min) after
+  // resolution, for every ticket.
+  const ClockPolicy follow_up = MustMatch(v1::CLOCK_KIND_FOLLOW_UP,
+                                          STAGE_IN_SALE, CHANNEL_PHONE, GRADE_A);
+  EXPECT_EQ(follow_up.name, "follow_up");
+  EXPECT_EQ(follow_up.target, absl::Hours(27));
+  EXPECT_EQ(follow_up.calendar, "default");
+  const ClockPolicy record =
+      MustMatch(v1::CLOCK_KIND_RECORD_COMPLETENESS, STAGE_PRE_SALE,
+                CHANNEL_EMAIL, GRADE_C);
+  EXPECT_EQ(record.target, absl::Minutes(30));
+  EXPECT_EQ(record.calendar, "always");
+
+  SlaPolicies without_follow_up = LoadShipped().config.sla;
+  auto& policies = without_follow_up.policies;
+  policies.erase(std::remove_if(policies.begin(), policies.end(),
+                                [](const SlaPolicySpec& p) {
+                                  return p.kind == v1::CLOCK_KIND_FOLLOW_UP;
+                                }),
+                 policies.end());
   absl::StatusOr<ClockPolicy> none =
-      MatchPolicy(LoadShipped().config.sla, v1::CLOCK_KIND_FOLLOW_UP,
-                  STAGE_IN_SALE, CHANNEL_PHONE, GRADE_A);
+      MatchPolicy(without_follow_up, v1::CLOCK_KIND_FOLLOW_UP, STAGE_IN_SALE,
+                  CHANNEL_PHONE, GRADE_A);
   EXPECT_EQ(none.status().code(), absl::StatusCode::kNotFound);
   EXPECT_THAT(none.status().message(),
               HasSubstr("no SLA policy for FOLLOW_UP (stage IN_SALE, channel "

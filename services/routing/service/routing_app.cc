@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "cs/ticket/v1/events.pb.h"
+#include "cs/ticket/v1/quality.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
@@ -923,7 +924,30 @@ class RoutingApp::Txn {
         RETURN_IF_ERROR(Transition(*clock, Op::kStop, when, "ticket resolved"));
       }
     }
+    for (v1::ClockKind kind :
+         {v1::CLOCK_KIND_FOLLOW_UP, v1::CLOCK_KIND_RECORD_COMPLETENESS}) {
+      if (!TicketClockEnabled(config().sla, kind)) continue;
+      RETURN_IF_ERROR(StopOpen(record, kind, when, "resolved again"));
+      RETURN_IF_ERROR(StartTicketClock(record, kind, when, "TicketResolved"));
+    }
     return Deactivate(record, ticket_id);
+  }
+
+  // Fulfils the open clock of `kind` of the record's ticket, if any.
+  absl::Status FulfilOpen(v1::StoredRouting& record, v1::ClockKind kind,
+                          absl::Time at, absl::string_view reason) {
+    ASSIGN_OR_RETURN(SlaClock * clock,
+                     OpenClock(record.routing().ticket(), kind));
+    if (clock == nullptr) return absl::OkStatus();
+    return Transition(*clock, Op::kFulfil, at, reason);
+  }
+
+  absl::Status StopOpen(v1::StoredRouting& record, v1::ClockKind kind,
+                        absl::Time at, absl::string_view reason) {
+    ASSIGN_OR_RETURN(SlaClock * clock,
+                     OpenClock(record.routing().ticket(), kind));
+    if (clock == nullptr) return absl::OkStatus();
+    return Transition(*clock, Op::kStop, at, reason);
   }
 
   absl::Status OnClosed(const std::string& ticket_id, v1::StoredRouting& record,
@@ -967,7 +991,11 @@ class RoutingApp::Txn {
       RETURN_IF_ERROR(StartTicketClock(record, v1::CLOCK_KIND_RESOLUTION, at,
                                        "TicketReopened"));
     }
-    return absl::OkStatus();
+    // A new resolution starts new follow-up and record clocks.
+    RETURN_IF_ERROR(
+        StopOpen(record, v1::CLOCK_KIND_FOLLOW_UP, at, "TicketReopened"));
+    return StopOpen(record, v1::CLOCK_KIND_RECORD_COMPLETENESS, at,
+                    "TicketReopened");
   }
 
   // ---- Finish
@@ -1071,7 +1099,8 @@ RoutingApp::RoutingApp(Store& store, Outbox& outbox, Clock& clock,
     consumer_options.types = {
         "TicketCreated", "TicketUpdated",       "TicketAssigned",
         "TicketReplied", "TicketStatusChanged", "TicketResolved",
-        "TicketClosed",  "TicketReopened",      "TicketMerged"};
+        "TicketClosed",  "TicketReopened",      "TicketMerged",
+        "FollowUpRecorded", "ServiceRecordChecked"};
     consumer_options.token = options_.token;
     consumer_options.initial_backoff = options_.consumer_initial_backoff;
     consumer_options.on_cursor = options_.on_cursor;
@@ -1222,6 +1251,10 @@ absl::Status RoutingApp::ApplyTicketEvent(Txn& txn,
     payload = std::make_unique<ticket::v1::TicketReopened>();
   } else if (type == "TicketMerged") {
     payload = std::make_unique<ticket::v1::TicketMerged>();
+  } else if (type == "FollowUpRecorded") {
+    payload = std::make_unique<ticket::v1::FollowUpRecorded>();
+  } else if (type == "ServiceRecordChecked") {
+    payload = std::make_unique<ticket::v1::ServiceRecordChecked>();
   } else {
     return absl::OkStatus();  // not a type routing reacts to
   }
@@ -1273,6 +1306,14 @@ absl::Status RoutingApp::ApplyTicketEvent(Txn& txn,
     RETURN_IF_ERROR(txn.OnReopened(
         id, *record, static_cast<const ticket::v1::TicketReopened&>(*payload),
         at));
+  } else if (type == "FollowUpRecorded") {
+    RETURN_IF_ERROR(txn.FulfilOpen(*record, v1::CLOCK_KIND_FOLLOW_UP, at,
+                                   "FollowUpRecorded"));
+  } else if (type == "ServiceRecordChecked" &&
+             static_cast<const ticket::v1::ServiceRecordChecked&>(*payload)
+                 .complete()) {
+    RETURN_IF_ERROR(txn.FulfilOpen(*record, v1::CLOCK_KIND_RECORD_COMPLETENESS,
+                                   at, "service record complete"));
   }
   record->set_last_sequence(event.sequence());
   txn.Dirty(id);

@@ -46,9 +46,15 @@
 //   TicketStatusChanged  → PENDING_CUSTOMER pauses running ticket clocks;
 //                        leaving it for an open status resumes them
 //   TicketResolved       fulfil RESOLUTION, stop the others; release the
-//                        agent and give the department queue to free agents
-//   TicketClosed         stop every open clock; release (as resolved)
-//   TicketReopened       new RESOLUTION clock; the ticket counts again
+//                        agent and give the department queue to free agents;
+//                        start FOLLOW_UP and RECORD_COMPLETENESS (when
+//                        enabled in ticket_clocks)
+//   TicketClosed         stop every open request-handling clock (not
+//                        FOLLOW_UP / RECORD_COMPLETENESS); release
+//   TicketReopened       new RESOLUTION clock; the ticket counts again; stop
+//                        FOLLOW_UP and RECORD_COMPLETENESS
+//   FollowUpRecorded     fulfil FOLLOW_UP
+//   ServiceRecordChecked complete: fulfil RECORD_COMPLETENESS
 //   TicketMerged         facts only (each source gets its TicketClosed)
 // Every WARN/BREACH entry a transition records first (deadlines that fell
 // due before it) is published as SlaWarning/SlaBreached too.

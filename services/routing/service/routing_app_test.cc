@@ -18,6 +18,7 @@
 #include "absl/time/civil_time.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
+#include "cs/ticket/v1/quality.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
@@ -645,9 +646,14 @@ TEST_F(RoutingAppTest, RepliesAndStatusesDriveTheClocks) {
   EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_PERIODIC_UPDATE, 1).state(),
             v1::CLOCK_STATE_STOPPED);
   EXPECT_EQ(ActiveTickets("a1"), 0);
-  // Resolved tickets keep no timers.
+  // Resolved tickets keep no request-handling timers (the follow-up and
+  // record clocks start at resolution).
   SettleTimers();
   for (const v1::SlaClock& clock : Clocks(t)) {
+    if (clock.kind() == v1::CLOCK_KIND_FOLLOW_UP ||
+        clock.kind() == v1::CLOCK_KIND_RECORD_COMPLETENESS) {
+      continue;
+    }
     EXPECT_FALSE(clock.has_due_time()) << clock.name();
   }
 }
@@ -875,6 +881,95 @@ TEST_F(RoutingAppTest, AssignerRetriesTransientErrorsAndDropsFinalOnes) {
 
 // ---------------------------------------------------------------------------
 // SlaService for other subjects (complaints)
+
+// Follow-up (回访) and record-completeness clocks start at resolution; the
+// ticket service's FollowUpRecorded / ServiceRecordChecked fulfil them.
+TEST_F(RoutingAppTest, FollowUpAndRecordClocksRunFromResolution) {
+  AddAgent("a1", "客服部", {"手机类"}, 5);
+  const std::string late = Create("FU1");
+  const std::string on_time = Create("FU2");
+  Reply(late, tv1::AUTHOR_KIND_AGENT);
+  Reply(on_time, tv1::AUTHOR_KIND_AGENT);
+  Resolve(late);  // Tuesday 2026-03-10 10:00
+  Resolve(on_time);
+  for (const std::string& t : {late, on_time}) {
+    v1::SlaClock follow_up = ClockOf(t, v1::CLOCK_KIND_FOLLOW_UP);
+    EXPECT_EQ(follow_up.state(), v1::CLOCK_STATE_RUNNING);
+    EXPECT_EQ(follow_up.assignee(), "a1");
+    EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_RECORD_COMPLETENESS).state(),
+              v1::CLOCK_STATE_RUNNING);
+  }
+  // 3 business days of 09:00–18:00: Tue 8 h + Wed 9 h + Thu 9 h + Fri 1 h.
+  absl::TimeZone shanghai;
+  ASSERT_TRUE(absl::LoadTimeZone("Asia/Shanghai", &shanghai));
+  const absl::Time due =
+      absl::FromCivil(absl::CivilSecond(2026, 3, 13, 10, 0, 0), shanghai);
+  EXPECT_EQ(FromProtoTime(ClockOf(late, v1::CLOCK_KIND_FOLLOW_UP).due_time()),
+            due);
+
+  // The record of `on_time` is complete at once; that of `late` is not.
+  auto check = [&](const std::string& t, bool complete) {
+    tv1::ServiceRecordChecked checked;
+    *checked.mutable_facts() = facts_[t];
+    checked.set_complete(complete);
+    if (!complete) checked.set_vague_result(true);
+    Deliver(t, checked);
+  };
+  check(on_time, true);
+  check(late, false);
+  EXPECT_EQ(ClockOf(on_time, v1::CLOCK_KIND_RECORD_COMPLETENESS).state(),
+            v1::CLOCK_STATE_FULFILLED);
+  clock_.Advance(absl::Minutes(30));
+  SettleTimers();
+  auto breaches = Published<v1::SlaBreached>();
+  ASSERT_THAT(breaches, SizeIs(1));
+  EXPECT_EQ(breaches[0].clock().kind(), v1::CLOCK_KIND_RECORD_COMPLETENESS);
+  EXPECT_EQ(breaches[0].clock().subject(), late);
+  EXPECT_EQ(breaches[0].clock().assignee(), "a1");  // the agent is warned
+
+  // `on_time` is visited on Thursday; `late` never.
+  clock_.SetTime(due - absl::Hours(24));
+  tv1::FollowUpRecorded visited;
+  *visited.mutable_facts() = facts_[on_time];
+  visited.set_reached(true);
+  visited.set_solved(true);
+  Deliver(on_time, visited);
+  v1::SlaClock done = ClockOf(on_time, v1::CLOCK_KIND_FOLLOW_UP);
+  EXPECT_EQ(done.state(), v1::CLOCK_STATE_FULFILLED);
+  EXPECT_FALSE(done.breached());
+  clock_.SetTime(due - absl::Seconds(1));
+  SettleTimers();
+  EXPECT_THAT(Published<v1::SlaBreached>(), SizeIs(1));
+  clock_.SetTime(due);
+  SettleTimers();
+  breaches = Published<v1::SlaBreached>();
+  ASSERT_THAT(breaches, SizeIs(2));
+  EXPECT_EQ(breaches[1].clock().kind(), v1::CLOCK_KIND_FOLLOW_UP);
+  EXPECT_EQ(FromProtoTime(breaches[1].breach_time()), due);
+}
+
+TEST_F(RoutingAppTest, ReopeningStopsTheFollowUpClock) {
+  AddAgent("a1", "客服部", {"手机类"}, 5);
+  const std::string t = Create("FU3");
+  Reply(t, tv1::AUTHOR_KIND_AGENT);
+  Resolve(t);
+  tv1::TicketFacts& f = facts_[t];
+  tv1::TicketReopened reopened;
+  reopened.set_previous_status(f.status());
+  f.set_status(tv1::TICKET_STATUS_REOPENED);
+  f.clear_resolve_time();
+  *reopened.mutable_facts() = f;
+  reopened.set_reopened_by("agent-1");
+  Deliver(t, reopened);
+  EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_FOLLOW_UP).state(),
+            v1::CLOCK_STATE_STOPPED);
+  EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_RECORD_COMPLETENESS).state(),
+            v1::CLOCK_STATE_STOPPED);
+  // Resolving again starts fresh ones.
+  Resolve(t);
+  EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_FOLLOW_UP, 1).state(),
+            v1::CLOCK_STATE_RUNNING);
+}
 
 TEST_F(RoutingAppTest, ComplaintClocksStartIdempotentlyAndUpdate) {
   v1::StartClockRequest start;

@@ -10,6 +10,8 @@
 #include "services/ticket/domain/query.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/domain/validation.h"
+#include "services/ticket/quality/follow_up.h"
+#include "services/ticket/quality/record_completeness.h"
 
 namespace cs::ticket {
 namespace {
@@ -107,9 +109,50 @@ void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
                                 const v1::Ticket& after,
                                 const std::vector<PendingEvent>& events) {
   repo_->PutTicket(writes, before, after);
+  bool resolved = false;
   for (const PendingEvent& event : events) {
     outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
+    if (event.type != "TicketResolved") continue;
+    resolved = true;
+    if (quality::SampledForSurvey(after.id(), options_.survey_share)) {
+      outbox_.Append(writes, event.subject,
+                     quality::SurveyRequestedEvent(after));
+    }
   }
+  // The service record is checked at every resolution, and again when a
+  // later change completes the record of a resolved ticket.
+  auto handled = [](const v1::Ticket& t) {
+    return t.status() == v1::TICKET_STATUS_RESOLVED ||
+           t.status() == v1::TICKET_STATUS_CLOSED;
+  };
+  const quality::RecordCheck check = quality::CheckServiceRecord(after);
+  const bool completed_later =
+      before != nullptr && handled(*before) && handled(after) &&
+      check.complete() && !quality::CheckServiceRecord(*before).complete();
+  if (resolved || completed_later) {
+    outbox_.Append(writes, after.name(),
+                   quality::ServiceRecordCheckedEvent(after, check));
+  }
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::ReopenOnBehalf(
+    absl::string_view actor, const std::string& id, const std::string& reason,
+    const std::function<void(WriteSet&, const v1::Ticket&)>& extra) {
+  absl::ReaderMutexLock merge_lock(&merge_mu_);
+  absl::MutexLock ticket_lock(&ticket_locks_.For(id));
+  ASSIGN_OR_RETURN(v1::Ticket current, repo_->LoadTicket(id));
+  v1::ReopenTicketRequest request;
+  request.set_name(TicketName(id));
+  request.set_reason(reason);
+  ASSIGN_OR_RETURN(
+      TicketChange change,
+      ApplyReopen(current, request, Principal{std::string(actor), {}, ""},
+                  clock_.Now()));
+  WriteSet writes;
+  extra(writes, current);
+  AddTicketWrites(writes, &current, change.ticket, change.events);
+  RETURN_IF_ERROR(store_.Commit(writes));
+  return Basic(std::move(change.ticket));
 }
 
 absl::StatusOr<v1::Ticket> TicketApp::MutateTicket(const Principal& who,

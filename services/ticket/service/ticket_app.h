@@ -22,7 +22,10 @@
 //      illegal transition, …);
 //   5. one WriteSet with the record, its index changes, the outbox events
 //      and the idempotency record, committed atomically (durably with sync).
-// Writes answer with the BASIC view of the ticket.
+// Writes answer with the BASIC view of the ticket. A write that resolves a
+// ticket also emits ServiceRecordChecked (services/ticket/quality/
+// record_completeness.h) and, for the sampled share, SurveyRequested; a write
+// that completes a resolved ticket's record emits ServiceRecordChecked.
 //
 // Locking (all in-process; a store is never shared between processes):
 //   * a read-modify-write of one ticket holds `merge_mu_` in shared mode and
@@ -75,6 +78,9 @@ class TicketApp {
     uint32_t partition = 0;
     // Index entries a List call examines at most per page.
     size_t max_scanned_per_page = kDefaultMaxScannedPerPage;
+    // Share (0–1) of resolutions that also emit SurveyRequested, sampled by
+    // a hash of the ticket id (quality/follow_up.h SampledForSurvey).
+    double survey_share = 0;
   };
 
   // `store` (opened with TicketColumnFamilies()), `outbox` and `clock` must
@@ -125,6 +131,17 @@ class TicketApp {
       const auth::Principal& caller, const v1::RevealCustomerPiiRequest& req);
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
       const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
+
+  // ---- For the quality module (services/ticket/quality), which authorises
+  // its own callers. Reopens RESOLVED or CLOSED ticket `id` as `actor` with
+  // `reason` (no permission check), adding `extra(writes, current)` — the
+  // module's own records and events, placed before the ticket's — to the
+  // same commit. NOT_FOUND when absent; ApplyReopen's FAILED_PRECONDITION
+  // (open or merged ticket). Answers the BASIC view.
+  absl::StatusOr<v1::Ticket> ReopenOnBehalf(
+      absl::string_view actor, const std::string& id,
+      const std::string& reason,
+      const std::function<void(WriteSet&, const v1::Ticket&)>& extra);
 
   const PermissionTable& permissions() const { return permissions_; }
   TicketRepository& repository() { return *repo_; }

@@ -58,7 +58,8 @@ inline constexpr char kCreateRequestScope[] = "ticket.create";
 // Default bound on index entries examined for one page.
 inline constexpr size_t kDefaultMaxScannedPerPage = 2000;
 
-// The column families to open the store with (ServiceHost::Create).
+// The column families to open the store with (ServiceHost::Create),
+// including the quality module's "quality".
 std::vector<std::string> TicketColumnFamilies();
 
 // One page of a ticket list as the repository sees it.

@@ -1,6 +1,7 @@
-// Test-only: a real ticket service (ServiceHost + TicketApp + gRPC glue) on a
-// loopback port, for cross-service tests of the services that consume its
-// events or call it. Runs on the caller's shared clock.
+// Test-only: a real ticket service (ServiceHost + TicketApp + gRPC glue, with
+// QualityService next to TicketService as in ticket-server) on a loopback
+// port, for cross-service tests of the services that consume its events or
+// call it. Runs on the caller's shared clock.
 #ifndef CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
 #define CS_SERVICES_TICKET_TESTING_TICKET_TEST_SERVER_H_
 
@@ -17,6 +18,8 @@
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/quality/quality_app.h"
+#include "services/ticket/quality/quality_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
 
@@ -27,6 +30,8 @@ class TicketTestServer {
   // Starts the service with its data under `dir`; fails the test on error.
   // `adjust`, when given, edits the test config first (queue sizes, limits).
   void Start(const cs::testing::TempDir& dir, Clock& clock,
+             TicketApp::Options options = {},
+             quality::Scorecard scorecard = quality::DefaultScorecard(),
              const std::function<void(ServerConfig&)>& adjust = nullptr) {
     ServerConfig config = cs::testing::TestServerConfig(dir, "ticket");
     if (adjust) adjust(config);
@@ -37,11 +42,19 @@ class TicketTestServer {
     ASSERT_TRUE(keyring.ok());
     auto app = TicketApp::Create(host_->store(), host_->outbox(),
                                  host_->clock(), PermissionTable::Defaults(),
-                                 *std::move(keyring), {});
+                                 *std::move(keyring), options);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
+    auto quality = quality::QualityApp::Create(
+        host_->store(), host_->outbox(), host_->clock(), std::move(scorecard),
+        *app_);
+    ASSERT_TRUE(quality.ok()) << quality.status();
+    quality_ = *std::move(quality);
     grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);
+    quality_grpc_ =
+        std::make_unique<quality::QualityGrpcService>(*host_, *quality_);
     host_->RegisterService(grpc_.get());
+    host_->RegisterService(quality_grpc_.get());
     ASSERT_TRUE(host_->Start().ok());
   }
 
@@ -52,16 +65,22 @@ class TicketTestServer {
 
   ServiceHost& host() { return *host_; }
   TicketApp& app() { return *app_; }
+  quality::QualityApp& quality() { return *quality_; }
   int port() const { return host_->port(); }
   std::string target() const { return absl::StrCat("127.0.0.1:", port()); }
   std::unique_ptr<v1::TicketService::Stub> NewStub() const {
     return v1::TicketService::NewStub(cs::testing::LoopbackChannel(port()));
   }
+  std::unique_ptr<v1::QualityService::Stub> NewQualityStub() const {
+    return v1::QualityService::NewStub(cs::testing::LoopbackChannel(port()));
+  }
 
  private:
   std::unique_ptr<ServiceHost> host_;
   std::unique_ptr<TicketApp> app_;
+  std::unique_ptr<quality::QualityApp> quality_;
   std::unique_ptr<TicketGrpcService> grpc_;
+  std::unique_ptr<quality::QualityGrpcService> quality_grpc_;
 };
 
 }  // namespace cs::ticket::testing

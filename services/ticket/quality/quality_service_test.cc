@@ -1,0 +1,460 @@
+// Service tests of QualityService as hosted by the ticket server: real gRPC
+// on loopback, real RocksDB in a temp dir, the manual clock; tokens signed by
+// the test key.
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "cs/common/v1/event.pb.h"
+#include "cs/ticket/v1/events.pb.h"
+#include "cs/ticket/v1/quality.grpc.pb.h"
+#include "cs/ticket/v1/ticket.grpc.pb.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/clock.h"
+#include "libs/common/errors.h"
+#include "libs/server/test_host.h"
+#include "libs/testing/temp_dir.h"
+#include "services/ticket/domain/ticket_number.h"
+#include "services/ticket/testing/ticket_test_server.h"
+
+namespace cs::ticket::quality {
+namespace {
+
+using auth::Role;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using TicketStub = v1::TicketService::Stub;
+using QualityStub = v1::QualityService::Stub;
+namespace common = cs::common::v1;
+
+std::string TokenFor(Role role, const std::string& subject,
+                     const std::string& department = "客服部") {
+  return cs::testing::TestToken({role}, subject, department);
+}
+
+class QualityServiceTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    // 2026-11-10 10:00 Asia/Shanghai.
+    clock_.SetTime(absl::FromCivil(absl::CivilSecond(2026, 11, 10, 10, 0, 0),
+                                   CentreTimeZone()));
+    server_.Start(dir_, clock_, {.survey_share = 1.0});
+    tickets_ = server_.NewStub();
+    quality_ = server_.NewQualityStub();
+    v1::UpsertCustomerRequest upsert;
+    upsert.mutable_customer()->set_name("customers/c-1001");
+    upsert.mutable_customer()->set_full_name("张三");
+    upsert.mutable_customer()->set_title(v1::TITLE_MR);
+    upsert.mutable_customer()->set_phone("13812341234");
+    ASSERT_TRUE(Call(&TicketStub::UpsertCustomer, supervisor_, upsert).ok());
+  }
+  void TearDown() override { server_.Shutdown(); }
+
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> Call(
+      grpc::Status (TicketStub::*method)(grpc::ClientContext*, const Request&,
+                                         Response*),
+      const std::string& token, const Request& request) {
+    return cs::testing::CallAs(tickets_.get(), method, token, request);
+  }
+  template <typename Response, typename Request>
+  absl::StatusOr<Response> Q(
+      grpc::Status (QualityStub::*method)(grpc::ClientContext*, const Request&,
+                                          Response*),
+      const std::string& token, const Request& request) {
+    return cs::testing::CallAs(quality_.get(), method, token, request);
+  }
+
+  // A ticket of 客服部 handled by `agent` and resolved now; `csat` > 0 adds
+  // the customer's survey.
+  v1::Ticket Handled(const std::string& agent, int csat = 0) {
+    v1::CreateTicketRequest create;
+    v1::Ticket* t = create.mutable_ticket();
+    t->set_channel(common::CHANNEL_PHONE);
+    t->set_stage(common::STAGE_AFTER_SALE);
+    t->set_subject("手机信号弱");
+    t->set_description("客户反映在地下车库手机信号弱，无法通话。");
+    t->set_customer_id("c-1001");
+    t->set_department("客服部");
+    auto created = Call(&TicketStub::CreateTicket, supervisor_, create);
+    EXPECT_TRUE(created.ok()) << created.status();
+    v1::AssignTicketRequest assign;
+    assign.set_name(created->name());
+    assign.set_department("客服部");
+    assign.set_assignee(agent);
+    EXPECT_TRUE(Call(&TicketStub::AssignTicket, supervisor_, assign).ok());
+    v1::ResolveTicketRequest resolve;
+    resolve.set_name(created->name());
+    resolve.set_resolution("已为客户更换SIM卡，信号恢复正常。");
+    auto resolved = Call(&TicketStub::ResolveTicket, supervisor_, resolve);
+    EXPECT_TRUE(resolved.ok()) << resolved.status();
+    if (csat > 0) {
+      v1::SubmitFeedbackRequest feedback;
+      feedback.set_name(created->name());
+      feedback.mutable_feedback()->set_csat(csat);
+      auto f = Call(&TicketStub::SubmitFeedback, service_, feedback);
+      EXPECT_TRUE(f.ok()) << f.status();
+    }
+    return resolved.value_or(v1::Ticket());
+  }
+
+  v1::CreateReviewRequest Review(const std::string& ticket, int tone) {
+    v1::CreateReviewRequest r;
+    r.set_ticket(ticket);
+    for (const auto& item : DefaultScorecard().config().items()) {
+      v1::ItemScore* s = r.add_scores();
+      s->set_item(item.key());
+      s->set_score(item.key() == "tone" ? tone : item.max_score());
+    }
+    r.set_comment("语气略显生硬，未使用规范结束语");
+    r.add_coaching_actions("参加服务用语培训");
+    return r;
+  }
+
+  std::vector<common::Event> Events(const std::string& type) {
+    std::vector<common::Event> out;
+    auto next =
+        server_.host().outbox().Read(1, 100000, [&](const common::Event& e) {
+          if (e.type() == type) out.push_back(e);
+        });
+    EXPECT_TRUE(next.ok());
+    return out;
+  }
+
+  cs::testing::TempDir dir_;
+  ManualClock clock_;
+  testing::TicketTestServer server_;
+  std::unique_ptr<TicketStub> tickets_;
+  std::unique_ptr<QualityStub> quality_;
+  const std::string agent_ = TokenFor(Role::kAgent, "agent-007");
+  const std::string other_agent_ = TokenFor(Role::kAgent, "agent-008");
+  const std::string lead_ = TokenFor(Role::kTeamLead, "lead-1");
+  const std::string foreign_lead_ =
+      TokenFor(Role::kTeamLead, "lead-9", "技术支持部");
+  const std::string supervisor_ = TokenFor(Role::kSupervisor, "sup-1");
+  const std::string qa_ = TokenFor(Role::kQa, "qa-1");
+  const std::string service_ = TokenFor(Role::kService, "service:chat", "");
+};
+
+TEST_F(QualityServiceTest, ReviewComputesTotalAndPublishesEvent) {
+  v1::Ticket ticket = Handled("agent-007");
+  auto review = Q(&QualityStub::CreateReview, qa_, Review(ticket.name(), 4));
+  ASSERT_TRUE(review.ok()) << review.status();
+  EXPECT_EQ(review->agent(), "agent-007");
+  EXPECT_EQ(review->reviewer(), "qa-1");
+  EXPECT_DOUBLE_EQ(review->current().total(), 91.0);
+
+  auto events = Events("QualityReviewed");
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].subject(), ticket.name());
+  v1::QualityReviewed payload;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&payload));
+  EXPECT_DOUBLE_EQ(payload.total(), 91.0);
+  EXPECT_TRUE(payload.scores(0).note().empty());
+
+  // One review per ticket.
+  EXPECT_EQ(Q(&QualityStub::CreateReview, qa_, Review(ticket.name(), 9))
+                .status()
+                .code(),
+            absl::StatusCode::kAlreadyExists);
+}
+
+TEST_F(QualityServiceTest, CreateReviewChecksRoleInputAndTicketState) {
+  v1::Ticket ticket = Handled("agent-007");
+  // Only qa.
+  for (const std::string* token : {&agent_, &lead_, &supervisor_}) {
+    EXPECT_EQ(Q(&QualityStub::CreateReview, *token, Review(ticket.name(), 4))
+                  .status()
+                  .code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+  EXPECT_EQ(Q(&QualityStub::CreateReview, "", Review(ticket.name(), 4))
+                .status()
+                .code(),
+            absl::StatusCode::kUnauthenticated);
+  // Bad score: named field, nothing written.
+  auto bad = Q(&QualityStub::CreateReview, qa_, Review(ticket.name(), 11));
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(bad.status()).at(0).field, "scores[2].score");
+  EXPECT_TRUE(Events("QualityReviewed").empty());
+  // Missing ticket.
+  EXPECT_EQ(Q(&QualityStub::CreateReview, qa_,
+              Review("tickets/01KAQDWRF80000000000000099", 4))
+                .status()
+                .code(),
+            absl::StatusCode::kNotFound);
+  // Unhandled ticket.
+  v1::ReopenTicketRequest reopen;
+  reopen.set_name(ticket.name());
+  reopen.set_reason("客户反馈仍无信号");
+  ASSERT_TRUE(Call(&TicketStub::ReopenTicket, supervisor_, reopen).ok());
+  EXPECT_EQ(Q(&QualityStub::CreateReview, qa_, Review(ticket.name(), 4))
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(QualityServiceTest, AgentsSeeOnlyTheirOwnReviews) {
+  auto mine = Q(&QualityStub::CreateReview, qa_,
+                Review(Handled("agent-007").name(), 6));
+  clock_.Advance(absl::Minutes(5));  // ids order by creation millisecond
+  auto theirs = Q(&QualityStub::CreateReview, qa_,
+                  Review(Handled("agent-008").name(), 7));
+  ASSERT_TRUE(mine.ok() && theirs.ok());
+
+  auto own = Q(&QualityStub::ListReviews, agent_, v1::ListReviewsRequest());
+  ASSERT_TRUE(own.ok()) << own.status();
+  ASSERT_EQ(own->reviews_size(), 1);
+  EXPECT_EQ(own->reviews(0).name(), mine->name());
+
+  v1::ListReviewsRequest other;
+  other.set_agent("agent-008");
+  EXPECT_EQ(Q(&QualityStub::ListReviews, agent_, other).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::GetReviewRequest get;
+  get.set_name(theirs->name());
+  EXPECT_EQ(Q(&QualityStub::GetReview, agent_, get).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Q(&QualityStub::GetReview, other_agent_, get).ok());
+
+  auto all = Q(&QualityStub::ListReviews, lead_, v1::ListReviewsRequest());
+  ASSERT_TRUE(all.ok());
+  EXPECT_EQ(all->reviews_size(), 2);
+  EXPECT_EQ(all->reviews(0).name(), theirs->name());  // newest first
+  auto filtered = Q(&QualityStub::ListReviews, supervisor_, other);
+  ASSERT_TRUE(filtered.ok());
+  ASSERT_EQ(filtered->reviews_size(), 1);
+
+  v1::ListReviewsRequest paged;
+  paged.set_page_size(1);
+  auto page1 = Q(&QualityStub::ListReviews, qa_, paged);
+  ASSERT_TRUE(page1.ok());
+  ASSERT_FALSE(page1->next_page_token().empty());
+  paged.set_page_token(page1->next_page_token());
+  auto page2 = Q(&QualityStub::ListReviews, qa_, paged);
+  ASSERT_TRUE(page2.ok());
+  ASSERT_EQ(page2->reviews_size(), 1);
+  EXPECT_EQ(page2->reviews(0).name(), mine->name());
+}
+
+TEST_F(QualityServiceTest, DisputeFlowKeepsHistory) {
+  auto review = Q(&QualityStub::CreateReview, qa_,
+                  Review(Handled("agent-007").name(), 4));
+  ASSERT_TRUE(review.ok());
+  v1::DisputeReviewRequest dispute;
+  dispute.set_name(review->name());
+  dispute.set_reason("客户情绪激动，语气已尽量克制，请复听录音");
+  // Only the reviewed agent may dispute.
+  EXPECT_EQ(
+      Q(&QualityStub::DisputeReview, other_agent_, dispute).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  auto disputed = Q(&QualityStub::DisputeReview, agent_, dispute);
+  ASSERT_TRUE(disputed.ok()) << disputed.status();
+  EXPECT_EQ(disputed->state(), v1::REVIEW_STATE_DISPUTED);
+  EXPECT_EQ(Q(&QualityStub::DisputeReview, agent_, dispute).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+
+  v1::ResolveDisputeRequest amend;
+  amend.set_name(review->name());
+  amend.set_outcome(v1::DISPUTE_OUTCOME_AMENDED);
+  *amend.mutable_scores() = Review("", 8).scores();
+  amend.set_note("复听录音后上调语气分");
+  // The agent cannot resolve; a lead of another department cannot either.
+  EXPECT_EQ(Q(&QualityStub::ResolveDispute, agent_, amend).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(
+      Q(&QualityStub::ResolveDispute, foreign_lead_, amend).status().code(),
+      absl::StatusCode::kPermissionDenied);
+  auto amended = Q(&QualityStub::ResolveDispute, lead_, amend);
+  ASSERT_TRUE(amended.ok()) << amended.status();
+  EXPECT_EQ(amended->state(), v1::REVIEW_STATE_AMENDED);
+  ASSERT_EQ(amended->versions_size(), 2);
+  EXPECT_DOUBLE_EQ(amended->versions(0).total(), 91.0);
+  EXPECT_DOUBLE_EQ(amended->current().total(), 97.0);
+
+  auto events = Events("QualityReviewAmended");
+  ASSERT_EQ(events.size(), 1u);
+  v1::QualityReviewAmended payload;
+  ASSERT_TRUE(events[0].payload().UnpackTo(&payload));
+  EXPECT_DOUBLE_EQ(payload.previous_total(), 91.0);
+  EXPECT_DOUBLE_EQ(payload.total(), 97.0);
+
+  // The stored review is what the agent sees.
+  v1::GetReviewRequest get;
+  get.set_name(review->name());
+  auto stored = Q(&QualityStub::GetReview, agent_, get);
+  ASSERT_TRUE(stored.ok());
+  EXPECT_EQ(stored->disputes(0).resolved_by(), "lead-1");
+  EXPECT_EQ(stored->versions_size(), 2);
+
+  // Nothing open any more.
+  EXPECT_EQ(Q(&QualityStub::ResolveDispute, lead_, amend).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(QualityServiceTest, InspectionQueueCoversEveryAgent) {
+  // 张敏 (agent-zm) handled 4 tickets, one rated 1; 李强 (agent-lq) 1 ticket,
+  // already reviewed; 王芳 (agent-wf) 2.
+  std::vector<v1::Ticket> zm;
+  for (int i = 0; i < 4; ++i) zm.push_back(Handled("agent-zm", i == 2 ? 1 : 5));
+  v1::Ticket lq = Handled("agent-lq", 4);
+  Handled("agent-wf");
+  Handled("agent-wf");
+  ASSERT_TRUE(Q(&QualityStub::CreateReview, qa_, Review(lq.name(), 8)).ok());
+
+  v1::ListInspectionQueueRequest request;
+  request.set_period("2026-11");
+  request.set_reviews_per_agent(2);
+  auto queue = Q(&QualityStub::ListInspectionQueue, qa_, request);
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  std::map<std::string, std::vector<std::string>> by_agent;
+  for (const auto& c : queue->candidates()) {
+    by_agent[c.agent()].push_back(c.ticket());
+  }
+  ASSERT_EQ(by_agent["agent-zm"].size(), 2u);
+  EXPECT_EQ(by_agent["agent-zm"][0], zm[2].name());  // low CSAT first
+  EXPECT_EQ(by_agent["agent-wf"].size(), 2u);
+  EXPECT_TRUE(by_agent["agent-lq"].empty());
+  ASSERT_EQ(queue->coverage_size(), 3);
+  EXPECT_EQ(queue->coverage(0).agent(), "agent-lq");
+  EXPECT_EQ(queue->coverage(0).reviews(), 1);
+  EXPECT_EQ(queue->coverage(0).shortfall(), 1);
+  EXPECT_EQ(queue->coverage(2).agent(), "agent-zm");
+  EXPECT_EQ(queue->coverage(2).handled_tickets(), 4);
+
+  // Another month has nothing; bad input and roles are refused.
+  request.set_period("2026-12");
+  auto empty = Q(&QualityStub::ListInspectionQueue, qa_, request);
+  ASSERT_TRUE(empty.ok());
+  EXPECT_EQ(empty->candidates_size(), 0);
+  request.set_period("2026-13");
+  EXPECT_EQ(FieldViolationsOf(
+                Q(&QualityStub::ListInspectionQueue, qa_, request).status())
+                .at(0)
+                .field,
+            "period");
+  request.set_period("2026-11");
+  EXPECT_EQ(
+      Q(&QualityStub::ListInspectionQueue, agent_, request).status().code(),
+      absl::StatusCode::kPermissionDenied);
+}
+
+TEST_F(QualityServiceTest, FollowUpNotSolvedReopensTheTicket) {
+  v1::Ticket ticket = Handled("agent-007");
+  v1::RecordFollowUpRequest visit;
+  visit.set_ticket(ticket.name());
+  visit.set_reached(true);
+  visit.set_solved(false);
+  visit.set_satisfaction(2);
+  visit.set_note("客户表示信号仍然很弱");
+  auto follow_up = Q(&QualityStub::RecordFollowUp, agent_, visit);
+  ASSERT_TRUE(follow_up.ok()) << follow_up.status();
+  EXPECT_TRUE(follow_up->reopened_ticket());
+
+  v1::GetTicketRequest get;
+  get.set_name(ticket.name());
+  auto reopened = Call(&TicketStub::GetTicket, supervisor_, get);
+  ASSERT_TRUE(reopened.ok());
+  EXPECT_EQ(reopened->status(), v1::TICKET_STATUS_REOPENED);
+  EXPECT_EQ(reopened->reopen_count(), 1);
+  ASSERT_EQ(Events("FollowUpRecorded").size(), 1u);
+  ASSERT_EQ(Events("TicketReopened").size(), 1u);
+  EXPECT_LT(Events("FollowUpRecorded")[0].sequence(),
+            Events("TicketReopened")[0].sequence());
+
+  // The ticket is open now: no second follow-up until it is resolved again.
+  EXPECT_EQ(Q(&QualityStub::RecordFollowUp, agent_, visit).status().code(),
+            absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(QualityServiceTest, FollowUpSolvedOrUnreachedKeepsTheTicket) {
+  v1::Ticket ticket = Handled("agent-007");
+  v1::RecordFollowUpRequest visit;
+  visit.set_ticket(ticket.name());
+  visit.set_reached(false);
+  ASSERT_TRUE(Q(&QualityStub::RecordFollowUp, agent_, visit).ok());
+  visit.set_reached(true);
+  visit.set_solved(true);
+  visit.set_satisfaction(5);
+  ASSERT_TRUE(Q(&QualityStub::RecordFollowUp, agent_, visit).ok());
+  v1::GetTicketRequest get;
+  get.set_name(ticket.name());
+  EXPECT_EQ(Call(&TicketStub::GetTicket, supervisor_, get)->status(),
+            v1::TICKET_STATUS_RESOLVED);
+  EXPECT_EQ(Events("FollowUpRecorded").size(), 2u);
+  EXPECT_TRUE(Events("TicketReopened").empty());
+  // A kb editor may not record follow-ups; bad satisfaction is named.
+  EXPECT_EQ(
+      Q(&QualityStub::RecordFollowUp, TokenFor(Role::kKbEditor, "kb-1"), visit)
+          .status()
+          .code(),
+      absl::StatusCode::kPermissionDenied);
+  visit.set_satisfaction(9);
+  EXPECT_EQ(
+      FieldViolationsOf(Q(&QualityStub::RecordFollowUp, agent_, visit).status())
+          .at(0)
+          .field,
+      "satisfaction");
+}
+
+TEST_F(QualityServiceTest, ResolutionEmitsSurveyRequestWhenSampled) {
+  // survey_share 1.0 in this fixture: every resolution is sampled.
+  v1::Ticket ticket = Handled("agent-007");
+  auto surveys = Events("SurveyRequested");
+  ASSERT_EQ(surveys.size(), 1u);
+  v1::SurveyRequested payload;
+  ASSERT_TRUE(surveys[0].payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.facts().ticket(), ticket.name());
+  EXPECT_EQ(payload.facts().customer_id(), "c-1001");
+  EXPECT_EQ(payload.facts().assignee(), "agent-007");
+}
+
+TEST_F(QualityServiceTest, ServiceRecordIsCheckedAtResolutionAndOnCompletion) {
+  // Resolved without a grade (routing is not running here) for a customer
+  // without a type: incomplete.
+  v1::Ticket ticket = Handled("agent-007");
+  auto checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 1u);
+  v1::ServiceRecordChecked first;
+  ASSERT_TRUE(checks[0].payload().UnpackTo(&first));
+  EXPECT_FALSE(first.complete());
+  EXPECT_THAT(first.missing_fields(), ElementsAre("customer_type", "grade"));
+  EXPECT_FALSE(first.vague_result());
+  EXPECT_EQ(first.facts().assignee(), "agent-007");
+
+  // The agent completes the record: a second check, complete this time.
+  v1::UpdateTicketRequest update;
+  update.mutable_ticket()->set_name(ticket.name());
+  update.mutable_ticket()->set_grade(common::GRADE_C);
+  update.mutable_ticket()->set_customer_type(v1::CUSTOMER_TYPE_RETURNING);
+  update.mutable_update_mask()->add_paths("grade");
+  update.mutable_update_mask()->add_paths("customer_type");
+  auto updated = Call(&TicketStub::UpdateTicket, supervisor_, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 2u);
+  v1::ServiceRecordChecked second;
+  ASSERT_TRUE(checks[1].payload().UnpackTo(&second));
+  EXPECT_TRUE(second.complete());
+
+  // A vague result is flagged at resolution.
+  v1::ReopenTicketRequest reopen;
+  reopen.set_name(ticket.name());
+  reopen.set_reason("客户来电仍有问题");
+  ASSERT_TRUE(Call(&TicketStub::ReopenTicket, supervisor_, reopen).ok());
+  v1::ResolveTicketRequest resolve;
+  resolve.set_name(ticket.name());
+  resolve.set_resolution("已解决，客户满意");
+  ASSERT_TRUE(Call(&TicketStub::ResolveTicket, supervisor_, resolve).ok());
+  checks = Events("ServiceRecordChecked");
+  ASSERT_EQ(checks.size(), 3u);
+  v1::ServiceRecordChecked third;
+  ASSERT_TRUE(checks[2].payload().UnpackTo(&third));
+  EXPECT_FALSE(third.complete());
+  EXPECT_TRUE(third.vague_result());
+  EXPECT_THAT(third.missing_fields(), ::testing::IsEmpty());
+}
+
+}  // namespace
+}  // namespace cs::ticket::quality
