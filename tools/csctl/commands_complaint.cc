@@ -35,6 +35,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
@@ -228,32 +229,18 @@ class ListCommand final : public Command {
     request.set_customer_id(customer_);
     request.set_officer(officer_);
     request.set_page_size(page_size_);
-    Table table({"NAME", "STAGE", "SEVERITY", "CUSTOMER", "DEPARTMENT",
-                 "OFFICER", "ROUNDS", "FILED"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListResponse page,
-                       CallRpc(context, &Stub::List, request));
-      for (const v1::Complaint& c : page.complaints()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), c));
-          continue;
-        }
-        table.AddRow({c.name(), StageName(c.stage()),
-                      EnumLabel(v1::Severity_descriptor(), c.severity(),
-                               "SEVERITY_"),
-                      c.customer_id(), SanitizeCell(c.department()),
-                      c.officer(), absl::StrCat(c.rounds_size()),
-                      When(c.create_time())});
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty()) context.out() << "next page: use --all\n";
-    }
-    return absl::OkStatus();
+    return ListPages(
+        context, &Stub::List, request, all_,
+        [](const auto& page) -> const auto& { return page.complaints(); },
+        Table({"NAME", "STAGE", "SEVERITY", "CUSTOMER", "DEPARTMENT", "OFFICER",
+               "ROUNDS", "FILED"}),
+        [](Table& table, const v1::Complaint& c) {
+          table.AddRow(
+              {c.name(), StageName(c.stage()),
+               EnumLabel(v1::Severity_descriptor(), c.severity(), "SEVERITY_"),
+               c.customer_id(), SanitizeCell(c.department()), c.officer(),
+               absl::StrCat(c.rounds_size()), When(c.create_time())});
+        });
   }
 
  private:

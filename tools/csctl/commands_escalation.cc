@@ -34,6 +34,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
@@ -114,31 +115,18 @@ class CasesListCommand final : public Command {
     request.set_level(level_);
     request.set_department(department_);
     request.set_page_size(page_size_);
-    Table table({"NAME", "STATE", "SUBJECT", "GRADE", "LEVEL", "DEPARTMENT",
-                 "OPENED", "ACK DUE"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListCasesResponse page,
-                       CallRpc(context, &Stub::ListCases, request));
-      for (const v1::EscalationCase& c : page.cases()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), c));
-          continue;
-        }
-        table.AddRow({c.name(), StateName(c.state()), c.subject(),
-                      GradeName(c.grade()),
-                      absl::StrCat(c.level(), "/", c.chain_size()),
-                      SanitizeCell(c.department()), When(c.open_time()),
-                      When(c.ack_due_time())});
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty()) context.out() << "next page: use --all\n";
-    }
-    return absl::OkStatus();
+    return ListPages(
+        context, &Stub::ListCases, request, all_,
+        [](const auto& page) -> const auto& { return page.cases(); },
+        Table({"NAME", "STATE", "SUBJECT", "GRADE", "LEVEL", "DEPARTMENT",
+               "OPENED", "ACK DUE"}),
+        [](Table& table, const v1::EscalationCase& c) {
+          table.AddRow({c.name(), StateName(c.state()), c.subject(),
+                        GradeName(c.grade()),
+                        absl::StrCat(c.level(), "/", c.chain_size()),
+                        SanitizeCell(c.department()), When(c.open_time()),
+                        When(c.ack_due_time())});
+        });
   }
 
  private:

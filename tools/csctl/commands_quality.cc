@@ -28,6 +28,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
@@ -175,29 +176,16 @@ class ReviewListCommand final : public Command {
                                  "state", state_));
     request.set_state(static_cast<v1::ReviewState>(state));
     request.set_page_size(page_size_);
-    Table table(
-        {"NAME", "TICKET", "AGENT", "TOTAL", "STATE", "REVIEWER", "CREATED"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListReviewsResponse page,
-                       CallRpc(context, &Stub::ListReviews, request));
-      for (const v1::QualityReview& r : page.reviews()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), r));
-          continue;
-        }
-        table.AddRow({r.name(), r.ticket_number(), r.agent(),
-                      absl::StrCat(r.current().total()), StateName(r.state()),
-                      r.reviewer(), When(r.create_time())});
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty()) context.out() << "next page: use --all\n";
-    }
-    return absl::OkStatus();
+    return ListPages(
+        context, &Stub::ListReviews, request, all_,
+        [](const auto& page) -> const auto& { return page.reviews(); },
+        Table({"NAME", "TICKET", "AGENT", "TOTAL", "STATE", "REVIEWER",
+               "CREATED"}),
+        [](Table& table, const v1::QualityReview& r) {
+          table.AddRow({r.name(), r.ticket_number(), r.agent(),
+                        absl::StrCat(r.current().total()), StateName(r.state()),
+                        r.reviewer(), When(r.create_time())});
+        });
   }
 
  private:

@@ -40,6 +40,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
@@ -151,33 +152,20 @@ class AgentListCommand final : public Command {
     v1::ListAgentsRequest request;
     request.set_department(department_);
     request.set_page_size(page_size_);
-    Table table({"NAME", "DISPLAY", "DEPARTMENT", "SKILLS", "AVAILABILITY",
-                 "LOAD", "LAST ASSIGNED"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListAgentsResponse page,
-                       CallRpc(context, &RoutingStub::ListAgents, request));
-      for (const v1::Agent& a : page.agents()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), a));
-          continue;
-        }
-        table.AddRow({a.name(), SanitizeCell(a.display_name()),
-                      SanitizeCell(a.department()),
-                      SanitizeCell(absl::StrJoin(a.skills(), ",")),
-                      EnumLabel(v1::Availability_descriptor(), a.availability(),
-                               "AVAILABILITY_"),
-                      absl::StrCat(a.active_tickets(), "/", a.capacity()),
-                      When(a.last_assigned_time())});
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty()) context.out() << "next page: use --all\n";
-    }
-    return absl::OkStatus();
+    return ListPages(
+        context, &RoutingStub::ListAgents, request, all_,
+        [](const auto& page) -> const auto& { return page.agents(); },
+        Table({"NAME", "DISPLAY", "DEPARTMENT", "SKILLS", "AVAILABILITY",
+               "LOAD", "LAST ASSIGNED"}),
+        [](Table& table, const v1::Agent& a) {
+          table.AddRow({a.name(), SanitizeCell(a.display_name()),
+                        SanitizeCell(a.department()),
+                        SanitizeCell(absl::StrJoin(a.skills(), ",")),
+                        EnumLabel(v1::Availability_descriptor(),
+                                  a.availability(), "AVAILABILITY_"),
+                        absl::StrCat(a.active_tickets(), "/", a.capacity()),
+                        When(a.last_assigned_time())});
+        });
   }
 
  private:
@@ -240,27 +228,14 @@ class QueueCommand final : public Command {
     v1::ListQueueRequest request;
     request.set_department(department_);
     request.set_page_size(page_size_);
-    Table table(
-        {"TICKET", "GRADE", "DEPARTMENT", "ASSIGNEE", "QUEUED", "ROUTED"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListQueueResponse page,
-                       CallRpc(context, &RoutingStub::ListQueue, request));
-      for (const v1::TicketRouting& r : page.tickets()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), r));
-        } else {
+    return ListPages(
+        context, &RoutingStub::ListQueue, request, all_,
+        [](const auto& page) -> const auto& { return page.tickets(); },
+        Table(
+            {"TICKET", "GRADE", "DEPARTMENT", "ASSIGNEE", "QUEUED", "ROUTED"}),
+        [](Table& table, const v1::TicketRouting& r) {
           AddRoutingRow(table, r);
-        }
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty()) context.out() << "next page: use --all\n";
-    }
-    return absl::OkStatus();
+        });
   }
 
  private:
