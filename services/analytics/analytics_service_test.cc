@@ -25,16 +25,16 @@
 #include "services/routing/clients/ticket_client.h"
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
-#include "services/routing/testing/routing_test_server.h"
 #include "services/routing/store/routing_store.h"
+#include "services/routing/testing/routing_test_server.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/quality/scorecard.h"
 #include "services/ticket/service/ticket_app.h"
-#include "services/ticket/testing/ticket_test_server.h"
 #include "services/ticket/store/ticket_repository.h"
+#include "services/ticket/testing/ticket_test_server.h"
 
 namespace cs::analytics {
 namespace {
@@ -138,7 +138,8 @@ class AnalyticsServiceTest : public ::testing::Test {
       // Routing follows only ticket-lifecycle types (not feedback or QA
       // reviews), so its cursor stops at the last one of those.
       uint64_t routed_tickets = 0;
-      ASSERT_TRUE(ticket_server_.host().outbox()
+      ASSERT_TRUE(ticket_server_.host()
+                      .outbox()
                       .Read(1, 0,
                             [&](const common::Event& event) {
                               if (absl::StartsWith(event.type(), "Ticket") ||
@@ -437,20 +438,22 @@ TEST_F(AnalyticsServiceTest, QualityReviewsAndRecordChecksFeedTheScorecard) {
     tv1::ResolveTicketRequest resolve;
     resolve.set_name(t.name());
     resolve.set_resolution(result);
-    auto resolved = Call(tickets_.get(),
-                         &tv1::TicketService::Stub::ResolveTicket, supervisor_,
-                         resolve);
+    auto resolved =
+        Call(tickets_.get(), &tv1::TicketService::Stub::ResolveTicket,
+             supervisor_, resolve);
     EXPECT_TRUE(resolved.ok()) << resolved.status();
     return t;
   };
-  const tv1::Ticket t1 = handled("手机信号弱", "已为客户更换SIM卡，信号恢复正常。");
+  const tv1::Ticket t1 =
+      handled("手机信号弱", "已为客户更换SIM卡，信号恢复正常。");
   const tv1::Ticket t2 = handled("无法上网", "已解决");
   Feedback(t1.name(), 4, 9);
 
   // t1 reviewed at 91 (tone 4 of 10), disputed, amended to 97 (tone 8).
   auto scores = [](int tone) {
     tv1::CreateReviewRequest r;
-    for (const auto& item : ticket::quality::DefaultScorecard().config().items()) {
+    for (const auto& item :
+         ticket::quality::DefaultScorecard().config().items()) {
       tv1::ItemScore* s = r.add_scores();
       s->set_item(item.key());
       s->set_score(item.key() == "tone" ? tone : item.max_score());
@@ -460,8 +463,8 @@ TEST_F(AnalyticsServiceTest, QualityReviewsAndRecordChecksFeedTheScorecard) {
   tv1::CreateReviewRequest create = scores(4);
   create.set_ticket(t1.name());
   create.set_comment("语气略显生硬");
-  auto review = Call(quality.get(), &tv1::QualityService::Stub::CreateReview,
-                     qa, create);
+  auto review =
+      Call(quality.get(), &tv1::QualityService::Stub::CreateReview, qa, create);
   ASSERT_TRUE(review.ok()) << review.status();
   ASSERT_DOUBLE_EQ(review->current().total(), 91.0);
   Settle();
@@ -499,9 +502,9 @@ TEST_F(AnalyticsServiceTest, QualityReviewsAndRecordChecksFeedTheScorecard) {
   v1::GetAgentScorecardRequest card_request;
   card_request.set_agent("wang");
   card_request.set_start_date(Today());
-  auto card = Call(analytics_.get(),
-                   &v1::AnalyticsService::Stub::GetAgentScorecard, supervisor_,
-                   card_request);
+  auto card =
+      Call(analytics_.get(), &v1::AnalyticsService::Stub::GetAgentScorecard,
+           supervisor_, card_request);
   ASSERT_TRUE(card.ok()) << card.status();
   ASSERT_EQ(card->tickets(), 2);
   ASSERT_EQ(card->components(0).name(), "process_compliance");

@@ -275,10 +275,9 @@ TEST_F(ComplaintServiceTest, UnsolvedRevisitOpensNewRoundInsteadOfClosing) {
   // Not closable while round 2 runs.
   v1::CloseRequest close;
   close.set_name(filed.name());
-  EXPECT_EQ(Call(complaints_.get(), &CS::Close, officer_, close)
-                .status()
-                .code(),
-            absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(
+      Call(complaints_.get(), &CS::Close, officer_, close).status().code(),
+      absl::StatusCode::kFailedPrecondition);
   Settle();
   auto clocks = Clocks(filed.name());
   EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_REVISIT].state(),
@@ -288,8 +287,8 @@ TEST_F(ComplaintServiceTest, UnsolvedRevisitOpensNewRoundInsteadOfClosing) {
   EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_RUNNING);
   EXPECT_EQ(FromProtoTime(solution[1].start_time()), revisited_at);
   EXPECT_THAT(EventTypes(), ::testing::Contains("ComplaintReopened"));
-  EXPECT_THAT(EventTypes(), ::testing::Not(::testing::Contains(
-                                "ComplaintClosed")));
+  EXPECT_THAT(EventTypes(),
+              ::testing::Not(::testing::Contains("ComplaintClosed")));
 
   // Round 2 is solved at its revisit and closes; round 1 is kept as it was.
   Propose(filed.name(), "退款并致歉");

@@ -118,8 +118,8 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(ValueOf(r.out, "stage"), "INVESTIGATING");
   EXPECT_NE(ValueOf(r.out, "round 2"), "") << r.out;
-  r = Run({"complaint", "propose", name, "--solution", "重新补偿",
-           "--remedy", "apology"},
+  r = Run({"complaint", "propose", name, "--solution", "重新补偿", "--remedy",
+           "apology"},
           officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   ASSERT_EQ(

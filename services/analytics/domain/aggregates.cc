@@ -411,8 +411,8 @@ absl::Status ApplyEvent(const AggregationRules& rules,
         [&](v1::TicketRecord& r) {
           if (r.has_record_check()) {
             const absl::Time last = FromProtoTime(r.record_check_time());
-            if (at < last || (at == last && event.sequence() <=
-                                                r.record_check_sequence())) {
+            if (at < last ||
+                (at == last && event.sequence() <= r.record_check_sequence())) {
               return false;
             }
           }

@@ -70,8 +70,8 @@ ticket::v1::QualityReviewed Review(const std::string& ticket, double total) {
   return r;
 }
 
-ticket::v1::QualityReviewAmended Amended(const std::string& ticket,
-                                         int version, double total) {
+ticket::v1::QualityReviewAmended Amended(const std::string& ticket, int version,
+                                         double total) {
   ticket::v1::QualityReviewAmended a;
   a.set_ticket(ticket);
   a.set_version(version);
@@ -109,10 +109,12 @@ std::vector<common::v1::Event> QualityEvents(const ticket::v1::TicketFacts& f,
   const bool complete = rng() % 3 != 0;
   out.push_back(Wrap(0, resolved, Check(f, complete)));
   if (!complete && rng() % 2) {
-    out.push_back(Wrap(0, resolved + absl::Minutes(rng() % 60), Check(f, true)));
+    out.push_back(
+        Wrap(0, resolved + absl::Minutes(rng() % 60), Check(f, true)));
   } else if (!complete) {
-    out.push_back(Wrap(0, resolved + absl::Minutes(30),
-                       RecordBreach(f.ticket(), id, resolved + absl::Minutes(30))));
+    out.push_back(
+        Wrap(0, resolved + absl::Minutes(30),
+             RecordBreach(f.ticket(), id, resolved + absl::Minutes(30))));
   }
   if (rng() % 2) {
     const absl::Time reviewed = resolved + absl::Hours(2);
@@ -540,9 +542,9 @@ TEST(QualityKpiTest, RecordCompletenessCountsLatestCheckAndBreach) {
   events.push_back(Wrap(++seq, resolved, Check(Facts(2, kT0), false)));
   // t3: incomplete, breached at 30', completed at 45'.
   events.push_back(Wrap(++seq, resolved, Check(Facts(3, kT0), false)));
-  events.push_back(Wrap(++seq, resolved + absl::Minutes(30),
-                        RecordBreach("tickets/t3", 3,
-                                     resolved + absl::Minutes(30))));
+  events.push_back(
+      Wrap(++seq, resolved + absl::Minutes(30),
+           RecordBreach("tickets/t3", 3, resolved + absl::Minutes(30))));
   events.push_back(
       Wrap(++seq, resolved + absl::Minutes(45), Check(Facts(3, kT0), true)));
   v1::MetricsRow row = TotalOf(events);
@@ -574,8 +576,8 @@ TEST(QualityKpiTest, ScorecardCombinesQaWithCsatAndRecordsWithResponses) {
   EXPECT_DOUBLE_EQ(ProcessCompliance(b), (3.0 + 1) / (4 + 2));
   EXPECT_DOUBLE_EQ(ServiceQuality(b), (0.75 + 0.8525) / 2);
   std::map<std::string, v1::Bucket> cells{{CellKey(d), b}};
-  auto card = BuildAgentScorecard("alice", cells,
-                                  DefaultAnalyticsConfig().scorecard());
+  auto card =
+      BuildAgentScorecard("alice", cells, DefaultAnalyticsConfig().scorecard());
   ASSERT_TRUE(card.ok()) << card.status();
   EXPECT_EQ(card->components(0).name(), "process_compliance");
   EXPECT_DOUBLE_EQ(card->components(0).score(), 4.0 / 6);

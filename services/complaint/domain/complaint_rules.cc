@@ -338,7 +338,8 @@ absl::Status ApplyStartInvestigation(v1::Complaint& c,
   // Later rounds start by themselves (rejection, unsolved revisit); only an
   // acknowledged complaint starts its first investigation here.
   if (c.stage() != v1::COMPLAINT_STAGE_ACKNOWLEDGED) {
-    RETURN_IF_ERROR(CheckTransition(c.stage(), v1::COMPLAINT_STAGE_INVESTIGATING));
+    RETURN_IF_ERROR(
+        CheckTransition(c.stage(), v1::COMPLAINT_STAGE_INVESTIGATING));
     return WithErrorInfo(
         absl::FailedPreconditionError(absl::StrCat(
             "complaint is ", StageName(c.stage()),

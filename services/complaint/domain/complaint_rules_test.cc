@@ -42,7 +42,8 @@ TEST(StageMachineTest, TableOfEveryPair) {
   const std::vector<std::pair<ComplaintStage, ComplaintStage>> allowed = {
       {v1::COMPLAINT_STAGE_RECEIVED, v1::COMPLAINT_STAGE_ACKNOWLEDGED},
       {v1::COMPLAINT_STAGE_ACKNOWLEDGED, v1::COMPLAINT_STAGE_INVESTIGATING},
-      {v1::COMPLAINT_STAGE_INVESTIGATING, v1::COMPLAINT_STAGE_SOLUTION_PROPOSED},
+      {v1::COMPLAINT_STAGE_INVESTIGATING,
+       v1::COMPLAINT_STAGE_SOLUTION_PROPOSED},
       {v1::COMPLAINT_STAGE_SOLUTION_PROPOSED, v1::COMPLAINT_STAGE_ACCEPTED},
       {v1::COMPLAINT_STAGE_SOLUTION_PROPOSED, v1::COMPLAINT_STAGE_REJECTED},
       {v1::COMPLAINT_STAGE_REJECTED, v1::COMPLAINT_STAGE_INVESTIGATING},
@@ -176,7 +177,8 @@ TEST_F(FlowTest, UnsolvedRevisitStartsLinkedRoundAndKeepsTheOld) {
   EXPECT_EQ(absl::FromUnixSeconds(c_.rounds(1).start_time().seconds()), later);
   EXPECT_EQ(c_.revisit_note(), "退款仍未到账");
   // Not closable now, and StartInvestigation cannot restart a round.
-  EXPECT_EQ(ApplyClose(c_, later).code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ApplyClose(c_, later).code(),
+            absl::StatusCode::kFailedPrecondition);
   absl::Status restart = ApplyStartInvestigation(c_, {}, later);
   EXPECT_EQ(restart.code(), absl::StatusCode::kFailedPrecondition);
   EXPECT_EQ(ErrorReasonOf(restart), "ILLEGAL_TRANSITION");
