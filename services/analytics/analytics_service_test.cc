@@ -25,15 +25,16 @@
 #include "services/routing/clients/ticket_client.h"
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
-#include "services/routing/testing/routing_test_server.h"
 #include "services/routing/store/routing_store.h"
+#include "services/routing/testing/routing_test_server.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
+#include "services/ticket/quality/scorecard.h"
 #include "services/ticket/service/ticket_app.h"
-#include "services/ticket/testing/ticket_test_server.h"
 #include "services/ticket/store/ticket_repository.h"
+#include "services/ticket/testing/ticket_test_server.h"
 
 namespace cs::analytics {
 namespace {
@@ -134,8 +135,25 @@ class AnalyticsServiceTest : public ::testing::Test {
   void Settle() {
     for (int round = 0; round < 20; ++round) {
       const uint64_t tickets = ticket_server_.host().outbox().VisibleSequence();
+      // Routing follows only ticket-lifecycle types (not feedback or QA
+      // reviews), so its cursor stops at the last one of those.
+      uint64_t routed_tickets = 0;
+      ASSERT_TRUE(ticket_server_.host()
+                      .outbox()
+                      .Read(1, 0,
+                            [&](const common::Event& event) {
+                              if (absl::StartsWith(event.type(), "Ticket") ||
+                                  event.type() == "FollowUpRecorded" ||
+                                  event.type() == "ServiceRecordChecked") {
+                                routed_tickets = event.sequence();
+                              }
+                            })
+                      .ok());
+      if (routed_tickets > 0) {
+        ASSERT_TRUE(
+            routing_server_.app().WaitForTicketEvents(routed_tickets, kGuard));
+      }
       if (tickets > 0) {
-        ASSERT_TRUE(routing_server_.app().WaitForTicketEvents(tickets, kGuard));
         ASSERT_TRUE(an_app_->WaitForEvents("ticket", tickets, kGuard));
       }
       ASSERT_TRUE(routing_server_.app().WaitAssignerIdle(kGuard));
@@ -398,6 +416,105 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   ASSERT_EQ(again->rows_size(), 1);
   EXPECT_EQ(again->rows(0).SerializeAsString(), row.SerializeAsString());
   EXPECT_EQ(AnalyticsEvents().size(), alerts_before);
+}
+
+// The ticket server's quality events reach the scorecard: a QA review
+// amended after a dispute counts with its latest total, and a vague
+// resolution ("已解决") is an incomplete service record.
+TEST_F(AnalyticsServiceTest, QualityReviewsAndRecordChecksFeedTheScorecard) {
+  const std::string qa = cs::testing::TestToken({Role::kQa}, "qa-1");
+  auto quality = ticket_server_.NewQualityStub();
+  auto handled = [&](const std::string& subject, const std::string& result) {
+    const tv1::Ticket t = CreatePhoneTicket(subject);
+    Settle();  // routing has queued it (no agent online) before we assign
+    tv1::AssignTicketRequest assign;
+    assign.set_name(t.name());
+    assign.set_department("客服部");
+    assign.set_assignee("wang");
+    EXPECT_TRUE(Call(tickets_.get(), &tv1::TicketService::Stub::AssignTicket,
+                     supervisor_, assign)
+                    .ok());
+    Settle();
+    tv1::ResolveTicketRequest resolve;
+    resolve.set_name(t.name());
+    resolve.set_resolution(result);
+    auto resolved =
+        Call(tickets_.get(), &tv1::TicketService::Stub::ResolveTicket,
+             supervisor_, resolve);
+    EXPECT_TRUE(resolved.ok()) << resolved.status();
+    return t;
+  };
+  const tv1::Ticket t1 =
+      handled("手机信号弱", "已为客户更换SIM卡，信号恢复正常。");
+  const tv1::Ticket t2 = handled("无法上网", "已解决");
+  Feedback(t1.name(), 4, 9);
+
+  // t1 reviewed at 91 (tone 4 of 10), disputed, amended to 97 (tone 8).
+  auto scores = [](int tone) {
+    tv1::CreateReviewRequest r;
+    for (const auto& item :
+         ticket::quality::DefaultScorecard().config().items()) {
+      tv1::ItemScore* s = r.add_scores();
+      s->set_item(item.key());
+      s->set_score(item.key() == "tone" ? tone : item.max_score());
+    }
+    return r;
+  };
+  tv1::CreateReviewRequest create = scores(4);
+  create.set_ticket(t1.name());
+  create.set_comment("语气略显生硬");
+  auto review =
+      Call(quality.get(), &tv1::QualityService::Stub::CreateReview, qa, create);
+  ASSERT_TRUE(review.ok()) << review.status();
+  ASSERT_DOUBLE_EQ(review->current().total(), 91.0);
+  Settle();
+  auto metrics = Metrics(supervisor_);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  ASSERT_EQ(metrics->rows_size(), 1);
+  EXPECT_EQ(metrics->rows(0).qa_reviews(), 1);
+  EXPECT_DOUBLE_EQ(metrics->rows(0).qa_score(), 91.0);
+
+  tv1::DisputeReviewRequest dispute;
+  dispute.set_name(review->name());
+  dispute.set_reason("客户情绪激动，请复听录音");
+  ASSERT_TRUE(Call(quality.get(), &tv1::QualityService::Stub::DisputeReview,
+                   agent_, dispute)
+                  .ok());
+  tv1::ResolveDisputeRequest amend;
+  amend.set_name(review->name());
+  amend.set_outcome(tv1::DISPUTE_OUTCOME_AMENDED);
+  *amend.mutable_scores() = scores(8).scores();
+  auto amended = Call(quality.get(), &tv1::QualityService::Stub::ResolveDispute,
+                      supervisor_, amend);
+  ASSERT_TRUE(amended.ok()) << amended.status();
+  ASSERT_DOUBLE_EQ(amended->current().total(), 97.0);
+  Settle();
+
+  metrics = Metrics(supervisor_);
+  ASSERT_TRUE(metrics.ok()) << metrics.status();
+  ASSERT_EQ(metrics->rows_size(), 1);
+  const v1::MetricsRow& row = metrics->rows(0);
+  EXPECT_EQ(row.qa_reviews(), 1);
+  EXPECT_DOUBLE_EQ(row.qa_score(), 97.0);
+  EXPECT_EQ(row.records_checked(), 2);
+  EXPECT_EQ(row.records_incomplete(), 1);  // t2: "已解决" says nothing
+
+  v1::GetAgentScorecardRequest card_request;
+  card_request.set_agent("wang");
+  card_request.set_start_date(Today());
+  auto card =
+      Call(analytics_.get(), &v1::AnalyticsService::Stub::GetAgentScorecard,
+           supervisor_, card_request);
+  ASSERT_TRUE(card.ok()) << card.status();
+  ASSERT_EQ(card->tickets(), 2);
+  ASSERT_EQ(card->components(0).name(), "process_compliance");
+  // Neither ticket got a reply, so no first response is on time: only t1's
+  // complete record passes, 1 of 2 tickets + 2 records.
+  EXPECT_EQ(row.on_time_responses(), 0);
+  EXPECT_DOUBLE_EQ(card->components(0).score(), 1.0 / 4);
+  ASSERT_EQ(card->components(1).name(), "service_quality");
+  // CSAT 1 of 1 (a 4) and QA 0.97: (1 + 0.97) / 2.
+  EXPECT_DOUBLE_EQ(card->components(1).score(), (1.0 + 0.97) / 2);
 }
 
 TEST_F(AnalyticsServiceTest, RestartResumesFromStoredCursorsWithoutDoubleCount) {

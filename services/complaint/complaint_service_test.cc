@@ -246,6 +246,72 @@ TEST_F(ComplaintServiceTest, EachRoundHasItsOwnSolutionClock) {
   EXPECT_THAT(CasesFor(filed.name()), ::testing::SizeIs(1));
 }
 
+// 回访未解决: the revisit reopens the case as round 2 instead of closing.
+TEST_F(ComplaintServiceTest, UnsolvedRevisitOpensNewRoundInsteadOfClosing) {
+  const v1::Complaint filed = FileOk("ivr-unsolved");
+  Investigate(filed.name());
+  Propose(filed.name(), "补发商品并致歉");
+  Decide(filed.name(), v1::CUSTOMER_DECISION_ACCEPTED);
+  v1::ResolveRequest resolve;
+  resolve.set_name(filed.name());
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Resolve, officer_, resolve).ok());
+  Settle();
+  clock_.Advance(absl::Hours(20));
+  const absl::Time revisited_at = clock_.Now();
+  v1::RecordRevisitRequest revisit;
+  revisit.set_name(filed.name());
+  revisit.set_satisfaction(1);
+  revisit.set_note("补发的商品仍是坏的");
+  revisit.set_not_solved(true);
+  auto reopened =
+      Call(complaints_.get(), &CS::RecordRevisit, officer_, revisit);
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  EXPECT_EQ(reopened->stage(), v1::COMPLAINT_STAGE_INVESTIGATING);
+  ASSERT_EQ(reopened->rounds_size(), 2);
+  EXPECT_EQ(reopened->rounds(0).stage(), v1::COMPLAINT_STAGE_REVISITED);
+  EXPECT_EQ(reopened->rounds(0).solution(), "补发商品并致歉");
+  EXPECT_EQ(reopened->rounds(1).previous_round(), 1);
+  EXPECT_EQ(reopened->revisit_satisfaction(), 1);
+  // Not closable while round 2 runs.
+  v1::CloseRequest close;
+  close.set_name(filed.name());
+  EXPECT_EQ(
+      Call(complaints_.get(), &CS::Close, officer_, close).status().code(),
+      absl::StatusCode::kFailedPrecondition);
+  Settle();
+  auto clocks = Clocks(filed.name());
+  EXPECT_EQ(clocks[rv1::CLOCK_KIND_COMPLAINT_REVISIT].state(),
+            rv1::CLOCK_STATE_FULFILLED);
+  auto solution = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_SOLUTION);
+  ASSERT_EQ(solution.size(), 2u);
+  EXPECT_EQ(solution[1].state(), rv1::CLOCK_STATE_RUNNING);
+  EXPECT_EQ(FromProtoTime(solution[1].start_time()), revisited_at);
+  EXPECT_THAT(EventTypes(), ::testing::Contains("ComplaintReopened"));
+  EXPECT_THAT(EventTypes(),
+              ::testing::Not(::testing::Contains("ComplaintClosed")));
+
+  // Round 2 is solved at its revisit and closes; round 1 is kept as it was.
+  Propose(filed.name(), "退款并致歉");
+  Decide(filed.name(), v1::CUSTOMER_DECISION_ACCEPTED);
+  ASSERT_TRUE(Call(complaints_.get(), &CS::Resolve, officer_, resolve).ok());
+  revisit.set_not_solved(false);
+  revisit.set_satisfaction(4);
+  revisit.set_note("已收到退款，问题解决");
+  ASSERT_TRUE(
+      Call(complaints_.get(), &CS::RecordRevisit, officer_, revisit).ok());
+  auto closed = Call(complaints_.get(), &CS::Close, officer_, close);
+  ASSERT_TRUE(closed.ok()) << closed.status();
+  EXPECT_EQ(closed->stage(), v1::COMPLAINT_STAGE_CLOSED);
+  ASSERT_EQ(closed->rounds_size(), 2);
+  EXPECT_EQ(closed->rounds(0).stage(), v1::COMPLAINT_STAGE_REVISITED);
+  EXPECT_EQ(closed->rounds(0).solution(), "补发商品并致歉");
+  EXPECT_EQ(closed->rounds(1).solution(), "退款并致歉");
+  Settle();
+  auto revisits = ClockList(filed.name(), rv1::CLOCK_KIND_COMPLAINT_REVISIT);
+  ASSERT_EQ(revisits.size(), 2u);
+  EXPECT_EQ(revisits[1].state(), rv1::CLOCK_STATE_FULFILLED);
+}
+
 TEST_F(ComplaintServiceTest, RemedyAboveLimitWaitsForCoveringRole) {
   const v1::Complaint filed = FileOk("ivr-approval");
   v1::AcknowledgeRequest ack;

@@ -11,6 +11,7 @@
 //   csctl complaint decide 01J… --decision accepted
 //   csctl complaint approve 01J… --remedy-index 0
 //   csctl complaint resolve 01J… ; csctl complaint revisit 01J… --satisfaction 5
+//   csctl complaint revisit 01J… --satisfaction 2 --not-solved   (new round)
 //   csctl complaint close 01J… ; csctl complaint publish 01J…   (KB draft)
 //   csctl complaint list --stage investigating ; csctl complaint stats
 //
@@ -387,12 +388,15 @@ class RevisitCommand final : public Command {
     flags.AddInt("satisfaction", &satisfaction_,
                  "satisfaction with the handling, 1–5", 0, 100);
     flags.AddString("note", &note_, "what the customer said");
+    flags.AddBool("not-solved", &not_solved_,
+                  "the problem is not solved: a new round starts");
   }
   absl::Status Run(CommandContext& context) override {
     v1::RecordRevisitRequest request;
     request.set_name(NameOf(context.args()[0]));
     request.set_satisfaction(satisfaction_);
     request.set_note(note_);
+    request.set_not_solved(not_solved_);
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::RecordRevisit, request));
     return PrintComplaint(context, c);
@@ -401,6 +405,7 @@ class RevisitCommand final : public Command {
  private:
   int satisfaction_ = 0;
   std::string note_;
+  bool not_solved_ = false;
 };
 
 class CloseCommand final : public Command {

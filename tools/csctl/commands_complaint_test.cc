@@ -111,6 +111,22 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(ValueOf(r.out, "round 1"), HasSubstr("[approved by dir-1]"));
   ASSERT_EQ(Run({"complaint", "resolve", name}, officer_).code, kExitOk);
+  // 回访未解决: round 2 instead of closing.
+  r = Run({"complaint", "revisit", name, "--satisfaction", "2", "--note",
+           "仍未收到补偿", "--not-solved"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "stage"), "INVESTIGATING");
+  EXPECT_NE(ValueOf(r.out, "round 2"), "") << r.out;
+  r = Run({"complaint", "propose", name, "--solution", "重新补偿", "--remedy",
+           "apology"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  ASSERT_EQ(
+      Run({"complaint", "decide", name, "--decision", "accepted"}, officer_)
+          .code,
+      kExitOk);
+  ASSERT_EQ(Run({"complaint", "resolve", name}, officer_).code, kExitOk);
   r = Run({"complaint", "revisit", name, "--satisfaction", "5"}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   r = Run({"complaint", "close", name}, officer_);

@@ -13,6 +13,7 @@
 #include "cs/kb/v1/events.pb.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
+#include "cs/ticket/v1/quality.pb.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 
@@ -148,6 +149,16 @@ std::optional<std::pair<std::string, v1::Bucket>> Contribution(
     if (record.nps() >= 9) b.set_promoters(1);
     if (record.nps() <= 6) b.set_detractors(1);
   }
+  if (record.review_version() > 0) {
+    b.set_qa_reviews(1);
+    b.set_qa_points(record.review_points());
+  }
+  if (record.has_record_check() || record.record_breached()) {
+    b.set_records_checked(1);
+    if (record.record_breached() || !record.record_complete()) {
+      b.set_records_incomplete(1);
+    }
+  }
   return std::make_pair(CellKey(d), std::move(b));
 }
 
@@ -238,6 +249,39 @@ absl::Status ApplyHelp(const common::v1::Event& event, AggregateState& state,
   return AddOnce(absl::StrCat("help/", f.ticket(), "/", reply.agent(), "/",
                               d.day()),
                  d, delta, state, touched);
+}
+
+// A QA review of a ticket: the highest version's total counts (version 1 =
+// QualityReviewed, each amendment its own version; one review per ticket).
+absl::Status ApplyReview(const AggregationRules& rules,
+                         const common::v1::Event& event, AggregateState& state,
+                         std::set<std::string>* touched) {
+  const std::string& bytes = event.payload().value();
+  std::string ticket;
+  int32_t version = 1;
+  double total = 0;
+  if (event.type() == "QualityReviewed") {
+    ticket::v1::QualityReviewed r;
+    if (!r.ParseFromString(bytes)) return Unpackable(event);
+    ticket = r.ticket();
+    total = r.total();
+  } else {
+    ticket::v1::QualityReviewAmended r;
+    if (!r.ParseFromString(bytes)) return Unpackable(event);
+    ticket = r.ticket();
+    version = r.version();
+    total = r.total();
+  }
+  if (ticket.empty() || version < 1) return absl::OkStatus();
+  // Totals are rounded to 0.01 by the producer: exact integers from here on.
+  const int64_t points = std::llround(std::clamp(total, 0.0, 100.0) * 100);
+  return UpdateTicket(rules, TicketOf(ticket), state, touched,
+                      [&](v1::TicketRecord& r) {
+                        if (version <= r.review_version()) return false;
+                        r.set_review_version(version);
+                        r.set_review_points(points);
+                        return true;
+                      });
 }
 
 // Records the status a ticket event reports; false when already recorded.
@@ -355,6 +399,30 @@ absl::Status ApplyEvent(const AggregationRules& rules,
   const std::string& bytes = event.payload().value();
   const absl::Time at = FromProtoTime(event.occurred_time());
 
+  if (type == "QualityReviewed" || type == "QualityReviewAmended") {
+    return ApplyReview(rules, event, state, touched);
+  }
+  if (type == "ServiceRecordChecked") {
+    ticket::v1::ServiceRecordChecked check;
+    if (!check.ParseFromString(bytes)) return Unpackable(event);
+    if (check.facts().ticket().empty()) return absl::OkStatus();
+    return UpdateTicket(
+        rules, TicketOf(check.facts().ticket()), state, touched,
+        [&](v1::TicketRecord& r) {
+          if (r.has_record_check()) {
+            const absl::Time last = FromProtoTime(r.record_check_time());
+            if (at < last ||
+                (at == last && event.sequence() <= r.record_check_sequence())) {
+              return false;
+            }
+          }
+          r.set_has_record_check(true);
+          r.set_record_complete(check.complete());
+          *r.mutable_record_check_time() = event.occurred_time();
+          r.set_record_check_sequence(event.sequence());
+          return true;
+        });
+  }
   if (type == "FeedbackSubmitted") {
     ticket::v1::FeedbackSubmitted fb;
     if (!fb.ParseFromString(bytes)) return Unpackable(event);
@@ -433,6 +501,15 @@ absl::Status ApplyEvent(const AggregationRules& rules,
       clock = fulfilled.clock();
     }
     if (!absl::StartsWith(clock.subject(), "tickets/")) return absl::OkStatus();
+    if (clock.kind() == routing::v1::CLOCK_KIND_RECORD_COMPLETENESS &&
+        type == "SlaBreached") {
+      return UpdateTicket(rules, clock.subject(), state, touched,
+                          [](v1::TicketRecord& r) {
+                            if (r.record_breached()) return false;
+                            r.set_record_breached(true);
+                            return true;
+                          });
+    }
     const bool first = clock.kind() == routing::v1::CLOCK_KIND_FIRST_RESPONSE;
     const bool resolution = clock.kind() == routing::v1::CLOCK_KIND_RESOLUTION;
     if (!first && !resolution) return absl::OkStatus();
@@ -535,6 +612,10 @@ void AddBucket(const v1::Bucket& f, v1::Bucket& b) {
   }
   for (int64_t v : f.wait_seconds()) b.add_wait_seconds(v);
   b.set_helped_tickets(b.helped_tickets() + f.helped_tickets());
+  b.set_qa_reviews(b.qa_reviews() + f.qa_reviews());
+  b.set_qa_points(b.qa_points() + f.qa_points());
+  b.set_records_checked(b.records_checked() + f.records_checked());
+  b.set_records_incomplete(b.records_incomplete() + f.records_incomplete());
 }
 
 void SubtractBucket(const v1::Bucket& f, v1::Bucket& b) {
@@ -573,6 +654,10 @@ void SubtractBucket(const v1::Bucket& f, v1::Bucket& b) {
   }
   for (int64_t v : f.wait_seconds()) RemoveOne(b.mutable_wait_seconds(), v);
   b.set_helped_tickets(b.helped_tickets() - f.helped_tickets());
+  b.set_qa_reviews(b.qa_reviews() - f.qa_reviews());
+  b.set_qa_points(b.qa_points() - f.qa_points());
+  b.set_records_checked(b.records_checked() - f.records_checked());
+  b.set_records_incomplete(b.records_incomplete() - f.records_incomplete());
 }
 
 bool IsEmptyBucket(const v1::Bucket& b) { return b.ByteSizeLong() == 0; }
@@ -629,6 +714,13 @@ v1::MetricsRow Summarize(const v1::Bucket& b, const v1::Bucket& phone,
   }
   r.set_waited(b.wait_seconds_size());
   r.set_helped_tickets(b.helped_tickets());
+  r.set_qa_reviews(b.qa_reviews());
+  r.set_qa_score(b.qa_reviews() == 0
+                     ? -1
+                     : static_cast<double>(b.qa_points()) / 100.0 /
+                           static_cast<double>(b.qa_reviews()));
+  r.set_records_checked(b.records_checked());
+  r.set_records_incomplete(b.records_incomplete());
   const double p = Mean(phone.wait_seconds());
   const double o = Mean(online.wait_seconds());
   r.set_customer_wait_seconds(p < 0 ? o : (o < 0 ? p : (p + o) / 2));

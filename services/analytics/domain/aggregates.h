@@ -69,12 +69,24 @@
 //   (new level), once per (case, level), on the day of the event.
 // KB zero-result rate = kb_zero_result_searches / kb_searches over
 //   SearchPerformed (total_hits == 0), on the day of the search.
+// QA reviews (质检)   qa_reviews = tickets with a QualityReviewed event;
+//   qa_score = mean review total (0–100) over them, where a ticket's total
+//   is that of its highest version (QualityReviewed = 1, each
+//   QualityReviewAmended its `version`), kept in hundredths of a point.
+//   On the ticket's cell (create day, latest assignee), like feedback.
+// record completeness  records_checked = tickets with a ServiceRecordChecked
+//   event or a breached RECORD_COMPLETENESS clock; records_incomplete =
+//   those whose latest check (by occurred_time, sequence) was not complete
+//   (missing DESIGN §4 fields or a vague result) OR whose
+//   RECORD_COMPLETENESS clock breached (completed too late, > 30 min after
+//   resolution). On the ticket's cell.
 // Ratios are undefined (-1) when the denominator is 0.
 // ============================================================================
 //
 // Order independence: every effect is either "latest version wins" (ticket
-// facts, feedback) with the old contribution subtracted before the new one is
-// added, or "once per key" (breaches, escalations, searches, complaints)
+// facts, feedback, review version, record check) with the old contribution
+// subtracted before the new one is added, or "once per key" (breaches,
+// escalations, searches, complaints, a record's breached flag)
 // through a dedup set, so any order and any repetition of the same events
 // gives the same buckets as one pass over the distinct events.
 //

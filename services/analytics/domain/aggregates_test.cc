@@ -7,6 +7,7 @@
 #include "cs/kb/v1/events.pb.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
+#include "cs/ticket/v1/quality.pb.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
@@ -57,6 +58,74 @@ ticket::v1::TicketReplied Reply(const ticket::v1::TicketFacts& f,
   r.set_agent(agent);
   *r.mutable_reply_time() = ToProtoTime(at);
   return r;
+}
+
+ticket::v1::QualityReviewed Review(const std::string& ticket, double total) {
+  ticket::v1::QualityReviewed r;
+  r.set_review(absl::StrCat("qualityReviews/", ticket.substr(8)));
+  r.set_ticket(ticket);
+  r.set_agent("alice");
+  r.set_reviewer("质检员小周");
+  r.set_total(total);
+  return r;
+}
+
+ticket::v1::QualityReviewAmended Amended(const std::string& ticket, int version,
+                                         double total) {
+  ticket::v1::QualityReviewAmended a;
+  a.set_ticket(ticket);
+  a.set_version(version);
+  a.set_total(total);
+  a.set_amended_by("组长老李");
+  return a;
+}
+
+ticket::v1::ServiceRecordChecked Check(const ticket::v1::TicketFacts& f,
+                                       bool complete) {
+  ticket::v1::ServiceRecordChecked c;
+  *c.mutable_facts() = f;
+  c.set_complete(complete);
+  if (!complete) c.add_missing_fields("resolution");
+  return c;
+}
+
+routing::v1::SlaBreached RecordBreach(const std::string& ticket, int id,
+                                      absl::Time at) {
+  routing::v1::SlaBreached b;
+  b.mutable_clock()->set_name(absl::StrCat("clocks/rec", id));
+  b.mutable_clock()->set_subject(ticket);
+  b.mutable_clock()->set_kind(routing::v1::CLOCK_KIND_RECORD_COMPLETENESS);
+  *b.mutable_breach_time() = ToProtoTime(at);
+  return b;
+}
+
+// The quality-side events of a resolved ticket (sequences assigned by the
+// caller): the record check at resolution, maybe completed later or breached,
+// and maybe a QA review, maybe amended.
+std::vector<common::v1::Event> QualityEvents(const ticket::v1::TicketFacts& f,
+                                             int id, absl::Time resolved,
+                                             std::mt19937& rng) {
+  std::vector<common::v1::Event> out;
+  const bool complete = rng() % 3 != 0;
+  out.push_back(Wrap(0, resolved, Check(f, complete)));
+  if (!complete && rng() % 2) {
+    out.push_back(
+        Wrap(0, resolved + absl::Minutes(rng() % 60), Check(f, true)));
+  } else if (!complete) {
+    out.push_back(
+        Wrap(0, resolved + absl::Minutes(30),
+             RecordBreach(f.ticket(), id, resolved + absl::Minutes(30))));
+  }
+  if (rng() % 2) {
+    const absl::Time reviewed = resolved + absl::Hours(2);
+    out.push_back(
+        Wrap(0, reviewed, Review(f.ticket(), 60 + (rng() % 4001) / 100.0)));
+    if (rng() % 3 == 0) {
+      out.push_back(Wrap(0, reviewed + absl::Hours(5),
+                         Amended(f.ticket(), 2, (rng() % 10001) / 100.0)));
+    }
+  }
+  return out;
 }
 
 // A realistic random history of `n` tickets across several producers.
@@ -136,6 +205,11 @@ std::vector<common::v1::Event> History(int n, uint32_t seed) {
         if (rng() % 2) fb.set_nps(rng() % 11);
         *fb.mutable_submit_time() = ToProtoTime(resolved + absl::Hours(1));
         out.push_back(Wrap(++seq, resolved + absl::Hours(1), fb));
+        for (const common::v1::Event& e : QualityEvents(f, i, resolved, rng)) {
+          common::v1::Event numbered = e;
+          numbered.set_sequence(++seq);
+          out.push_back(numbered);
+        }
       }
     }
     if (rng() % 5 == 0) {
@@ -194,6 +268,7 @@ void ExpectSame(const std::map<std::string, v1::Bucket>& a,
 // shuffled copy with repeats delivers late events for older days (tickets
 // span four days), out of order and twice.
 TEST(AggregatesTest, ShuffledWithDuplicatesEqualsRecompute) {
+  int64_t incomplete_records = 0, complete_records = 0;
   for (uint32_t seed = 1; seed <= 20; ++seed) {
     std::vector<common::v1::Event> events = History(40, seed);
     const auto expected = Apply(events);
@@ -207,7 +282,13 @@ TEST(AggregatesTest, ShuffledWithDuplicatesEqualsRecompute) {
     ASSERT_TRUE(rows.ok());
     EXPECT_GT((*rows)[0].waited(), 0) << seed;
     EXPECT_GT((*rows)[0].tickets_by_category_size(), 1) << seed;
+    EXPECT_GT((*rows)[0].qa_reviews(), 0) << seed;
+    incomplete_records += (*rows)[0].records_incomplete();
+    complete_records +=
+        (*rows)[0].records_checked() - (*rows)[0].records_incomplete();
   }
+  EXPECT_GT(incomplete_records, 0);
+  EXPECT_GT(complete_records, 0);
 }
 
 // The worst lateness: newest events first, every older day arriving last.
@@ -403,6 +484,121 @@ TEST(ReportTest, AgentScorecardWeighsComponents) {
   EXPECT_FALSE(BuildAgentScorecard("", cells,
                                    DefaultAnalyticsConfig().scorecard())
                    .ok());
+}
+
+v1::MetricsRow TotalOf(const std::vector<common::v1::Event>& events) {
+  auto rows = GroupCells(Apply(events), {}, v1::Dimensions());
+  EXPECT_TRUE(rows.ok());
+  return rows->empty() ? v1::MetricsRow() : rows->front();
+}
+
+// The latest review version counts, whatever the delivery order; a ticket
+// without facts yet contributes once its facts arrive.
+TEST(QualityKpiTest, LatestReviewVersionCounts) {
+  ticket::v1::TicketFacts f = Facts(1, kT0);
+  ticket::v1::TicketCreated c;
+  *c.mutable_facts() = f;
+  ticket::v1::TicketFacts g = Facts(2, kT0);
+  ticket::v1::TicketCreated c2;
+  *c2.mutable_facts() = g;
+  const std::vector<common::v1::Event> events = {
+      Wrap(1, kT0, c),
+      Wrap(2, kT0, c2),
+      Wrap(3, kT0 + absl::Hours(1), Review(f.ticket(), 72.5)),
+      Wrap(4, kT0 + absl::Hours(2), Amended(f.ticket(), 2, 88.25)),
+      Wrap(5, kT0 + absl::Hours(3), Amended(f.ticket(), 3, 91.75)),
+      Wrap(6, kT0 + absl::Hours(1), Review(g.ticket(), 60))};
+  v1::MetricsRow row = TotalOf(events);
+  EXPECT_EQ(row.qa_reviews(), 2);
+  EXPECT_DOUBLE_EQ(row.qa_score(), (91.75 + 60) / 2);
+  std::vector<common::v1::Event> late = {events[4], events[2], events[3],
+                                         events[4], events[5], events[0],
+                                         events[1], events[2]};
+  row = TotalOf(late);
+  EXPECT_EQ(row.qa_reviews(), 2);
+  EXPECT_DOUBLE_EQ(row.qa_score(), (91.75 + 60) / 2);
+  // Reviews alone (no ticket facts yet) put nothing in any cell.
+  EXPECT_TRUE(Apply({events[2], events[3]}).empty());
+}
+
+// A record completed within the window is compliant; one still incomplete,
+// or completed only after its RECORD_COMPLETENESS clock breached, is not.
+TEST(QualityKpiTest, RecordCompletenessCountsLatestCheckAndBreach) {
+  std::vector<common::v1::Event> events;
+  uint64_t seq = 0;
+  for (int i = 0; i < 4; ++i) {
+    ticket::v1::TicketCreated c;
+    *c.mutable_facts() = Facts(i, kT0);
+    events.push_back(Wrap(++seq, kT0, c));
+  }
+  const absl::Time resolved = kT0 + absl::Hours(1);
+  // t0: complete at resolution.
+  events.push_back(Wrap(++seq, resolved, Check(Facts(0, kT0), true)));
+  // t1: incomplete, completed 20 minutes later.
+  events.push_back(Wrap(++seq, resolved, Check(Facts(1, kT0), false)));
+  events.push_back(
+      Wrap(++seq, resolved + absl::Minutes(20), Check(Facts(1, kT0), true)));
+  // t2: incomplete and never completed.
+  events.push_back(Wrap(++seq, resolved, Check(Facts(2, kT0), false)));
+  // t3: incomplete, breached at 30', completed at 45'.
+  events.push_back(Wrap(++seq, resolved, Check(Facts(3, kT0), false)));
+  events.push_back(
+      Wrap(++seq, resolved + absl::Minutes(30),
+           RecordBreach("tickets/t3", 3, resolved + absl::Minutes(30))));
+  events.push_back(
+      Wrap(++seq, resolved + absl::Minutes(45), Check(Facts(3, kT0), true)));
+  v1::MetricsRow row = TotalOf(events);
+  EXPECT_EQ(row.records_checked(), 4);
+  EXPECT_EQ(row.records_incomplete(), 2);
+  std::vector<common::v1::Event> reversed(events.rbegin(), events.rend());
+  reversed.push_back(events[5]);  // t1's stale incomplete check, again
+  row = TotalOf(reversed);
+  EXPECT_EQ(row.records_checked(), 4);
+  EXPECT_EQ(row.records_incomplete(), 2);
+  EXPECT_EQ(row.sla_breaches_by_kind().at("RECORD_COMPLETENESS"), 1);
+}
+
+TEST(QualityKpiTest, ScorecardCombinesQaWithCsatAndRecordsWithResponses) {
+  // alice: 4 tickets, 3 on time; 2 records checked, 1 incomplete;
+  // CSAT 3 of 4; QA reviews 80.00 and 90.50.
+  v1::Dimensions d;
+  d.set_day("2026-03-10");
+  d.set_agent("alice");
+  v1::Bucket b;
+  b.set_tickets(4);
+  b.set_on_time_responses(3);
+  b.set_records_checked(2);
+  b.set_records_incomplete(1);
+  b.set_ratings(4);
+  b.set_satisfied(3);
+  b.set_qa_reviews(2);
+  b.set_qa_points(8000 + 9050);
+  EXPECT_DOUBLE_EQ(ProcessCompliance(b), (3.0 + 1) / (4 + 2));
+  EXPECT_DOUBLE_EQ(ServiceQuality(b), (0.75 + 0.8525) / 2);
+  std::map<std::string, v1::Bucket> cells{{CellKey(d), b}};
+  auto card =
+      BuildAgentScorecard("alice", cells, DefaultAnalyticsConfig().scorecard());
+  ASSERT_TRUE(card.ok()) << card.status();
+  EXPECT_EQ(card->components(0).name(), "process_compliance");
+  EXPECT_DOUBLE_EQ(card->components(0).score(), 4.0 / 6);
+  EXPECT_EQ(card->components(1).name(), "service_quality");
+  EXPECT_DOUBLE_EQ(card->components(1).score(), (0.75 + 0.8525) / 2);
+  // Only one part with data: that part alone.
+  v1::Bucket qa_only;
+  qa_only.set_qa_reviews(1);
+  qa_only.set_qa_points(6550);
+  EXPECT_DOUBLE_EQ(ServiceQuality(qa_only), 0.655);
+  v1::Bucket csat_only;
+  csat_only.set_ratings(2);
+  csat_only.set_satisfied(1);
+  EXPECT_DOUBLE_EQ(ServiceQuality(csat_only), 0.5);
+  EXPECT_DOUBLE_EQ(ServiceQuality(v1::Bucket()), -1);
+  // Records without tickets in the cell (checked on another day's ticket is
+  // impossible, but the arithmetic stays defined).
+  v1::Bucket records_only;
+  records_only.set_records_checked(2);
+  EXPECT_DOUBLE_EQ(ProcessCompliance(records_only), 1);
+  EXPECT_DOUBLE_EQ(ProcessCompliance(v1::Bucket()), -1);
 }
 
 TEST(ReportTest, ConfigFileParsesAndValidates) {

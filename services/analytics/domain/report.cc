@@ -352,6 +352,23 @@ std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
   return out;
 }
 
+double ProcessCompliance(const v1::Bucket& b) {
+  const int64_t checks = b.tickets() + b.records_checked();
+  if (checks == 0) return -1;
+  return static_cast<double>(b.on_time_responses() + b.records_checked() -
+                             b.records_incomplete()) /
+         static_cast<double>(checks);
+}
+
+double ServiceQuality(const v1::Bucket& b) {
+  const v1::MetricsRow row = Summarize(b, v1::Bucket(), v1::Bucket());
+  const double csat = row.csat();
+  const double qa = row.qa_score() < 0 ? -1 : row.qa_score() / 100.0;
+  if (csat < 0) return qa;
+  if (qa < 0) return csat;
+  return (csat + qa) / 2;
+}
+
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
     const v1::ScorecardWeights& weights) {
@@ -387,11 +404,16 @@ absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     c->set_source(source);
   };
   add("process_compliance", weights.process_compliance(),
-      row.on_time_response_rate(),
-      "on-time first responses / tickets assigned (routing SLA clocks, else "
-      "grade fallback targets)");
-  add("service_quality", weights.service_quality(), row.csat(),
-      "CSAT of the agent's tickets: ratings 4-5 / all 1-5 ratings");
+      ProcessCompliance(all),
+      "(on-time first responses + complete service records) / (tickets "
+      "assigned + service records checked); on time by routing's SLA clocks, "
+      "else grade fallback targets; a record is incomplete when its latest "
+      "check (ServiceRecordChecked) was incomplete or its "
+      "RECORD_COMPLETENESS clock breached");
+  add("service_quality", weights.service_quality(), ServiceQuality(all),
+      "mean of the parts with data: CSAT of the agent's tickets (ratings 4-5 "
+      "/ all 1-5 ratings) and mean QA review total / 100 (latest version of "
+      "each review)");
   add("efficiency", weights.efficiency(),
       per_active_day(static_cast<double>(row.resolved()),
                      weights.tickets_per_day_bar()),

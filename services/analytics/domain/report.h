@@ -82,11 +82,24 @@ std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
                                      const std::vector<v1::MetricsRow>& by_day,
                                      const v1::AlertThresholds& alerts);
 
+// Process compliance of `b`, 0..1, pooling two kinds of checks:
+//   (on_time_responses + records_checked − records_incomplete)
+//   ÷ (tickets + records_checked),
+// i.e. every ticket's first response (on time by routing's FIRST_RESPONSE
+// clock, else the fallback targets) and every checked service record
+// (complete = latest check complete and RECORD_COMPLETENESS not breached)
+// count once each. -1 when both counts are 0.
+double ProcessCompliance(const v1::Bucket& b);
+// Service quality of `b`, 0..1: the mean of the parts with data among
+// CSAT (satisfied / ratings) and the mean QA review total ÷ 100 (latest
+// version of each review); the one present when only one has data; -1
+// when neither has.
+double ServiceQuality(const v1::Bucket& b);
+
 // The weighted scorecard of `agent` from `cells` (any days; the caller
 // passes the period's cells). Components (weights from config.scorecard):
-//  * process_compliance = on-time first responses / tickets assigned
-//    (routing's FIRST_RESPONSE clocks, else the fallback targets);
-//  * service_quality    = CSAT of the agent's tickets (ratings 4–5 / 1–5);
+//  * process_compliance = ProcessCompliance of the agent's cells;
+//  * service_quality    = ServiceQuality of the agent's cells;
 //  * efficiency         = min(1, resolved tickets / (tickets_per_day_bar ×
 //    active days)), active days = days with ≥ 1 ticket of the agent or ≥ 1
 //    helped ticket;

@@ -62,6 +62,18 @@ absl::Status Move(v1::Complaint& c, ComplaintStage to, absl::Time now) {
   return absl::OkStatus();
 }
 
+// Ends the current round where it stands (REJECTED or REVISITED; it is never
+// rewritten) and continues the case in round n+1, INVESTIGATING.
+void StartNextRound(v1::Complaint& c, absl::Time now) {
+  const int32_t previous = CurrentRound(c).number();
+  v1::Round* next = c.add_rounds();
+  next->set_number(previous + 1);
+  next->set_previous_round(previous);
+  next->set_stage(v1::COMPLAINT_STAGE_INVESTIGATING);
+  *next->mutable_start_time() = ToProtoTime(now);
+  c.set_stage(v1::COMPLAINT_STAGE_INVESTIGATING);
+}
+
 bool IsOpen(const v1::Complaint& c) {
   return c.stage() != v1::COMPLAINT_STAGE_CLOSED;
 }
@@ -101,8 +113,9 @@ bool IsTransitionAllowed(ComplaintStage from, ComplaintStage to) {
       return to == v1::COMPLAINT_STAGE_RESOLVED;
     case v1::COMPLAINT_STAGE_RESOLVED:
       return to == v1::COMPLAINT_STAGE_REVISITED;
-    case v1::COMPLAINT_STAGE_REVISITED:
-      return to == v1::COMPLAINT_STAGE_CLOSED;
+    case v1::COMPLAINT_STAGE_REVISITED:  // closed, or not solved: next round
+      return to == v1::COMPLAINT_STAGE_CLOSED ||
+             to == v1::COMPLAINT_STAGE_INVESTIGATING;
     default:
       return false;
   }
@@ -322,6 +335,19 @@ absl::Status ApplyStartInvestigation(v1::Complaint& c,
   if (!v1::CauseCategory_IsValid(req.cause())) {
     return InvalidField("cause", "is not known");
   }
+  // Later rounds start by themselves (rejection, unsolved revisit); only an
+  // acknowledged complaint starts its first investigation here.
+  if (c.stage() != v1::COMPLAINT_STAGE_ACKNOWLEDGED) {
+    RETURN_IF_ERROR(
+        CheckTransition(c.stage(), v1::COMPLAINT_STAGE_INVESTIGATING));
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "complaint is ", StageName(c.stage()),
+            "; its next round starts with the customer's decision or revisit")),
+        "ILLEGAL_TRANSITION",
+        {{"current", std::string(StageName(c.stage()))},
+         {"requested", "INVESTIGATING"}});
+  }
   RETURN_IF_ERROR(Move(c, v1::COMPLAINT_STAGE_INVESTIGATING, now));
   if (req.classification() != 0) c.set_classification(req.classification());
   if (req.cause() != 0) c.set_cause(req.cause());
@@ -378,14 +404,7 @@ absl::Status ApplyCustomerDecision(v1::Complaint& c,
   round.set_decision_note(req.note());
   *round.mutable_decided_time() = ToProtoTime(now);
   if (!accepted) {
-    // The rejected round stays as it is; a new round continues the case.
-    const int32_t previous = round.number();
-    v1::Round* next = c.add_rounds();
-    next->set_number(previous + 1);
-    next->set_previous_round(previous);
-    next->set_stage(v1::COMPLAINT_STAGE_INVESTIGATING);
-    *next->mutable_start_time() = ToProtoTime(now);
-    c.set_stage(v1::COMPLAINT_STAGE_INVESTIGATING);
+    StartNextRound(c, now);
   }
   return absl::OkStatus();
 }
@@ -458,6 +477,7 @@ absl::Status ApplyRevisit(v1::Complaint& c, const v1::RecordRevisitRequest& req,
   RETURN_IF_ERROR(Move(c, v1::COMPLAINT_STAGE_REVISITED, now));
   c.set_revisit_satisfaction(req.satisfaction());
   c.set_revisit_note(req.note());
+  if (req.not_solved()) StartNextRound(c, now);
   return absl::OkStatus();
 }
 

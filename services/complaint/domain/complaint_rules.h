@@ -6,6 +6,11 @@
 //   SOLUTION_PROPOSED → ACCEPTED → RESOLVED → REVISITED → CLOSED
 //   SOLUTION_PROPOSED → REJECTED (the round ends; a new round starts in
 //                                 INVESTIGATING, linked to the previous one)
+//   REVISITED → INVESTIGATING    (the revisit found the problem not solved:
+//                                 the round ends REVISITED, a new round as
+//                                 after a rejection)
+// Only those two moves start INVESTIGATING after the first round;
+// StartInvestigation is for ACKNOWLEDGED complaints alone.
 //
 //   RETURN_IF_ERROR(CheckStage(complaint, COMPLAINT_STAGE_ACKNOWLEDGED));
 //   ASSIGN_OR_RETURN(ApprovalLimits limits, ParseApprovalLimits(text, path));
@@ -111,6 +116,8 @@ absl::StatusOr<v1::Remedy> ApplyApproveRemedy(
     absl::Time now);
 // FAILED_PRECONDITION "REMEDY_APPROVAL_PENDING" while a remedy waits.
 absl::Status ApplyResolve(v1::Complaint& c, absl::Time now);
+// RESOLVED → REVISITED; with req.not_solved the round ends there and round
+// n+1 starts in INVESTIGATING (earlier rounds are never rewritten).
 absl::Status ApplyRevisit(v1::Complaint& c, const v1::RecordRevisitRequest& req,
                           absl::Time now);
 absl::Status ApplyClose(v1::Complaint& c, absl::Time now);

@@ -42,13 +42,15 @@ TEST(StageMachineTest, TableOfEveryPair) {
   const std::vector<std::pair<ComplaintStage, ComplaintStage>> allowed = {
       {v1::COMPLAINT_STAGE_RECEIVED, v1::COMPLAINT_STAGE_ACKNOWLEDGED},
       {v1::COMPLAINT_STAGE_ACKNOWLEDGED, v1::COMPLAINT_STAGE_INVESTIGATING},
-      {v1::COMPLAINT_STAGE_INVESTIGATING, v1::COMPLAINT_STAGE_SOLUTION_PROPOSED},
+      {v1::COMPLAINT_STAGE_INVESTIGATING,
+       v1::COMPLAINT_STAGE_SOLUTION_PROPOSED},
       {v1::COMPLAINT_STAGE_SOLUTION_PROPOSED, v1::COMPLAINT_STAGE_ACCEPTED},
       {v1::COMPLAINT_STAGE_SOLUTION_PROPOSED, v1::COMPLAINT_STAGE_REJECTED},
       {v1::COMPLAINT_STAGE_REJECTED, v1::COMPLAINT_STAGE_INVESTIGATING},
       {v1::COMPLAINT_STAGE_ACCEPTED, v1::COMPLAINT_STAGE_RESOLVED},
       {v1::COMPLAINT_STAGE_RESOLVED, v1::COMPLAINT_STAGE_REVISITED},
       {v1::COMPLAINT_STAGE_REVISITED, v1::COMPLAINT_STAGE_CLOSED},
+      {v1::COMPLAINT_STAGE_REVISITED, v1::COMPLAINT_STAGE_INVESTIGATING},
   };
   for (int from = 0; from <= v1::COMPLAINT_STAGE_CLOSED; ++from) {
     for (int to = 0; to <= v1::COMPLAINT_STAGE_CLOSED; ++to) {
@@ -150,6 +152,49 @@ TEST_F(FlowTest, RejectionStartsLinkedRoundAndKeepsTheOld) {
   EXPECT_EQ(c_.rounds(1).remedies(0).amount().minor_units(), 20'000);
   EXPECT_EQ(c_.rounds(0).remedies(0).amount().minor_units(), 10'000);
   EXPECT_EQ(c_.rounds(0).stage(), v1::COMPLAINT_STAGE_REJECTED);
+}
+
+TEST_F(FlowTest, UnsolvedRevisitStartsLinkedRoundAndKeepsTheOld) {
+  ToSolution({10'000}, officer_);
+  v1::RecordCustomerDecisionRequest accept;
+  accept.set_decision(v1::CUSTOMER_DECISION_ACCEPTED);
+  ASSERT_TRUE(ApplyCustomerDecision(c_, accept, kNow).ok());
+  ASSERT_TRUE(ApplyResolve(c_, kNow).ok());
+  v1::RecordRevisitRequest revisit;
+  revisit.set_satisfaction(2);
+  revisit.set_note("退款仍未到账");
+  revisit.set_not_solved(true);
+  const absl::Time later = kNow + absl::Hours(30);
+  ASSERT_TRUE(ApplyRevisit(c_, revisit, later).ok());
+  EXPECT_EQ(c_.stage(), v1::COMPLAINT_STAGE_INVESTIGATING);
+  ASSERT_EQ(c_.rounds_size(), 2);
+  EXPECT_EQ(c_.rounds(0).stage(), v1::COMPLAINT_STAGE_REVISITED);
+  EXPECT_EQ(c_.rounds(0).solution(), "退款并道歉");
+  EXPECT_EQ(c_.rounds(0).decision(), v1::CUSTOMER_DECISION_ACCEPTED);
+  EXPECT_EQ(c_.rounds(1).number(), 2);
+  EXPECT_EQ(c_.rounds(1).previous_round(), 1);
+  EXPECT_EQ(c_.rounds(1).stage(), v1::COMPLAINT_STAGE_INVESTIGATING);
+  EXPECT_EQ(absl::FromUnixSeconds(c_.rounds(1).start_time().seconds()), later);
+  EXPECT_EQ(c_.revisit_note(), "退款仍未到账");
+  // Not closable now, and StartInvestigation cannot restart a round.
+  EXPECT_EQ(ApplyClose(c_, later).code(),
+            absl::StatusCode::kFailedPrecondition);
+  absl::Status restart = ApplyStartInvestigation(c_, {}, later);
+  EXPECT_EQ(restart.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReasonOf(restart), "ILLEGAL_TRANSITION");
+  // Round two runs to a solved revisit and closes; round one is untouched.
+  Propose({20'000}, officer_);
+  ASSERT_TRUE(ApplyCustomerDecision(c_, accept, later).ok());
+  ASSERT_TRUE(ApplyResolve(c_, later).ok());
+  revisit.set_not_solved(false);
+  revisit.set_satisfaction(5);
+  ASSERT_TRUE(ApplyRevisit(c_, revisit, later).ok());
+  EXPECT_EQ(c_.stage(), v1::COMPLAINT_STAGE_REVISITED);
+  ASSERT_TRUE(ApplyClose(c_, later).ok());
+  ASSERT_EQ(c_.rounds_size(), 2);
+  EXPECT_EQ(c_.rounds(0).stage(), v1::COMPLAINT_STAGE_REVISITED);
+  EXPECT_EQ(c_.rounds(0).remedies(0).amount().minor_units(), 10'000);
+  EXPECT_EQ(c_.rounds(1).stage(), v1::COMPLAINT_STAGE_CLOSED);
 }
 
 TEST_F(FlowTest, IllegalMovesAreFailedPrecondition) {

@@ -395,9 +395,22 @@ absl::StatusOr<v1::Complaint> ComplaintApp::RecordRevisit(
     const auth::Principal& caller, const v1::RecordRevisitRequest& req) {
   return MutateFor(
       caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
-        RETURN_IF_ERROR(ApplyRevisit(c, req, clock_.Now()));
+        const int32_t round = Current(c).number();
+        const absl::Time now = clock_.Now();
+        RETURN_IF_ERROR(ApplyRevisit(c, req, now));
         e.commands.push_back(
             FulfilClock(c, rv1::CLOCK_KIND_COMPLAINT_REVISIT, "revisited"));
+        if (req.not_solved()) {
+          // As after a rejection: the new round gets a fresh solution clock.
+          e.commands.push_back(StartClock(
+              c, rv1::CLOCK_KIND_COMPLAINT_SOLUTION, now,
+              absl::StrCat("round ", round + 1, " after unsolved revisit")));
+          auto* event = AddEvent<v1::ComplaintReopened>(e.events);
+          event->set_complaint(c.name());
+          event->set_round(round);
+          event->set_new_round(Current(c).number());
+          event->set_satisfaction(req.satisfaction());
+        }
         return absl::OkStatus();
       });
 }
