@@ -67,6 +67,27 @@ void AddCommonFlags(cs::ConfigParser& parser, Common* common) {
   parser.AddString("label", &common->label, "name of the run in the output");
 }
 
+// How modes that call the ticket service mint their token.
+struct TokenFlags {
+  std::string key_file;
+  std::string issuer = "cs-suite";
+  std::string audience = "cs-suite";
+  std::string department = "客服部";
+};
+
+void AddTokenFlags(cs::ConfigParser& parser, TokenFlags* token,
+                   absl::string_view roles, bool required) {
+  parser.AddString(
+      "auth-key-file", &token->key_file,
+      absl::StrCat("mint a token (roles ", roles, ") with this HS256 key"),
+      required);
+  parser.AddString("auth-issuer", &token->issuer, "iss of the minted token");
+  parser.AddString("auth-audience", &token->audience,
+                   "aud of the minted token");
+  parser.AddString("department", &token->department,
+                   "department of the token and of created tickets");
+}
+
 cs::csbench::Window::Options WindowOf(const Common& common) {
   return {.warmup = common.warmup,
           .duration = common.duration,
@@ -109,10 +130,7 @@ int RunLoadMode(int argc, char** argv) {
   Common common;
   cs::csbench::LoadOptions options;
   std::string ops = "create";
-  std::string auth_key_file;
-  std::string issuer = "cs-suite";
-  std::string audience = "cs-suite";
-  std::string department = "客服部";
+  TokenFlags token_flags;
   std::string get_view = "basic";
   cs::ConfigParser parser("csbench load", "CSBENCH_");
   parser.AddString("target", &options.target, "server address host:port",
@@ -126,13 +144,7 @@ int RunLoadMode(int argc, char** argv) {
                 "client connections (slots are spread over them)", 1, 1024);
   parser.AddString("token", &options.token,
                    "bearer token (instead of --auth-key-file)");
-  parser.AddString("auth-key-file", &auth_key_file,
-                   "mint a token (roles agent,supervisor,service) with this "
-                   "HS256 key");
-  parser.AddString("auth-issuer", &issuer, "iss of the minted token");
-  parser.AddString("auth-audience", &audience, "aud of the minted token");
-  parser.AddString("department", &department,
-                   "department of the token and of created tickets");
+  AddTokenFlags(parser, &token_flags, "agent,supervisor,service", false);
   parser.AddInt("customers", &options.customers,
                 "customers upserted before the run (bench-c-0001 …)", 1,
                 100000);
@@ -156,7 +168,7 @@ int RunLoadMode(int argc, char** argv) {
   options.mix = *mix;
   const bool ticket_ops = !mix->uses(cs::csbench::Op::kEcho);
   if (ticket_ops && options.token.empty()) {
-    if (auth_key_file.empty()) {
+    if (token_flags.key_file.empty()) {
       std::cerr << "csbench: ticket operations need --token or "
                    "--auth-key-file\n";
       return 2;
@@ -165,7 +177,8 @@ int RunLoadMode(int argc, char** argv) {
         absl::Hours(1) + common.warmup +
         (common.count > 0 ? absl::Hours(24) : common.duration);
     absl::StatusOr<std::string> token = cs::csbench::MintBenchToken(
-        auth_key_file, department, issuer, audience, ttl);
+        token_flags.key_file, token_flags.department, token_flags.issuer,
+        token_flags.audience, ttl);
     if (!token.ok()) {
       std::cerr << "csbench: --auth-key-file: " << token.status().ToString()
                 << "\n";
@@ -180,7 +193,7 @@ int RunLoadMode(int argc, char** argv) {
   options.progress = !common.quiet;
   options.label = common.label;
   options.payload.description_chars = common.description_chars;
-  options.payload.department = department;
+  options.payload.department = token_flags.department;
   return Print(cs::csbench::RunLoad(options), common);
 }
 
@@ -214,10 +227,7 @@ int RunStoreMode(int argc, char** argv) {
 int RunPropagationMode(int argc, char** argv) {
   Common common;
   cs::csbench::PropagationOptions options;
-  std::string auth_key_file;
-  std::string issuer = "cs-suite";
-  std::string audience = "cs-suite";
-  std::string department = "客服部";
+  TokenFlags token_flags;
   cs::ConfigParser parser("csbench propagation", "CSBENCH_");
   parser.AddString("ticket", &options.ticket_target, "ticket server host:port",
                    cs::ConfigParser::kRequired);
@@ -225,14 +235,7 @@ int RunPropagationMode(int argc, char** argv) {
                    "routing-sla server host:port", cs::ConfigParser::kRequired);
   parser.AddString("escalation", &options.escalation_target,
                    "escalation server host:port (empty: no breach phase)");
-  parser.AddString("auth-key-file", &auth_key_file,
-                   "mint a token (roles agent,supervisor,service,admin) with "
-                   "this HS256 key",
-                   cs::ConfigParser::kRequired);
-  parser.AddString("auth-issuer", &issuer, "iss of the minted token");
-  parser.AddString("auth-audience", &audience, "aud of the minted token");
-  parser.AddString("department", &department,
-                   "department of the token and of created tickets");
+  AddTokenFlags(parser, &token_flags, "agent,supervisor,service,admin", true);
   parser.AddInt("rate", &options.rate,
                 "creates per second in the create phase (open loop)", 1,
                 1000000);
@@ -248,7 +251,8 @@ int RunPropagationMode(int argc, char** argv) {
   AddCommonFlags(parser, &common);
   if (int code = ParseOrExit(parser, argc, argv); code >= 0) return code;
   absl::StatusOr<std::string> token = cs::csbench::MintBenchToken(
-      auth_key_file, department, issuer, audience,
+      token_flags.key_file, token_flags.department, token_flags.issuer,
+      token_flags.audience,
       absl::Hours(1) + common.duration + 2 * options.settle,
       /*with_admin=*/true);
   if (!token.ok()) {
@@ -262,7 +266,7 @@ int RunPropagationMode(int argc, char** argv) {
   options.progress = !common.quiet;
   options.label = common.label;
   options.payload.description_chars = common.description_chars;
-  options.payload.department = department;
+  options.payload.department = token_flags.department;
   return Print(cs::csbench::RunPropagation(options), common);
 }
 
