@@ -176,16 +176,8 @@ class EscalationServiceTest : public ::testing::Test {
       const uint64_t routed = routing_server_.host().outbox().VisibleSequence();
       // The consumer asks only for SLA events; its cursor stops at the last
       // of those.
-      uint64_t wanted = 0;
-      ASSERT_TRUE(routing_server_.host().outbox()
-                      .Read(1, 0,
-                            [&](const common::Event& event) {
-                              if (absl::StartsWith(event.type(), "Sla") &&
-                                  event.type() != "SlaClockStarted") {
-                                wanted = event.sequence();
-                              }
-                            })
-                      .ok());
+      const uint64_t wanted = routing::testing::LastEscalationRelevantEvent(
+          routing_server_.host().outbox());
       if (wanted > 0) {
         ASSERT_TRUE(esc_app_->WaitForRoutingEvents(wanted, kGuard))
             << "escalation did not reach routing event " << wanted;

@@ -46,6 +46,7 @@
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
 #include "services/routing/store/routing_store.h"
+#include "services/routing/testing/routing_test_server.h"
 
 namespace cs::complaint::testing {
 
@@ -237,16 +238,8 @@ class ComplaintServiceTest : public ::testing::Test {
       ASSERT_TRUE(complaint_app_->WaitCommandsIdle(kGuard));
       ASSERT_TRUE(routing_app_->WaitTimersIdle(kGuard));
       const uint64_t routed = routing_host_->outbox().VisibleSequence();
-      uint64_t wanted = 0;
-      ASSERT_TRUE(routing_host_->outbox()
-                      .Read(1, 0,
-                            [&](const common::Event& event) {
-                              if (absl::StartsWith(event.type(), "Sla") &&
-                                  event.type() != "SlaClockStarted") {
-                                wanted = event.sequence();
-                              }
-                            })
-                      .ok());
+      const uint64_t wanted = routing::testing::LastEscalationRelevantEvent(
+          routing_host_->outbox());
       if (wanted > 0) {
         ASSERT_TRUE(esc_app_->WaitForRoutingEvents(wanted, kGuard));
       }

@@ -8,6 +8,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "gtest/gtest.h"
 #include "libs/server/service_host.h"
@@ -18,6 +19,23 @@
 #include "services/routing/store/routing_store.h"
 
 namespace cs::routing::testing {
+
+// Sequence of the last event in routing-sla's `outbox` that escalation's
+// consumer follows (SLA events other than SlaClockStarted); 0 when none. A
+// test waiting for escalation to catch up waits for this cursor.
+inline uint64_t LastEscalationRelevantEvent(Outbox& outbox) {
+  uint64_t last = 0;
+  EXPECT_TRUE(outbox
+                  .Read(1, 0,
+                        [&](const common::v1::Event& event) {
+                          if (absl::StartsWith(event.type(), "Sla") &&
+                              event.type() != "SlaClockStarted") {
+                            last = event.sequence();
+                          }
+                        })
+                  .ok());
+  return last;
+}
 
 class RoutingTestServer {
  public:
