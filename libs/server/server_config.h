@@ -25,7 +25,9 @@ struct ServerConfig {
   std::string tls_cert_file;         // TLS when both cert and key are set
   std::string tls_key_file;
   int max_message_bytes = 4 << 20;
-  int worker_threads = 8;
+  // Threads blocked in fsync cost no CPU and make RocksDB's commit groups
+  // larger: 32 gave 1.6× durable create throughput over 8 on 2 cores.
+  int worker_threads = 32;
   int worker_queue = 1024;
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock

@@ -208,7 +208,7 @@ int RunStoreMode(int argc, char** argv) {
                  "fsync each commit, as ticket-server --sync");
   parser.AddInt("concurrency", &options.concurrency,
                 "writer threads (ticket-server commits from at most "
-                "--worker-threads = 8)",
+                "--worker-threads = 32)",
                 1, 4096);
   parser.AddInt("puts-per-commit", &options.puts_per_commit,
                 "values per WriteSet", 1, 10000);

@@ -5,7 +5,7 @@
 //   cs::csbench::StoreOptions options;
 //   options.dir = "/tmp/bench-store";   // a fresh directory
 //   options.sync = true;                // as ticket-server --sync
-//   options.concurrency = 8;            // as ticket-server --worker-threads
+//   options.concurrency = 32;           // as ticket-server --worker-threads
 //   absl::StatusOr<cs::csbench::RunReport> report =
 //       cs::csbench::RunStore(options);
 //
@@ -29,7 +29,7 @@ namespace cs::csbench {
 struct StoreOptions {
   std::string dir;
   bool sync = true;
-  int concurrency = 8;
+  int concurrency = 32;
   int puts_per_commit = 1;
   int value_bytes = 0;  // 0: a realistic ticket record
   Window::Options window;
