@@ -6,6 +6,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -13,6 +14,8 @@
 #include "absl/strings/strip.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "cs/ticket/v1/quality.pb.h"
+#include "google/protobuf/descriptor.h"
+#include "google/protobuf/message.h"
 #include "libs/common/errors.h"
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
@@ -31,6 +34,14 @@ static_assert(AgentRegistry::kFamily == kAgentsFamily,
               "the agents family is named in two places");
 
 namespace {
+
+// Ticket events after TicketCreated that routing follows; each carries the
+// ticket's TicketFacts in its `facts` field.
+constexpr absl::string_view kFollowedTicketEvents[] = {
+    "TicketUpdated",       "TicketAssigned", "TicketReplied",
+    "TicketStatusChanged", "TicketResolved", "TicketClosed",
+    "TicketReopened",      "TicketMerged",   "FollowUpRecorded",
+    "ServiceRecordChecked"};
 
 using common::v1::Grade;
 using ticket::v1::TicketFacts;
@@ -1096,11 +1107,10 @@ RoutingApp::RoutingApp(Store& store, Outbox& outbox, Clock& clock,
     EventConsumer::Options consumer_options;
     consumer_options.name = std::string(kConsumerName);
     consumer_options.target = options_.ticket_events_target;
-    consumer_options.types = {
-        "TicketCreated", "TicketUpdated",       "TicketAssigned",
-        "TicketReplied", "TicketStatusChanged", "TicketResolved",
-        "TicketClosed",  "TicketReopened",      "TicketMerged",
-        "FollowUpRecorded", "ServiceRecordChecked"};
+    consumer_options.types = {"TicketCreated"};
+    for (absl::string_view type : kFollowedTicketEvents) {
+      consumer_options.types.emplace_back(type);
+    }
     consumer_options.token = options_.token;
     consumer_options.initial_backoff = options_.consumer_initial_backoff;
     consumer_options.on_cursor = options_.on_cursor;
@@ -1234,30 +1244,20 @@ absl::Status RoutingApp::ApplyTicketEvent(Txn& txn,
   }
 
   // Every other event is about a ticket routing already knows.
-  std::unique_ptr<google::protobuf::Message> payload;
-  if (type == "TicketUpdated") {
-    payload = std::make_unique<ticket::v1::TicketUpdated>();
-  } else if (type == "TicketAssigned") {
-    payload = std::make_unique<ticket::v1::TicketAssigned>();
-  } else if (type == "TicketReplied") {
-    payload = std::make_unique<ticket::v1::TicketReplied>();
-  } else if (type == "TicketStatusChanged") {
-    payload = std::make_unique<ticket::v1::TicketStatusChanged>();
-  } else if (type == "TicketResolved") {
-    payload = std::make_unique<ticket::v1::TicketResolved>();
-  } else if (type == "TicketClosed") {
-    payload = std::make_unique<ticket::v1::TicketClosed>();
-  } else if (type == "TicketReopened") {
-    payload = std::make_unique<ticket::v1::TicketReopened>();
-  } else if (type == "TicketMerged") {
-    payload = std::make_unique<ticket::v1::TicketMerged>();
-  } else if (type == "FollowUpRecorded") {
-    payload = std::make_unique<ticket::v1::FollowUpRecorded>();
-  } else if (type == "ServiceRecordChecked") {
-    payload = std::make_unique<ticket::v1::ServiceRecordChecked>();
-  } else {
+  if (!absl::c_linear_search(kFollowedTicketEvents, type)) {
     return absl::OkStatus();  // not a type routing reacts to
   }
+  // Each followed type is the cs.ticket.v1 message of that name.
+  const google::protobuf::Descriptor* descriptor =
+      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
+          absl::StrCat("cs.ticket.v1.", type));
+  if (descriptor == nullptr) {
+    return absl::InternalError(absl::StrCat("no message type for ", type));
+  }
+  std::unique_ptr<google::protobuf::Message> payload(
+      google::protobuf::MessageFactory::generated_factory()
+          ->GetPrototype(descriptor)
+          ->New());
   if (!event.payload().UnpackTo(payload.get())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "event ", event.sequence(), " (", type, "): payload does not parse"));
