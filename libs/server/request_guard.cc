@@ -7,6 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
+#include "absl/strings/strip.h"
 #include "grpc/byte_buffer.h"
 #include "grpc/byte_buffer_reader.h"
 #include "grpc/grpc.h"
@@ -102,6 +103,17 @@ template struct ServiceMethodsAccess<&grpc::Service::methods_>;
 }  // namespace
 
 const absl::Status* MalformedRequest() { return current_malformed; }
+
+std::string ServiceFullName(const grpc::Service& service) {
+  for (const auto& method : service.*ServiceMethodsMember()) {
+    if (method == nullptr || method->name() == nullptr) continue;
+    // "/pkg.Service/Method" → "pkg.Service"
+    absl::string_view name = method->name();
+    absl::ConsumePrefix(&name, "/");
+    return std::string(name.substr(0, name.find('/')));
+  }
+  return "";
+}
 
 void GuardRequestParsing(grpc::Service& service) {
   for (auto& method : service.*ServiceMethodsMember()) {

@@ -15,6 +15,8 @@
 #ifndef CS_LIBS_SERVER_REQUEST_GUARD_H_
 #define CS_LIBS_SERVER_REQUEST_GUARD_H_
 
+#include <string>
+
 #include "absl/status/status.h"
 #include "grpcpp/impl/service_type.h"
 #include "libs/server/request_check.h"
@@ -25,6 +27,10 @@ namespace cs {
 // request type is in the generated descriptor pool. Call before the service
 // is registered with a server builder.
 void GuardRequestParsing(grpc::Service& service);
+
+// The full name of the gRPC service `service` implements
+// ("cs.ticket.v1.TicketService"), from its first method; "" if it has none.
+std::string ServiceFullName(const grpc::Service& service);
 
 // While a guarded method's handler runs on this thread: why its request was
 // refused, or null when it parsed. Only valid until the handler returns.

@@ -10,15 +10,16 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "prometheus/gauge.h"
 #include "libs/common/files.h"
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
+#include "libs/server/health_service.h"
 #include "libs/server/request_guard.h"
 #include "libs/server/test_clock_service.h"
+#include "prometheus/gauge.h"
 
 namespace cs {
 namespace {
@@ -138,7 +139,8 @@ void ServiceHost::AddShutdownHook(std::function<void()> hook) {
 absl::Status ServiceHost::Start() {
   absl::MutexLock lock(&mu_);
   if (started_) return absl::FailedPreconditionError("host already started");
-  grpc::EnableDefaultHealthCheckService(true);
+  // Our own health service (see health_service.h) instead of gRPC's.
+  grpc::EnableDefaultHealthCheckService(false);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
   std::shared_ptr<grpc::ServerCredentials> credentials;
@@ -165,10 +167,14 @@ absl::Status ServiceHost::Start() {
   interceptors.push_back(
       metrics::MakeGrpcServerMetricsInterceptorFactory(metrics_->registry()));
   builder.experimental().SetInterceptorCreators(std::move(interceptors));
+  std::vector<std::string> served;
   for (grpc::Service* service : services_) {
     GuardRequestParsing(*service);
     builder.RegisterService(service);
+    served.push_back(ServiceFullName(*service));
   }
+  health_ = std::make_unique<HealthService>(std::move(served));
+  builder.RegisterService(health_.get());
 
   server_ = builder.BuildAndStart();
   if (server_ == nullptr || port_ == 0) {
@@ -176,7 +182,7 @@ absl::Status ServiceHost::Start() {
     return absl::UnavailableError(
         absl::StrCat("cannot serve gRPC on ", address, " (port in use?)"));
   }
-  server_->GetHealthCheckService()->SetServingStatus(true);
+  health_->SetServing(true);
   started_ = true;
   if (config_.event_retention > absl::ZeroDuration()) {
     retention_thread_ = std::thread([this] { RunRetention(); });
@@ -201,7 +207,7 @@ void ServiceHost::Shutdown() {
   }
   if (server_) {
     // Load balancers and probes see NOT_SERVING before anything stops.
-    server_->GetHealthCheckService()->SetServingStatus(false);
+    health_->Stop();
     event_stream_->Stop();
     server_->Shutdown(Deadline(config_.shutdown_grace));
   }

@@ -16,9 +16,10 @@
 //
 // Create opens the store and its outbox, the metrics endpoint and the token
 // verifier; health stays NOT_SERVING until Start has built the server.
-// Shutdown: health NOT_SERVING → event streams end → gRPC Shutdown with the
-// grace deadline (in-flight calls finish) → shutdown hooks (consumers, timer
-// loops) → worker pool drained → WAL flushed and store closed.
+// Shutdown: health NOT_SERVING (Watch streams told, then ended) → event
+// streams end → gRPC Shutdown with the grace deadline (in-flight calls
+// finish) → shutdown hooks (consumers, timer loops) → worker pool drained →
+// WAL flushed and store closed.
 #ifndef CS_LIBS_SERVER_SERVICE_HOST_H_
 #define CS_LIBS_SERVER_SERVICE_HOST_H_
 
@@ -46,6 +47,7 @@
 
 namespace cs {
 
+class HealthService;
 class TestClockService;
 
 class ServiceHost {
@@ -129,6 +131,7 @@ class ServiceHost {
   std::unique_ptr<BoundedExecutor> executor_;
   std::unique_ptr<EventStreamService> event_stream_;
   std::unique_ptr<TestClockService> test_clock_;
+  std::unique_ptr<HealthService> health_;  // from Start; outlives server_
   std::vector<grpc::Service*> services_;
   std::vector<std::function<void()>> shutdown_hooks_;
   std::unique_ptr<grpc::Server> server_;

@@ -260,9 +260,12 @@ TEST_F(ServiceHostTest, GracefulShutdownDrainsInFlightCallsAndKeepsWrites) {
   std::thread shutdown([&] { host_->Shutdown(); });
   ASSERT_TRUE(watch->Read(&update));
   EXPECT_EQ(update.status(), HealthStatus::NOT_SERVING);
-  // gRPC keeps health watches open through shutdown; a prober closes its own.
-  watch_context.TryCancel();
-  watch->Finish();
+  // The watch ends by itself (gRPC's default health service kept it open
+  // until the grace deadline cancelled it, holding the whole shutdown).
+  EXPECT_FALSE(watch->Read(&update));
+  grpc::Status watch_end = watch->Finish();
+  EXPECT_EQ(watch_end.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(watch_end.error_message(), "server is shutting down");
   echo_->release_.Notify();  // the in-flight call may now finish
   held.join();
   shutdown.join();
@@ -274,6 +277,36 @@ TEST_F(ServiceHostTest, GracefulShutdownDrainsInFlightCallsAndKeepsWrites) {
                                .column_families = {"records"}});
   ASSERT_TRUE(reopened.ok()) << reopened.status();
   EXPECT_EQ(*(*reopened)->Get(*(*reopened)->Family("records"), "r1"), "已保存");
+}
+
+TEST_F(ServiceHostTest, HealthAnswersPerHostedServiceByFullName) {
+  auto health = grpc::health::v1::Health::NewStub(channel_);
+  auto check = [&](const std::string& service) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    HealthStatus response;
+    grpc::Status status = health->Check(&context, request, &response);
+    return status.ok() ? HealthStatus::ServingStatus_Name(response.status())
+                       : absl::StrCat("code ", status.error_code(), ": ",
+                                      status.error_message());
+  };
+  EXPECT_EQ(check(""), "SERVING");
+  EXPECT_EQ(check("cs.testing.v1.Echo"), "SERVING");
+  EXPECT_EQ(check("cs.events.v1.EventStream"), "SERVING");
+  EXPECT_EQ(check("cs.no.v1.Such"),
+            "code 5: service: \"cs.no.v1.Such\" is not served here");
+
+  grpc::ClientContext watch_context;
+  grpc::health::v1::HealthCheckRequest unknown;
+  unknown.set_service("工单服务");
+  auto watch = health->Watch(&watch_context, unknown);
+  HealthStatus update;
+  ASSERT_TRUE(watch->Read(&update));
+  EXPECT_EQ(update.status(), HealthStatus::SERVICE_UNKNOWN);
+  host_->Shutdown();
+  EXPECT_FALSE(watch->Read(&update));  // told nothing new, then ended
+  EXPECT_EQ(watch->Finish().error_code(), grpc::StatusCode::UNAVAILABLE);
 }
 
 TEST_F(ServiceHostTest, FullWorkQueueAnswersResourceExhausted) {

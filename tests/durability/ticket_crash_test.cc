@@ -9,11 +9,11 @@
 // points.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <condition_variable>
 #include <random>
 #include <string>
 #include <thread>
@@ -28,6 +28,7 @@
 #include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
+#include "tests/durability/crash_client.h"
 #include "tests/durability/server_process.h"
 
 namespace cs {
@@ -39,27 +40,6 @@ constexpr int kCalls = 10000;
 constexpr int kThreads = 8;
 constexpr int kKills = 20;
 constexpr char kMarker[] = "断电测试 ";
-const absl::Duration kCallTimeout = absl::Seconds(30);
-
-std::string Token(const std::string& key, auth::Role role,
-                  const std::string& subject) {
-  auth::TokenClaims claims;
-  claims.subject = subject;
-  claims.roles = {role};
-  claims.department = "客服部";
-  claims.issuer = "cs-suite";
-  claims.audience = "cs-suite";
-  claims.expires_at = absl::Now() + absl::Hours(2);
-  return auth::MintToken(claims, key).value_or("");
-}
-
-std::string RandomHex(std::mt19937_64& rng, int bytes) {
-  std::string out;
-  for (int i = 0; i < bytes; ++i) {
-    out += absl::StrFormat("%02x", static_cast<int>(rng() & 0xff));
-  }
-  return out;
-}
 
 std::string RequestId(int i) { return absl::StrFormat("crash-%05d", i); }
 
@@ -69,30 +49,6 @@ struct Outcome {
   grpc::Status first;
   v1::Ticket ticket;
   int attempts = 0;
-};
-
-class Client {
- public:
-  Client(int port, std::string token)
-      : stub_(v1::TicketService::NewStub(grpc::CreateChannel(
-            absl::StrCat("127.0.0.1:", port),
-            grpc::InsecureChannelCredentials()))),
-        token_(std::move(token)) {}
-
-  template <typename Request, typename Response>
-  grpc::Status Call(grpc::Status (v1::TicketService::Stub::*method)(
-                        grpc::ClientContext*, const Request&, Response*),
-                    const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token_);
-    context.set_wait_for_ready(true);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-    return (stub_.get()->*method)(&context, request, response);
-  }
-
- private:
-  std::unique_ptr<v1::TicketService::Stub> stub_;
-  std::string token_;
 };
 
 // What a client sees when the server dies under its call: the call may or
@@ -113,9 +69,11 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   std::mt19937_64 rng(seed);
 
   testing::TempDir dir;
-  const std::string auth_key = RandomHex(rng, 32);
+  const std::string auth_key = testing::RandomHex(rng, 32);
   ASSERT_TRUE(WriteFileAtomically(dir.Sub("auth.key"), auth_key).ok());
-  ASSERT_TRUE(WriteFileAtomically(dir.Sub("pii.key"), RandomHex(rng, 32)).ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(dir.Sub("pii.key"), testing::RandomHex(rng, 32))
+          .ok());
   const int port = testing::PickFreePort();
   ASSERT_GT(port, 0);
   testing::ServerProcess server(
@@ -131,14 +89,16 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   };
   start();
 
-  Client agent(port, Token(auth_key, auth::Role::kAgent, "agent-007"));
-  Client supervisor(port, Token(auth_key, auth::Role::kSupervisor, "sup-1"));
+  testing::TicketClient agent(
+      port, testing::MintTestToken(auth_key, auth::Role::kAgent, "agent-007"));
+  testing::TicketClient supervisor(
+      port, testing::MintTestToken(auth_key, auth::Role::kSupervisor, "sup-1"));
   {
     v1::UpsertCustomerRequest request = ticket::testing::SampleCustomerRequest();
     v1::Customer response;
     grpc::Status status =
         supervisor.Call(&v1::TicketService::Stub::UpsertCustomer, request,
-                        &response);
+                        &response, /*wait_for_ready=*/true);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -163,8 +123,9 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
       Outcome& outcome = outcomes[i];
       for (;;) {
         ++outcome.attempts;
-        grpc::Status status = agent.Call(
-            &v1::TicketService::Stub::CreateTicket, request, &outcome.ticket);
+        grpc::Status status =
+            agent.Call(&v1::TicketService::Stub::CreateTicket, request,
+                       &outcome.ticket, /*wait_for_ready=*/true);
         if (outcome.attempts == 1) outcome.first = status;
         if (status.ok()) break;
         if (!Indeterminate(status) || outcome.attempts > 50) {
@@ -216,7 +177,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
     request.set_name(name);
     v1::Ticket ticket;
     grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::GetTicket, request, &ticket);
+        supervisor.Call(&v1::TicketService::Stub::GetTicket, request, &ticket,
+                        /*wait_for_ready=*/true);
     if (!status.ok() || ticket.subject() != kMarker + request_id) ++missing;
   }
 
@@ -227,8 +189,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   list.set_page_size(200);
   do {
     v1::ListTicketsResponse page;
-    grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::ListTickets, list, &page);
+    grpc::Status status = supervisor.Call(&v1::TicketService::Stub::ListTickets,
+                                          list, &page, /*wait_for_ready=*/true);
     ASSERT_TRUE(status.ok()) << status.error_message();
     for (const v1::Ticket& t : page.tickets()) {
       ++listed;
