@@ -9,11 +9,11 @@
 // points.
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <cstdlib>
 #include <iostream>
 #include <map>
 #include <mutex>
-#include <condition_variable>
 #include <random>
 #include <string>
 #include <thread>
@@ -24,10 +24,10 @@
 #include "absl/time/clock.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/auth/jwt.h"
 #include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
+#include "tests/durability/harness.h"
 #include "tests/durability/server_process.h"
 
 namespace cs {
@@ -40,26 +40,6 @@ constexpr int kThreads = 8;
 constexpr int kKills = 20;
 constexpr char kMarker[] = "断电测试 ";
 const absl::Duration kCallTimeout = absl::Seconds(30);
-
-std::string Token(const std::string& key, auth::Role role,
-                  const std::string& subject) {
-  auth::TokenClaims claims;
-  claims.subject = subject;
-  claims.roles = {role};
-  claims.department = "客服部";
-  claims.issuer = "cs-suite";
-  claims.audience = "cs-suite";
-  claims.expires_at = absl::Now() + absl::Hours(2);
-  return auth::MintToken(claims, key).value_or("");
-}
-
-std::string RandomHex(std::mt19937_64& rng, int bytes) {
-  std::string out;
-  for (int i = 0; i < bytes; ++i) {
-    out += absl::StrFormat("%02x", static_cast<int>(rng() & 0xff));
-  }
-  return out;
-}
 
 std::string RequestId(int i) { return absl::StrFormat("crash-%05d", i); }
 
@@ -74,20 +54,17 @@ struct Outcome {
 class Client {
  public:
   Client(int port, std::string token)
-      : stub_(v1::TicketService::NewStub(grpc::CreateChannel(
-            absl::StrCat("127.0.0.1:", port),
-            grpc::InsecureChannelCredentials()))),
+      : stub_(v1::TicketService::NewStub(
+            grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                grpc::InsecureChannelCredentials()))),
         token_(std::move(token)) {}
 
   template <typename Request, typename Response>
   grpc::Status Call(grpc::Status (v1::TicketService::Stub::*method)(
                         grpc::ClientContext*, const Request&, Response*),
                     const Request& request, Response* response) {
-    grpc::ClientContext context;
-    context.AddMetadata("authorization", "Bearer " + token_);
-    context.set_wait_for_ready(true);
-    context.set_deadline(absl::ToChronoTime(absl::Now() + kCallTimeout));
-    return (stub_.get()->*method)(&context, request, response);
+    return testing::CallWithToken(*stub_, method, token_, request, response,
+                                  kCallTimeout);
   }
 
  private:
@@ -104,24 +81,23 @@ bool Indeterminate(const grpc::Status& status) {
          status.error_code() == grpc::StatusCode::CANCELLED;
 }
 
-TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate) {
-  const char* seed_env = std::getenv("CS_CRASH_SEED");
-  const uint64_t seed = seed_env != nullptr
-                            ? std::strtoull(seed_env, nullptr, 10)
-                            : std::random_device()();
-  std::cout << "crash test seed: " << seed << std::endl;
-  std::mt19937_64 rng(seed);
+TEST(TicketCrashTest,
+     AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate) {
+  std::mt19937_64 rng(testing::CrashSeed());
 
   testing::TempDir dir;
-  const std::string auth_key = RandomHex(rng, 32);
+  const std::string auth_key = testing::RandomHex(rng, 32);
   ASSERT_TRUE(WriteFileAtomically(dir.Sub("auth.key"), auth_key).ok());
-  ASSERT_TRUE(WriteFileAtomically(dir.Sub("pii.key"), RandomHex(rng, 32)).ok());
+  ASSERT_TRUE(
+      WriteFileAtomically(dir.Sub("pii.key"), testing::RandomHex(rng, 32))
+          .ok());
   const int port = testing::PickFreePort();
   ASSERT_GT(port, 0);
   testing::ServerProcess server(
       CS_TICKET_SERVER,
       {absl::StrCat("--port=", port), "--metrics-port=-1",
-       "--data-dir=" + dir.Sub("data"), "--auth-key-file=" + dir.Sub("auth.key"),
+       "--data-dir=" + dir.Sub("data"),
+       "--auth-key-file=" + dir.Sub("auth.key"),
        "--pii-key-file=" + dir.Sub("pii.key"), "--event-retention=0s"},
       dir.Sub("server.log"));
   auto start = [&] {
@@ -131,14 +107,15 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   };
   start();
 
-  Client agent(port, Token(auth_key, auth::Role::kAgent, "agent-007"));
-  Client supervisor(port, Token(auth_key, auth::Role::kSupervisor, "sup-1"));
+  Client agent(port, testing::Token(auth_key, auth::Role::kAgent, "agent-007"));
+  Client supervisor(port,
+                    testing::Token(auth_key, auth::Role::kSupervisor, "sup-1"));
   {
-    v1::UpsertCustomerRequest request = ticket::testing::SampleCustomerRequest();
+    v1::UpsertCustomerRequest request =
+        ticket::testing::SampleCustomerRequest();
     v1::Customer response;
-    grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::UpsertCustomer, request,
-                        &response);
+    grpc::Status status = supervisor.Call(
+        &v1::TicketService::Stub::UpsertCustomer, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -163,8 +140,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
       Outcome& outcome = outcomes[i];
       for (;;) {
         ++outcome.attempts;
-        grpc::Status status = agent.Call(
-            &v1::TicketService::Stub::CreateTicket, request, &outcome.ticket);
+        grpc::Status status = agent.Call(&v1::TicketService::Stub::CreateTicket,
+                                         request, &outcome.ticket);
         if (outcome.attempts == 1) outcome.first = status;
         if (status.ok()) break;
         if (!Indeterminate(status) || outcome.attempts > 50) {
