@@ -24,11 +24,10 @@
 #include "absl/time/clock.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/auth/jwt.h"
 #include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
-#include "tests/durability/crash_client.h"
+#include "tests/durability/harness.h"
 #include "tests/durability/server_process.h"
 
 namespace cs {
@@ -40,6 +39,7 @@ constexpr int kCalls = 10000;
 constexpr int kThreads = 8;
 constexpr int kKills = 20;
 constexpr char kMarker[] = "断电测试 ";
+const absl::Duration kCallTimeout = absl::Seconds(30);
 
 std::string RequestId(int i) { return absl::StrFormat("crash-%05d", i); }
 
@@ -51,6 +51,27 @@ struct Outcome {
   int attempts = 0;
 };
 
+class Client {
+ public:
+  Client(int port, std::string token)
+      : stub_(v1::TicketService::NewStub(
+            grpc::CreateChannel(absl::StrCat("127.0.0.1:", port),
+                                grpc::InsecureChannelCredentials()))),
+        token_(std::move(token)) {}
+
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (v1::TicketService::Stub::*method)(
+                        grpc::ClientContext*, const Request&, Response*),
+                    const Request& request, Response* response) {
+    return testing::CallWithToken(*stub_, method, token_, request, response,
+                                  kCallTimeout);
+  }
+
+ private:
+  std::unique_ptr<v1::TicketService::Stub> stub_;
+  std::string token_;
+};
+
 // What a client sees when the server dies under its call: the call may or
 // may not have committed. Anything else (INTERNAL, ...) fails the test.
 bool Indeterminate(const grpc::Status& status) {
@@ -60,13 +81,9 @@ bool Indeterminate(const grpc::Status& status) {
          status.error_code() == grpc::StatusCode::CANCELLED;
 }
 
-TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate) {
-  const char* seed_env = std::getenv("CS_CRASH_SEED");
-  const uint64_t seed = seed_env != nullptr
-                            ? std::strtoull(seed_env, nullptr, 10)
-                            : std::random_device()();
-  std::cout << "crash test seed: " << seed << std::endl;
-  std::mt19937_64 rng(seed);
+TEST(TicketCrashTest,
+     AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate) {
+  std::mt19937_64 rng(testing::CrashSeed());
 
   testing::TempDir dir;
   const std::string auth_key = testing::RandomHex(rng, 32);
@@ -79,7 +96,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   testing::ServerProcess server(
       CS_TICKET_SERVER,
       {absl::StrCat("--port=", port), "--metrics-port=-1",
-       "--data-dir=" + dir.Sub("data"), "--auth-key-file=" + dir.Sub("auth.key"),
+       "--data-dir=" + dir.Sub("data"),
+       "--auth-key-file=" + dir.Sub("auth.key"),
        "--pii-key-file=" + dir.Sub("pii.key"), "--event-retention=0s"},
       dir.Sub("server.log"));
   auto start = [&] {
@@ -89,16 +107,15 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   };
   start();
 
-  testing::TicketClient agent(
-      port, testing::MintTestToken(auth_key, auth::Role::kAgent, "agent-007"));
-  testing::TicketClient supervisor(
-      port, testing::MintTestToken(auth_key, auth::Role::kSupervisor, "sup-1"));
+  Client agent(port, testing::Token(auth_key, auth::Role::kAgent, "agent-007"));
+  Client supervisor(port,
+                    testing::Token(auth_key, auth::Role::kSupervisor, "sup-1"));
   {
-    v1::UpsertCustomerRequest request = ticket::testing::SampleCustomerRequest();
+    v1::UpsertCustomerRequest request =
+        ticket::testing::SampleCustomerRequest();
     v1::Customer response;
-    grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::UpsertCustomer, request,
-                        &response, /*wait_for_ready=*/true);
+    grpc::Status status = supervisor.Call(
+        &v1::TicketService::Stub::UpsertCustomer, request, &response);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -123,9 +140,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
       Outcome& outcome = outcomes[i];
       for (;;) {
         ++outcome.attempts;
-        grpc::Status status =
-            agent.Call(&v1::TicketService::Stub::CreateTicket, request,
-                       &outcome.ticket, /*wait_for_ready=*/true);
+        grpc::Status status = agent.Call(&v1::TicketService::Stub::CreateTicket,
+                                         request, &outcome.ticket);
         if (outcome.attempts == 1) outcome.first = status;
         if (status.ok()) break;
         if (!Indeterminate(status) || outcome.attempts > 50) {
@@ -177,8 +193,7 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
     request.set_name(name);
     v1::Ticket ticket;
     grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::GetTicket, request, &ticket,
-                        /*wait_for_ready=*/true);
+        supervisor.Call(&v1::TicketService::Stub::GetTicket, request, &ticket);
     if (!status.ok() || ticket.subject() != kMarker + request_id) ++missing;
   }
 
@@ -189,8 +204,8 @@ TEST(TicketCrashTest, AcknowledgedTicketsSurviveSigkillAndRetriesDoNotDuplicate)
   list.set_page_size(200);
   do {
     v1::ListTicketsResponse page;
-    grpc::Status status = supervisor.Call(&v1::TicketService::Stub::ListTickets,
-                                          list, &page, /*wait_for_ready=*/true);
+    grpc::Status status =
+        supervisor.Call(&v1::TicketService::Stub::ListTickets, list, &page);
     ASSERT_TRUE(status.ok()) << status.error_message();
     for (const v1::Ticket& t : page.tickets()) {
       ++listed;

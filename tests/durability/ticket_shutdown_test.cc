@@ -28,7 +28,7 @@
 #include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
-#include "tests/durability/crash_client.h"
+#include "tests/durability/harness.h"
 #include "tests/durability/server_process.h"
 
 namespace cs {
@@ -64,16 +64,24 @@ TEST(TicketShutdownTest, SigtermUnderLoadDrainsCallsAndExitsWithinGrace) {
   ASSERT_TRUE(server.WaitServing(port, absl::Seconds(30)))
       << "server did not come up; log: " << dir.Sub("server.log");
 
-  testing::TicketClient agent(
-      port, testing::MintTestToken(auth_key, auth::Role::kAgent, "agent-007"));
-  testing::TicketClient supervisor(
-      port, testing::MintTestToken(auth_key, auth::Role::kSupervisor, "sup-1"));
+  auto tickets = v1::TicketService::NewStub(grpc::CreateChannel(
+      absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
+  const std::string agent =
+      testing::Token(auth_key, auth::Role::kAgent, "agent-007");
+  const std::string supervisor =
+      testing::Token(auth_key, auth::Role::kSupervisor, "sup-1");
+  // Calls that wait for the server (it restarts), or are refused when down.
+  auto call = [&](auto method, const std::string& token, const auto& request,
+                  auto* response, bool wait_for_ready) {
+    return testing::CallWithToken(*tickets, method, token, request, response,
+                                  absl::Seconds(30), wait_for_ready);
+  };
   {
     v1::Customer customer;
     grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::UpsertCustomer,
-                        ticket::testing::SampleCustomerRequest(), &customer,
-                        /*wait_for_ready=*/true);
+        call(&v1::TicketService::Stub::UpsertCustomer, supervisor,
+             ticket::testing::SampleCustomerRequest(), &customer,
+             /*wait_for_ready=*/true);
     ASSERT_TRUE(status.ok()) << status.error_message();
   }
 
@@ -111,8 +119,8 @@ TEST(TicketShutdownTest, SigtermUnderLoadDrainsCallsAndExitsWithinGrace) {
       // No wait-for-ready: once the server stops listening a call must be
       // refused (UNAVAILABLE), not queued until it comes back.
       grpc::Status status =
-          agent.Call(&v1::TicketService::Stub::CreateTicket, request, &ticket,
-                     /*wait_for_ready=*/false);
+          call(&v1::TicketService::Stub::CreateTicket, agent, request, &ticket,
+               /*wait_for_ready=*/false);
       std::lock_guard<std::mutex> lock(mu);
       ++ended_with[status.error_code()];
       message_of[status.error_code()] = status.error_message();
@@ -189,8 +197,8 @@ TEST(TicketShutdownTest, SigtermUnderLoadDrainsCallsAndExitsWithinGrace) {
     request.set_name(name);
     v1::Ticket ticket;
     grpc::Status status =
-        supervisor.Call(&v1::TicketService::Stub::GetTicket, request, &ticket,
-                        /*wait_for_ready=*/true);
+        call(&v1::TicketService::Stub::GetTicket, supervisor, request, &ticket,
+             /*wait_for_ready=*/true);
     if (!status.ok() || ticket.subject().rfind(kMarker, 0) != 0) ++missing;
   }
   // Nothing but the acknowledged calls reached the store.
@@ -199,8 +207,9 @@ TEST(TicketShutdownTest, SigtermUnderLoadDrainsCallsAndExitsWithinGrace) {
   list.set_page_size(200);
   do {
     v1::ListTicketsResponse page;
-    grpc::Status status = supervisor.Call(&v1::TicketService::Stub::ListTickets,
-                                          list, &page, /*wait_for_ready=*/true);
+    grpc::Status status =
+        call(&v1::TicketService::Stub::ListTickets, supervisor, list, &page,
+             /*wait_for_ready=*/true);
     ASSERT_TRUE(status.ok()) << status.error_message();
     stored += page.tickets_size();
     list.set_page_token(page.next_page_token());
