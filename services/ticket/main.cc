@@ -3,9 +3,13 @@
 //   ticket-server --data-dir=/var/lib/cs --auth-key-file=/run/keys/jwt
 //       --pii-key-file=/run/keys/pii [--permissions-file=FILE] [--partition=N]
 //       [--quality-config=deploy/config/quality.textproto]
+//       [--routing-addr=127.0.0.1:50052] [--complaint-addr=127.0.0.1:50054]
 //
 // Hosts two gRPC services on one port: cs.ticket.v1.TicketService and
-// cs.ticket.v1.QualityService (quality inspection and follow-ups).
+// cs.ticket.v1.QualityService (quality inspection and follow-ups). With
+// --routing-addr / --complaint-addr it follows those services' event streams
+// for the inspection queue's SLA-breached and complaint-linked signals
+// (services/ticket/quality/signal_feed.h); without, those signals stay off.
 //
 // Every flag can also come from the environment (CS_PII_KEY_FILE, …); see
 // --help. Exit codes: 0 after a clean shutdown on SIGTERM/SIGINT, 1 when
@@ -28,6 +32,7 @@
 #include "services/ticket/quality/quality_app.h"
 #include "services/ticket/quality/quality_grpc_service.h"
 #include "services/ticket/quality/scorecard.h"
+#include "services/ticket/quality/signal_feed.h"
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
 
@@ -37,6 +42,8 @@ struct TicketConfig {
   std::string pii_key_file;
   std::string permissions_file;  // empty: the built-in defaults
   std::string quality_config;    // empty: the built-in scorecard
+  std::string routing_addr;      // empty: no SLA-breach signals
+  std::string complaint_addr;    // empty: no complaint signals
 };
 
 int Fail(absl::string_view what, const absl::Status& status) {
@@ -68,6 +75,14 @@ int main(int argc, char** argv) {
                    "quality scorecard, reviews per agent and survey share "
                    "(text-format cs.ticket.v1.QualityConfig; default: "
                    "built-in, as deploy/config/quality.textproto)");
+  parser.AddString("routing-addr", &ticket.routing_addr,
+                   "host:port of routing-sla, whose SlaBreached events mark "
+                   "tickets SLA-breached in the inspection queue (default: "
+                   "none, no such signal)");
+  parser.AddString("complaint-addr", &ticket.complaint_addr,
+                   "host:port of the complaint service, whose ComplaintFiled "
+                   "events mark tickets complaint-linked in the inspection "
+                   "queue (default: none, no such signal)");
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
   if (parser.help_requested()) {
     std::cout << parser.Usage();
@@ -121,11 +136,30 @@ int main(int argc, char** argv) {
       (*host)->store(), (*host)->outbox(), (*host)->clock(),
       std::move(scorecard), **app);
   if (!quality.ok()) return Fail("start-up failed", quality.status());
+  cs::ServiceHost* h = host->get();
+  using cs::ticket::quality::InspectionSignalFeed;
+  auto feed = InspectionSignalFeed::Create(
+      h->store(), (*app)->repository(),
+      {.routing_target = ticket.routing_addr,
+       .complaint_target = ticket.complaint_addr,
+       .token = [h] { return h->ServiceToken(); },
+       .on_routing_cursor = h->ConsumerCursorGauge(
+           InspectionSignalFeed::kRoutingConsumer, "routing"),
+       .on_complaint_cursor = h->ConsumerCursorGauge(
+           InspectionSignalFeed::kComplaintConsumer, "complaint")});
+  if (!feed.ok()) return Fail("start-up failed", feed.status());
+  InspectionSignalFeed* f = feed->get();
+  // After the gRPC server stopped, before the store closes.
+  h->AddShutdownHook([f] { f->Stop(); });
+  if (absl::Status started = f->Start(); !started.ok()) {
+    return Fail("start-up failed", started);
+  }
   cs::ticket::TicketGrpcService service(**host, **app);
   cs::ticket::quality::QualityGrpcService quality_service(**host, **quality);
   (*host)->RegisterService(&service);
   (*host)->RegisterService(&quality_service);
   if (absl::Status started = (*host)->Start(); !started.ok()) {
+    f->Stop();
     return Fail("start-up failed", started);
   }
   int signal = cs::ServiceHost::WaitForTerminationSignal();

@@ -16,7 +16,10 @@ required), and checks against them:
                                      own data volume, keys from volumes an
                                      init service writes, deploy/config files
                                      mounted, addresses of other services
-                                     (+ depends_on service_healthy), health
+                                     (+ depends_on service_healthy, unless
+                                     the peer depends on this service: compose
+                                     cannot start a cycle, so that side's
+                                     consumer retries), health
                                      check with cs-health-probe, restart policy,
                                      stop grace > --shutdown-grace
   deploy/prometheus/prometheus*.yml  one scrape job per row, named as the row,
@@ -414,6 +417,21 @@ def compose_ports(service):
     return ports
 
 
+def depends_on_reaches(services, start, goal):
+    """Whether compose service `start` depends on `goal`, directly or not."""
+    seen, todo = set(), [start]
+    while todo:
+        name = todo.pop()
+        if name == goal:
+            return True
+        if name in seen:
+            continue
+        seen.add(name)
+        deps = (services.get(name) or {}).get("depends_on") or {}
+        todo.extend(deps if isinstance(deps, (dict, list)) else [])
+    return False
+
+
 def check_compose(root, rows, runs, usages, problems):
     path = os.path.join(root, "docker-compose.yml")
     with open(path, encoding="utf-8") as f:
@@ -520,7 +538,11 @@ def check_compose(root, rows, runs, usages, problems):
                 deps = service.get("depends_on") or {}
                 cond = deps.get(other["name"], {}).get("condition") \
                     if isinstance(deps, dict) else None
-                if cond != "service_healthy":
+                # A peer that starts after this service (it depends on it)
+                # cannot also be waited for; such a client (an event
+                # consumer) retries until the peer is up.
+                if cond != "service_healthy" and \
+                        not depends_on_reaches(services, other["name"], row["name"]):
                     problems.add(where, f"uses {other['name']} ({name}) but does not "
                                  f"depend on it with condition service_healthy")
         ports = compose_ports(service)

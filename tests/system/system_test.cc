@@ -11,8 +11,9 @@
 // restarted on the same data directory; level 2 is notified; the agent
 // replies and the case closes by itself; a KB article is found and shared to
 // the ticket; the ticket is resolved and rated; a complaint is rejected once
-// and accepted in its second round; the analytics daily report shows the
-// exact KPIs. Nothing is lost or duplicated across the restart.
+// and accepted in its second round; the QA inspection queue ranks the
+// ticket as SLA-breached and complaint-linked (ticket-server follows routing
+// and complaint events); the analytics daily report shows the exact KPIs. Nothing is lost or duplicated across the restart.
 #include <memory>
 #include <string>
 #include <vector>
@@ -25,6 +26,7 @@
 #include "cs/escalation/v1/escalation.grpc.pb.h"
 #include "cs/kb/v1/kb.grpc.pb.h"
 #include "cs/routing/v1/routing.grpc.pb.h"
+#include "cs/ticket/v1/quality.grpc.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -44,6 +46,7 @@ namespace cv1 = ::cs::complaint::v1;
 namespace ev1 = ::cs::escalation::v1;
 namespace av1 = ::cs::analytics::v1;
 using TS = tv1::TicketService::Stub;
+using QS = tv1::QualityService::Stub;
 using RS = rv1::RoutingService::Stub;
 using SS = rv1::SlaService::Stub;
 using KS = kv1::KnowledgeBaseService::Stub;
@@ -102,10 +105,12 @@ class SystemTest : public ::testing::Test {
     reviewer_ = suite_.Token({Role::kKbEditor}, "editor-2");
     officer_ = suite_.Token({Role::kComplaintOfficer}, "officer-1", "客服部");
     ivr_ = suite_.Token({Role::kService}, "service:ivr");
+    qa_ = suite_.Token({Role::kQa}, "qa-1", "质检部");
     absl::Status started = suite_.StartAll();
     ASSERT_TRUE(started.ok()) << started;
     ASSERT_TRUE(suite_.SetClocks(t0_ - absl::Minutes(10)).ok());
     tickets_ = tv1::TicketService::NewStub(suite_.Channel("ticket"));
+    quality_ = tv1::QualityService::NewStub(suite_.Channel("ticket"));
     routing_ = rv1::RoutingService::NewStub(suite_.Channel("routing"));
     sla_ = rv1::SlaService::NewStub(suite_.Channel("routing"));
     kb_ = kv1::KnowledgeBaseService::NewStub(suite_.Channel("knowledge-base"));
@@ -231,7 +236,7 @@ class SystemTest : public ::testing::Test {
   Suite suite_;
   absl::Time t0_;
   std::string admin_, supervisor_, li_, lead_, director_, editor_, reviewer_,
-      officer_, ivr_;
+      officer_, ivr_, qa_;
   std::unique_ptr<TS> tickets_;
   std::unique_ptr<RS> routing_;
   std::unique_ptr<SS> sla_;
@@ -239,6 +244,7 @@ class SystemTest : public ::testing::Test {
   std::unique_ptr<CS> complaints_;
   std::unique_ptr<ES> escalation_;
   std::unique_ptr<AS> analytics_;
+  std::unique_ptr<QS> quality_;
 };
 
 TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
@@ -443,6 +449,26 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   EXPECT_EQ(accepted->rounds(0).decision(), cv1::CUSTOMER_DECISION_REJECTED);
   EXPECT_EQ(accepted->rounds(0).solution(), "书面致歉");
   EXPECT_EQ(accepted->rounds(1).decision(), cv1::CUSTOMER_DECISION_ACCEPTED);
+
+  // ---- QA inspection: the breach and the complaint reached the ticket
+  // service through routing's and complaint's event streams.
+  tv1::ListInspectionQueueRequest queue_request;
+  queue_request.set_period(absl::FormatTime("%Y-%m", t0_, Shanghai()));
+  absl::StatusOr<tv1::ListInspectionQueueResponse> queue;
+  ASSERT_TRUE(Eventually([&] {
+    queue = CallAs(quality_.get(), &QS::ListInspectionQueue, qa_,
+                   queue_request);
+    return queue.ok() && queue->candidates_size() == 1 &&
+           queue->candidates(0).reasons_size() == 2;
+  })) << (queue.ok() ? queue->DebugString() : queue.status().ToString());
+  const tv1::InspectionCandidate& candidate = queue->candidates(0);
+  EXPECT_EQ(candidate.ticket(), ticket.name());
+  EXPECT_EQ(candidate.agent(), "li");
+  EXPECT_THAT(candidate.reasons(),
+              ::testing::ElementsAre("COMPLAINT_LINKED", "SLA_BREACHED"));
+  EXPECT_THAT(candidate.breached_clocks(),
+              ::testing::Contains("FIRST_RESPONSE"));
+  EXPECT_THAT(candidate.complaints(), ::testing::ElementsAre(filed->name()));
 
   // ---- The daily report of that Friday, once analytics has every event.
   av1::GetDailyReportRequest report_request;

@@ -265,11 +265,16 @@ class QueueCommand final : public Command {
     ASSIGN_OR_RETURN(v1::ListInspectionQueueResponse response,
                      CallRpc(context, &Stub::ListInspectionQueue, request));
     if (context.options().json) return PrintJson(context.out(), response);
-    Table queue({"TICKET", "NUMBER", "AGENT", "PRIORITY", "REASONS", "CSAT"});
+    Table queue({"TICKET", "NUMBER", "AGENT", "PRIORITY", "REASONS", "CSAT",
+                 "BREACHED", "COMPLAINTS"});
+    auto joined = [](const auto& values) {
+      return values.empty() ? std::string("-") : absl::StrJoin(values, ",");
+    };
     for (const v1::InspectionCandidate& c : response.candidates()) {
       queue.AddRow({c.ticket(), c.ticket_number(), c.agent(),
                     absl::StrCat(c.priority()), absl::StrJoin(c.reasons(), ","),
-                    c.csat() > 0 ? absl::StrCat(c.csat()) : "-"});
+                    c.csat() > 0 ? absl::StrCat(c.csat()) : "-",
+                    joined(c.breached_clocks()), joined(c.complaints())});
     }
     queue.Print(context.out());
     context.out() << "\n";

@@ -219,6 +219,7 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   filed->set_channel(record.channel());
   filed->set_severity(record.severity());
   filed->set_department(record.department());
+  filed->set_ticket(record.ticket());
   WriteSet writes;
   Stage(writes, id, record, effects);
   RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id);

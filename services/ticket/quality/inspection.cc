@@ -41,12 +41,15 @@ v1::InspectionCandidate CandidateOf(const HandledTicket& t,
     c.add_reasons("REOPENED");
   }
   c.set_priority(priority);
+  for (const std::string& kind : t.breached_clocks) c.add_breached_clocks(kind);
+  for (const std::string& name : t.complaints) c.add_complaints(name);
   return c;
 }
 
 }  // namespace
 
-HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed) {
+HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed,
+                              const InspectionSignals& signals) {
   HandledTicket t;
   t.ticket = ticket.name();
   t.number = ticket.number();
@@ -55,6 +58,13 @@ HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed) {
   t.csat = ticket.satisfaction();
   t.reopen_count = ticket.reopen_count();
   t.already_reviewed = already_reviewed;
+  t.complaints.assign(signals.complaints.begin(), signals.complaints.end());
+  t.complaint_linked = !t.complaints.empty();
+  t.breached_clocks.assign(signals.breached_clocks.begin(),
+                           signals.breached_clocks.end());
+  t.sla_breached = std::any_of(t.breached_clocks.begin(),
+                               t.breached_clocks.end(),
+                               BreachCountsForInspection);
   return t;
 }
 

@@ -20,6 +20,7 @@
 
 #include "cs/ticket/v1/quality.pb.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "services/ticket/quality/inspection_signals.h"
 
 namespace cs::ticket::quality {
 
@@ -27,19 +28,25 @@ namespace cs::ticket::quality {
 struct HandledTicket {
   std::string ticket;  // "tickets/{id}"
   std::string number;
-  std::string agent;  // assignee
+  // The assignee: a RESOLVED or CLOSED ticket cannot be reassigned, so this
+  // is the agent who held it when it was (last) resolved.
+  std::string agent;
   std::string department;
   int csat = 0;  // 0 = no feedback
   bool complaint_linked = false;
   bool sla_breached = false;
   int reopen_count = 0;
   bool already_reviewed = false;
+  // Shown on the candidate (sorted); the flags above decide the priority.
+  std::vector<std::string> breached_clocks;
+  std::vector<std::string> complaints;
 };
 
-// The facts of `ticket` (FULL or BASIC view). The ticket store records no
-// complaint links or SLA breaches (those live in the complaint and routing
-// services), so those two flags stay false here.
-HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed);
+// The facts of `ticket` (FULL or BASIC view) and of the signals recorded for
+// it: complaint-linked when any complaint names it, SLA-breached when any
+// breached clock kind counts (BreachCountsForInspection).
+HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed,
+                              const InspectionSignals& signals);
 
 struct InspectionOptions {
   int reviews_per_agent = 3;

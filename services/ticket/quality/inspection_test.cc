@@ -110,12 +110,59 @@ TEST(InspectionTest, HandledTicketOfReadsTheTicket) {
   t.set_department("售后部");
   t.set_satisfaction(2);
   t.set_reopen_count(1);
-  HandledTicket h = HandledTicketOf(t, true);
+  HandledTicket h = HandledTicketOf(t, true, {});
   EXPECT_EQ(h.agent, "agent-007");
   EXPECT_EQ(h.csat, 2);
   EXPECT_EQ(h.reopen_count, 1);
   EXPECT_TRUE(h.already_reviewed);
   EXPECT_FALSE(h.complaint_linked);
+  EXPECT_FALSE(h.sla_breached);
+}
+
+TEST(InspectionTest, RecordedSignalsRaiseThePriority) {
+  v1::Ticket t;
+  t.set_name("tickets/01KAQDWRF80000000000000042");
+  t.set_assignee("zhangmin");
+  t.set_satisfaction(5);
+  InspectionSignals signals;
+  signals.breached_clocks = {"RESOLUTION", "FIRST_RESPONSE"};
+  signals.complaints = {"complaints/c-2", "complaints/c-1"};
+  HandledTicket h = HandledTicketOf(t, false, signals);
+  EXPECT_TRUE(h.complaint_linked);
+  EXPECT_TRUE(h.sla_breached);
+
+  // A low-CSAT ticket (+4) ranks below one that is complaint-linked and
+  // breached (+3 +2); an ordinary one last.
+  HandledTicket low = Ticket("zhangmin", 1);
+  low.csat = 1;
+  HandledTicket plain = Ticket("zhangmin", 2);
+  InspectionPlan plan = PlanInspections({plain, low, h}, {},
+                                        {.reviews_per_agent = 3});
+  ASSERT_EQ(plan.candidates.size(), 3u);
+  const v1::InspectionCandidate& first = plan.candidates[0];
+  EXPECT_EQ(first.ticket(), t.name());
+  EXPECT_EQ(first.priority(), 5);
+  EXPECT_THAT(first.reasons(), ElementsAre("COMPLAINT_LINKED", "SLA_BREACHED"));
+  EXPECT_THAT(first.breached_clocks(),
+              ElementsAre("FIRST_RESPONSE", "RESOLUTION"));
+  EXPECT_THAT(first.complaints(),
+              ElementsAre("complaints/c-1", "complaints/c-2"));
+  EXPECT_EQ(plan.candidates[1].ticket(), low.ticket);
+  EXPECT_EQ(plan.candidates[2].priority(), 0);
+}
+
+TEST(InspectionTest, AFollowUpBreachAloneIsNotSlaBreached) {
+  v1::Ticket t;
+  t.set_name("tickets/01KAQDWRF80000000000000043");
+  t.set_assignee("lisi");
+  InspectionSignals signals;
+  signals.breached_clocks = {"FOLLOW_UP"};
+  HandledTicket h = HandledTicketOf(t, false, signals);
+  EXPECT_FALSE(h.sla_breached);
+  EXPECT_THAT(h.breached_clocks, ElementsAre("FOLLOW_UP"));  // still shown
+
+  signals.breached_clocks.insert("RECORD_COMPLETENESS");
+  EXPECT_TRUE(HandledTicketOf(t, false, signals).sla_breached);
 }
 
 }  // namespace

@@ -229,7 +229,9 @@ absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(
       if (at < start || at >= end || ticket.assignee().empty()) continue;
       ASSIGN_OR_RETURN(std::optional<std::string> review,
                        repo_->FindReviewOfTicket(ticket.id()));
-      handled.push_back(HandledTicketOf(ticket, review.has_value()));
+      ASSIGN_OR_RETURN(InspectionSignals signals,
+                       repo_->LoadSignals(ticket.id()));
+      handled.push_back(HandledTicketOf(ticket, review.has_value(), signals));
     }
     query.after_key = page.next_after_key;
     if (!query.after_key.empty() && examined >= kMaxInspectedTickets) {

@@ -12,6 +12,9 @@
 // finds the problem unsolved reopens the ticket in the same commit. Its
 // records have their own column family (quality_repository.h); its events go
 // to the ticket service's outbox, so they appear on the ticket EventStream.
+// The inspection queue's complaint-linked and SLA-breached signals are
+// recorded in the same column family by InspectionSignalFeed
+// (signal_feed.h), which follows routing-sla's and complaint's events.
 //
 // Roles (checked here; the glue admits every authenticated caller):
 //   CreateReview qa · GetReview/ListReviews qa, team_lead, supervisor,

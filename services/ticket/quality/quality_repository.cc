@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/strings/strip.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
@@ -24,6 +25,11 @@ std::string AgentPrefix(absl::string_view agent) {
 std::string MonthPrefix(absl::CivilMonth month) {
   return absl::StrCat("m/", QualityRepository::MonthKey(month), "/");
 }
+std::string SignalPrefix(absl::string_view ticket_id) {
+  return absl::StrCat("s/", ticket_id, "/");
+}
+constexpr absl::string_view kBreachTag = "b/";
+constexpr absl::string_view kComplaintTag = "c/";
 
 }  // namespace
 
@@ -111,6 +117,24 @@ absl::StatusOr<ReviewListPage> QualityRepository::ListReviews(
   return page;
 }
 
+absl::StatusOr<InspectionSignals> QualityRepository::LoadSignals(
+    absl::string_view ticket_id) const {
+  InspectionSignals signals;
+  const std::string prefix = SignalPrefix(ticket_id);
+  RETURN_IF_ERROR(store_.Scan(
+      family_, prefix, PrefixEnd(prefix), 0,
+      [&](absl::string_view key, absl::string_view) {
+        key.remove_prefix(prefix.size());
+        if (absl::ConsumePrefix(&key, kBreachTag)) {
+          signals.breached_clocks.emplace(key);
+        } else if (absl::ConsumePrefix(&key, kComplaintTag)) {
+          signals.complaints.emplace(key);
+        }
+        return true;
+      }));
+  return signals;
+}
+
 absl::StatusOr<std::vector<v1::FollowUp>> QualityRepository::ListFollowUps(
     absl::string_view ticket_id) const {
   std::vector<v1::FollowUp> out;
@@ -144,6 +168,20 @@ void QualityRepository::PutReview(WriteSet& writes,
   const absl::CivilMonth month(
       CentreTimeZone().At(FromProtoTime(review.create_time())).cs);
   writes.Put(family_, MonthPrefix(month) + review.id(), review.agent());
+}
+
+void QualityRepository::PutSignal(WriteSet& writes,
+                                  absl::string_view ticket_id,
+                                  const TicketSignal& signal) const {
+  const std::string prefix = SignalPrefix(ticket_id);
+  if (!signal.breached_clock.empty()) {
+    writes.Put(family_, absl::StrCat(prefix, kBreachTag, signal.breached_clock),
+               "");
+  }
+  if (!signal.complaint.empty()) {
+    writes.Put(family_, absl::StrCat(prefix, kComplaintTag, signal.complaint),
+               "");
+  }
 }
 
 void QualityRepository::PutFollowUp(WriteSet& writes,

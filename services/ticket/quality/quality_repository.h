@@ -13,8 +13,12 @@
 //   a/<agent>\0<review id>         → ""
 //   m/<yyyymm>/<review id>         → agent (month of creation, Asia/Shanghai)
 //   f/<ticket id>/<follow-up id>   → v1::FollowUp
+//   s/<ticket id>/b/<clock kind>   → "" (SLA clock of that kind breached)
+//   s/<ticket id>/c/<complaint>    → "" (complaint "complaints/{id}" filed)
 // Index entries never change after creation (agent, ticket and month of a
 // review are fixed), so a PutReview of an existing review rewrites only r/.
+// A signal (s/) is one key per fact, so recording it again changes nothing
+// and the two event consumers never read-modify-write the same key.
 //
 // Thread-safe; callers serialise read-modify-write of one review.
 #ifndef CS_SERVICES_TICKET_QUALITY_QUALITY_REPOSITORY_H_
@@ -31,6 +35,7 @@
 #include "absl/time/civil_time.h"
 #include "cs/ticket/v1/quality.pb.h"
 #include "libs/store/store.h"
+#include "services/ticket/quality/inspection_signals.h"
 
 namespace cs::ticket::quality {
 
@@ -65,6 +70,9 @@ class QualityRepository {
   // INVALID_ARGUMENT on "page_token" when after_key is not of this list.
   absl::StatusOr<ReviewListPage> ListReviews(
       const ReviewListQuery& query) const;
+  // The signals recorded for a ticket (empty sets when none).
+  absl::StatusOr<InspectionSignals> LoadSignals(
+      absl::string_view ticket_id) const;
   // Follow-ups of a ticket, oldest first.
   absl::StatusOr<std::vector<v1::FollowUp>> ListFollowUps(
       absl::string_view ticket_id) const;
@@ -75,6 +83,10 @@ class QualityRepository {
   // `ticket_id` is the id part of follow_up.ticket().
   void PutFollowUp(WriteSet& writes, absl::string_view ticket_id,
                    const v1::FollowUp& follow_up) const;
+
+  // Records `signal` for ticket `ticket_id`; idempotent.
+  void PutSignal(WriteSet& writes, absl::string_view ticket_id,
+                 const TicketSignal& signal) const;
 
   static std::string MonthKey(absl::CivilMonth month);  // "202611"
 

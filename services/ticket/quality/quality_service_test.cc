@@ -6,6 +6,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "cs/common/v1/event.pb.h"
+#include "cs/complaint/v1/events.pb.h"
+#include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "cs/ticket/v1/quality.grpc.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
@@ -13,6 +15,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/clock.h"
 #include "libs/common/errors.h"
+#include "libs/events/test_producer.h"
 #include "libs/server/test_host.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/domain/ticket_number.h"
@@ -454,6 +457,143 @@ TEST_F(QualityServiceTest, ServiceRecordIsCheckedAtResolutionAndOnCompletion) {
   EXPECT_FALSE(third.complete());
   EXPECT_TRUE(third.vague_result());
   EXPECT_THAT(third.missing_fields(), ::testing::IsEmpty());
+}
+
+// The ticket server follows a real routing-sla and a real complaint
+// EventStream (libs/events TestProducer serving SlaBreached and
+// ComplaintFiled as those services publish them).
+class InspectionSignalTest : public QualityServiceTest {
+ protected:
+  static constexpr absl::Duration kGuard = absl::Seconds(30);  // only hangs
+
+  void SetUp() override {
+    server_.FollowSignals({.routing_target = routing_.target(),
+                           .complaint_target = complaints_.target(),
+                           .initial_backoff = absl::Milliseconds(1)});
+    QualityServiceTest::SetUp();
+  }
+
+  static uint64_t Publish(cs::testing::TestProducer& producer,
+                          const std::string& subject,
+                          const google::protobuf::Message& payload) {
+    WriteSet writes;
+    const uint64_t sequence =
+        producer.outbox().Append(writes, subject, payload);
+    EXPECT_TRUE(producer.store().Commit(writes).ok());
+    return sequence;
+  }
+  uint64_t Breach(const std::string& subject, routing::v1::ClockKind kind) {
+    routing::v1::SlaBreached breach;
+    routing::v1::SlaClock* clock = breach.mutable_clock();
+    clock->set_name(absl::StrCat("clocks/", subject, "-", kind));
+    clock->set_subject(subject);
+    clock->set_kind(kind);
+    clock->set_department("客服部");
+    clock->set_breached(true);
+    return Publish(routing_, clock->name(), breach);
+  }
+  uint64_t File(const std::string& complaint, const std::string& ticket) {
+    complaint::v1::ComplaintFiled filed;
+    filed.set_complaint(complaint);
+    filed.set_ticket(ticket);
+    filed.set_department("投诉处理部");
+    return Publish(complaints_, complaint, filed);
+  }
+
+  v1::ListInspectionQueueResponse Queue() {
+    v1::ListInspectionQueueRequest request;
+    request.set_period("2026-11");
+    request.set_reviews_per_agent(3);
+    auto queue = Q(&QualityStub::ListInspectionQueue, qa_, request);
+    EXPECT_TRUE(queue.ok()) << queue.status();
+    return queue.value_or(v1::ListInspectionQueueResponse());
+  }
+
+  cs::testing::TestProducer routing_;
+  cs::testing::TestProducer complaints_;
+};
+
+TEST_F(InspectionSignalTest, BreachedAndComplainedTicketsRankFirst) {
+  v1::Ticket plain = Handled("agent-007");
+  v1::Ticket low = Handled("agent-007", /*csat=*/1);
+  v1::Ticket risky = Handled("agent-007");
+  using routing::v1::ClockKind;
+  Breach(risky.name(), routing::v1::CLOCK_KIND_RESOLUTION);
+  Breach(risky.name(), routing::v1::CLOCK_KIND_RESOLUTION);  // repeated
+  Breach(risky.name(), routing::v1::CLOCK_KIND_FIRST_RESPONSE);
+  // A late follow-up visit is shown but does not rank the ticket.
+  Breach(plain.name(), routing::v1::CLOCK_KIND_FOLLOW_UP);
+  // Not tickets of this store: a complaint's own clock, an unknown ticket.
+  Breach("complaints/01KAQDWRF80000000000000001",
+         routing::v1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE);
+  const uint64_t last_breach = Breach("tickets/01KAQDWRF80000000000000002",
+                                      routing::v1::CLOCK_KIND_RESOLUTION);
+  // One complaint names the ticket by number, one by name; one names none,
+  // one a number of this day that does not exist.
+  File("complaints/k-1", risky.number());
+  File("complaints/k-2", risky.name());
+  File("complaints/k-2", risky.name());  // repeated
+  File("complaints/k-3", "");
+  const uint64_t last_complaint = File("complaints/k-4", "T20261110-0-999999");
+  ASSERT_TRUE(server_.feed().WaitForRouting(last_breach, kGuard));
+  ASSERT_TRUE(server_.feed().WaitForComplaints(last_complaint, kGuard));
+
+  v1::ListInspectionQueueResponse queue = Queue();
+  ASSERT_EQ(queue.candidates_size(), 3);
+  const v1::InspectionCandidate& first = queue.candidates(0);
+  EXPECT_EQ(first.ticket(), risky.name());
+  EXPECT_EQ(first.priority(), 3 + 2);  // counted once despite repeats
+  EXPECT_THAT(first.reasons(), ElementsAre("COMPLAINT_LINKED", "SLA_BREACHED"));
+  EXPECT_THAT(first.breached_clocks(),
+              ElementsAre("FIRST_RESPONSE", "RESOLUTION"));
+  EXPECT_THAT(first.complaints(),
+              ElementsAre("complaints/k-1", "complaints/k-2"));
+  EXPECT_EQ(queue.candidates(1).ticket(), low.name());
+  EXPECT_EQ(queue.candidates(1).priority(), 4);
+  EXPECT_EQ(queue.candidates(2).ticket(), plain.name());
+  EXPECT_EQ(queue.candidates(2).priority(), 0);
+  EXPECT_THAT(queue.candidates(2).breached_clocks(), ElementsAre("FOLLOW_UP"));
+
+  // The same event delivered again (a redelivery after a lost
+  // acknowledgement) changes nothing.
+  common::Event again;
+  ASSERT_TRUE(routing_.outbox()
+                  .Read(1, 1, [&](const common::Event& e) { again = e; })
+                  .ok());
+  for (int i = 0; i < 2; ++i) {
+    WriteSet writes;
+    ASSERT_TRUE(server_.feed().Apply(again, writes).ok());
+    ASSERT_TRUE(server_.host().store().Commit(writes).ok());
+  }
+  EXPECT_EQ(Queue().candidates(0).DebugString(), first.DebugString());
+
+  // A restart keeps the facts and resumes after the last applied event.
+  server_.Shutdown();
+  server_.Start(dir_, clock_, {.survey_share = 1.0});
+  quality_ = server_.NewQualityStub();
+  EXPECT_EQ(Queue().DebugString(), queue.DebugString());
+  const uint64_t more = Breach(low.name(), routing::v1::CLOCK_KIND_NEXT_REPLY);
+  EXPECT_EQ(more, last_breach + 1);
+  ASSERT_TRUE(server_.feed().WaitForRouting(more, kGuard));
+  v1::ListInspectionQueueResponse after = Queue();
+  EXPECT_EQ(after.candidates(0).ticket(), low.name());  // 4 + 2
+  EXPECT_EQ(after.candidates(0).priority(), 6);
+  EXPECT_EQ(after.candidates(1).DebugString(), first.DebugString());
+}
+
+TEST_F(InspectionSignalTest, WithoutSourcesThereAreNoSignals) {
+  // --routing-addr and --complaint-addr empty: no consumer, as before.
+  server_.Shutdown();
+  server_.FollowSignals({});
+  server_.Start(dir_, clock_, {.survey_share = 1.0});
+  quality_ = server_.NewQualityStub();
+  tickets_ = server_.NewStub();
+  v1::Ticket t = Handled("agent-007");
+  EXPECT_FALSE(server_.feed().WaitForRouting(1, absl::ZeroDuration()));
+  v1::ListInspectionQueueResponse queue = Queue();
+  ASSERT_EQ(queue.candidates_size(), 1);
+  EXPECT_EQ(queue.candidates(0).ticket(), t.name());
+  EXPECT_THAT(queue.candidates(0).reasons(), ::testing::IsEmpty());
 }
 
 }  // namespace
