@@ -14,11 +14,13 @@
 
 #include "cs/analytics/v1/analytics.pb.h"
 #include "fuzz/fuzz_input.h"
-#include "libs/server/request_check.h"
+#include "fuzz/guarded_parse.h"
 #include "services/analytics/domain/aggregates.h"
 #include "services/analytics/domain/report.h"
 
 namespace {
+
+using cs::fuzz::GuardedParse;
 
 namespace v1 = cs::analytics::v1;
 
@@ -45,14 +47,6 @@ const std::map<std::string, v1::Bucket>& Cells() {
     return out;
   }();
   return *cells;
-}
-
-template <typename Request>
-bool Parse(const std::string& bytes, Request& request) {
-  const bool parsed = request.ParseFromString(bytes);
-  FUZZ_CHECK(cs::CheckRequestBytes(bytes, *Request::descriptor()).ok() ==
-             parsed);
-  return parsed;
 }
 
 void Metrics(const v1::GetMetricsRequest& req) {
@@ -83,10 +77,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes = in.Rest();
   if (kind == 0) {
     v1::GetMetricsRequest request;
-    if (Parse(bytes, request)) Metrics(request);
+    if (GuardedParse(bytes, request)) Metrics(request);
   } else if (kind == 1) {
     v1::GetDailyReportRequest request;
-    if (Parse(bytes, request) && cs::analytics::ParseDay(request.date()).ok()) {
+    if (GuardedParse(bytes, request) &&
+        cs::analytics::ParseDay(request.date()).ok()) {
       v1::AnalyticsConfig config;
       auto report =
           cs::analytics::BuildDailyReport(request.date(), Cells(), config);
@@ -95,7 +90,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } else {
     v1::GetMonthlyReportRequest request;
-    if (!Parse(bytes, request)) return 0;
+    if (!GuardedParse(bytes, request)) return 0;
     auto days = cs::analytics::MonthDays(request.month());
     if (days.ok()) {
       auto first = cs::analytics::ParseDay(days->first);

@@ -11,7 +11,7 @@
 #include "absl/time/time.h"
 #include "cs/complaint/v1/complaint.pb.h"
 #include "fuzz/fuzz_input.h"
-#include "libs/server/request_check.h"
+#include "fuzz/guarded_parse.h"
 #include "services/complaint/domain/complaint_rules.h"
 
 namespace v1 = cs::complaint::v1;
@@ -19,15 +19,9 @@ namespace v1 = cs::complaint::v1;
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);
   v1::FileRequest file;
-  const bool parsed = file.ParseFromString(bytes);
-  FUZZ_CHECK(
-      cs::CheckRequestBytes(bytes, *v1::FileRequest::descriptor()).ok() ==
-      parsed);
+  const bool parsed = cs::fuzz::GuardedParse(bytes, file);
   v1::ListRequest list;
-  const bool list_parsed = list.ParseFromString(bytes);
-  FUZZ_CHECK(
-      cs::CheckRequestBytes(bytes, *v1::ListRequest::descriptor()).ok() ==
-      list_parsed);
+  const bool list_parsed = cs::fuzz::GuardedParse(bytes, list);
   if (!parsed || !cs::complaint::ValidateFile(file).ok()) return 0;
 
   const v1::Complaint complaint = cs::complaint::NewComplaint(

@@ -11,11 +11,13 @@
 
 #include "cs/escalation/v1/escalation.pb.h"
 #include "fuzz/fuzz_input.h"
-#include "libs/server/request_check.h"
+#include "fuzz/guarded_parse.h"
 #include "services/escalation/domain/escalation_config.h"
 #include "services/escalation/domain/requests.h"
 
 namespace {
+
+using cs::fuzz::GuardedParse;
 
 namespace v1 = cs::escalation::v1;
 
@@ -51,14 +53,6 @@ const cs::escalation::EscalationSettings& Settings() {
   return *settings;
 }
 
-template <typename Request>
-bool Parse(const std::string& bytes, Request& request) {
-  const bool parsed = request.ParseFromString(bytes);
-  FUZZ_CHECK(cs::CheckRequestBytes(bytes, *Request::descriptor()).ok() ==
-             parsed);
-  return parsed;
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -67,7 +61,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes = in.Rest();
   if (kind == 0) {
     v1::RequestEscalationRequest request;
-    if (Parse(bytes, request) &&
+    if (GuardedParse(bytes, request) &&
         cs::escalation::ValidateRequestEscalation(request).ok()) {
       const v1::EscalationPolicy* policy =
           Settings().ForSeverity(request.severity());
@@ -75,7 +69,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     }
   } else if (kind == 1) {
     v1::ListCasesRequest request;
-    if (Parse(bytes, request)) {
+    if (GuardedParse(bytes, request)) {
       (void)cs::escalation::ValidateListCases(request);
     }
   } else {

@@ -13,14 +13,16 @@
 #include "absl/time/time.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "fuzz/fuzz_input.h"
+#include "fuzz/guarded_parse.h"
 #include "libs/common/time_proto.h"
-#include "libs/server/request_check.h"
 #include "services/routing/domain/calendar.h"
 #include "services/routing/domain/clock_requests.h"
 #include "services/routing/domain/routing_config.h"
 #include "services/routing/domain/sla_clock.h"
 
 namespace {
+
+using cs::fuzz::GuardedParse;
 
 namespace v1 = cs::routing::v1;
 using cs::routing::BusinessCalendar;
@@ -32,14 +34,6 @@ const std::set<std::string>& Calendars() {
   return *names;
 }
 const absl::Time kNow = absl::FromUnixSeconds(1795000000);
-
-template <typename Request>
-bool Parse(const std::string& bytes, Request& request) {
-  const bool parsed = request.ParseFromString(bytes);
-  FUZZ_CHECK(cs::CheckRequestBytes(bytes, *Request::descriptor()).ok() ==
-             parsed);
-  return parsed;
-}
 
 ClockPolicy PolicyOf(v1::ClockKind kind, absl::Duration target) {
   ClockPolicy policy;
@@ -97,10 +91,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string bytes = in.Rest();
   if (kind == 0) {
     v1::StartClockRequest start;
-    if (Parse(bytes, start)) StartClock(start);
+    if (GuardedParse(bytes, start)) StartClock(start);
   } else if (kind == 1) {
     v1::UpdateClockRequest update;
-    if (Parse(bytes, update)) UpdateClock(update);
+    if (GuardedParse(bytes, update)) UpdateClock(update);
   } else {
     (void)cs::routing::ParseRoutingConfig(bytes, "fuzz.textproto", Calendars());
   }

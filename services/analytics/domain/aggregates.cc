@@ -339,8 +339,11 @@ absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
                                     absl::string_view field) {
   absl::Time t;
   std::string err;
+  // ParseTime also takes "20261-2-01" or "0830-02-01"; only the canonical
+  // form names one cell key and formats back to itself.
   if (day.size() != 10 ||
-      !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err)) {
+      !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err) ||
+      absl::FormatTime("%Y-%m-%d", t, Shanghai()) != day) {
     return InvalidField(field, absl::StrCat("\"", Utf8Prefix(day, 40),
                                             "\" is not YYYY-MM-DD"));
   }
