@@ -65,6 +65,11 @@ int32_t EffectivePageSize(int32_t requested) {
   return std::min(requested, kMaxPageSize);
 }
 
+absl::StatusOr<int32_t> CheckedPageSize(int32_t requested) {
+  if (requested < 0) return InvalidField("page_size", "must not be negative");
+  return EffectivePageSize(requested);
+}
+
 uint64_t QueryFingerprint(absl::string_view query) {
   return Fingerprint64(query);
 }

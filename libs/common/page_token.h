@@ -27,6 +27,10 @@ inline constexpr int32_t kMaxPageSize = 200;
 // 0 (or negative) → kDefaultPageSize; above kMaxPageSize → kMaxPageSize.
 int32_t EffectivePageSize(int32_t requested);
 
+// EffectivePageSize of a List request's page_size, refusing a negative one
+// (AIP-158) with INVALID_ARGUMENT on "page_size".
+absl::StatusOr<int32_t> CheckedPageSize(int32_t requested);
+
 // Stable 64-bit fingerprint of a query described as text.
 uint64_t QueryFingerprint(absl::string_view query);
 

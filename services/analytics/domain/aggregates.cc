@@ -14,8 +14,10 @@
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "cs/ticket/v1/quality.pb.h"
+#include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
+#include "libs/common/utf8.h"
 
 namespace cs::analytics {
 namespace {
@@ -333,15 +335,58 @@ std::string ShanghaiDay(absl::Time t) {
   return absl::FormatTime("%Y-%m-%d", t, Shanghai());
 }
 
-absl::StatusOr<absl::Time> ParseDay(absl::string_view day) {
+absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
+                                    absl::string_view field) {
   absl::Time t;
   std::string err;
+  // ParseTime also takes "20261-2-01" or "0830-02-01"; only the canonical
+  // form names one cell key and formats back to itself.
   if (day.size() != 10 ||
-      !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("date \"", day, "\" is not YYYY-MM-DD"));
+      !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err) ||
+      absl::FormatTime("%Y-%m-%d", t, Shanghai()) != day) {
+    return InvalidField(field, absl::StrCat("\"", Utf8Prefix(day, 40),
+                                            "\" is not YYYY-MM-DD"));
   }
   return t;
+}
+
+absl::StatusOr<std::pair<std::string, std::string>> RequestDays(
+    absl::string_view start_date, absl::string_view end_date) {
+  const absl::string_view end = end_date.empty() ? start_date : end_date;
+  ASSIGN_OR_RETURN(absl::Time first, ParseDay(start_date, "start_date"));
+  ASSIGN_OR_RETURN(absl::Time last, ParseDay(end, "end_date"));
+  if (last < first) return InvalidField("end_date", "is before start_date");
+  if (last - first > absl::Hours(24 * 366)) {
+    return InvalidField("end_date", "is more than 366 days after start_date");
+  }
+  return std::make_pair(std::string(start_date), std::string(end));
+}
+
+absl::Status ValidateFilters(const v1::Dimensions& filters) {
+  if (!filters.day().empty()) {
+    RETURN_IF_ERROR(ParseDay(filters.day(), "filters.day").status());
+  }
+  common::v1::Channel channel;
+  if (!filters.channel().empty() &&
+      (!common::v1::Channel_Parse(absl::StrCat("CHANNEL_", filters.channel()),
+                                  &channel) ||
+       ChannelName(channel).empty())) {
+    return InvalidField("filters.channel",
+                        "is not a channel name such as PHONE");
+  }
+  const std::string& grade = filters.grade();
+  if (!grade.empty() && grade != "A" && grade != "B" && grade != "C" &&
+      grade != "-") {
+    return InvalidField("filters.grade", "must be A, B, C or -");
+  }
+  for (const auto& [field, text] :
+       {std::pair<const char*, const std::string*>{"filters.region",
+                                                   &filters.region()},
+        {"filters.department", &filters.department()},
+        {"filters.agent", &filters.agent()}}) {
+    if (!IsValidUtf8(*text)) return InvalidField(field, "must be valid UTF-8");
+  }
+  return absl::OkStatus();
 }
 
 std::string CellKey(const v1::Dimensions& d) {
@@ -741,13 +786,16 @@ absl::StatusOr<std::vector<v1::MetricsRow>> GroupCells(
   static const char* kNames[] = {"day",        "channel", "region",
                                  "grade",      "department", "agent"};
   std::vector<bool> grouped(6, false);
-  for (const std::string& g : group_by) {
+  for (size_t i = 0; i < group_by.size(); ++i) {
+    const std::string& g = group_by[i];
     auto it = std::find_if(std::begin(kNames), std::end(kNames),
                            [&](const char* n) { return g == n; });
     if (it == std::end(kNames)) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "group_by \"", g,
-          "\" is not one of day, channel, region, grade, department, agent"));
+      return InvalidField(
+          absl::StrCat("group_by[", i, "]"),
+          absl::StrCat("\"", Utf8Prefix(g, 40),
+                       "\" is not one of day, channel, region, grade, "
+                       "department, agent"));
     }
     grouped[it - std::begin(kNames)] = true;
   }

@@ -99,6 +99,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -119,8 +120,19 @@ struct AggregationRules {
 
 // The Shanghai calendar day ("YYYY-MM-DD") of `t`.
 std::string ShanghaiDay(absl::Time t);
-// Midnight (Shanghai) starting `day`; INVALID_ARGUMENT for a malformed day.
-absl::StatusOr<absl::Time> ParseDay(absl::string_view day);
+// Midnight (Shanghai) starting `day`; INVALID_ARGUMENT naming `field` for a
+// malformed day.
+absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
+                                    absl::string_view field = "date");
+// The days [start, end] of a request whose end defaults to its start:
+// INVALID_ARGUMENT naming start_date or end_date when one is not YYYY-MM-DD,
+// the end is before the start or more than 366 days after it.
+absl::StatusOr<std::pair<std::string, std::string>> RequestDays(
+    absl::string_view start_date, absl::string_view end_date);
+// INVALID_ARGUMENT naming "filters.<dimension>" for a value no cell can hold:
+// a channel that is not a Channel name without its prefix, a grade other
+// than A, B, C or -, a day that is not YYYY-MM-DD, text that is not UTF-8.
+absl::Status ValidateFilters(const v1::Dimensions& filters);
 
 // The category key of a ticket (see "categories" above).
 std::string CategoryKey(const ticket::v1::TicketFacts& facts);
@@ -189,8 +201,8 @@ bool IsPhone(absl::string_view channel);
 bool IsOnline(absl::string_view channel);
 
 // Groups cells: every (key, bucket) of `cells` that matches `filters` is
-// merged into the row of its group_by projection. INVALID_ARGUMENT for an
-// unknown group_by name. Rows are ordered by their dimensions.
+// merged into the row of its group_by projection. INVALID_ARGUMENT naming
+// "group_by[i]" for an unknown group_by name. Rows are ordered by their dimensions.
 absl::StatusOr<std::vector<v1::MetricsRow>> GroupCells(
     const std::map<std::string, v1::Bucket>& cells,
     const std::vector<std::string>& group_by, const v1::Dimensions& filters);

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
+#include "libs/common/errors.h"
 #include "libs/common/time_proto.h"
 #include "services/analytics/domain/report.h"
 
@@ -437,6 +438,13 @@ TEST(ReportTest, MonthlyReportFindsRisingIssues) {
   EXPECT_DOUBLE_EQ(report->rising(0).growth(), 2.0);
   EXPECT_THAT(report->csv(), ::testing::HasSubstr("department,billing,2,6,2"));
   EXPECT_FALSE(MonthDays("2026-2").ok());
+  // Only canonical dates (found by analytics_request_fuzzer: "0830-02" and
+  // "20261-2" parsed, and their last days did not).
+  EXPECT_FALSE(MonthDays("0830-02").ok());
+  EXPECT_FALSE(MonthDays("20261-2").ok());
+  EXPECT_FALSE(ParseDay("20261-2-01").ok());
+  EXPECT_EQ(FieldViolationsOf(MonthDays("2026-13").status())[0].field,
+            "month");
   // Below the minimum volume a growth is noise, not a rising issue.
   config.set_rising_min_volume(7);
   report = BuildMonthlyReport("2026-02", cells, config);

@@ -8,8 +8,10 @@
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/text_format.h"
+#include "libs/common/errors.h"
 #include "libs/common/files.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/utf8.h"
 #include "services/analytics/domain/report_render.h"
 
 namespace cs::analytics {
@@ -200,8 +202,8 @@ absl::StatusOr<std::pair<std::string, std::string>> MonthDays(
     absl::string_view month) {
   absl::StatusOr<absl::Time> first = ParseDay(absl::StrCat(month, "-01"));
   if (month.size() != 7 || !first.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("month \"", month, "\" is not YYYY-MM"));
+    return InvalidField("month", absl::StrCat("\"", Utf8Prefix(month, 40),
+                                              "\" is not YYYY-MM"));
   }
   const absl::TimeZone utc8 = absl::FixedTimeZone(8 * 3600);
   const absl::CivilMonth m = absl::ToCivilMonth(*first, utc8);
@@ -372,7 +374,7 @@ double ServiceQuality(const v1::Bucket& b) {
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
     const v1::ScorecardWeights& weights) {
-  if (agent.empty()) return absl::InvalidArgumentError("agent is required");
+  if (agent.empty()) return InvalidField("agent", "is required");
   v1::Dimensions filter;
   filter.set_agent(agent);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> days,

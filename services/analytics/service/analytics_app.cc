@@ -229,16 +229,9 @@ absl::StatusOr<v1::MetricsRow> AnalyticsApp::Today() const {
 
 absl::StatusOr<v1::GetMetricsResponse> AnalyticsApp::GetMetrics(
     const v1::GetMetricsRequest& req) const {
-  const std::string end =
-      req.end_date().empty() ? req.start_date() : req.end_date();
-  ASSIGN_OR_RETURN(absl::Time first, ParseDay(req.start_date()));
-  ASSIGN_OR_RETURN(absl::Time last, ParseDay(end));
-  if (last < first) {
-    return absl::InvalidArgumentError("end_date is before start_date");
-  }
-  if (last - first > absl::Hours(24 * 366)) {
-    return absl::InvalidArgumentError("the range is longer than 366 days");
-  }
+  ASSIGN_OR_RETURN(auto days, RequestDays(req.start_date(), req.end_date()));
+  RETURN_IF_ERROR(ValidateFilters(req.filters()));
+  const std::string& end = days.second;
   ASSIGN_OR_RETURN(auto cells, Cells(req.start_date(), end));
   std::vector<std::string> group_by(req.group_by().begin(),
                                     req.group_by().end());
@@ -271,14 +264,8 @@ absl::StatusOr<v1::MonthlyReport> AnalyticsApp::GetMonthlyReport(
 
 absl::StatusOr<v1::AgentScorecard> AnalyticsApp::GetAgentScorecard(
     const v1::GetAgentScorecardRequest& req) const {
-  const std::string end =
-      req.end_date().empty() ? req.start_date() : req.end_date();
-  ASSIGN_OR_RETURN(absl::Time first, ParseDay(req.start_date()));
-  ASSIGN_OR_RETURN(absl::Time last, ParseDay(end));
-  if (last < first || last - first > absl::Hours(24 * 366)) {
-    return absl::InvalidArgumentError(
-        "end_date must be within 366 days after start_date");
-  }
+  ASSIGN_OR_RETURN(auto days, RequestDays(req.start_date(), req.end_date()));
+  const std::string& end = days.second;
   ASSIGN_OR_RETURN(auto cells, Cells(req.start_date(), end));
   ASSIGN_OR_RETURN(v1::AgentScorecard card,
                    BuildAgentScorecard(req.agent(), cells, config_.scorecard()));

@@ -270,6 +270,19 @@ absl::Status ValidateFile(const v1::FileRequest& request) {
   return absl::OkStatus();
 }
 
+absl::Status ValidateList(const v1::ListRequest& request) {
+  if (!v1::ComplaintStage_IsValid(request.stage())) {
+    return InvalidField("stage", "is not a known stage");
+  }
+  if (!v1::CauseCategory_IsValid(request.cause())) {
+    return InvalidField("cause", "is not known");
+  }
+  RETURN_IF_ERROR(CheckText(request.department(), "department", 64, false,
+                            false));
+  RETURN_IF_ERROR(CheckId(request.customer_id(), "customer_id", false));
+  return CheckId(request.officer(), "officer", false);
+}
+
 absl::StatusOr<std::string> ParseComplaintName(absl::string_view name,
                                                absl::string_view field) {
   absl::string_view id = name;

@@ -81,6 +81,8 @@ absl::StatusOr<ApprovalLimits> LoadApprovalLimitsFile(const std::string& path);
 
 // INVALID_ARGUMENT naming the field (e.g. "complaint.customer_id").
 absl::Status ValidateFile(const v1::FileRequest& request);
+// The filter of a List request: known stage and cause, bounded texts.
+absl::Status ValidateList(const v1::ListRequest& request);
 absl::Status ValidateRemedy(const v1::Remedy& remedy, absl::string_view field);
 
 // "complaints/{id}" → id; INVALID_ARGUMENT on `field` otherwise.

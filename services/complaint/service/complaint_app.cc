@@ -240,16 +240,14 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal& caller,
 
 absl::StatusOr<v1::ListResponse> ComplaintApp::List(
     const auth::Principal& caller, const v1::ListRequest& req) {
-  if (req.page_size() < 0) {
-    return InvalidField("page_size", "must not be negative");
-  }
+  RETURN_IF_ERROR(ValidateList(req));
   v1::ListRequest filter = req;
   filter.clear_page_size();
   filter.clear_page_token();
   const uint64_t fingerprint = QueryFingerprint("complaints", filter);
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(req.page_token(), fingerprint));
-  const int32_t size = EffectivePageSize(req.page_size());
+  ASSIGN_OR_RETURN(const int32_t size, CheckedPageSize(req.page_size()));
   v1::ListResponse response;
   std::string last;
   bool more = false;

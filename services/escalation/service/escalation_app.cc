@@ -15,6 +15,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
+#include "services/escalation/domain/requests.h"
 
 namespace cs::escalation {
 namespace {
@@ -430,22 +431,7 @@ absl::Status EscalationApp::CheckActor(const auth::Principal& caller,
 
 absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
     const auth::Principal& caller, const v1::RequestEscalationRequest& req) {
-  std::vector<FieldViolation> violations;
-  if (!absl::StartsWith(req.subject(), "complaints/") &&
-      !absl::StartsWith(req.subject(), "tickets/")) {
-    violations.push_back(
-        {"subject", "must be \"complaints/{id}\" or \"tickets/{id}\""});
-  } else if (req.subject().size() > 200 ||
-             HasControlChars(req.subject(), false)) {
-    violations.push_back({"subject", "too long or has control characters"});
-  }
-  if (req.severity().empty() || req.severity().size() > 64) {
-    violations.push_back({"severity", "is required (e.g. \"serious\")"});
-  }
-  if (!IsValidUtf8(req.reason()) || !IsValidUtf8(req.department())) {
-    violations.push_back({"reason", "must be valid UTF-8"});
-  }
-  if (!violations.empty()) return InvalidFields(violations);
+  RETURN_IF_ERROR(ValidateRequestEscalation(req));
   const v1::EscalationPolicy* policy = settings_.ForSeverity(req.severity());
   if (policy == nullptr) {
     return absl::FailedPreconditionError(absl::StrCat(
@@ -475,14 +461,14 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::GetCase(
 
 absl::StatusOr<v1::ListCasesResponse> EscalationApp::ListCases(
     const auth::Principal& caller, const v1::ListCasesRequest& req) {
-  if (req.level() < 0) return InvalidField("level", "must be >= 0");
+  RETURN_IF_ERROR(ValidateListCases(req));
   v1::ListCasesRequest query = req;
   query.clear_page_size();
   query.clear_page_token();
   const uint64_t fingerprint = QueryFingerprint("escalation-cases", query);
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(req.page_token(), fingerprint));
-  const int32_t page_size = EffectivePageSize(req.page_size());
+  ASSIGN_OR_RETURN(const int32_t page_size, CheckedPageSize(req.page_size()));
   v1::ListCasesResponse response;
   std::string last;
   bool more = false;

@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "libs/common/errors.h"
+#include "libs/common/status_macros.h"
 #include "libs/common/utf8.h"
 
 namespace cs::kb {
@@ -210,6 +211,21 @@ absl::Status ValidateContent(v1::ArticleContent& content,
     return InvalidField(f("format"), "unknown format");
   }
   return absl::OkStatus();
+}
+
+absl::Status ValidateSearch(const v1::SearchRequest& request) {
+  RETURN_IF_ERROR(ValidateText(request.query(), "query", 200, true));
+  if (!request.category().empty()) {
+    RETURN_IF_ERROR(
+        ParseCategoryName(request.category(), "category").status());
+  }
+  for (int i = 0; i < request.tags_size(); ++i) {
+    RETURN_IF_ERROR(ValidateText(request.tags(i),
+                                 absl::StrCat("tags[", i, "]"), 40, true));
+  }
+  RETURN_IF_ERROR(ValidateText(request.language(), "language", 35, false));
+  RETURN_IF_ERROR(ValidateText(request.channel(), "channel", 40, false));
+  return ValidateText(request.customer_type(), "customer_type", 40, false);
 }
 
 }  // namespace cs::kb

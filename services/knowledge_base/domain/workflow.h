@@ -79,6 +79,10 @@ absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
 absl::Status ValidateContent(v1::ArticleContent& content,
                              absl::string_view prefix);
 
+// The filters and query of a Search request (page size and token aside):
+// INVALID_ARGUMENT naming the field ("query", "tags[1]", ...).
+absl::Status ValidateSearch(const v1::SearchRequest& request);
+
 // INVALID_ARGUMENT naming `field` when `text` is not valid UTF-8, empty
 // (when `required`), longer than `max_chars` or holds control characters.
 absl::Status ValidateText(absl::string_view text, absl::string_view field,

@@ -496,7 +496,8 @@ absl::StatusOr<v1::ListArticlesResponse> KbApp::ListArticles(
       QueryFingerprint(absl::StrCat("kb.articles|", r.state(), "|", editor));
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(r.page_token(), fingerprint));
-  const size_t page = static_cast<size_t>(EffectivePageSize(r.page_size()));
+  ASSIGN_OR_RETURN(const int32_t page_size, CheckedPageSize(r.page_size()));
+  const size_t page = static_cast<size_t>(page_size);
   v1::ListArticlesResponse response;
   std::string last;
   size_t scanned = 0;
@@ -823,7 +824,8 @@ absl::StatusOr<v1::ListStaleArticlesResponse> KbApp::ListStaleArticles(
   const uint64_t fingerprint = QueryFingerprint("kb.stale");
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(r.page_token(), fingerprint));
-  const size_t page = static_cast<size_t>(EffectivePageSize(r.page_size()));
+  ASSIGN_OR_RETURN(const int32_t page_size, CheckedPageSize(r.page_size()));
+  const size_t page = static_cast<size_t>(page_size);
   const absl::Time now = clock_.Now();
   v1::ListStaleArticlesResponse response;
   std::string last;
@@ -893,16 +895,7 @@ absl::Status KbApp::RecordGap(const std::string& normalized, bool report,
 absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
                                                  const v1::SearchRequest& r) {
   RETURN_IF_ERROR(CheckPermission(p, Action::kRead));
-  RETURN_IF_ERROR(ValidateText(r.query(), "query", 200, true));
-  if (!r.category().empty()) {
-    RETURN_IF_ERROR(ParseCategoryName(r.category(), "category").status());
-  }
-  for (const std::string& tag : r.tags()) {
-    RETURN_IF_ERROR(ValidateText(tag, "tags", 40, true));
-  }
-  RETURN_IF_ERROR(ValidateText(r.language(), "language", 35, false));
-  RETURN_IF_ERROR(ValidateText(r.channel(), "channel", 40, false));
-  RETURN_IF_ERROR(ValidateText(r.customer_type(), "customer_type", 40, false));
+  RETURN_IF_ERROR(ValidateSearch(r));
   const std::string normalized =
       std::string(absl::StripAsciiWhitespace(NormalizeToString(r.query())));
   const uint64_t fingerprint = QueryFingerprint(
@@ -915,8 +908,9 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   if (!after.empty() && !absl::SimpleAtoi(after, &offset)) {
     return InvalidField("page_token", "malformed");
   }
-  const size_t page = static_cast<size_t>(std::min<int32_t>(
-      EffectivePageSize(r.page_size() > 0 ? r.page_size() : 20), 50));
+  ASSIGN_OR_RETURN(const int32_t page_size,
+                   CheckedPageSize(r.page_size() == 0 ? 20 : r.page_size()));
+  const size_t page = static_cast<size_t>(std::min<int32_t>(page_size, 50));
   SearchQuery query;
   query.text = r.query();
   query.category = r.category();

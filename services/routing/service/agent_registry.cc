@@ -150,7 +150,8 @@ absl::StatusOr<v1::ListAgentsResponse> AgentRegistry::List(
       QueryFingerprint(absl::StrCat("agents|", request.department()));
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(request.page_token(), query));
-  int32_t page_size = EffectivePageSize(request.page_size());
+  ASSIGN_OR_RETURN(const int32_t page_size,
+                   CheckedPageSize(request.page_size()));
   v1::ListAgentsResponse response;
   absl::MutexLock lock(&mu_);
   for (auto it = agents_.upper_bound(after); it != agents_.end(); ++it) {

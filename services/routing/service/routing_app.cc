@@ -24,6 +24,7 @@
 #include "libs/common/utf8.h"
 #include "services/routing/domain/agent_selection.h"
 #include "services/routing/domain/calendar_config.h"
+#include "services/routing/domain/clock_requests.h"
 #include "services/routing/domain/grading.h"
 #include "services/routing/domain/sla_clock.h"
 #include "services/routing/domain/sla_policy.h"
@@ -53,46 +54,11 @@ constexpr absl::string_view kClocksPrefix = "clocks/";
 // Queue entries a drain examines at most (oldest first).
 constexpr size_t kDrainScanLimit = 1000;
 constexpr size_t kMaxNoteChars = 1000;
-constexpr size_t kMaxReasonChars = 200;
 
 // "tickets/X" → "X"; "" when `name` is not a ticket name.
 std::string TicketIdOf(absl::string_view name) {
   if (!absl::ConsumePrefix(&name, kTicketsPrefix) || name.empty()) return "";
   return std::string(name);
-}
-
-bool IsIdChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-         c == '_' || c == '-';
-}
-
-// "tickets/{id}" or "complaints/{id}", id 1–64 of [A-Za-z0-9._-].
-absl::Status ValidateSubject(absl::string_view field,
-                             absl::string_view subject) {
-  absl::string_view id = subject;
-  if (!absl::ConsumePrefix(&id, kTicketsPrefix) &&
-      !absl::ConsumePrefix(&id, kComplaintsPrefix)) {
-    return InvalidField(field,
-                        "must look like tickets/{id} or complaints/{id}");
-  }
-  if (id.empty() || id.size() > 64 ||
-      !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    return InvalidField(field, "id must be 1–64 of A–Z a–z 0–9 . _ -");
-  }
-  return absl::OkStatus();
-}
-
-absl::Status CheckText(absl::string_view field, absl::string_view text,
-                       size_t max_chars) {
-  if (!IsValidUtf8(text) || HasControlChars(text, /*allow_newlines=*/false)) {
-    return InvalidField(field,
-                        "must be valid UTF-8 without control characters");
-  }
-  if (CharLength(text) > max_chars) {
-    return InvalidField(
-        field, absl::StrCat("must be at most ", max_chars, " characters"));
-  }
-  return absl::OkStatus();
 }
 
 bool IsTicketKind(v1::ClockKind kind) {
@@ -165,22 +131,6 @@ absl::StatusOr<Message> Unpack(const common::v1::Event& event) {
                      "): payload is not a ", Message::descriptor()->name()));
   }
   return message;
-}
-
-// The state a transition leads to, for idempotent UpdateClock retries.
-v1::ClockState StateAfter(v1::ClockTransition transition) {
-  switch (transition) {
-    case v1::CLOCK_TRANSITION_PAUSE:
-      return v1::CLOCK_STATE_PAUSED;
-    case v1::CLOCK_TRANSITION_RESUME:
-      return v1::CLOCK_STATE_RUNNING;
-    case v1::CLOCK_TRANSITION_FULFIL:
-      return v1::CLOCK_STATE_FULFILLED;
-    case v1::CLOCK_TRANSITION_STOP:
-      return v1::CLOCK_STATE_STOPPED;
-    default:
-      return v1::CLOCK_STATE_UNSPECIFIED;
-  }
 }
 
 }  // namespace
@@ -1432,7 +1382,7 @@ absl::StatusOr<v1::ListQueueResponse> RoutingApp::ListQueue(
   const uint64_t query =
       QueryFingerprint(absl::StrCat("queue|", req.department()));
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(req.page_token(), query));
-  const int32_t page_size = EffectivePageSize(req.page_size());
+  ASSIGN_OR_RETURN(const int32_t page_size, CheckedPageSize(req.page_size()));
   const std::string prefix =
       req.department().empty() ? "" : QueuePrefix(req.department());
   const std::string end = prefix.empty() ? "" : PrefixEnd(prefix);
@@ -1467,44 +1417,11 @@ absl::StatusOr<v1::ListQueueResponse> RoutingApp::ListQueue(
 
 absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
     const auth::Principal& caller, const v1::StartClockRequest& req) {
-  RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
-  if (!v1::ClockKind_IsValid(req.kind()) ||
-      req.kind() == v1::CLOCK_KIND_UNSPECIFIED) {
-    return InvalidField("kind", "must be a clock kind");
-  }
-  if (req.has_target()) {
-    const absl::Duration target = FromProtoDuration(req.target());
-    if (target <= absl::ZeroDuration() || target > absl::Hours(24 * 3660)) {
-      return InvalidField("target", "must be positive and at most 10 years");
-    }
-  }
-  if (!req.calendar().empty() &&
-      settings_.calendars.count(req.calendar()) == 0) {
-    return InvalidField(
-        "calendar",
-        absl::StrCat("unknown calendar \"", Utf8Prefix(req.calendar(), 64),
-                     "\"; known: ",
-                     absl::StrJoin(CalendarNames(settings_.calendars), ", ")));
-  }
-  if (!common::v1::Grade_IsValid(req.grade())) {
-    return InvalidField("grade", "must be GRADE_A, GRADE_B or GRADE_C");
-  }
-  RETURN_IF_ERROR(CheckText("department", req.department(), 64));
-  if (!req.assignee().empty()) {
-    RETURN_IF_ERROR(CheckText("assignee", req.assignee(), 64));
-  }
-  RETURN_IF_ERROR(CheckText("reason", req.reason(), kMaxReasonChars));
   const absl::Time now = clock_.Now();
-  absl::Time start = now;
-  if (req.has_start_time()) {
-    if (!IsValidProtoTime(req.start_time())) {
-      return InvalidField("start_time", "is not a valid timestamp");
-    }
-    start = FromProtoTime(req.start_time());
-    if (start > now) {
-      return InvalidField("start_time", "must not be in the future");
-    }
-  }
+  RETURN_IF_ERROR(
+      ValidateStartClock(req, CalendarNames(settings_.calendars), now));
+  absl::Time start =
+      req.has_start_time() ? FromProtoTime(req.start_time()) : now;
 
   absl::MutexLock lock(&state_mu_);
   WriteSet writes;
@@ -1566,16 +1483,8 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
 
 absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
     const auth::Principal& caller, const v1::UpdateClockRequest& req) {
-  RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
-  if (!v1::ClockKind_IsValid(req.kind()) ||
-      req.kind() == v1::CLOCK_KIND_UNSPECIFIED) {
-    return InvalidField("kind", "must be a clock kind");
-  }
+  RETURN_IF_ERROR(ValidateUpdateClock(req));
   const v1::ClockState target_state = StateAfter(req.transition());
-  if (target_state == v1::CLOCK_STATE_UNSPECIFIED) {
-    return InvalidField("transition", "must be PAUSE, RESUME, FULFIL or STOP");
-  }
-  RETURN_IF_ERROR(CheckText("reason", req.reason(), kMaxReasonChars));
 
   absl::MutexLock lock(&state_mu_);
   WriteSet writes;

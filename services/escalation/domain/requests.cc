@@ -1,0 +1,51 @@
+#include "services/escalation/domain/requests.h"
+
+#include <vector>
+
+#include "absl/strings/match.h"
+#include "cs/common/v1/types.pb.h"
+#include "libs/common/errors.h"
+#include "libs/common/utf8.h"
+
+namespace cs::escalation {
+
+absl::Status ValidateRequestEscalation(
+    const v1::RequestEscalationRequest& req) {
+  std::vector<FieldViolation> violations;
+  if (!absl::StartsWith(req.subject(), "complaints/") &&
+      !absl::StartsWith(req.subject(), "tickets/")) {
+    violations.push_back(
+        {"subject", "must be \"complaints/{id}\" or \"tickets/{id}\""});
+  } else if (req.subject().size() > 200 || !IsValidUtf8(req.subject()) ||
+             HasControlChars(req.subject(), false)) {
+    violations.push_back({"subject", "too long or has control characters"});
+  }
+  if (req.severity().empty() || req.severity().size() > 64 ||
+      !IsValidUtf8(req.severity())) {
+    violations.push_back({"severity", "is required (e.g. \"serious\")"});
+  }
+  if (!IsValidUtf8(req.reason())) {
+    violations.push_back({"reason", "must be valid UTF-8"});
+  }
+  if (!IsValidUtf8(req.department())) {
+    violations.push_back({"department", "must be valid UTF-8"});
+  }
+  if (!violations.empty()) return InvalidFields(violations);
+  return absl::OkStatus();
+}
+
+absl::Status ValidateListCases(const v1::ListCasesRequest& req) {
+  if (!v1::CaseState_IsValid(req.state())) {
+    return InvalidField("state", "is not a known case state");
+  }
+  if (!common::v1::Grade_IsValid(req.grade())) {
+    return InvalidField("grade", "must be GRADE_A, GRADE_B or GRADE_C");
+  }
+  if (req.level() < 0) return InvalidField("level", "must be >= 0");
+  if (!IsValidUtf8(req.department())) {
+    return InvalidField("department", "must be valid UTF-8");
+  }
+  return absl::OkStatus();
+}
+
+}  // namespace cs::escalation
