@@ -5,8 +5,8 @@
 #include <vector>
 
 #include "absl/strings/ascii.h"
-#include "absl/strings/escaping.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -47,7 +47,8 @@ absl::StatusOr<RateLimit> ParseLimit(absl::string_view entry,
   if (rate[1] == "s") unit_seconds = 1;
   if (rate[1] == "m") unit_seconds = 60;
   if (rate[1] == "h") unit_seconds = 3600;
-  if (unit_seconds == 0) return SpecError(entry, "has a unit other than s, m, h");
+  if (unit_seconds == 0)
+    return SpecError(entry, "has a unit other than s, m, h");
   limit.per_second = static_cast<double>(calls) / unit_seconds;
   limit.burst = static_cast<double>(calls);
   if (parts.size() == 2) {
@@ -98,8 +99,7 @@ absl::StatusOr<RateLimitPolicy> ParseRateLimitSpec(absl::string_view spec) {
     absl::string_view entry = absl::StripAsciiWhitespace(raw);
     std::pair<absl::string_view, absl::string_view> kv =
         absl::StrSplit(entry, absl::MaxSplits('=', 1));
-    if (entry.empty() || kv.first.empty() ||
-        !absl::StrContains(entry, '=')) {
+    if (entry.empty() || kv.first.empty() || !absl::StrContains(entry, '=')) {
       return SpecError(entry, "is not <role|default>=<limit>");
     }
     std::optional<RateLimit>* slot = &policy.fallback;

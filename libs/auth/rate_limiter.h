@@ -39,8 +39,8 @@ inline constexpr absl::string_view kRetryInfoTypeUrl =
 // A sustained rate with a burst allowance; per_second == 0 means unlimited.
 struct RateLimit {
   double per_second = 0;
-  double burst = 0;    // bucket capacity (calls), >= 1 when limited
-  std::string text;    // as written in the spec, e.g. "200/s:burst=400"
+  double burst = 0;  // bucket capacity (calls), >= 1 when limited
+  std::string text;  // as written in the spec, e.g. "200/s:burst=400"
 
   bool unlimited() const { return per_second <= 0; }
 };
@@ -99,7 +99,7 @@ class RateLimiter {
   struct Bucket {
     double tokens = 0;  // calls available at `last`
     absl::Time last;
-    RateLimit limit;    // the principal's limit at its latest call
+    RateLimit limit;  // the principal's limit at its latest call
   };
   void EvictLocked(absl::Time now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 

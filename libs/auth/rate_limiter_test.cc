@@ -28,7 +28,8 @@ RateLimiter Limiter(const std::string& spec, Clock& clock,
 }
 
 TEST(RateLimitSpecTest, ParsesRolesDefaultsAndUnlimited) {
-  auto policy = ParseRateLimitSpec(" default=200/s:burst=400, service=0,agent=30/m");
+  auto policy =
+      ParseRateLimitSpec(" default=200/s:burst=400, service=0,agent=30/m");
   ASSERT_TRUE(policy.ok()) << policy.status();
   ASSERT_TRUE(policy->fallback.has_value());
   EXPECT_DOUBLE_EQ(policy->fallback->per_second, 200);
@@ -56,7 +57,8 @@ TEST(RateLimitSpecTest, RejectsMalformedEntriesNamingTheFlag) {
 }
 
 TEST(RateLimitSpecTest, MostGenerousRoleWinsThenDefault) {
-  auto policy = ParseRateLimitSpec("default=1/s,agent=5/s,supervisor=50/s,director=0");
+  auto policy =
+      ParseRateLimitSpec("default=1/s,agent=5/s,supervisor=50/s,director=0");
   ASSERT_TRUE(policy.ok());
   auto agent_lead = policy->For({Role::kAgent, Role::kSupervisor});
   ASSERT_TRUE(agent_lead.has_value());
@@ -112,13 +114,14 @@ TEST(RateLimiterTest, UnlimitedRolesAndEmptyPolicyNeverRefuse) {
 
 TEST(RateLimiterTest, MemoryIsBoundedAndIdleBucketsGoFirst) {
   ManualClock clock;
-  RateLimiter limiter = Limiter("default=1/s:burst=2", clock,
-                                {.max_principals = 3});
+  RateLimiter limiter =
+      Limiter("default=1/s:burst=2", clock, {.max_principals = 3});
   const Principal busy = Who("忙碌的坐席", {Role::kAgent});
   ASSERT_TRUE(limiter.Admit(busy).ok());
   ASSERT_TRUE(limiter.Admit(busy).ok());
   for (int i = 0; i < 10; ++i) {
-    ASSERT_TRUE(limiter.Admit(Who("坐席" + std::to_string(i), {Role::kAgent})).ok());
+    ASSERT_TRUE(
+        limiter.Admit(Who("坐席" + std::to_string(i), {Role::kAgent})).ok());
     clock.Advance(absl::Milliseconds(100));
     EXPECT_LE(limiter.TrackedPrincipals(), 3u);
   }
@@ -127,8 +130,8 @@ TEST(RateLimiterTest, MemoryIsBoundedAndIdleBucketsGoFirst) {
 
 TEST(RateLimiterTest, IdleBucketsAreEvictedBeforeBusyOnes) {
   ManualClock clock;
-  RateLimiter limiter = Limiter("default=1/m:burst=2", clock,
-                                {.max_principals = 2});
+  RateLimiter limiter =
+      Limiter("default=1/m:burst=2", clock, {.max_principals = 2});
   const Principal busy = Who("张三", {Role::kAgent});
   const Principal idle = Who("李四", {Role::kAgent});
   ASSERT_TRUE(limiter.Admit(idle).ok());

@@ -2,6 +2,7 @@
 // admins and services (AnalyticsApp::kReaders); RebuildAggregates for admins
 // only. A real server with no producers (nothing to aggregate is needed to
 // decide who may ask).
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,13 +20,12 @@ namespace cs::analytics {
 namespace {
 
 using auth::Role;
-using cs::testing::AuthzRow;
+using cs::testing::AuthzCall;
 using cs::testing::Rpc;
 using Stub = v1::AnalyticsService::Stub;
 
 std::string TokenOf(Role role) {
-  return cs::testing::TestToken({role}, absl::StrCat(auth::RoleName(role), "-1"),
-                                role == Role::kService ? "" : "客服部");
+  return cs::testing::RoleToken(role, "客服部");
 }
 
 class AnalyticsAuthzTest : public ::testing::Test {
@@ -34,16 +34,17 @@ class AnalyticsAuthzTest : public ::testing::Test {
     auto config = LoadAnalyticsConfigFile(
         absl::StrCat(CS_SOURCE_DIR, "/deploy/config/analytics.textproto"));
     ASSERT_TRUE(config.ok()) << config.status();
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(dir_, "analytics"),
-        AnalyticsColumnFamilies(), &clock_);
+    auto host =
+        ServiceHost::Create(cs::testing::TestServerConfig(dir_, "analytics"),
+                            AnalyticsColumnFamilies(), &clock_);
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = *std::move(host);
     AnalyticsApp::Options options;
-    options.producers = Subscriptions("", "", "", "", "", v1::AnalyticsConfig());
-    auto app = AnalyticsApp::Create(host_->store(), host_->outbox(),
-                                    host_->clock(), *std::move(config),
-                                    std::move(options));
+    options.producers =
+        Subscriptions("", "", "", "", "", v1::AnalyticsConfig());
+    auto app =
+        AnalyticsApp::Create(host_->store(), host_->outbox(), host_->clock(),
+                             *std::move(config), std::move(options));
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     AnalyticsApp* a = app_.get();
@@ -69,38 +70,41 @@ class AnalyticsAuthzTest : public ::testing::Test {
 
 TEST_F(AnalyticsAuthzTest, Matrix) {
   Stub* s = stub_.get();
-  std::vector<AuthzRow> rows;
-  //                          ag tl su qa ke co di ad se
-  rows.push_back({"GetMetrics", ".  Y  Y  Y  .  .  Y  Y  Y",
-                  Rpc(s, &Stub::GetMetrics, [] {
-                    v1::GetMetricsRequest r;
-                    r.set_start_date("2026-11-23");
-                    return r;
-                  })});
-  rows.push_back({"GetDailyReport", ".  Y  Y  Y  .  .  Y  Y  Y",
-                  Rpc(s, &Stub::GetDailyReport, [] {
-                    v1::GetDailyReportRequest r;
-                    r.set_date("2026-11-23");
-                    return r;
-                  })});
-  rows.push_back({"GetMonthlyReport", ".  Y  Y  Y  .  .  Y  Y  Y",
-                  Rpc(s, &Stub::GetMonthlyReport, [] {
-                    v1::GetMonthlyReportRequest r;
-                    r.set_month("2026-11");
-                    return r;
-                  })});
-  rows.push_back({"GetAgentScorecard", ".  Y  Y  Y  .  .  Y  Y  Y",
-                  Rpc(s, &Stub::GetAgentScorecard, [] {
-                    v1::GetAgentScorecardRequest r;
-                    r.set_agent("wang");
-                    r.set_start_date("2026-11-01");
-                    r.set_end_date("2026-11-23");
-                    return r;
-                  })});
-  rows.push_back({"RebuildAggregates", ".  .  .  .  .  .  .  Y  .",
-                  Rpc(s, &Stub::RebuildAggregates,
-                      [] { return v1::RebuildAggregatesRequest(); })});
-  cs::testing::ExpectAuthzMatrix(rows, TokenOf);
+  constexpr char kExpected[] = R"(
+                                      ag tl su qa ke co di ad se
+  GetMetrics                          .  Y  Y  Y  .  .  Y  Y  Y
+  GetDailyReport                      .  Y  Y  Y  .  .  Y  Y  Y
+  GetMonthlyReport                    .  Y  Y  Y  .  .  Y  Y  Y
+  GetAgentScorecard                   .  Y  Y  Y  .  .  Y  Y  Y
+  RebuildAggregates                   .  .  .  .  .  .  .  Y  .
+)";
+  std::map<std::string, AuthzCall> calls;
+  calls["GetMetrics"] = Rpc(s, &Stub::GetMetrics, [] {
+    v1::GetMetricsRequest r;
+    r.set_start_date("2026-11-23");
+    return r;
+  });
+  calls["GetDailyReport"] = Rpc(s, &Stub::GetDailyReport, [] {
+    v1::GetDailyReportRequest r;
+    r.set_date("2026-11-23");
+    return r;
+  });
+  calls["GetMonthlyReport"] = Rpc(s, &Stub::GetMonthlyReport, [] {
+    v1::GetMonthlyReportRequest r;
+    r.set_month("2026-11");
+    return r;
+  });
+  calls["GetAgentScorecard"] = Rpc(s, &Stub::GetAgentScorecard, [] {
+    v1::GetAgentScorecardRequest r;
+    r.set_agent("wang");
+    r.set_start_date("2026-11-01");
+    r.set_end_date("2026-11-23");
+    return r;
+  });
+  calls["RebuildAggregates"] = Rpc(s, &Stub::RebuildAggregates, [] {
+    return v1::RebuildAggregatesRequest();
+  });
+  cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 
 }  // namespace

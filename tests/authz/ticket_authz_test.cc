@@ -4,15 +4,16 @@
 // permissions.h) and QualityApp's role sets, and object-level checks:
 // an agent of one department hears exactly the same answer for another
 // department's ticket as for a ticket that does not exist.
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "cs/ticket/v1/quality.grpc.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "absl/strings/escaping.h"
-#include "absl/strings/str_cat.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/ids.h"
 #include "services/ticket/quality/scorecard.h"
@@ -24,7 +25,7 @@ namespace cs::ticket {
 namespace {
 
 using auth::Role;
-using cs::testing::AuthzRow;
+using cs::testing::AuthzCall;
 using cs::testing::Rpc;
 using Stub = v1::TicketService::Stub;
 using QualityStub = v1::QualityService::Stub;
@@ -33,11 +34,7 @@ constexpr char kDepartment[] = "客服部";
 
 // Every role's token: subject "<role>-1" in 客服部 (the service in none).
 std::string TokenOf(Role role) {
-  if (role == Role::kService) {
-    return cs::testing::TestToken({role}, "service:crm", "");
-  }
-  return cs::testing::TestToken(
-      {role}, absl::StrCat(auth::RoleName(role), "-1"), kDepartment);
+  return cs::testing::RoleToken(role, kDepartment);
 }
 
 class TicketAuthzTest : public ::testing::Test {
@@ -48,14 +45,14 @@ class TicketAuthzTest : public ::testing::Test {
     stub_ = server_.NewStub();
     quality_ = server_.NewQualityStub();
     supervisor_ = TokenOf(Role::kSupervisor);
-    auto customer = cs::testing::CallAs(stub_.get(), &Stub::UpsertCustomer,
-                                        supervisor_,
-                                        testing::SampleCustomerRequest());
+    auto customer =
+        cs::testing::CallAs(stub_.get(), &Stub::UpsertCustomer, supervisor_,
+                            testing::SampleCustomerRequest());
     ASSERT_TRUE(customer.ok()) << customer.status();
   }
   void TearDown() override { server_.Shutdown(); }
 
-  // A fresh unassigned ticket of `department`, created by the CRM service.
+  // A fresh unassigned ticket of `department`, created by a service.
   v1::Ticket NewTicket(const std::string& department = kDepartment) {
     v1::CreateTicketRequest request =
         testing::SampleCreateRequest("地下车库信号弱");
@@ -101,9 +98,9 @@ class TicketAuthzTest : public ::testing::Test {
   // A review of a fresh resolved ticket of agent-1, disputed by agent-1
   // when `disputed`.
   v1::QualityReview Review(bool disputed) {
-    auto review = cs::testing::CallAs(quality_.get(), &QualityStub::CreateReview,
-                                      TokenOf(Role::kQa),
-                                      ReviewRequest(ResolvedTicket().name()));
+    auto review = cs::testing::CallAs(
+        quality_.get(), &QualityStub::CreateReview, TokenOf(Role::kQa),
+        ReviewRequest(ResolvedTicket().name()));
     EXPECT_TRUE(review.ok()) << review.status();
     if (!disputed || !review.ok()) return review.value_or(v1::QualityReview());
     v1::DisputeReviewRequest dispute;
@@ -126,199 +123,179 @@ class TicketAuthzTest : public ::testing::Test {
 TEST_F(TicketAuthzTest, TicketServiceMatrix) {
   Stub* s = stub_.get();
   auto ticket = [this] { return NewTicket().name(); };
-  std::vector<AuthzRow> rows;
   // Columns: agent team_lead supervisor qa kb_editor complaint_officer
   // director admin service. The fixture ticket belongs to 客服部 (every
-  // human caller's department), is unassigned and was created by the CRM
+  // human caller's department), is unassigned and was created by a
   // service, so `own`-scoped grants (agent resolve) do not cover it.
-  //                          ag tl su qa ke co di ad se
-  rows.push_back({"CreateTicket",
-                  "Y  Y  Y  .  .  .  .  .  Y",
-                  Rpc(s, &Stub::CreateTicket, [] {
-                    return testing::SampleCreateRequest("无法接听来电");
-                  })});
-  rows.push_back({"GetTicket",
-                  "Y  Y  Y  Y  Y  Y  Y  .  Y",
-                  Rpc(s, &Stub::GetTicket, [&] {
-                    v1::GetTicketRequest r;
-                    r.set_name(ticket());
-                    return r;
-                  })});
-  rows.push_back({"ListTickets",
-                  "Y  Y  Y  Y  Y  Y  Y  .  Y",
-                  Rpc(s, &Stub::ListTickets,
-                      [] { return v1::ListTicketsRequest(); })});
-  rows.push_back({"UpdateTicket",
-                  "Y  Y  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::UpdateTicket, [&] {
-                    v1::UpdateTicketRequest r;
-                    r.mutable_ticket()->set_name(ticket());
-                    r.mutable_ticket()->set_subject("地下车库无信号");
-                    r.mutable_update_mask()->add_paths("subject");
-                    return r;
-                  })});
-  rows.push_back({"AssignTicket",
-                  ".  Y  Y  .  .  .  .  .  Y",
-                  Rpc(s, &Stub::AssignTicket, [&] {
-                    v1::AssignTicketRequest r;
-                    r.set_name(ticket());
-                    r.set_department(kDepartment);
-                    r.set_assignee("agent-1");
-                    return r;
-                  })});
-  rows.push_back({"AddReply",
-                  "Y  Y  Y  .  .  Y  .  .  Y",
-                  Rpc(s, &Stub::AddReply, [&] {
-                    v1::AddReplyRequest r;
-                    r.set_name(ticket());
-                    r.mutable_reply()->set_author_kind(v1::AUTHOR_KIND_AGENT);
-                    r.mutable_reply()->set_visibility(
-                        v1::REPLY_VISIBILITY_INTERNAL);
-                    r.mutable_reply()->set_body("已联系运营商核查基站");
-                    return r;
-                  })});
-  rows.push_back({"ChangeStatus",
-                  "Y  Y  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::ChangeStatus, [&] {
-                    v1::ChangeStatusRequest r;
-                    r.set_name(ticket());
-                    r.set_status(v1::TICKET_STATUS_PENDING_CUSTOMER);
-                    r.set_reason("等待客户确认");
-                    return r;
-                  })});
-  rows.push_back({"ResolveTicket",
-                  ".  Y  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::ResolveTicket, [&] {
-                    v1::ResolveTicketRequest r;
-                    r.set_name(ticket());
-                    r.set_resolution("指导客户开启 WLAN 通话");
-                    return r;
-                  })});
-  rows.push_back({"CloseTicket",
-                  ".  .  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::CloseTicket, [&] {
-                    v1::CloseTicketRequest r;
-                    r.set_name(ResolvedTicket().name());
-                    r.set_reason("客户确认已解决");
-                    return r;
-                  })});
-  rows.push_back({"ReopenTicket (resolved)",
-                  "Y  Y  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::ReopenTicket, [&] {
-                    v1::ReopenTicketRequest r;
-                    r.set_name(ResolvedTicket().name());
-                    r.set_reason("客户反馈问题复现");
-                    return r;
-                  })});
-  rows.push_back({"MergeTickets",
-                  ".  .  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::MergeTickets, [&] {
-                    v1::MergeTicketsRequest r;
-                    r.set_target(ticket());
-                    r.add_sources(ticket());
-                    r.set_reason("同一客户重复来电");
-                    return r;
-                  })});
-  rows.push_back({"GetCustomer",
-                  "Y  Y  Y  Y  .  Y  Y  .  Y",
-                  Rpc(s, &Stub::GetCustomer, [] {
-                    v1::GetCustomerRequest r;
-                    r.set_name("customers/c-1001");
-                    return r;
-                  })});
-  rows.push_back({"UpsertCustomer",
-                  "Y  Y  Y  .  .  .  .  .  .",
-                  Rpc(s, &Stub::UpsertCustomer,
-                      [] { return testing::SampleCustomerRequest(); })});
-  rows.push_back({"ListCustomerHistory",
-                  "Y  Y  Y  Y  .  Y  Y  .  Y",
-                  Rpc(s, &Stub::ListCustomerHistory, [] {
-                    v1::ListCustomerHistoryRequest r;
-                    r.set_customer("customers/c-1001");
-                    return r;
-                  })});
-  rows.push_back({"SubmitFeedback",
-                  "Y  Y  Y  .  .  .  .  .  Y",
-                  Rpc(s, &Stub::SubmitFeedback, [&] {
-                    v1::SubmitFeedbackRequest r;
-                    r.set_name(ResolvedTicket().name());
-                    r.mutable_feedback()->set_csat(5);
-                    return r;
-                  })});
-  rows.push_back({"RevealCustomerPii",
-                  ".  .  Y  .  .  Y  .  .  .",
-                  Rpc(s, &Stub::RevealCustomerPii, [] {
-                    v1::RevealCustomerPiiRequest r;
-                    r.set_name("customers/c-1001");
-                    r.set_field(v1::PII_FIELD_ID_CARD);
-                    r.set_reason("核实身份办理补卡");
-                    return r;
-                  })});
-  rows.push_back({"ListAuditRecords",
-                  ".  .  Y  .  .  .  Y  Y  .",
-                  Rpc(s, &Stub::ListAuditRecords,
-                      [] { return v1::ListAuditRecordsRequest(); })});
-  cs::testing::ExpectAuthzMatrix(rows, TokenOf);
+  constexpr char kExpected[] = R"(
+                                      ag tl su qa ke co di ad se
+  CreateTicket                        Y  Y  Y  .  .  .  .  .  Y
+  GetTicket                           Y  Y  Y  Y  Y  Y  Y  .  Y
+  ListTickets                         Y  Y  Y  Y  Y  Y  Y  .  Y
+  UpdateTicket                        Y  Y  Y  .  .  .  .  .  .
+  AssignTicket                        .  Y  Y  .  .  .  .  .  Y
+  AddReply                            Y  Y  Y  .  .  Y  .  .  Y
+  ChangeStatus                        Y  Y  Y  .  .  .  .  .  .
+  ResolveTicket                       .  Y  Y  .  .  .  .  .  .
+  CloseTicket                         .  .  Y  .  .  .  .  .  .
+  ReopenTicket (resolved)             Y  Y  Y  .  .  .  .  .  .
+  MergeTickets                        .  .  Y  .  .  .  .  .  .
+  GetCustomer                         Y  Y  Y  Y  .  Y  Y  .  Y
+  UpsertCustomer                      Y  Y  Y  .  .  .  .  .  .
+  ListCustomerHistory                 Y  Y  Y  Y  .  Y  Y  .  Y
+  SubmitFeedback                      Y  Y  Y  .  .  .  .  .  Y
+  RevealCustomerPii                   .  .  Y  .  .  Y  .  .  .
+  ListAuditRecords                    .  .  Y  .  .  .  Y  Y  .
+)";
+  std::map<std::string, AuthzCall> calls;
+  calls["CreateTicket"] = Rpc(s, &Stub::CreateTicket, [] {
+    return testing::SampleCreateRequest("无法接听来电");
+  });
+  calls["GetTicket"] = Rpc(s, &Stub::GetTicket, [&] {
+    v1::GetTicketRequest r;
+    r.set_name(ticket());
+    return r;
+  });
+  calls["ListTickets"] =
+      Rpc(s, &Stub::ListTickets, [] { return v1::ListTicketsRequest(); });
+  calls["UpdateTicket"] = Rpc(s, &Stub::UpdateTicket, [&] {
+    v1::UpdateTicketRequest r;
+    r.mutable_ticket()->set_name(ticket());
+    r.mutable_ticket()->set_subject("地下车库无信号");
+    r.mutable_update_mask()->add_paths("subject");
+    return r;
+  });
+  calls["AssignTicket"] = Rpc(s, &Stub::AssignTicket, [&] {
+    v1::AssignTicketRequest r;
+    r.set_name(ticket());
+    r.set_department(kDepartment);
+    r.set_assignee("agent-1");
+    return r;
+  });
+  calls["AddReply"] = Rpc(s, &Stub::AddReply, [&] {
+    v1::AddReplyRequest r;
+    r.set_name(ticket());
+    r.mutable_reply()->set_author_kind(v1::AUTHOR_KIND_AGENT);
+    r.mutable_reply()->set_visibility(v1::REPLY_VISIBILITY_INTERNAL);
+    r.mutable_reply()->set_body("已联系运营商核查基站");
+    return r;
+  });
+  calls["ChangeStatus"] = Rpc(s, &Stub::ChangeStatus, [&] {
+    v1::ChangeStatusRequest r;
+    r.set_name(ticket());
+    r.set_status(v1::TICKET_STATUS_PENDING_CUSTOMER);
+    r.set_reason("等待客户确认");
+    return r;
+  });
+  calls["ResolveTicket"] = Rpc(s, &Stub::ResolveTicket, [&] {
+    v1::ResolveTicketRequest r;
+    r.set_name(ticket());
+    r.set_resolution("指导客户开启 WLAN 通话");
+    return r;
+  });
+  calls["CloseTicket"] = Rpc(s, &Stub::CloseTicket, [&] {
+    v1::CloseTicketRequest r;
+    r.set_name(ResolvedTicket().name());
+    r.set_reason("客户确认已解决");
+    return r;
+  });
+  calls["ReopenTicket (resolved)"] = Rpc(s, &Stub::ReopenTicket, [&] {
+    v1::ReopenTicketRequest r;
+    r.set_name(ResolvedTicket().name());
+    r.set_reason("客户反馈问题复现");
+    return r;
+  });
+  calls["MergeTickets"] = Rpc(s, &Stub::MergeTickets, [&] {
+    v1::MergeTicketsRequest r;
+    r.set_target(ticket());
+    r.add_sources(ticket());
+    r.set_reason("同一客户重复来电");
+    return r;
+  });
+  calls["GetCustomer"] = Rpc(s, &Stub::GetCustomer, [] {
+    v1::GetCustomerRequest r;
+    r.set_name("customers/c-1001");
+    return r;
+  });
+  calls["UpsertCustomer"] = Rpc(s, &Stub::UpsertCustomer, [] {
+    return testing::SampleCustomerRequest();
+  });
+  calls["ListCustomerHistory"] = Rpc(s, &Stub::ListCustomerHistory, [] {
+    v1::ListCustomerHistoryRequest r;
+    r.set_customer("customers/c-1001");
+    return r;
+  });
+  calls["SubmitFeedback"] = Rpc(s, &Stub::SubmitFeedback, [&] {
+    v1::SubmitFeedbackRequest r;
+    r.set_name(ResolvedTicket().name());
+    r.mutable_feedback()->set_csat(5);
+    return r;
+  });
+  calls["RevealCustomerPii"] = Rpc(s, &Stub::RevealCustomerPii, [] {
+    v1::RevealCustomerPiiRequest r;
+    r.set_name("customers/c-1001");
+    r.set_field(v1::PII_FIELD_ID_CARD);
+    r.set_reason("核实身份办理补卡");
+    return r;
+  });
+  calls["ListAuditRecords"] = Rpc(s, &Stub::ListAuditRecords,
+                                  [] { return v1::ListAuditRecordsRequest(); });
+  cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 
 TEST_F(TicketAuthzTest, QualityServiceMatrix) {
   QualityStub* q = quality_.get();
-  std::vector<AuthzRow> rows;
   // Reviews are of agent-1 (the agent column's subject) in 客服部.
-  //                          ag tl su qa ke co di ad se
-  rows.push_back({"GetScorecard",
-                  "Y  Y  Y  Y  Y  Y  Y  Y  Y",
-                  Rpc(q, &QualityStub::GetScorecard,
-                      [] { return v1::GetScorecardRequest(); })});
-  rows.push_back({"CreateReview",
-                  ".  .  .  Y  .  .  .  .  .",
-                  Rpc(q, &QualityStub::CreateReview, [&] {
-                    return ReviewRequest(ResolvedTicket().name());
-                  })});
-  rows.push_back({"GetReview (own review)",
-                  "Y  Y  Y  Y  .  .  Y  Y  .",
-                  Rpc(q, &QualityStub::GetReview, [&] {
-                    v1::GetReviewRequest r;
-                    r.set_name(Review(false).name());
-                    return r;
-                  })});
-  rows.push_back({"ListReviews",
-                  "Y  Y  Y  Y  .  .  Y  Y  .",
-                  Rpc(q, &QualityStub::ListReviews,
-                      [] { return v1::ListReviewsRequest(); })});
-  rows.push_back({"DisputeReview (own review)",
-                  "Y  .  .  .  .  .  .  .  .",
-                  Rpc(q, &QualityStub::DisputeReview, [&] {
-                    v1::DisputeReviewRequest r;
-                    r.set_name(Review(false).name());
-                    r.set_reason("客户情绪激动，请复听录音");
-                    return r;
-                  })});
-  rows.push_back({"ResolveDispute",
-                  ".  Y  Y  .  .  .  .  .  .",
-                  Rpc(q, &QualityStub::ResolveDispute, [&] {
-                    v1::ResolveDisputeRequest r;
-                    r.set_name(Review(true).name());
-                    r.set_outcome(v1::DISPUTE_OUTCOME_CONFIRMED);
-                    r.set_note("复听录音后维持原评分");
-                    return r;
-                  })});
-  rows.push_back({"ListInspectionQueue",
-                  ".  Y  Y  Y  .  .  .  .  .",
-                  Rpc(q, &QualityStub::ListInspectionQueue, [] {
-                    v1::ListInspectionQueueRequest r;
-                    r.set_period("2026-11");
-                    return r;
-                  })});
-  rows.push_back({"RecordFollowUp",
-                  "Y  Y  Y  Y  .  .  .  .  Y",
-                  Rpc(q, &QualityStub::RecordFollowUp, [&] {
-                    v1::RecordFollowUpRequest r;
-                    r.set_ticket(ResolvedTicket().name());
-                    r.set_reached(false);
-                    return r;
-                  })});
-  cs::testing::ExpectAuthzMatrix(rows, TokenOf);
+  constexpr char kExpected[] = R"(
+                                      ag tl su qa ke co di ad se
+  GetScorecard                        Y  Y  Y  Y  Y  Y  Y  Y  Y
+  CreateReview                        .  .  .  Y  .  .  .  .  .
+  GetReview (own review)              Y  Y  Y  Y  .  .  Y  Y  .
+  ListReviews                         Y  Y  Y  Y  .  .  Y  Y  .
+  DisputeReview (own review)          Y  .  .  .  .  .  .  .  .
+  ResolveDispute                      .  Y  Y  .  .  .  .  .  .
+  ListInspectionQueue                 .  Y  Y  Y  .  .  .  .  .
+  RecordFollowUp                      Y  Y  Y  Y  .  .  .  .  Y
+)";
+  std::map<std::string, AuthzCall> calls;
+  calls["GetScorecard"] = Rpc(q, &QualityStub::GetScorecard,
+                              [] { return v1::GetScorecardRequest(); });
+  calls["CreateReview"] = Rpc(q, &QualityStub::CreateReview, [&] {
+    return ReviewRequest(ResolvedTicket().name());
+  });
+  calls["GetReview (own review)"] = Rpc(q, &QualityStub::GetReview, [&] {
+    v1::GetReviewRequest r;
+    r.set_name(Review(false).name());
+    return r;
+  });
+  calls["ListReviews"] = Rpc(q, &QualityStub::ListReviews,
+                             [] { return v1::ListReviewsRequest(); });
+  calls["DisputeReview (own review)"] =
+      Rpc(q, &QualityStub::DisputeReview, [&] {
+        v1::DisputeReviewRequest r;
+        r.set_name(Review(false).name());
+        r.set_reason("客户情绪激动，请复听录音");
+        return r;
+      });
+  calls["ResolveDispute"] = Rpc(q, &QualityStub::ResolveDispute, [&] {
+    v1::ResolveDisputeRequest r;
+    r.set_name(Review(true).name());
+    r.set_outcome(v1::DISPUTE_OUTCOME_CONFIRMED);
+    r.set_note("复听录音后维持原评分");
+    return r;
+  });
+  calls["ListInspectionQueue"] = Rpc(q, &QualityStub::ListInspectionQueue, [] {
+    v1::ListInspectionQueueRequest r;
+    r.set_period("2026-11");
+    return r;
+  });
+  calls["RecordFollowUp"] = Rpc(q, &QualityStub::RecordFollowUp, [&] {
+    v1::RecordFollowUpRequest r;
+    r.set_ticket(ResolvedTicket().name());
+    r.set_reached(false);
+    return r;
+  });
+  cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 
 // The whole answer — code, message and every detail — as a client sees it.
@@ -330,8 +307,7 @@ std::string Wire(const absl::Status& status) {
 
 TEST_F(TicketAuthzTest, ForeignDepartmentTicketsLookExactlyLikeMissingOnes) {
   const v1::Ticket foreign = NewTicket("投诉部");
-  const std::string missing =
-      absl::StrCat("tickets/", NewUlid(clock_.Now()));
+  const std::string missing = absl::StrCat("tickets/", NewUlid(clock_.Now()));
   const std::string agent =
       cs::testing::TestToken({Role::kAgent}, "agent-sh-1", "售后部");
   const std::string lead =
@@ -397,11 +373,11 @@ TEST_F(TicketAuthzTest, ForeignDepartmentTicketsLookExactlyLikeMissingOnes) {
   // The ticket is there: its own department's agent reads it.
   v1::GetTicketRequest get;
   get.set_name(foreign.name());
-  EXPECT_TRUE(cs::testing::CallAs(
-                  s, &Stub::GetTicket,
-                  cs::testing::TestToken({Role::kAgent}, "agent-ts-1", "投诉部"),
-                  get)
-                  .ok());
+  EXPECT_TRUE(
+      cs::testing::CallAs(
+          s, &Stub::GetTicket,
+          cs::testing::TestToken({Role::kAgent}, "agent-ts-1", "投诉部"), get)
+          .ok());
 }
 
 }  // namespace
