@@ -63,8 +63,7 @@ class TicketAuthzTest : public ::testing::Test {
     return ticket.value_or(v1::Ticket());
   }
 
-  // A fresh ticket resolved by its department's team lead, assigned to
-  // agent-1 ("agent-1" reviewed by QA when `review` is set).
+  // A fresh ticket of 客服部 assigned to agent-1 and resolved by a supervisor.
   v1::Ticket ResolvedTicket() {
     v1::Ticket ticket = NewTicket();
     v1::AssignTicketRequest assign;
