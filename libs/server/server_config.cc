@@ -1,5 +1,7 @@
 #include "libs/server/server_config.h"
 
+#include "libs/auth/rate_limiter.h"
+
 namespace cs {
 
 void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
@@ -43,12 +45,20 @@ void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
   parser.AddDuration("event-retention", &config->event_retention,
                      "how long events stay in the log (0 = forever)",
                      absl::ZeroDuration(), absl::Hours(24 * 3650));
+  parser.AddString("rate-limit", &config->rate_limit,
+                   "calls per token subject, by role: e.g. "
+                   "default=200/s:burst=400,service=0 (0 = unlimited; "
+                   "\"\" = off)");
 }
 
 absl::Status ValidateServerConfig(const ServerConfig& config) {
   if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
     return absl::InvalidArgumentError(
         "--tls-cert-file and --tls-key-file must be given together");
+  }
+  if (absl::Status s = auth::ParseRateLimitSpec(config.rate_limit).status();
+      !s.ok()) {
+    return s;
   }
   if (config.service_name.empty()) {
     return absl::InvalidArgumentError("service name must be set in main");

@@ -32,14 +32,16 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock
   absl::Duration event_retention = absl::Hours(24 * 7);  // 0 keeps forever
+  std::string rate_limit;            // per-principal limits; "" = off
 };
 
 // Registers the shared settings on `parser`, with `defaults` holding the
 // service's default ports and name. `config` must outlive the parse.
 void RegisterServerFlags(ConfigParser& parser, ServerConfig* config);
 
-// Cross-field checks after parsing (e.g. TLS cert without key). The message
-// names the settings involved.
+// Cross-field checks after parsing (e.g. TLS cert without key) and the
+// --rate-limit syntax (libs/auth/rate_limiter.h). The message names the
+// settings involved.
 absl::Status ValidateServerConfig(const ServerConfig& config);
 
 }  // namespace cs

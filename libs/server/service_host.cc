@@ -17,6 +17,7 @@
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
 #include "libs/server/health_service.h"
+#include "libs/server/host_rate_limiter.h"
 #include "libs/server/request_guard.h"
 #include "libs/server/test_clock_service.h"
 #include "prometheus/gauge.h"
@@ -81,6 +82,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
       c.metrics_port < 0 ? "" : absl::StrCat(c.host, ":", c.metrics_port);
   ASSIGN_OR_RETURN(host->metrics_, metrics::Metrics::Create(metrics_address));
   metrics::RegisterProcessCollector(*host->metrics_);
+  ASSIGN_OR_RETURN(host->rate_limiter_,
+                   MakeHostRateLimiter(c.rate_limit, *host->clock_,
+                                       *host->metrics_));
 
   ASSIGN_OR_RETURN(host->store_,
                    Store::Open({.path = absl::StrCat(c.data_dir, "/",
@@ -247,7 +251,10 @@ int ServiceHost::WaitForTerminationSignal() {
 
 absl::StatusOr<auth::Principal> ServiceHost::Authorize(
     const grpc::ServerContextBase& context, auth::RoleSet allowed) const {
-  return authenticator_->Authorize(context, allowed);
+  ASSIGN_OR_RETURN(auth::Principal who, authenticator_->Authenticate(context));
+  if (rate_limiter_ != nullptr) RETURN_IF_ERROR(rate_limiter_->Admit(who));
+  RETURN_IF_ERROR(auth::RequireAnyRole(who, allowed));
+  return who;
 }
 
 std::string ServiceHost::ServiceToken() {

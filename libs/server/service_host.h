@@ -37,6 +37,7 @@
 #include "grpcpp/server_context.h"
 #include "libs/auth/grpc_auth.h"
 #include "libs/auth/jwt.h"
+#include "libs/auth/rate_limiter.h"
 #include "libs/common/clock.h"
 #include "libs/events/event_stream_service.h"
 #include "libs/events/outbox.h"
@@ -88,7 +89,9 @@ class ServiceHost {
   // Waits (sigwait) for SIGTERM or SIGINT; returns the signal number.
   static int WaitForTerminationSignal();
 
-  // Authenticates the caller and checks that it holds one of `allowed`.
+  // Authenticates the caller, charges its rate limit (--rate-limit:
+  // RESOURCE_EXHAUSTED with RetryInfo when exceeded) and checks that it
+  // holds one of `allowed`.
   absl::StatusOr<auth::Principal> Authorize(
       const grpc::ServerContextBase& context, auth::RoleSet allowed) const;
 
@@ -125,6 +128,7 @@ class ServiceHost {
   std::string auth_key_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<auth::Authenticator> authenticator_;
+  std::unique_ptr<auth::RateLimiter> rate_limiter_;  // null: no limits
   std::unique_ptr<metrics::Metrics> metrics_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<Outbox> outbox_;
