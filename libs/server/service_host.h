@@ -42,6 +42,7 @@
 #include "libs/metrics/metrics.h"
 #include "libs/server/executor.h"
 #include "libs/server/server_config.h"
+#include "libs/common/tls.h"
 #include "libs/store/store.h"
 
 namespace cs {
@@ -99,6 +100,9 @@ class ServiceHost {
   // A short-lived token for this service's own calls to other services
   // (subject "service:<name>", role service), re-minted before it expires.
   std::string ServiceToken();
+  // Channels for this service's calls to other services, secured by the
+  // --tls-ca-file / --tls-client-* flags (plaintext without a CA).
+  const ChannelFactory& channels() const { return channels_; }
 
   int port() const { return port_; }
   int metrics_port() const;
@@ -117,6 +121,7 @@ class ServiceHost {
   void RunRetention();
 
   ServerConfig config_;
+  ChannelFactory channels_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_ = nullptr;
   ManualClock* manual_clock_ = nullptr;

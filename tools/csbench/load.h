@@ -27,6 +27,7 @@
 #include "absl/time/time.h"
 #include "cs/ticket/v1/ticket.pb.h"
 #include "tools/csbench/measure.h"
+#include "libs/common/tls.h"
 #include "tools/csbench/op_mix.h"
 #include "tools/csbench/payloads.h"
 #include "tools/csbench/report.h"
@@ -35,6 +36,7 @@ namespace cs::csbench {
 
 struct LoadOptions {
   std::string target;  // host:port
+  ClientTlsConfig tls;  // TLS/mTLS when tls.ca_file is set (validated)
   OpMix mix;
   int concurrency = 64;  // calls in flight
   int channels = 1;      // separate HTTP/2 connections, slots spread evenly
