@@ -7,8 +7,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "cs/events/v1/event_stream.grpc.pb.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
@@ -147,8 +145,7 @@ bool EventConsumer::WaitForCursor(uint64_t sequence,
 
 void EventConsumer::Run() {
   // One channel for the consumer's life: gRPC reconnects it underneath.
-  auto channel =
-      grpc::CreateChannel(options_.target, grpc::InsecureChannelCredentials());
+  auto channel = options_.channels.Connect(options_.target);
   auto stub = events::v1::EventStream::NewStub(channel);
   absl::Duration backoff = options_.initial_backoff;
   while (true) {

@@ -39,6 +39,7 @@
 #include "absl/time/time.h"
 #include "cs/common/v1/event.pb.h"
 #include "grpcpp/client_context.h"
+#include "libs/common/tls.h"
 #include "libs/store/commit_group.h"
 #include "libs/store/store.h"
 
@@ -51,6 +52,8 @@ class EventConsumer {
     std::string name;
     // host:port of the producer's EventStream.
     std::string target;
+    // How to reach it (TLS or plaintext; see libs/common/tls.h).
+    ChannelFactory channels;
     // Event types wanted; empty means all.
     std::vector<std::string> types;
     // Returns the bearer token to present (called on every connect); may be

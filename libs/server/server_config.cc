@@ -1,6 +1,7 @@
 #include "libs/server/server_config.h"
 
 #include "libs/auth/rate_limiter.h"
+#include "libs/common/status_macros.h"
 
 namespace cs {
 
@@ -26,9 +27,15 @@ void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
                    "required token issuer (iss)");
   parser.AddString("auth-audience", &config->auth_audience,
                    "required token audience (aud)");
-  parser.AddString("tls-cert-file", &config->tls_cert_file,
+  parser.AddString("tls-cert-file", &config->tls.cert_file,
                    "PEM certificate chain; with --tls-key-file enables TLS");
-  parser.AddString("tls-key-file", &config->tls_key_file, "PEM private key");
+  parser.AddString("tls-key-file", &config->tls.key_file, "PEM private key");
+  parser.AddString("tls-client-ca-file", &config->tls.client_ca_file,
+                   "PEM roots; set: clients must present a cert they signed");
+  parser.AddDuration("tls-reload-interval", &config->tls.reload_interval,
+                     "how often TLS files are re-read (no restart needed)",
+                     absl::Seconds(1), absl::Hours(24));
+  RegisterClientTlsFlags(parser, &config->client_tls);
   parser.AddInt("max-message-bytes", &config->max_message_bytes,
                 "largest request or response accepted", 1024, 64 << 20);
   parser.AddInt("worker-threads", &config->worker_threads,
@@ -52,14 +59,9 @@ void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
 }
 
 absl::Status ValidateServerConfig(const ServerConfig& config) {
-  if (config.tls_cert_file.empty() != config.tls_key_file.empty()) {
-    return absl::InvalidArgumentError(
-        "--tls-cert-file and --tls-key-file must be given together");
-  }
-  if (absl::Status s = auth::ParseRateLimitSpec(config.rate_limit).status();
-      !s.ok()) {
-    return s;
-  }
+  RETURN_IF_ERROR(ValidateServerTlsConfig(config.tls));
+  RETURN_IF_ERROR(ValidateClientTlsConfig(config.client_tls));
+  RETURN_IF_ERROR(auth::ParseRateLimitSpec(config.rate_limit).status());
   if (config.service_name.empty()) {
     return absl::InvalidArgumentError("service name must be set in main");
   }

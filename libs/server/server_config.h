@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "libs/common/config.h"
+#include "libs/common/tls.h"
 
 namespace cs {
 
@@ -22,8 +23,8 @@ struct ServerConfig {
   std::string auth_key_file;         // HS256 key shared by the suite
   std::string auth_issuer = "cs-suite";
   std::string auth_audience = "cs-suite";
-  std::string tls_cert_file;         // TLS when both cert and key are set
-  std::string tls_key_file;
+  ServerTlsConfig tls;         // TLS when cert and key are set
+  ClientTlsConfig client_tls;  // for calls to other services
   int max_message_bytes = 4 << 20;
   // Threads blocked in fsync cost no CPU and make RocksDB's commit groups
   // larger: 32 gave 1.6× durable create throughput over 8 on 2 cores.
@@ -39,9 +40,9 @@ struct ServerConfig {
 // service's default ports and name. `config` must outlive the parse.
 void RegisterServerFlags(ConfigParser& parser, ServerConfig* config);
 
-// Cross-field checks after parsing (e.g. TLS cert without key) and the
-// --rate-limit syntax (libs/auth/rate_limiter.h). The message names the
-// settings involved.
+// Cross-field checks after parsing (e.g. TLS cert without key), the TLS
+// files' presence and the --rate-limit syntax (libs/auth/rate_limiter.h).
+// The message names the settings involved.
 absl::Status ValidateServerConfig(const ServerConfig& config);
 
 }  // namespace cs

@@ -10,7 +10,6 @@
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
-#include "libs/common/files.h"
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
@@ -47,6 +46,9 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   std::unique_ptr<ServiceHost> host(new ServiceHost());
   host->config_ = std::move(config);
   const ServerConfig& c = host->config_;
+  ClientTlsConfig client_tls = c.client_tls;
+  client_tls.reload_interval = c.tls.reload_interval;
+  host->channels_ = ChannelFactory(client_tls);
 
   if (clock != nullptr) {
     host->clock_ = clock;
@@ -147,20 +149,9 @@ absl::Status ServiceHost::Start() {
   grpc::EnableDefaultHealthCheckService(false);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
 
-  std::shared_ptr<grpc::ServerCredentials> credentials;
-  if (!config_.tls_cert_file.empty()) {
-    ASSIGN_OR_RETURN(std::string cert, ReadFileToString(config_.tls_cert_file));
-    ASSIGN_OR_RETURN(std::string key, ReadFileToString(config_.tls_key_file));
-    grpc::SslServerCredentialsOptions options;
-    options.pem_key_cert_pairs.push_back({key, cert});
-    credentials = grpc::SslServerCredentials(options);
-  } else {
-    credentials = grpc::InsecureServerCredentials();
-  }
-
   grpc::ServerBuilder builder;
   std::string address = absl::StrCat(config_.host, ":", config_.port);
-  builder.AddListeningPort(address, credentials, &port_);
+  builder.AddListeningPort(address, MakeServerCredentials(config_.tls), &port_);
   // gRPC enables SO_REUSEPORT by default, which would let a second server
   // silently share the port; a taken port must be an error instead.
   builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
@@ -193,12 +184,13 @@ absl::Status ServiceHost::Start() {
   }
   Log(LogLevel::kInfo, config_.service_name,
       absl::StrCat("serving gRPC on ", config_.host, ":", port_,
-                   config_.tls_cert_file.empty() ? " (plaintext)" : " (TLS)",
+                   config_.tls.cert_file.empty()        ? " (plaintext)"
+                   : config_.tls.client_ca_file.empty() ? " (TLS)"
+                                                        : " (mutual TLS)",
                    metrics_->port() > 0
                        ? absl::StrCat(", metrics on port ", metrics_->port())
                        : ", metrics endpoint off",
-                   ", clock ",
-                   config_.clock));
+                   ", clock ", config_.clock));
   return absl::OkStatus();
 }
 

@@ -39,6 +39,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/auth/rate_limiter.h"
 #include "libs/common/clock.h"
+#include "libs/common/tls.h"
 #include "libs/events/event_stream_service.h"
 #include "libs/events/outbox.h"
 #include "libs/metrics/metrics.h"
@@ -104,6 +105,9 @@ class ServiceHost {
   // A short-lived token for this service's own calls to other services
   // (subject "service:<name>", role service), re-minted before it expires.
   std::string ServiceToken();
+  // Channels for this service's calls to other services, secured by the
+  // --tls-ca-file / --tls-client-* flags (plaintext without a CA).
+  const ChannelFactory& channels() const { return channels_; }
 
   int port() const { return port_; }
   int metrics_port() const;
@@ -122,6 +126,7 @@ class ServiceHost {
   void RunRetention();
 
   ServerConfig config_;
+  ChannelFactory channels_;
   std::unique_ptr<Clock> owned_clock_;
   Clock* clock_ = nullptr;
   ManualClock* manual_clock_ = nullptr;

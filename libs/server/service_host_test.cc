@@ -342,7 +342,7 @@ TEST(ServiceHostConfigTest, FailsFastOnBadSettings) {
   EXPECT_THAT(std::string(host.status().message()), HasSubstr("missing.key"));
 
   config = cs::testing::TestServerConfig(dir, "echo");
-  config.tls_cert_file = "cert.pem";
+  config.tls.cert_file = "cert.pem";
   EXPECT_THAT(std::string(ServiceHost::Create(config, {}).status().message()),
               HasSubstr("--tls-key-file"));
 }

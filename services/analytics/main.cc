@@ -106,6 +106,7 @@ int main(int argc, char** argv) {
       flags.ticket_addr, flags.routing_addr, flags.escalation_addr,
       flags.kb_addr, flags.complaint_addr, *settings);
   options.token = [h] { return h->ServiceToken(); };
+  options.channels = h->channels();
   options.cursor_gauge = [h](const std::string& consumer,
                              const std::string& producer) {
     return h->ConsumerCursorGauge(consumer, producer);

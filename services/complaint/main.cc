@@ -15,8 +15,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/common/config.h"
 #include "libs/common/log.h"
 #include "libs/server/server_config.h"
@@ -94,14 +92,11 @@ int main(int argc, char** argv) {
   if (!host.ok()) return Fail("start-up failed", host.status());
   cs::ServiceHost* h = host->get();
   auto client = std::make_unique<cs::complaint::GrpcCommandClient>(
-      grpc::CreateChannel(flags.routing_addr,
-                          grpc::InsecureChannelCredentials()),
-      grpc::CreateChannel(flags.escalation_addr,
-                          grpc::InsecureChannelCredentials()),
+      h->channels().Connect(flags.routing_addr),
+      h->channels().Connect(flags.escalation_addr),
       [h] { return h->ServiceToken(); });
   auto kb = std::make_unique<cs::complaint::GrpcKbPublisher>(
-      grpc::CreateChannel(flags.kb_addr, grpc::InsecureChannelCredentials()),
-      [h] { return h->ServiceToken(); });
+      h->channels().Connect(flags.kb_addr), [h] { return h->ServiceToken(); });
   cs::complaint::ComplaintApp::Options options;
   cs::complaint::GrpcCommandClient* c = client.get();
   options.deliver = [c](const cs::complaint::v1::PendingCommand& command) {

@@ -97,6 +97,7 @@ int main(int argc, char** argv) {
   cs::escalation::EscalationApp::Options options;
   options.routing_events_target = flags.routing_addr;
   options.token = [h] { return h->ServiceToken(); };
+  options.channels = h->channels();
   options.on_cursor = h->ConsumerCursorGauge(
       std::string(cs::escalation::EscalationApp::kConsumerName), "routing");
   auto app = cs::escalation::EscalationApp::Create(

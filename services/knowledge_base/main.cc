@@ -14,8 +14,6 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/common/config.h"
 #include "libs/common/log.h"
 #include "libs/server/server_config.h"
@@ -76,8 +74,7 @@ int main(int argc, char** argv) {
   if (!host.ok()) return Fail("start-up failed", host.status());
   cs::ServiceHost* raw_host = host->get();
   cs::kb::GrpcTicketReplier replier(
-      grpc::CreateChannel(flags.ticket_addr,
-                          grpc::InsecureChannelCredentials()),
+      raw_host->channels().Connect(flags.ticket_addr),
       [raw_host] { return raw_host->ServiceToken(); });
   cs::kb::KbOptions options;
   options.review_cadence = flags.review_cadence;

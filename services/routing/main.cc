@@ -17,8 +17,6 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/common/config.h"
 #include "libs/common/log.h"
 #include "libs/server/server_config.h"
@@ -91,12 +89,12 @@ int main(int argc, char** argv) {
   if (!host.ok()) return Fail("start-up failed", host.status());
   cs::ServiceHost* h = host->get();
   cs::routing::GrpcTicketClient tickets(
-      grpc::CreateChannel(flags.ticket_addr,
-                          grpc::InsecureChannelCredentials()),
+      h->channels().Connect(flags.ticket_addr),
       [h] { return h->ServiceToken(); });
   cs::routing::RoutingApp::Options options;
   options.ticket_events_target = flags.ticket_addr;
   options.token = [h] { return h->ServiceToken(); };
+  options.channels = h->channels();
   options.self_subject = absl::StrCat("service:", config.service_name);
   options.on_cursor = h->ConsumerCursorGauge(
       std::string(cs::routing::RoutingApp::kConsumerName), "ticket");

@@ -142,6 +142,7 @@ int main(int argc, char** argv) {
       h->store(), (*app)->repository(),
       {.routing_target = ticket.routing_addr,
        .complaint_target = ticket.complaint_addr,
+       .channels = h->channels(),
        .token = [h] { return h->ServiceToken(); },
        .on_routing_cursor = h->ConsumerCursorGauge(
            InspectionSignalFeed::kRoutingConsumer, "routing"),

@@ -18,8 +18,6 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "libs/auth/jwt.h"
 #include "libs/auth/roles.h"
@@ -67,14 +65,15 @@ class LoadRun {
   }
 
   absl::Status Connect() {
+    const ChannelFactory factory(options_.tls);
     for (int i = 0; i < std::max(1, options_.channels); ++i) {
       grpc::ChannelArguments args;
       // Distinct arguments keep the channels from sharing one subchannel
       // (one TCP connection).
       args.SetInt("csbench.channel_index", i);
       args.SetMaxReceiveMessageSize(64 << 20);
-      std::shared_ptr<grpc::Channel> channel = grpc::CreateCustomChannel(
-          options_.target, grpc::InsecureChannelCredentials(), args);
+      std::shared_ptr<grpc::Channel> channel =
+          factory.Connect(options_.target, args);
       if (!channel->WaitForConnected(
               absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
         return absl::UnavailableError(

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "libs/common/tls.h"
 #include "tools/csbench/measure.h"
 #include "tools/csbench/op_mix.h"
 #include "tools/csbench/payloads.h"
@@ -35,6 +36,7 @@ namespace cs::csbench {
 
 struct LoadOptions {
   std::string target;  // host:port
+  ClientTlsConfig tls;  // TLS/mTLS when tls.ca_file is set (validated)
   OpMix mix;
   int concurrency = 64;  // calls in flight
   int channels = 1;      // separate HTTP/2 connections, slots spread evenly

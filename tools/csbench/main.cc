@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
 #include "libs/common/config.h"
+#include "libs/common/tls.h"
 #include "tools/csbench/load.h"
 #include "tools/csbench/op_mix.h"
 #include "tools/csbench/propagation.h"
@@ -106,9 +107,12 @@ int Print(const absl::StatusOr<cs::csbench::RunReport>& report,
   return 0;
 }
 
-// Parses; returns -1 to continue, otherwise the exit code.
-int ParseOrExit(cs::ConfigParser& parser, int argc, char** argv) {
+// Parses (checking `tls` when given); returns -1 to continue, otherwise the
+// exit code.
+int ParseOrExit(cs::ConfigParser& parser, int argc, char** argv,
+                const cs::ClientTlsConfig* tls = nullptr) {
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
+  if (parsed.ok() && tls != nullptr) parsed = cs::ValidateClientTlsConfig(*tls);
   if (parser.help_requested()) {
     std::cout << parser.Usage();
     return 0;
@@ -158,7 +162,10 @@ int RunLoadMode(int argc, char** argv) {
   parser.AddDuration("deadline", &options.call_deadline, "deadline per call",
                      absl::Milliseconds(10), absl::Hours(1));
   AddCommonFlags(parser, &common);
-  if (int code = ParseOrExit(parser, argc, argv); code >= 0) return code;
+  cs::RegisterClientTlsFlags(parser, &options.tls);
+  if (int code = ParseOrExit(parser, argc, argv, &options.tls); code >= 0) {
+    return code;
+  }
 
   absl::StatusOr<cs::csbench::OpMix> mix = cs::csbench::OpMix::Parse(ops);
   if (!mix.ok()) {
@@ -249,7 +256,10 @@ int RunPropagationMode(int argc, char** argv) {
                      "how long to wait for events after the load",
                      absl::Seconds(1), absl::Hours(1));
   AddCommonFlags(parser, &common);
-  if (int code = ParseOrExit(parser, argc, argv); code >= 0) return code;
+  cs::RegisterClientTlsFlags(parser, &options.tls);
+  if (int code = ParseOrExit(parser, argc, argv, &options.tls); code >= 0) {
+    return code;
+  }
   absl::StatusOr<std::string> token = cs::csbench::MintBenchToken(
       token_flags.key_file, token_flags.department, token_flags.issuer,
       token_flags.audience,

@@ -25,8 +25,6 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "tools/csbench/measure.h"
@@ -46,9 +44,8 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
 }
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> Connect(
-    const std::string& target) {
-  std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateChannel(target, grpc::InsecureChannelCredentials());
+    const std::string& target, const ChannelFactory& channels) {
+  std::shared_ptr<grpc::Channel> channel = channels.Connect(target);
   if (!channel->WaitForConnected(
           absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
     return absl::UnavailableError(absl::StrCat(
@@ -176,9 +173,11 @@ class PropagationRun {
   }
 
   absl::Status Connect() {
-    ASSIGN_OR_RETURN(ticket_channel_, csbench::Connect(options_.ticket_target));
+    const ChannelFactory channels(options_.tls);
+    ASSIGN_OR_RETURN(ticket_channel_,
+                     csbench::Connect(options_.ticket_target, channels));
     ASSIGN_OR_RETURN(routing_channel_,
-                     csbench::Connect(options_.routing_target));
+                     csbench::Connect(options_.routing_target, channels));
     tickets_ = ticket::v1::TicketService::NewStub(ticket_channel_);
     sla_ = routing::v1::SlaService::NewStub(routing_channel_);
     routing_events_ = std::make_unique<EventWatcher>(
@@ -187,7 +186,7 @@ class PropagationRun {
         RoutingKey);
     if (breach_phase()) {
       ASSIGN_OR_RETURN(escalation_channel_,
-                       csbench::Connect(options_.escalation_target));
+                       csbench::Connect(options_.escalation_target, channels));
       escalation_events_ = std::make_unique<EventWatcher>(
           escalation_channel_, options_.token,
           std::vector<std::string>{"EscalationOpened"}, EscalationKey);

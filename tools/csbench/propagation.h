@@ -37,6 +37,7 @@
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "libs/common/tls.h"
 #include "tools/csbench/payloads.h"
 #include "tools/csbench/report.h"
 
@@ -47,6 +48,7 @@ struct PropagationOptions {
   std::string routing_target;
   // Empty skips the breach phase.
   std::string escalation_target;
+  ClientTlsConfig tls;  // TLS/mTLS when tls.ca_file is set (validated)
   std::string token;
   int rate = 200;  // creates per second in the create phase
   absl::Duration duration = absl::Seconds(10);

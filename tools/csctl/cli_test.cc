@@ -192,7 +192,7 @@ TEST_F(CliTest, EnvironmentFallbackAndPrecedence) {
   EXPECT_EQ(invocation->global.addr, "127.0.0.1:50051");
   EXPECT_EQ(invocation->global.timeout, absl::Seconds(10));
   EXPECT_FALSE(invocation->global.json);
-  EXPECT_EQ(invocation->global.tls_ca_file, "");
+  EXPECT_EQ(invocation->global.tls.ca_file, "");
 }
 
 TEST_F(CliTest, HelpExitsZero) {

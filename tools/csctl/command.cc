@@ -11,10 +11,7 @@
 #include "absl/strings/cord.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "grpcpp/create_channel.h"
-#include "grpcpp/security/credentials.h"
 #include "libs/auth/grpc_auth.h"
-#include "libs/common/files.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/table.h"
 
@@ -30,8 +27,14 @@ struct GlobalFlag {
 };
 // Must list exactly the settings RegisterGlobalFlags adds.
 constexpr GlobalFlag kGlobalFlags[] = {
-    {"addr", true},    {"token", true},       {"json", false},
-    {"timeout", true}, {"tls-ca-file", true},
+    {"addr", true},
+    {"token", true},
+    {"json", false},
+    {"timeout", true},
+    {"tls-ca-file", true},
+    {"tls-client-cert-file", true},
+    {"tls-client-key-file", true},
+    {"tls-server-name", true},
 };
 
 bool IsPrefix(const std::vector<std::string>& prefix,
@@ -51,9 +54,10 @@ void RegisterGlobalFlags(ConfigParser& parser, GlobalOptions* options) {
                  "print protobuf JSON instead of tables");
   parser.AddDuration("timeout", &options->timeout, "deadline of each call",
                      absl::Milliseconds(1), absl::Hours(24));
-  parser.AddString("tls-ca-file", &options->tls_ca_file,
-                   "use TLS, trusting this root certificate (PEM); "
-                   "insecure when empty");
+  RegisterClientTlsFlags(parser, &options->tls);
+  parser.AddString("tls-server-name", &options->tls.server_name,
+                   "name expected in the server certificate (default: host "
+                   "of --addr)");
 }
 
 bool IsGlobalFlag(absl::string_view name, bool* takes_value) {
@@ -91,16 +95,8 @@ CommandContext::CommandContext(GlobalOptions options,
 
 absl::StatusOr<std::shared_ptr<grpc::Channel>> CommandContext::Channel() {
   if (channel_ != nullptr) return channel_;
-  std::shared_ptr<grpc::ChannelCredentials> credentials;
-  if (options_.tls_ca_file.empty()) {
-    credentials = grpc::InsecureChannelCredentials();
-  } else {
-    grpc::SslCredentialsOptions ssl;
-    ASSIGN_OR_RETURN(ssl.pem_root_certs,
-                     ReadFileToString(options_.tls_ca_file));
-    credentials = grpc::SslCredentials(ssl);
-  }
-  channel_ = grpc::CreateChannel(options_.addr, credentials);
+  RETURN_IF_ERROR(ValidateClientTlsConfig(options_.tls));
+  channel_ = ChannelFactory(options_.tls).Connect(options_.addr);
   return channel_;
 }
 

@@ -53,6 +53,7 @@
 #include "grpcpp/client_context.h"
 #include "libs/common/clock.h"
 #include "libs/common/config.h"
+#include "libs/common/tls.h"
 
 namespace cs::csctl {
 
@@ -63,7 +64,7 @@ struct GlobalOptions {
   std::string token;                           // --token: bearer token
   bool json = false;                           // --json: protobuf JSON output
   absl::Duration timeout = absl::Seconds(10);  // --timeout: per-call deadline
-  std::string tls_ca_file;  // --tls-ca-file: TLS with this root CA
+  ClientTlsConfig tls;  // --tls-*: TLS/mTLS when a CA file is set
 };
 
 // Environment prefix of the global settings.
@@ -101,9 +102,10 @@ class CommandContext {
   // Deadlines use real time.
   const Clock& clock() const { return clock_; }
 
-  // The channel to --addr: TLS verified against --tls-ca-file when set,
-  // otherwise insecure. Created on first use and then shared. The error of
-  // ReadFileToString (naming the file) when the CA file cannot be read.
+  // The channel to --addr: TLS verified against --tls-ca-file when set
+  // (mutual with --tls-client-cert-file), otherwise insecure. Created on
+  // first use and then shared. ValidateClientTlsConfig's error (naming the
+  // flag or file) when the TLS files are wrong or unreadable.
   absl::StatusOr<std::shared_ptr<grpc::Channel>> Channel();
 
   // Prepares `call` for one RPC: the bearer token when --token is set, and a

@@ -20,12 +20,9 @@
 #include "libs/auth/jwt.h"
 #include "libs/common/files.h"
 #include "libs/server/service_host.h"
+#include "libs/server/test_certs.h"
 #include "libs/server/test_host.h"
 #include "libs/testing/temp_dir.h"
-#include "openssl/evp.h"
-#include "openssl/pem.h"
-#include "openssl/x509.h"
-#include "openssl/x509v3.h"
 #include "tools/csctl/cli.h"
 #include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
@@ -44,56 +41,6 @@ const absl::Time kStart = absl::FromCivil(
     absl::CivilSecond(2030, 1, 2, 3, 4, 5), absl::UTCTimeZone());
 
 using Result = CliRun;
-
-struct KeyAndCert {
-  std::string key_pem;
-  std::string cert_pem;
-};
-
-// A self-signed P-256 certificate for 127.0.0.1 / localhost, valid a day.
-KeyAndCert SelfSignedCertificate() {
-  using Key = std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)>;
-  using Cert = std::unique_ptr<X509, decltype(&X509_free)>;
-  using Bio = std::unique_ptr<BIO, decltype(&BIO_free)>;
-  Key key(EVP_EC_gen("P-256"), &EVP_PKEY_free);
-  Cert cert(X509_new(), &X509_free);
-  EXPECT_TRUE(key && cert);
-  X509_set_version(cert.get(), 2);
-  ASN1_INTEGER_set(X509_get_serialNumber(cert.get()), 1);
-  X509_gmtime_adj(X509_getm_notBefore(cert.get()), -3600);
-  X509_gmtime_adj(X509_getm_notAfter(cert.get()), 24 * 3600);
-  X509_set_pubkey(cert.get(), key.get());
-  X509_NAME* name = X509_get_subject_name(cert.get());
-  X509_NAME_add_entry_by_txt(
-      name, "CN", MBSTRING_ASC,
-      reinterpret_cast<const unsigned char*>("localhost"), -1, -1, 0);
-  X509_set_issuer_name(cert.get(), name);
-  X509V3_CTX ctx;
-  X509V3_set_ctx_nodb(&ctx);
-  X509V3_set_ctx(&ctx, cert.get(), cert.get(), nullptr, nullptr, 0);
-  for (auto [nid, value] :
-       {std::pair{NID_subject_alt_name, "DNS:localhost,IP:127.0.0.1"},
-        std::pair{NID_basic_constraints, "critical,CA:TRUE"}}) {
-    X509_EXTENSION* ext = X509V3_EXT_conf_nid(nullptr, &ctx, nid, value);
-    EXPECT_NE(ext, nullptr);
-    X509_add_ext(cert.get(), ext, -1);
-    X509_EXTENSION_free(ext);
-  }
-  EXPECT_GT(X509_sign(cert.get(), key.get(), EVP_sha256()), 0);
-  auto to_pem = [](auto write) {
-    Bio bio(BIO_new(BIO_s_mem()), &BIO_free);
-    EXPECT_EQ(write(bio.get()), 1);
-    char* data = nullptr;
-    long size = BIO_get_mem_data(bio.get(), &data);
-    return std::string(data, static_cast<size_t>(size));
-  };
-  return {
-      to_pem([&](BIO* bio) {
-        return PEM_write_bio_PrivateKey(bio, key.get(), nullptr, nullptr, 0,
-                                        nullptr, nullptr);
-      }),
-      to_pem([&](BIO* bio) { return PEM_write_bio_X509(bio, cert.get()); })};
-}
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -237,19 +184,19 @@ TEST_F(CsctlServerTest, UnreadableCaFileIsNamed) {
 }
 
 TEST_F(CsctlTest, TlsWithACaFile) {
-  KeyAndCert pair = SelfSignedCertificate();
+  cs::testing::PemPair pair = cs::testing::SelfSignedCertificate();
   ServerConfig config = cs::testing::TestServerConfig(dir_, "ticket");
-  config.tls_key_file = dir_.Sub("server.key");
-  config.tls_cert_file = dir_.Sub("server.pem");
-  ASSERT_TRUE(WriteFileAtomically(config.tls_key_file, pair.key_pem).ok());
-  ASSERT_TRUE(WriteFileAtomically(config.tls_cert_file, pair.cert_pem).ok());
+  config.tls.key_file = dir_.Sub("server.key");
+  config.tls.cert_file = dir_.Sub("server.pem");
+  ASSERT_TRUE(WriteFileAtomically(config.tls.key_file, pair.key_pem).ok());
+  ASSERT_TRUE(WriteFileAtomically(config.tls.cert_file, pair.cert_pem).ok());
   auto host = ServiceHost::Create(config, {});
   ASSERT_TRUE(host.ok()) << host.status();
   ASSERT_TRUE((*host)->Start().ok());
   std::string addr = absl::StrCat("127.0.0.1:", (*host)->port());
 
   Result r = RunLocal(
-      {"--addr", addr, "--tls-ca-file", config.tls_cert_file, "health"});
+      {"--addr", addr, "--tls-ca-file", config.tls.cert_file, "health"});
   EXPECT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(r.out, "SERVING\n");
 

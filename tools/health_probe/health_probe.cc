@@ -3,11 +3,9 @@
 #include <chrono>
 #include <memory>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/grpcpp.h"
-#include "libs/common/files.h"
 
 namespace cs::health_probe {
 namespace {
@@ -21,34 +19,14 @@ absl::Status FromGrpc(const grpc::Status& status) {
                       status.error_message());
 }
 
-// "host:port" / "[v6]:port" → host, for the default TLS server name.
-std::string HostOf(const std::string& addr) {
-  if (absl::StartsWith(addr, "[")) {
-    size_t close = addr.find(']');
-    return close == std::string::npos ? addr : addr.substr(1, close - 1);
-  }
-  size_t colon = addr.rfind(':');
-  return colon == std::string::npos ? addr : addr.substr(0, colon);
-}
-
 }  // namespace
 
 absl::Status Probe(const ProbeOptions& options) {
-  std::shared_ptr<grpc::ChannelCredentials> credentials =
-      grpc::InsecureChannelCredentials();
-  grpc::ChannelArguments arguments;
-  if (!options.tls_ca_file.empty()) {
-    absl::StatusOr<std::string> roots = ReadFileToString(options.tls_ca_file);
-    if (!roots.ok()) return roots.status();
-    grpc::SslCredentialsOptions ssl;
-    ssl.pem_root_certs = *std::move(roots);
-    credentials = grpc::SslCredentials(ssl);
-    arguments.SetSslTargetNameOverride(options.tls_server_name.empty()
-                                           ? HostOf(options.addr)
-                                           : options.tls_server_name);
+  if (absl::Status valid = ValidateClientTlsConfig(options.tls); !valid.ok()) {
+    return valid;
   }
   std::shared_ptr<grpc::Channel> channel =
-      grpc::CreateCustomChannel(options.addr, credentials, arguments);
+      ChannelFactory(options.tls).Connect(options.addr);
   std::unique_ptr<Health::Stub> stub = Health::NewStub(channel);
 
   grpc::ClientContext call;
@@ -89,9 +67,8 @@ int RunHealthProbe(const std::vector<std::string>& args, const Environment& env,
   parser.AddDuration("timeout", &options.timeout,
                      "give up after this long (connect + call)",
                      absl::Milliseconds(1), absl::Minutes(5));
-  parser.AddString("tls-ca-file", &options.tls_ca_file,
-                   "PEM CA bundle; when set, connect with TLS");
-  parser.AddString("tls-server-name", &options.tls_server_name,
+  RegisterClientTlsFlags(parser, &options.tls);
+  parser.AddString("tls-server-name", &options.tls.server_name,
                    "name expected in the server certificate (default: host "
                    "of --addr)");
   std::vector<const char*> argv = {"cs-health-probe"};

@@ -20,6 +20,7 @@
 #include "absl/status/status.h"
 #include "absl/time/time.h"
 #include "libs/common/config.h"
+#include "libs/common/tls.h"
 
 namespace cs::health_probe {
 
@@ -27,10 +28,9 @@ struct ProbeOptions {
   std::string addr;     // HOST:PORT, required
   std::string service;  // empty: the whole server
   absl::Duration timeout = absl::Seconds(2);
-  // TLS is off unless a CA bundle is given; the server name defaults to the
-  // host part of `addr`.
-  std::string tls_ca_file;
-  std::string tls_server_name;
+  // TLS is off unless a CA bundle is given (mutual with a client cert); the
+  // server name defaults to the host part of `addr`.
+  ClientTlsConfig tls;
 };
 
 // Calls grpc.health.v1.Health/Check once, fails after `timeout`.

@@ -10,7 +10,9 @@
 #include "grpcpp/grpcpp.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "gtest/gtest.h"
+#include "libs/common/files.h"
 #include "libs/server/service_host.h"
+#include "libs/server/test_certs.h"
 #include "libs/server/test_host.h"
 
 namespace cs::health_probe {
@@ -138,6 +140,34 @@ TEST(HealthProbeFlagsTest, HelpListsTheFlags) {
   EXPECT_THAT(o.out, HasSubstr("--addr"));
   EXPECT_THAT(o.out, HasSubstr("--timeout"));
   EXPECT_THAT(o.out, HasSubstr("CS_HEALTH_PROBE_ADDR"));
+}
+
+TEST(HealthProbeTlsTest, ProbesAMutualTlsServerWithAClientCertificate) {
+  cs::testing::TempDir dir;
+  cs::testing::TestCa ca("探针 CA");
+  auto write = [&dir](const std::string& name, const std::string& pem) {
+    EXPECT_TRUE(WriteFileAtomically(dir.Sub(name), pem).ok());
+    return dir.Sub(name);
+  };
+  cs::testing::PemPair server = ca.Issue("ticket"), probe = ca.Issue("probe");
+  ServerConfig config = cs::testing::TestServerConfig(dir, "probe");
+  config.tls.cert_file = write("server.pem", server.cert_pem);
+  config.tls.key_file = write("server.key", server.key_pem);
+  config.tls.client_ca_file = write("ca.pem", ca.cert_pem());
+  auto host = ServiceHost::Create(config, {});
+  ASSERT_TRUE(host.ok()) << host.status();
+  ASSERT_TRUE((*host)->Start().ok());
+  std::vector<std::string> args = {Addr((*host)->port()), "--timeout=10s",
+                                   "--tls-ca-file=" + dir.Sub("ca.pem"),
+                                   "--tls-server-name=ticket"};
+
+  EXPECT_EQ(RunProbe(args).code, 1);  // no client certificate
+  args.push_back("--tls-client-cert-file=" +
+                 write("probe.pem", probe.cert_pem));
+  args.push_back("--tls-client-key-file=" + write("probe.key", probe.key_pem));
+  Outcome o = RunProbe(args);
+  EXPECT_EQ(o.code, 0) << o.err;
+  EXPECT_EQ(o.out, "SERVING\n");
 }
 
 TEST(HealthProbeFlagsTest, UnreadableCaFileFails) {

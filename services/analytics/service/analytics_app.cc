@@ -115,6 +115,7 @@ void AnalyticsApp::MakeConsumers() {
     EventConsumer::Options o;
     o.name = absl::StrCat(kConsumerPrefix, p.name());
     o.target = p.address();
+    o.channels = options_.channels;
     o.types.assign(p.event_types().begin(), p.event_types().end());
     o.token = options_.token;
     o.initial_backoff = options_.consumer_initial_backoff;

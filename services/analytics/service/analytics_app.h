@@ -51,6 +51,7 @@
 #include "cs/common/v1/event.pb.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/events/outbox.h"
 #include "libs/store/store.h"
@@ -81,6 +82,8 @@ class AnalyticsApp {
     std::vector<v1::ProducerSubscription> producers;
     // Bearer token for the EventStreams (called on every connect).
     std::function<std::string()> token;
+    // How the EventStreams are reached (TLS or plaintext).
+    ChannelFactory channels;
     absl::Duration consumer_initial_backoff = absl::Milliseconds(50);
     // Returns the cursor gauge setter of a consumer (may be empty).
     std::function<std::function<void(uint64_t)>(const std::string& consumer,

@@ -87,6 +87,7 @@ EscalationApp::EscalationApp(Store& store, Outbox& outbox, Clock& clock,
     EventConsumer::Options consumer_options;
     consumer_options.name = std::string(kConsumerName);
     consumer_options.target = options_.routing_events_target;
+    consumer_options.channels = options_.channels;
     consumer_options.types = {"SlaWarning", "SlaBreached", "SlaClockFulfilled",
                               "SlaClockStopped"};
     consumer_options.token = options_.token;

@@ -53,6 +53,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/events/outbox.h"
 #include "libs/store/store.h"
@@ -70,6 +71,8 @@ class EscalationApp {
     std::string routing_events_target;
     // Bearer token for the EventStream (called on every connect).
     std::function<std::string()> token;
+    // How the EventStream is reached (TLS or plaintext).
+    ChannelFactory channels;
     TimerEngine::Options timers;
     absl::Duration consumer_initial_backoff = absl::Milliseconds(50);
     // Called with the consumer's cursor after each applied routing event.

@@ -1057,6 +1057,7 @@ RoutingApp::RoutingApp(Store& store, Outbox& outbox, Clock& clock,
     EventConsumer::Options consumer_options;
     consumer_options.name = std::string(kConsumerName);
     consumer_options.target = options_.ticket_events_target;
+    consumer_options.channels = options_.channels;
     consumer_options.types = {"TicketCreated"};
     for (absl::string_view type : kFollowedTicketEvents) {
       consumer_options.types.emplace_back(type);

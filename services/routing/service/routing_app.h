@@ -90,6 +90,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/events/outbox.h"
 #include "libs/store/store.h"
@@ -123,6 +124,8 @@ class RoutingApp {
     std::string ticket_events_target;
     // Bearer token for the EventStream (called on every connect).
     std::function<std::string()> token;
+    // How the EventStream is reached (TLS or plaintext).
+    ChannelFactory channels;
     // Subject routing's own calls carry ("service:routing"): TicketAssigned
     // events with this assigned_by are echoes of routing's decisions.
     std::string self_subject = "service:routing";

@@ -25,6 +25,7 @@ InspectionSignalFeed::Create(Store& store, const TicketRepository& tickets,
     EventConsumer::Options o;
     o.name = name;
     o.target = target;
+    o.channels = options.channels;
     o.types = {type};
     o.token = options.token;
     o.initial_backoff = options.initial_backoff;

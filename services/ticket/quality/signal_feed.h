@@ -34,6 +34,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cs/common/v1/event.pb.h"
+#include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/store/store.h"
 #include "services/ticket/quality/quality_repository.h"
@@ -49,6 +50,8 @@ class InspectionSignalFeed {
   struct Options {
     std::string routing_target;    // host:port of routing-sla; "" = none
     std::string complaint_target;  // host:port of complaint; "" = none
+    // Channels to the producers (TLS/mTLS by flag; plaintext by default).
+    ChannelFactory channels;
     // Bearer token for the producers' EventStream (service role).
     std::function<std::string()> token;
     absl::Duration initial_backoff = absl::Milliseconds(50);
