@@ -261,6 +261,13 @@ absl::Status Store::SyncWal() {
   return FromRocks(impl_->db->SyncWAL(), "wal sync");
 }
 
+absl::Status Store::Flush() {
+  if (!impl_->db) return absl::FailedPreconditionError("store is closed");
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  return FromRocks(impl_->db->Flush(options, impl_->handles), "flush");
+}
+
 absl::Status Store::Write(const WriteSet& writes, bool sync) {
   if (!impl_->db) return absl::FailedPreconditionError("store is closed");
   rocksdb::WriteBatch batch;

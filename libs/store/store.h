@@ -120,6 +120,13 @@ class Store {
   absl::Status WriteWithoutSync(const WriteSet& writes);
   absl::Status SyncWal();
 
+  // Writes every column family's memtable to table files (SSTs) and waits
+  // for it, so that every committed value is in a file on disk. For tests
+  // and tools that inspect the files (e.g. the at-rest PII scan) and before
+  // backups; normal operation never needs it. FAILED_PRECONDITION when
+  // closed. Thread-safe.
+  absl::Status Flush();
+
   // Integer RocksDB properties worth exporting as gauges, as
   // (metric_suffix, value) pairs, e.g. ("estimate_num_keys", 42).
   std::vector<std::pair<std::string, double>> Properties() const;
