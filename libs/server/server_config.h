@@ -32,6 +32,9 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock
   absl::Duration event_retention = absl::Hours(24 * 7);  // 0 keeps forever
+  // Test hook, no flag: false stores table files uncompressed
+  // (Store::Options::compress) for tests that scan the files' bytes.
+  bool store_compression = true;
 };
 
 // Registers the shared settings on `parser`, with `defaults` holding the

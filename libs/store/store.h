@@ -62,6 +62,10 @@ class Store {
     // the operating system's, e.g. libs/store/power_loss_file_system.h. Not
     // owned; must outlive the store. Production code leaves it null.
     rocksdb::Env* env = nullptr;
+    // Test hook: false writes table files uncompressed (LZ4/ZSTD otherwise),
+    // so that a byte scan of the files sees every stored value, as the
+    // at-rest PII scan needs. Production code leaves it true.
+    bool compress = true;
   };
 
   // Column families every store has, used by libs/events and idempotency.
