@@ -431,10 +431,15 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
   const std::string officer =
       cs::testing::TestToken({Role::kComplaintOfficer}, "co-1");
   const absl::Time t0 = host_->manual_clock()->Now();
-  // Masked reads are not audited.
+  // Masked reads are not audited, also when a read_pii holder asks for them.
   v1::GetCustomerRequest get;
   get.set_name("customers/c-1");
   ASSERT_TRUE(Call(&Stub::GetCustomer, agent_, get).ok());
+  get.set_masked(true);
+  auto masked = Call(&Stub::GetCustomer, supervisor_, get);
+  ASSERT_TRUE(masked.ok());
+  EXPECT_EQ(masked->full_name(), "李女士");
+  get.set_masked(false);
   for (int i = 0; i < 3; ++i) {
     host_->manual_clock()->Advance(absl::Minutes(10));
     ASSERT_TRUE(GetClear(1).ok());            // sup-1 READ_CONTACT c-1

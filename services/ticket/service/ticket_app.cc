@@ -448,7 +448,8 @@ absl::StatusOr<v1::Customer> TicketApp::GetCustomer(
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadCustomer));
   ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
-  const bool reveal = IsAllowed(permissions_, who, Action::kReadPii);
+  const bool reveal =
+      !req.masked() && IsAllowed(permissions_, who, Action::kReadPii);
   ASSIGN_OR_RETURN(v1::Customer view, CustomerView(stored, reveal, keyring_));
   if (reveal && (!view.full_name().empty() || !view.phone().empty())) {
     // A clear name/phone is a sensitive read: audited before it is returned.
