@@ -34,6 +34,10 @@ struct ServerConfig {
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock
   absl::Duration event_retention = absl::Hours(24 * 7);  // 0 keeps forever
   std::string rate_limit;            // per-principal limits; "" = off
+
+  // Test hook, no flag: false stores table files uncompressed
+  // (Store::Options::compress) for tests that scan the files' bytes.
+  bool store_compression = true;
 };
 
 // Registers the shared settings on `parser`, with `defaults` holding the

@@ -92,7 +92,8 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
                    Store::Open({.path = absl::StrCat(c.data_dir, "/",
                                                      c.service_name),
                                 .column_families = std::move(column_families),
-                                .sync = c.sync}));
+                                .sync = c.sync,
+                                .compress = c.store_compression}));
   Store* store = host->store_.get();
   host->metrics_->AddGaugeCallback(
       "cs_store_", "Storage engine property of this service's store",

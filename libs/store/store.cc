@@ -46,10 +46,12 @@ absl::Status FromRocks(const rocksdb::Status& s, absl::string_view what) {
 }
 
 rocksdb::ColumnFamilyOptions FamilyOptions(
-    const std::shared_ptr<rocksdb::Cache>& cache) {
+    const std::shared_ptr<rocksdb::Cache>& cache, bool compress) {
   rocksdb::ColumnFamilyOptions options;
-  options.compression = rocksdb::kLZ4Compression;
-  options.bottommost_compression = rocksdb::kZSTD;
+  options.compression =
+      compress ? rocksdb::kLZ4Compression : rocksdb::kNoCompression;
+  options.bottommost_compression =
+      compress ? rocksdb::kZSTD : rocksdb::kNoCompression;
   options.write_buffer_size = 32 << 20;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
@@ -133,7 +135,7 @@ absl::StatusOr<std::unique_ptr<Store>> Store::Open(const Options& options) {
   auto cache = rocksdb::NewLRUCache(options.block_cache_bytes);
   std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
   for (const auto& name : names) {
-    descriptors.emplace_back(name, FamilyOptions(cache));
+    descriptors.emplace_back(name, FamilyOptions(cache, options.compress));
   }
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, options.path, descriptors,
@@ -259,6 +261,13 @@ absl::Status Store::SyncWal() {
   if (!impl_->db) return absl::FailedPreconditionError("store is closed");
   if (!impl_->write_options.sync) return absl::OkStatus();
   return FromRocks(impl_->db->SyncWAL(), "wal sync");
+}
+
+absl::Status Store::Flush() {
+  if (!impl_->db) return absl::FailedPreconditionError("store is closed");
+  rocksdb::FlushOptions options;
+  options.wait = true;
+  return FromRocks(impl_->db->Flush(options, impl_->handles), "flush");
 }
 
 absl::Status Store::Write(const WriteSet& writes, bool sync) {

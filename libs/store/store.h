@@ -62,6 +62,10 @@ class Store {
     // the operating system's, e.g. libs/store/power_loss_file_system.h. Not
     // owned; must outlive the store. Production code leaves it null.
     rocksdb::Env* env = nullptr;
+    // Test hook: false writes table files uncompressed (LZ4/ZSTD otherwise),
+    // so that a byte scan of the files sees every stored value, as the
+    // at-rest PII scan needs. Production code leaves it true.
+    bool compress = true;
   };
 
   // Column families every store has, used by libs/events and idempotency.
@@ -119,6 +123,13 @@ class Store {
   // every write so far durable (a no-op unless sync is on). Thread-safe.
   absl::Status WriteWithoutSync(const WriteSet& writes);
   absl::Status SyncWal();
+
+  // Writes every column family's memtable to table files (SSTs) and waits
+  // for it, so that every committed value is in a file on disk. For tests
+  // and tools that inspect the files (e.g. the at-rest PII scan) and before
+  // backups; normal operation never needs it. FAILED_PRECONDITION when
+  // closed. Thread-safe.
+  absl::Status Flush();
 
   // Integer RocksDB properties worth exporting as gauges, as
   // (metric_suffix, value) pairs, e.g. ("estimate_num_keys", 42).

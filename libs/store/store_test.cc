@@ -7,10 +7,14 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -82,6 +86,36 @@ TEST_F(StoreTest, PutGetKeepsChineseBytesIntact) {
   writes.Put(tickets_, "t1", "手机信号弱，用户张三来电");
   ASSERT_TRUE(store_->Commit(writes).ok());
   EXPECT_EQ(*store_->Get(tickets_, "t1"), "手机信号弱，用户张三来电");
+}
+
+TEST_F(StoreTest, FlushWritesTableFilesUncompressedWhenAsked) {
+  store_.reset();
+  auto opened = Store::Open({.path = dir_.path(),
+                             .column_families = {"tickets"},
+                             .compress = false});
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  ColumnFamily tickets = *(*opened)->Family("tickets");
+  // Repetitive text that LZ4 would shorten.
+  std::string text;
+  for (int i = 0; i < 50; ++i) absl::StrAppend(&text, "手机信号弱-", i, ";");
+  WriteSet writes;
+  writes.Put(tickets, "t1", text);
+  ASSERT_TRUE((*opened)->Commit(writes).ok());
+  auto table_files = [&] {
+    std::string bytes;
+    for (const auto& entry : std::filesystem::directory_iterator(dir_.path())) {
+      if (entry.path().extension() != ".sst") continue;
+      std::ifstream in(entry.path(), std::ios::binary);
+      bytes += std::string(std::istreambuf_iterator<char>(in), {});
+    }
+    return bytes;
+  };
+  EXPECT_FALSE(absl::StrContains(table_files(), text));  // memtable only
+  ASSERT_TRUE((*opened)->Flush().ok());
+  EXPECT_TRUE(absl::StrContains(table_files(), text));
+  EXPECT_EQ(*(*opened)->Get(tickets, "t1"), text);
+  ASSERT_TRUE((*opened)->Close().ok());
+  EXPECT_EQ((*opened)->Flush().code(), absl::StatusCode::kFailedPrecondition);
 }
 
 TEST_F(StoreTest, MissingKeyIsNotFound) {

@@ -287,9 +287,12 @@ class TicketServiceTest : public ::testing::Test {
     return events;
   }
 
-  int CountAudit() {
-    auto page = Call(&Stub::ListAuditRecords, supervisor_,
-                     v1::ListAuditRecordsRequest());
+  // Audit records of PII reveals (the start-up permission record and the
+  // audited clear GetCustomer reads are counted by their own tests).
+  int CountAudit(v1::AuditAction action = v1::AUDIT_ACTION_REVEAL_PII) {
+    v1::ListAuditRecordsRequest request;
+    request.set_action(action);
+    auto page = Call(&Stub::ListAuditRecords, supervisor_, request);
     EXPECT_TRUE(page.ok()) << page.status();
     return page.ok() ? page->audit_records_size() : -1;
   }
@@ -953,11 +956,20 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   EXPECT_EQ(masked->bank_card_masked(), "****0128");
   EXPECT_EQ(masked->id_card(), "");
   EXPECT_EQ(masked->bank_card(), "");
+  EXPECT_EQ(CountAudit(v1::AUDIT_ACTION_READ_CONTACT), 0);  // masked: none
   auto clear = Call(&Stub::GetCustomer, supervisor_, get);
   ASSERT_TRUE(clear.ok());
   EXPECT_EQ(clear->full_name(), kFullName);
   EXPECT_EQ(clear->phone(), kPhone);
   EXPECT_EQ(clear->id_card(), "");
+  // The clear read is audited: who, which customer, when.
+  v1::ListAuditRecordsRequest contact_reads;
+  contact_reads.set_action(v1::AUDIT_ACTION_READ_CONTACT);
+  auto contact = Call(&Stub::ListAuditRecords, supervisor_, contact_reads);
+  ASSERT_TRUE(contact.ok()) << contact.status();
+  ASSERT_EQ(contact->audit_records_size(), 1);
+  EXPECT_EQ(contact->audit_records(0).actor(), "sup-1");
+  EXPECT_EQ(contact->audit_records(0).resource(), kCustomer);
 
   // Tickets snapshot the masked forms only.
   v1::Ticket t = Call(&Stub::CreateTicket, agent_,
@@ -996,6 +1008,7 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
 
   v1::ListAuditRecordsRequest audits;
   audits.set_resource(kCustomer);
+  audits.set_action(v1::AUDIT_ACTION_REVEAL_PII);
   auto records = Call(&Stub::ListAuditRecords, supervisor_, audits);
   ASSERT_TRUE(records.ok()) << records.status();
   ASSERT_EQ(records->audit_records_size(), 2);
@@ -1030,6 +1043,8 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   EXPECT_FALSE(absl::StrContains(everything, "11010519491231002"));
   EXPECT_FALSE(absl::StrContains(everything, kBankCardDigits));
   EXPECT_FALSE(absl::StrContains(everything, kBankCard));
+  EXPECT_FALSE(absl::StrContains(everything, kPhone));
+  EXPECT_FALSE(absl::StrContains(everything, kFullName));
 }
 
 // ---- 8. Events --------------------------------------------------------------

@@ -8,6 +8,7 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterEventsCommands(registry);
   RegisterClockCommands(registry);
   RegisterTicketCommands(registry);
+  RegisterAuditCommands(registry);
   RegisterRoutingCommands(registry);
   RegisterKbCommands(registry);
   RegisterEscalationCommands(registry);

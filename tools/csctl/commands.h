@@ -24,6 +24,8 @@ void RegisterEventsCommands(CommandRegistry& registry);
 void RegisterClockCommands(CommandRegistry& registry);
 // ticket create|get|list|reply|resolve|feedback, customer upsert|get.
 void RegisterTicketCommands(CommandRegistry& registry);
+// audit list, pii keys | rotate (the ticket service's audit trail and keys).
+void RegisterAuditCommands(CommandRegistry& registry);
 // routing agent|ticket|queue, sla clocks|policies|start|update.
 void RegisterRoutingCommands(CommandRegistry& registry);
 // kb category|article|search|suggest|share|feedback|gaps|stale|report-missing.

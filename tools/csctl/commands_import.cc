@@ -110,6 +110,7 @@ class ImportTicketsCommand final : public Command {
       // re-run changes nothing.
       tv1::GetCustomerRequest get;
       get.set_name(customer->customer().name());
+      get.set_masked(true);  // only checks existence: no audited clear read
       absl::StatusOr<tv1::Customer> existing =
           CallRpc(context, &TicketStub::GetCustomer, get);
       if (absl::IsNotFound(existing.status())) {

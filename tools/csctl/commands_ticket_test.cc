@@ -173,5 +173,47 @@ TEST_F(CsctlTicketTest, ErrorsKeepTheirCodesAndFields) {
   EXPECT_THAT(r.out, Not(HasSubstr("RESOLVED")));
 }
 
+TEST_F(CsctlTicketTest, AuditListAndKeyRotationFromTheCommandLine) {
+  const std::string admin =
+      cs::testing::TestToken({Role::kAdmin}, "admin-1", "");
+  for (const char* id : {"c-1", "c-2", "c-3"}) {
+    ASSERT_EQ(Run({"customer", "upsert", id, "--full-name", "王小明", "--phone",
+                   "13912345678"},
+                  agent_)
+                  .code,
+              kExitOk);
+  }
+  ASSERT_EQ(Run({"customer", "get", "c-2"}, supervisor_).code, kExitOk);
+
+  Result r = Run({"audit", "list", "--actor", "sup-1", "--action",
+                  "read_contact", "--since", "1h"},
+                 supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::vector<std::string> lines =
+      absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 2u) << r.out;
+  EXPECT_THAT(lines[0], StartsWith("TIME"));
+  EXPECT_THAT(lines[1], HasSubstr("READ_CONTACT"));
+  EXPECT_THAT(lines[1], HasSubstr("customers/c-2"));
+  r = Run({"audit", "list", "--action", "permissions_changed"}, supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("system"));
+  r = Run({"audit", "list", "--since", "yesterday"}, supervisor_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--since"));
+  EXPECT_EQ(Run({"audit", "list"}, agent_).code, kExitFailure);
+
+  r = Run({"pii", "keys"}, admin);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("test/1"));
+  EXPECT_THAT(r.out, HasSubstr("3 customers"));
+  r = Run({"pii", "rotate", "--batch", "2"}, admin);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("batch: examined 2, re-encrypted 0"));
+  EXPECT_THAT(r.out, HasSubstr("done: 3 customers examined, 0 re-encrypted "
+                               "with test/1"));
+  EXPECT_EQ(Run({"pii", "rotate"}, agent_).code, kExitFailure);
+}
+
 }  // namespace
 }  // namespace cs::csctl

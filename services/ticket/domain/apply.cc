@@ -14,6 +14,8 @@
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/fingerprint.h"
+#include "services/ticket/domain/audit.h"
+#include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/lifecycle.h"
 #include "services/ticket/domain/masking.h"
 #include "libs/common/time_proto.h"
@@ -730,8 +732,14 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
     *p->mutable_create_time() = ToProtoTime(now);
   }
   v1::StoredCustomer& stored = change.stored;
+  // Work on the clear name and phone; they are sealed again below.
+  ContactText contact;
+  if (existing != nullptr) {
+    ASSIGN_OR_RETURN(contact, OpenContact(stored, keyring));
+  }
   v1::Customer* p = stored.mutable_profile();
   const v1::StoredCustomer before = stored;
+  const ContactText contact_before = contact;
   bool secret_written = false;
   for (const std::string& path : paths) {
     if (path == "type") {
@@ -739,18 +747,18 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
     } else if (path == "region") {
       p->set_region(in.region());
     } else if (path == "full_name") {
-      p->set_full_name(std::string(absl::StripAsciiWhitespace(in.full_name())));
+      contact.full_name = std::string(absl::StripAsciiWhitespace(in.full_name()));
     } else if (path == "title") {
       p->set_title(in.title());
     } else if (path == "phone") {
       if (in.phone().empty()) {
-        p->clear_phone();
+        contact.phone.clear();
       } else {
         absl::StatusOr<std::string> phone = NormalizePhone(in.phone());
         if (!phone.ok()) {
           return cs::InvalidField("customer.phone", phone.status().message());
         }
-        p->set_phone(*phone);
+        contact.phone = *std::move(phone);
       }
     } else if (path == "id_card" || path == "bank_card") {
       const bool id_card = path == "id_card";
@@ -777,21 +785,38 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
   }
   p->clear_id_card();
   p->clear_bank_card();
-  change.changed = change.created || secret_written ||
+  const bool contact_changed = contact.full_name != contact_before.full_name ||
+                               contact.phone != contact_before.phone;
+  change.changed = change.created || secret_written || contact_changed ||
                    !MessageDifferencer::Equals(before, stored);
   if (!change.changed) return change;
+  // Re-sealed on every write (fresh nonce, current key; the masked name
+  // follows a changed title).
+  RETURN_IF_ERROR(SealContact(contact, keyring, &stored));
+  p = stored.mutable_profile();  // SealContact replaced the message
   *p->mutable_update_time() = ToProtoTime(now);
   p->set_etag(ComputeEtag(stored));
   return change;
 }
 
-v1::Customer CustomerView(const v1::StoredCustomer& stored,
-                          bool reveal_contact) {
+absl::StatusOr<v1::Customer> CustomerView(const v1::StoredCustomer& stored,
+                                          bool reveal_contact,
+                                          const Keyring& keyring) {
   v1::Customer out = stored.profile();
   out.clear_id_card();
   out.clear_bank_card();
-  if (!reveal_contact) {
+  if (reveal_contact) {
+    ASSIGN_OR_RETURN(ContactText contact, OpenContact(stored, keyring));
+    out.set_full_name(std::move(contact.full_name));
+    out.set_phone(std::move(contact.phone));
+    return out;
+  }
+  // The profile holds the masked forms, except in records written before
+  // contact encryption, which hold the clear values.
+  if (stored.full_name_ciphertext().empty()) {
     out.set_full_name(MaskName(out.full_name(), out.title()));
+  }
+  if (stored.phone_ciphertext().empty() && !out.phone().empty()) {
     out.set_phone(MaskPhone(out.phone()));
   }
   return out;
@@ -816,17 +841,10 @@ absl::StatusOr<PiiReveal> RevealCustomerPii(
   if (!value.ok()) return value.status();
   PiiReveal out;
   out.value = *std::move(value);
-  v1::AuditRecord& a = out.audit;
-  a.set_name(AuditRecordName(audit_id));
-  a.set_id(std::string(audit_id));
-  a.set_actor(principal.subject);
-  for (const std::string& role : principal.roles) a.add_actor_roles(role);
-  a.set_actor_department(principal.department);
-  a.set_action(v1::AUDIT_ACTION_REVEAL_PII);
-  a.set_resource(profile.name());
-  a.set_field(request.field());
-  a.set_reason(request.reason());
-  *a.mutable_time() = ToProtoTime(now);
+  out.audit = MakeAuditRecord(principal, v1::AUDIT_ACTION_REVEAL_PII,
+                              profile.name(), audit_id, now);
+  out.audit.set_field(request.field());
+  out.audit.set_reason(request.reason());
   return out;
 }
 

@@ -215,9 +215,10 @@ absl::StatusOr<TicketChange> ApplyFeedback(
 // -----------------------------------------------------------------
 
 // Creates (`existing` == nullptr) or updates a stored customer with `paths`
-// (from ValidateUpsertCustomer). Phone is stored normalized; ID-card and
-// bank-card numbers are normalized, encrypted with `keyring` (AAD
-// PiiAad(name, field)) and kept only as ciphertext + masked form. Update:
+// (from ValidateUpsertCustomer). Name, phone (normalized), ID-card and
+// bank-card numbers are encrypted with `keyring` (AAD PiiAad(name, field))
+// and kept only as ciphertext + masked form (customer_crypto.h); an update
+// decrypts the stored name/phone to compare and re-seal them. Update:
 // ABORTED on etag mismatch. Create: INVALID_ARGUMENT on "customer.full_name"
 // when it is missing. changed = false when nothing differs (a submitted
 // id_card/bank_card always counts as a change: stored values are never
@@ -230,9 +231,12 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
 
 // The API form of a stored customer: id_card/bank_card empty (only their
 // masked forms), full_name and phone masked unless `reveal_contact` (the
-// caller holds read_pii: pass IsAllowed(table, principal, Action::kReadPii)).
-v1::Customer CustomerView(const v1::StoredCustomer& stored,
-                          bool reveal_contact);
+// caller holds read_pii: pass IsAllowed(table, principal, Action::kReadPii)),
+// in which case they are decrypted with `keyring` (Keyring::Decrypt errors).
+// The masked view never decrypts and never fails.
+absl::StatusOr<v1::Customer> CustomerView(const v1::StoredCustomer& stored,
+                                          bool reveal_contact,
+                                          const Keyring& keyring);
 
 // The audited read of one encrypted field: PERMISSION_DENIED unless
 // `principal` holds read_pii; NOT_FOUND when the customer has no such value;

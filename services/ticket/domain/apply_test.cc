@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -10,6 +11,7 @@
 #include "libs/common/ids.h"
 #include "libs/common/fingerprint.h"
 #include "libs/common/time_proto.h"
+#include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket {
@@ -806,7 +808,10 @@ TEST(ApplyCustomerTest, CreateEncryptsSecretsAndNormalizes) {
   EXPECT_TRUE(change->created);
   const v1::StoredCustomer& s = change->stored;
   EXPECT_EQ(s.profile().id(), "c-1001");
-  EXPECT_EQ(s.profile().phone(), "13812341234");
+  EXPECT_EQ(s.profile().phone(), "138****1234");  // masked; clear is sealed
+  EXPECT_EQ(*ring.Decrypt(s.phone_ciphertext(),
+                          PiiAad("customers/c-1001", v1::PII_FIELD_PHONE)),
+            "13812341234");
   EXPECT_EQ(s.profile().id_card(), "");
   EXPECT_EQ(s.profile().bank_card(), "");
   EXPECT_EQ(s.profile().id_card_masked(), "110***********002X");
@@ -817,6 +822,8 @@ TEST(ApplyCustomerTest, CreateEncryptsSecretsAndNormalizes) {
   const std::string stored_bytes = DeterministicBytes(s);
   EXPECT_THAT(stored_bytes, Not(HasSubstr("11010519491231002")));
   EXPECT_THAT(stored_bytes, Not(HasSubstr("6222021234567890128")));
+  EXPECT_THAT(stored_bytes, Not(HasSubstr("13812341234")));
+  EXPECT_THAT(stored_bytes, Not(HasSubstr("张三")));
   EXPECT_EQ(*ring.Decrypt(s.id_card_ciphertext(),
                           PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD)),
             "11010519491231002X");
@@ -858,7 +865,8 @@ TEST(ApplyCustomerTest, UpdatesKeepSecretsAndDetectNoOps) {
   EXPECT_TRUE(moved->changed);
   EXPECT_FALSE(moved->created);
   EXPECT_EQ(moved->stored.profile().region(), "广东省珠海市");
-  EXPECT_EQ(moved->stored.profile().full_name(), "张三");
+  EXPECT_EQ(moved->stored.profile().full_name(), "张先生");
+  EXPECT_EQ(OpenContact(moved->stored, ring)->full_name, "张三");
   EXPECT_EQ(moved->stored.id_card_ciphertext(), created.id_card_ciphertext());
   EXPECT_NE(moved->stored.profile().etag(), created.profile().etag());
   EXPECT_EQ(FromProtoTime(moved->stored.profile().create_time()), kNow);
@@ -879,15 +887,26 @@ TEST(ApplyCustomerTest, UpdatesKeepSecretsAndDetectNoOps) {
 }
 
 TEST(ApplyCustomerTest, ViewMasksUnlessAuthorised) {
+  const Keyring ring = TestKeyring();
   const v1::StoredCustomer s =
-      Upsert(nullptr, UpsertZhangSan(), TestKeyring(), kNow)->stored;
-  const v1::Customer masked = CustomerView(s, false);
+      Upsert(nullptr, UpsertZhangSan(), ring, kNow)->stored;
+  // At rest only the masked forms are in clear.
+  EXPECT_EQ(s.profile().full_name(), "张先生");
+  EXPECT_EQ(s.profile().phone(), "138****1234");
+  EXPECT_FALSE(s.full_name_ciphertext().empty());
+  EXPECT_FALSE(absl::StrContains(s.SerializeAsString(), "13812341234"));
+  EXPECT_FALSE(absl::StrContains(s.SerializeAsString(), "张三"));
+  const v1::Customer masked = CustomerView(s, false, ring).value();
   EXPECT_EQ(masked.full_name(), "张先生");
   EXPECT_EQ(masked.phone(), "138****1234");
   EXPECT_EQ(masked.id_card_masked(), "110***********002X");
   EXPECT_EQ(masked.id_card(), "");
-  const v1::Customer clear = CustomerView(
-      s, IsAllowed(PermissionTable::Defaults(), kSupervisor, Action::kReadPii));
+  const v1::Customer clear =
+      CustomerView(s,
+                   IsAllowed(PermissionTable::Defaults(), kSupervisor,
+                             Action::kReadPii),
+                   ring)
+          .value();
   EXPECT_EQ(clear.full_name(), "张三");
   EXPECT_EQ(clear.phone(), "13812341234");
   EXPECT_EQ(clear.id_card(), "");

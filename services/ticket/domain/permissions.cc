@@ -35,6 +35,7 @@ constexpr ActionInfo kActions[] = {
     {Action::kReadCustomerHistory, "read_customer_history", false},
     {Action::kReadPii, "read_pii", false},
     {Action::kReadAudit, "read_audit", false},
+    {Action::kRotatePiiKeys, "rotate_pii_keys", false},
 };
 
 const ActionInfo& InfoOf(Action action) {

@@ -29,14 +29,14 @@
 //   team_lead         as agent, but resolve @department, plus
 //                     assign_ticket @department
 //   supervisor        everything, any ticket (close, merge, reopen_closed,
-//                     read_pii, read_audit)
+//                     read_pii, read_audit, rotate_pii_keys)
 //   qa                read_ticket, read_customer, read_customer_history
 //   kb_editor         read_ticket
 //   complaint_officer read_ticket, reply_ticket, read_customer,
 //                     read_customer_history, read_pii
 //   director          read_ticket, read_customer, read_customer_history,
 //                     read_audit
-//   admin             read_audit
+//   admin             read_audit, rotate_pii_keys
 //   service           read_ticket, assign_ticket, read_customer,
 //                     read_customer_history; and, because the channels that
 //                     feed tickets in (CRM, IVR, chat widget, app back end)
@@ -76,7 +76,8 @@ enum class Action {
   kWriteCustomer,   // write_customer: UpsertCustomer
   kReadCustomerHistory,  // read_customer_history: ListCustomerHistory
   kReadPii,              // read_pii: clear name/phone, RevealCustomerPii
-  kReadAudit,            // read_audit: ListAuditRecords
+  kReadAudit,            // read_audit: ListAuditRecords, GetPiiKeyUsage
+  kRotatePiiKeys,        // rotate_pii_keys: RotatePiiKeys, GetPiiKeyUsage
 };
 
 enum class Scope { kNone = 0, kOwn = 1, kDepartment = 2, kAny = 3 };
@@ -116,7 +117,7 @@ qa: read_ticket read_customer read_customer_history
 kb_editor: read_ticket
 complaint_officer: read_ticket reply_ticket read_customer read_customer_history read_pii
 director: read_ticket read_customer read_customer_history read_audit
-admin: read_audit
+admin: read_audit rotate_pii_keys
 service: create_ticket read_ticket reply_ticket assign_ticket submit_feedback read_customer read_customer_history
 )";
 

@@ -24,16 +24,17 @@ constexpr Scope A = Scope::kAny;
 // Columns follow the Action enum order:
 //   create read update reply status resolve assign close reopen_res
 //   reopen_closed merge feedback r_cust w_cust history pii audit
+//   rotate_pii_keys
 const std::map<std::string, std::vector<Scope>> kExpectedDefaults = {
-    {"agent", {D, D, D, D, D, O, N, N, D, N, N, D, A, A, A, N, N}},
-    {"team_lead", {D, D, D, D, D, D, D, N, D, N, N, D, A, A, A, N, N}},
-    {"supervisor", {A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A}},
-    {"qa", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, N}},
-    {"kb_editor", {N, A, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N}},
-    {"complaint_officer", {N, A, N, A, N, N, N, N, N, N, N, N, A, N, A, A, N}},
-    {"director", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, A}},
-    {"admin", {N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, A}},
-    {"service", {A, A, N, A, N, N, A, N, N, N, N, A, A, N, A, N, N}},
+    {"agent", {D, D, D, D, D, O, N, N, D, N, N, D, A, A, A, N, N, N}},
+    {"team_lead", {D, D, D, D, D, D, D, N, D, N, N, D, A, A, A, N, N, N}},
+    {"supervisor", {A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A}},
+    {"qa", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, N, N}},
+    {"kb_editor", {N, A, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N}},
+    {"complaint_officer", {N, A, N, A, N, N, N, N, N, N, N, N, A, N, A, A, N, N}},
+    {"director", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, A, N}},
+    {"admin", {N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, A, A}},
+    {"service", {A, A, N, A, N, N, A, N, N, N, N, A, A, N, A, N, N, N}},
 };
 
 enum class Kind {
@@ -84,7 +85,7 @@ TEST(PermissionsTest, DefaultsParseAndCoverEveryRole) {
 
 TEST(PermissionsTest, WholeDefaultMatrix) {
   const PermissionTable& table = PermissionTable::Defaults();
-  ASSERT_EQ(AllActions().size(), 17u);
+  ASSERT_EQ(AllActions().size(), 18u);
   for (const auto& [role, scopes] : kExpectedDefaults) {
     ASSERT_EQ(scopes.size(), AllActions().size()) << role;
     const Principal who{"u1", {role}, "客服部"};
@@ -197,7 +198,7 @@ TEST(PermissionsTest, ToTextRoundTrips) {
   auto reparsed = PermissionTable::Parse(defaults.ToText());
   ASSERT_TRUE(reparsed.ok()) << reparsed.status();
   EXPECT_TRUE(*reparsed == defaults);
-  EXPECT_THAT(defaults.ToText(), HasSubstr("admin: read_audit@any\n"));
+  EXPECT_THAT(defaults.ToText(), HasSubstr("admin: read_audit@any rotate_pii_keys@any\n"));
 }
 
 TEST(PermissionsTest, ParseErrorsNameTheLine) {

@@ -328,6 +328,8 @@ std::string PiiAad(absl::string_view customer_name, v1::PiiField field) {
   absl::string_view suffix = "#unknown";
   if (field == v1::PII_FIELD_ID_CARD) suffix = "#id_card";
   if (field == v1::PII_FIELD_BANK_CARD) suffix = "#bank_card";
+  if (field == v1::PII_FIELD_FULL_NAME) suffix = "#full_name";
+  if (field == v1::PII_FIELD_PHONE) suffix = "#phone";
   return absl::StrCat(customer_name, suffix);
 }
 

@@ -1,5 +1,5 @@
 // Encryption at rest of sensitive customer fields (ID-card and bank-card
-// numbers) with AES-256-GCM (OpenSSL EVP), under a keyring that supports key
+// numbers, names and phones) with AES-256-GCM (OpenSSL EVP), under a keyring that supports key
 // rotation: encrypt with the current key, decrypt with any key still in the
 // ring.
 //
@@ -113,8 +113,9 @@ class Keyring {
   size_t current_ = 0;
 };
 
-// AAD binding a ciphertext to its record and field: "customers/{id}#id_card"
-// or "customers/{id}#bank_card" (customer_name is the resource name).
+// AAD binding a ciphertext to its record and field: "customers/{id}#id_card",
+// "#bank_card", "#full_name" or "#phone" (customer_name is the resource
+// name).
 std::string PiiAad(absl::string_view customer_name, v1::PiiField field);
 
 }  // namespace cs::ticket

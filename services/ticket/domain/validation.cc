@@ -839,10 +839,35 @@ absl::Status ValidateListAuditRecords(
     const v1::ListAuditRecordsRequest& request) {
   Checker c;
   c.PageSize(request.page_size());
-  if (!request.resource().empty()) {
+  if (!request.resource().empty() && request.resource() != "permissions" &&
+      request.resource() != "pii-keys") {
     c.CustomerNameField("resource", request.resource());
   }
   c.Text("actor", request.actor(), {0, 128, false});
+  c.EnumValue("action", request.action(), &v1::AuditAction_IsValid, false);
+  if (request.has_start_time() && !IsValidProtoTime(request.start_time())) {
+    c.Add("start_time", "is not a valid timestamp");
+  }
+  if (request.has_end_time() && !IsValidProtoTime(request.end_time())) {
+    c.Add("end_time", "is not a valid timestamp");
+  }
+  if (c.ok() && request.has_start_time() && request.has_end_time() &&
+      FromProtoTime(request.start_time()) >= FromProtoTime(request.end_time())) {
+    c.Add("end_time", "must be after start_time");
+  }
+  return c.Finish();
+}
+
+absl::Status ValidateRotatePiiKeys(const v1::RotatePiiKeysRequest& request) {
+  Checker c;
+  c.PageSize(request.page_size());
+  if (request.page_size() > kMaxRotatePageSize) {
+    c.Add("page_size", absl::StrCat("must be at most ", kMaxRotatePageSize));
+  }
+  if (request.page_token().size() > 64 ||
+      (!request.page_token().empty() && !IsValidCustomerId(request.page_token()))) {
+    c.Add("page_token", "is not a token from RotatePiiKeys");
+  }
   return c.Finish();
 }
 

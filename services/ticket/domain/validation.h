@@ -142,6 +142,10 @@ absl::Status ValidateRevealCustomerPii(
     const v1::RevealCustomerPiiRequest& request);
 absl::Status ValidateListAuditRecords(
     const v1::ListAuditRecordsRequest& request);
+// page_size 0..kMaxRotatePageSize; page_token empty or a customer id (the
+// last one examined).
+inline constexpr int32_t kMaxRotatePageSize = 1000;
+absl::Status ValidateRotatePiiKeys(const v1::RotatePiiKeysRequest& request);
 
 }  // namespace cs::ticket
 

@@ -102,4 +102,16 @@ grpc::ServerUnaryReactor* TicketGrpcService::ListAuditRecords(
   return Serve(ctx, request, response, &TicketApp::ListAuditRecords);
 }
 
+grpc::ServerUnaryReactor* TicketGrpcService::RotatePiiKeys(
+    Context* ctx, const v1::RotatePiiKeysRequest* request,
+    v1::RotatePiiKeysResponse* response) {
+  return Serve(ctx, request, response, &TicketApp::RotatePiiKeys);
+}
+
+grpc::ServerUnaryReactor* TicketGrpcService::GetPiiKeyUsage(
+    Context* ctx, const v1::GetPiiKeyUsageRequest* request,
+    v1::GetPiiKeyUsageResponse* response) {
+  return Serve(ctx, request, response, &TicketApp::GetPiiKeyUsage);
+}
+
 }  // namespace cs::ticket

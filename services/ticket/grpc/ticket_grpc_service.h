@@ -68,6 +68,11 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   Reactor* ListAuditRecords(Context* ctx,
                             const v1::ListAuditRecordsRequest* request,
                             v1::ListAuditRecordsResponse* response) override;
+  Reactor* RotatePiiKeys(Context* ctx, const v1::RotatePiiKeysRequest* request,
+                         v1::RotatePiiKeysResponse* response) override;
+  Reactor* GetPiiKeyUsage(Context* ctx,
+                          const v1::GetPiiKeyUsageRequest* request,
+                          v1::GetPiiKeyUsageResponse* response) override;
 
  private:
   // The one handler shape: authenticate (any role; the app's permission

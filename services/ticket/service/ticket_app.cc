@@ -1,12 +1,17 @@
 #include "services/ticket/service/ticket_app.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <optional>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/time_proto.h"
+#include "services/ticket/domain/audit.h"
+#include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/query.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/domain/validation.h"
@@ -52,9 +57,11 @@ absl::StatusOr<std::unique_ptr<TicketApp>> TicketApp::Create(
   }
   ASSIGN_OR_RETURN(std::unique_ptr<TicketRepository> repo,
                    TicketRepository::Open(store));
-  return std::unique_ptr<TicketApp>(
+  std::unique_ptr<TicketApp> app(
       new TicketApp(store, outbox, clock, std::move(permissions),
                     std::move(keyring), options, std::move(repo)));
+  RETURN_IF_ERROR(app->RecordPermissionChanges());
+  return app;
 }
 
 TicketApp::TicketApp(Store& store, Outbox& outbox, const Clock& clock,
@@ -234,9 +241,11 @@ absl::StatusOr<v1::Ticket> TicketApp::InsertTicket(
   ASSIGN_OR_RETURN(std::string number,
                    FormatTicketNumber(day, options_.partition, sequence));
   const std::string id = NewUlid(now);
-  ASSIGN_OR_RETURN(
-      TicketChange change,
-      ApplyCreate(req, CustomerView(*customer, true), id, number, who, now));
+  // The clear profile only feeds the masked snapshot on the ticket.
+  ASSIGN_OR_RETURN(v1::Customer profile,
+                   CustomerView(*customer, true, keyring_));
+  ASSIGN_OR_RETURN(TicketChange change,
+                   ApplyCreate(req, profile, id, number, who, now));
   WriteSet writes;
   AddTicketWrites(writes, nullptr, change.ticket, change.events);
   repo_->PutNumber(writes, day, sequence, id);
@@ -439,7 +448,17 @@ absl::StatusOr<v1::Customer> TicketApp::GetCustomer(
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadCustomer));
   ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
-  return CustomerView(stored, IsAllowed(permissions_, who, Action::kReadPii));
+  const bool reveal =
+      !req.masked() && IsAllowed(permissions_, who, Action::kReadPii);
+  ASSIGN_OR_RETURN(v1::Customer view, CustomerView(stored, reveal, keyring_));
+  if (reveal && (!view.full_name().empty() || !view.phone().empty())) {
+    // A clear name/phone is a sensitive read: audited before it is returned.
+    RETURN_IF_ERROR(CommitAudit(MakeAuditRecord(
+                                    who, v1::AUDIT_ACTION_READ_CONTACT,
+                                    stored.profile().name(), "", clock_.Now()))
+                        .status());
+  }
+  return view;
 }
 
 absl::StatusOr<v1::Customer> TicketApp::UpsertCustomer(
@@ -462,8 +481,8 @@ absl::StatusOr<v1::Customer> TicketApp::UpsertCustomer(
     repo_->PutCustomer(writes, change.stored);
     RETURN_IF_ERROR(store_.Commit(writes));
   }
-  return CustomerView(change.stored,
-                      IsAllowed(permissions_, who, Action::kReadPii));
+  // Always masked: clear values are read through the audited GetCustomer.
+  return CustomerView(change.stored, false, keyring_);
 }
 
 absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
@@ -516,13 +535,11 @@ absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
   ASSIGN_OR_RETURN(PiiReveal reveal,
                    cs::ticket::RevealCustomerPii(permissions_, who, stored, req,
                                                  keyring_, audit_id, now));
-  WriteSet writes;
-  repo_->PutAuditRecord(writes, reveal.audit);
   // The audit record is durable before anyone sees the value.
-  RETURN_IF_ERROR(store_.Commit(writes));
+  ASSIGN_OR_RETURN(std::string audit_name, CommitAudit(std::move(reveal.audit)));
   v1::RevealCustomerPiiResponse response;
   response.set_value(std::move(reveal.value));
-  response.set_audit_record(reveal.audit.name());
+  response.set_audit_record(std::move(audit_name));
   return response;
 }
 
@@ -531,13 +548,15 @@ absl::StatusOr<v1::ListAuditRecordsResponse> TicketApp::ListAuditRecords(
   RETURN_IF_ERROR(ValidateListAuditRecords(req));
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadAudit));
-  const uint64_t fingerprint = QueryFingerprint(absl::StrCat(
-      "audit|", req.resource().size(), ":", req.resource(), "|", req.actor()));
+  v1::ListAuditRecordsRequest shape = req;
+  shape.clear_page_size();
+  shape.clear_page_token();
+  const uint64_t fingerprint = QueryFingerprint(
+      absl::StrCat("audit|", shape.SerializeAsString()));
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(req.page_token(), fingerprint));
   AuditListQuery query;
-  query.resource = req.resource();
-  query.actor = req.actor();
+  query.filter = AuditFilterOf(req);
   query.after_key = std::move(after);
   query.page_size = EffectivePageSize(req.page_size());
   query.max_scanned = options_.max_scanned_per_page;
@@ -551,6 +570,117 @@ absl::StatusOr<v1::ListAuditRecordsResponse> TicketApp::ListAuditRecords(
         EncodePageToken(page.next_after_key, fingerprint));
   }
   return response;
+}
+
+// ---- Key rotation -----------------------------------------------------------
+
+absl::StatusOr<v1::RotatePiiKeysResponse> TicketApp::RotatePiiKeys(
+    const auth::Principal& caller, const v1::RotatePiiKeysRequest& req) {
+  RETURN_IF_ERROR(ValidateRotatePiiKeys(req));
+  const Principal who = ToDomainPrincipal(caller);
+  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kRotatePiiKeys));
+  const size_t page_size =
+      req.page_size() == 0 ? kDefaultRotatePageSize : req.page_size();
+  std::vector<std::string> ids;
+  RETURN_IF_ERROR(repo_->ScanCustomers(
+      req.page_token(), page_size, [&](const v1::StoredCustomer& c) {
+        ids.push_back(c.profile().id());
+        return true;
+      }));
+  v1::RotatePiiKeysResponse response;
+  response.set_current_key(KeyLabel(keyring_.current()));
+  for (const std::string& id : ids) {
+    // Under the customer's lock, so a concurrent upsert is not overwritten.
+    absl::MutexLock lock(&customer_locks_.For(id));
+    ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
+    response.set_examined(response.examined() + 1);
+    if (!NeedsReencryption(stored, keyring_.current())) continue;
+    RETURN_IF_ERROR(ReencryptCustomer(keyring_, &stored));
+    WriteSet writes;
+    repo_->PutCustomer(writes, stored);
+    RETURN_IF_ERROR(store_.Commit(writes));
+    response.set_reencrypted(response.reencrypted() + 1);
+  }
+  if (ids.size() == page_size) response.set_next_page_token(ids.back());
+  v1::AuditRecord audit = MakeAuditRecord(
+      who, v1::AUDIT_ACTION_ROTATE_PII_KEYS, kPiiKeysResource, "",
+      clock_.Now());
+  audit.set_detail(absl::StrCat(
+      "to ", response.current_key(), ": examined ", response.examined(),
+      ", re-encrypted ", response.reencrypted(), ", from customer '",
+      req.page_token(), "'", response.next_page_token().empty() ? ", done" : ""));
+  ASSIGN_OR_RETURN(std::string audit_name, CommitAudit(std::move(audit)));
+  response.set_audit_record(std::move(audit_name));
+  return response;
+}
+
+absl::StatusOr<v1::GetPiiKeyUsageResponse> TicketApp::GetPiiKeyUsage(
+    const auth::Principal& caller, const v1::GetPiiKeyUsageRequest&) {
+  const Principal who = ToDomainPrincipal(caller);
+  if (!IsAllowed(permissions_, who, Action::kReadAudit)) {
+    RETURN_IF_ERROR(Authorize(permissions_, who, Action::kRotatePiiKeys));
+  }
+  std::map<std::string, int64_t> usage;
+  int64_t customers = 0;
+  RETURN_IF_ERROR(
+      repo_->ScanCustomers("", 0, [&](const v1::StoredCustomer& c) {
+        ++customers;
+        CountKeyUsage(c, &usage);
+        return true;
+      }));
+  std::set<std::string> in_ring;
+  for (const KeyRef& key : keyring_.keys()) {
+    in_ring.insert(KeyLabel(key));
+    usage.emplace(KeyLabel(key), 0);  // keys no value uses yet, too
+  }
+  const std::string current = KeyLabel(keyring_.current());
+  v1::GetPiiKeyUsageResponse response;
+  response.set_customers(customers);
+  for (const auto& [key, values] : usage) {
+    v1::PiiKeyUsage* u = response.add_usage();
+    u->set_key(key);
+    u->set_values(values);
+    u->set_current(key == current);
+    u->set_in_keyring(in_ring.count(key) > 0);
+  }
+  return response;
+}
+
+// ---- Audit ----------------------------------------------------------------
+
+absl::StatusOr<std::string> TicketApp::CommitAudit(v1::AuditRecord record) {
+  if (record.id().empty()) {
+    ASSIGN_OR_RETURN(std::string id,
+                     repo_->NewAuditId(FromProtoTime(record.time())));
+    record.set_id(id);
+    record.set_name(AuditRecordName(id));
+  }
+  WriteSet writes;
+  repo_->PutAuditRecord(writes, record);
+  RETURN_IF_ERROR(store_.Commit(writes));
+  return record.name();
+}
+
+absl::Status TicketApp::RecordPermissionChanges() {
+  ASSIGN_OR_RETURN(std::string recorded, repo_->LoadRecordedPermissions());
+  const std::string current = permissions_.ToText();
+  const std::string diff = PermissionDiff(recorded, current);
+  if (diff.empty()) return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  ASSIGN_OR_RETURN(std::string id, repo_->NewAuditId(now));
+  v1::AuditRecord audit =
+      MakeAuditRecord(Principal{kSystemActor, {}, ""},
+                      v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
+                      kPermissionsResource, id, now);
+  audit.set_detail(diff);
+  audit.set_reason(recorded.empty() ? "first start: initial permission table"
+                                    : "permission table changed since the "
+                                      "last start");
+  // The record and the new baseline land together.
+  WriteSet writes;
+  repo_->PutAuditRecord(writes, audit);
+  repo_->PutRecordedPermissions(writes, current);
+  return store_.Commit(writes);
 }
 
 }  // namespace cs::ticket

@@ -9,6 +9,10 @@
 //                                                std::move(keyring), {}));
 //   ASSIGN_OR_RETURN(v1::Ticket t, app->CreateTicket(principal, request));
 //
+// Sensitive reads are audited: RevealCustomerPii and GetCustomer returning a
+// clear name/phone (a read_pii holder) commit an AuditRecord before they
+// answer; so do key rotation runs and, at start-up, permission changes.
+//
 // Every write runs in this order, and nothing is written unless all of it
 // succeeds:
 //   1. validate the request (INVALID_ARGUMENT naming the field);
@@ -82,10 +86,14 @@ class TicketApp {
     // a hash of the ticket id (quality/follow_up.h SampledForSurvey).
     double survey_share = 0;
   };
+  // RotatePiiKeys page size when the request leaves it 0.
+  static constexpr size_t kDefaultRotatePageSize = 100;
 
   // `store` (opened with TicketColumnFamilies()), `outbox` and `clock` must
   // outlive the app. NOT_FOUND when a column family is missing;
-  // INVALID_ARGUMENT when the partition is out of range.
+  // INVALID_ARGUMENT when the partition is out of range. Records a change of
+  // the permission table since the last start in the audit trail (storage
+  // errors fail the start).
   static absl::StatusOr<std::unique_ptr<TicketApp>> Create(
       Store& store, Outbox& outbox, const Clock& clock,
       PermissionTable permissions, Keyring keyring, Options options);
@@ -131,6 +139,15 @@ class TicketApp {
       const auth::Principal& caller, const v1::RevealCustomerPiiRequest& req);
   absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
       const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
+
+  // ---- Key rotation (ticket.proto RotatePiiKeys / GetPiiKeyUsage). Each
+  // customer is re-encrypted under its lock and committed on its own, so a
+  // failed call leaves every customer either rotated or untouched, and the
+  // next call (same page_token) carries on.
+  absl::StatusOr<v1::RotatePiiKeysResponse> RotatePiiKeys(
+      const auth::Principal& caller, const v1::RotatePiiKeysRequest& req);
+  absl::StatusOr<v1::GetPiiKeyUsageResponse> GetPiiKeyUsage(
+      const auth::Principal& caller, const v1::GetPiiKeyUsageRequest& req);
 
   // ---- For the quality module (services/ticket/quality), which authorises
   // its own callers. Reopens RESOLVED or CLOSED ticket `id` as `actor` with
@@ -179,6 +196,13 @@ class TicketApp {
                                           const v1::CreateTicketRequest& req);
   absl::StatusOr<v1::Ticket> InsertTicket(const Principal& who,
                                           const v1::CreateTicketRequest& req);
+  // Commits `record` durably on its own (assigning a fresh id when it has
+  // none) and returns its name.
+  absl::StatusOr<std::string> CommitAudit(v1::AuditRecord record);
+  // At start-up: when the permission table differs from the one recorded
+  // last (or none was), writes a PERMISSIONS_CHANGED record listing the
+  // added/removed grants, with the new table as the next baseline.
+  absl::Status RecordPermissionChanges();
   absl::StatusOr<v1::ListTicketsResponse> ListByFilter(
       const v1::TicketFilter& filter, v1::TicketOrder order,
       uint64_t fingerprint, int32_t page_size, const std::string& page_token);

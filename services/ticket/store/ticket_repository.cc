@@ -210,6 +210,42 @@ void TicketRepository::PutCreateRequest(
                          record.request_id(), record.SerializeAsString());
 }
 
+namespace {
+constexpr char kPermissionsKey[] = "m/permissions";
+}  // namespace
+
+absl::StatusOr<std::string> TicketRepository::LoadRecordedPermissions() const {
+  absl::StatusOr<std::string> text = store_.Get(index_, kPermissionsKey);
+  if (absl::IsNotFound(text.status())) return std::string();
+  return text;
+}
+
+void TicketRepository::PutRecordedPermissions(WriteSet& writes,
+                                              absl::string_view text) const {
+  writes.Put(index_, kPermissionsKey, text);
+}
+
+absl::Status TicketRepository::ScanCustomers(
+    absl::string_view after_id, size_t limit,
+    const std::function<bool(const v1::StoredCustomer&)>& visit) const {
+  // The smallest key after `after_id`.
+  const std::string start =
+      after_id.empty() ? std::string() : absl::StrCat(after_id, std::string(1, '\0'));
+  absl::Status parse_error;
+  RETURN_IF_ERROR(store_.Scan(
+      customers_, start, "", limit,
+      [&](absl::string_view, absl::string_view value) {
+        absl::StatusOr<v1::StoredCustomer> customer =
+            ParseValue<v1::StoredCustomer>(value, "customer");
+        if (!customer.ok()) {
+          parse_error = customer.status();
+          return false;
+        }
+        return visit(*customer);
+      }));
+  return parse_error;
+}
+
 // ---- Numbers --------------------------------------------------------------
 
 absl::StatusOr<uint64_t> TicketRepository::NextDailySequence(
@@ -357,10 +393,7 @@ absl::StatusOr<AuditListPage> TicketRepository::ListAuditRecords(
           parse_error = record.status();
           return false;
         }
-        if ((!query.resource.empty() && record->resource() != query.resource) ||
-            (!query.actor.empty() && record->actor() != query.actor)) {
-          return true;
-        }
+        if (!AuditMatches(query.filter, *record)) return true;
         page.records.push_back(*std::move(record));
         return true;
       }));

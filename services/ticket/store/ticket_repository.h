@@ -16,6 +16,8 @@
 //                 a/<assignee>\0<create BE><id>        → "" (assigned only)
 //                 s/<status byte><create BE><id>       → ""
 //                 n/<yyyymmdd>/<sequence BE>           → ticket id
+//                 m/permissions                        → canonical text of the
+//                                                       last recorded table
 //   customers     <customer id>                        → v1::StoredCustomer
 //   audit         <audit record ULID>                  → v1::AuditRecord
 //   idempotency   (built-in, libs/store/idempotency.h) scope "ticket.create",
@@ -30,6 +32,7 @@
 #define CS_SERVICES_TICKET_STORE_TICKET_REPOSITORY_H_
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -46,6 +49,7 @@
 #include "cs/ticket/v1/storage.pb.h"
 #include "cs/ticket/v1/ticket.pb.h"
 #include "libs/store/store.h"
+#include "services/ticket/domain/audit.h"
 
 namespace cs::ticket {
 
@@ -81,8 +85,7 @@ struct TicketListPage {
 };
 
 struct AuditListQuery {
-  std::string resource;  // "" = any
-  std::string actor;     // "" = any
+  AuditFilter filter;
   std::string after_key;
   int page_size = 50;
   size_t max_scanned = kDefaultMaxScannedPerPage;
@@ -127,6 +130,17 @@ class TicketRepository {
   void PutAuditRecord(WriteSet& writes, const v1::AuditRecord& record) const;
   void PutCreateRequest(WriteSet& writes,
                         const v1::CreateRequestRecord& record) const;
+  // The permission table recorded last (PermissionTable::ToText()); "" when
+  // none was recorded yet.
+  absl::StatusOr<std::string> LoadRecordedPermissions() const;
+  void PutRecordedPermissions(WriteSet& writes, absl::string_view text) const;
+
+  // ---- Customers in id order: calls `visit` for up to `limit` customers
+  // with id > `after_id` ("" = from the first) until it returns false.
+  // DATA_LOSS when a record does not parse.
+  absl::Status ScanCustomers(
+      absl::string_view after_id, size_t limit,
+      const std::function<bool(const v1::StoredCustomer&)>& visit) const;
 
   // ---- Ticket numbers.
   // The next sequence of `day` (starting at 1). The first call for a day
@@ -148,7 +162,7 @@ class TicketRepository {
   // "page_token" when after_key does not belong to that index range.
   absl::StatusOr<TicketListPage> ListTickets(
       const TicketListQuery& query) const;
-  // Audit records newest first, filtered by resource and actor.
+  // Audit records newest first, those matching query.filter.
   absl::StatusOr<AuditListPage> ListAuditRecords(
       const AuditListQuery& query) const;
 

@@ -304,8 +304,8 @@ TEST_F(TicketRepositoryTest, AuditRecordsNewestFirstWithFilters) {
   EXPECT_THAT(seen, ElementsAre(ids[6], ids[5], ids[4], ids[3], ids[2], ids[1],
                                 ids[0]));
   AuditListQuery filtered;
-  filtered.resource = "customers/c-1";
-  filtered.actor = "sup-1";
+  filtered.filter.resource = "customers/c-1";
+  filtered.filter.actor = "sup-1";
   auto page = repo_->ListAuditRecords(filtered);
   ASSERT_TRUE(page.ok());
   ASSERT_EQ(page->records.size(), 2u);
