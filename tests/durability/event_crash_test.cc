@@ -41,7 +41,6 @@
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/common/files.h"
 #include "libs/common/time_proto.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
@@ -202,11 +201,8 @@ std::vector<Event> ReadLog(int port, const std::string& token) {
 class EventPath {
  public:
   explicit EventPath(std::mt19937_64& rng) {
-    const std::string key = testing::RandomHex(rng, 32);
-    EXPECT_TRUE(WriteFileAtomically(dir_.Sub("auth.key"), key).ok());
-    EXPECT_TRUE(
-        WriteFileAtomically(dir_.Sub("pii.key"), testing::RandomHex(rng, 32))
-            .ok());
+    const std::string key = testing::WriteSuiteKeys(dir_.path(), rng);
+    EXPECT_FALSE(key.empty());
     admin_ = testing::Token(key, auth::Role::kAdmin, "ops-admin");
     supervisor_ = testing::Token(key, auth::Role::kSupervisor, "sup-1");
     for (const char* name : {"ticket", "routing", "escalation"}) {

@@ -15,6 +15,7 @@
 #include "absl/time/time.h"
 #include "grpcpp/grpcpp.h"
 #include "libs/auth/jwt.h"
+#include "libs/common/files.h"
 
 namespace cs::testing {
 
@@ -36,6 +37,20 @@ inline std::string RandomHex(std::mt19937_64& rng, int bytes) {
     out += absl::StrFormat("%02x", static_cast<int>(rng() & 0xff));
   }
   return out;
+}
+
+// Writes a fresh suite auth key to `dir`/auth.key and a PII key to
+// `dir`/pii.key (the files servers get with --auth-key-file and
+// --pii-key-file); returns the auth key, to mint tokens, or "" when a file
+// could not be written.
+inline std::string WriteSuiteKeys(const std::string& dir,
+                                  std::mt19937_64& rng) {
+  const std::string auth_key = RandomHex(rng, 32);
+  if (!WriteFileAtomically(dir + "/auth.key", auth_key).ok() ||
+      !WriteFileAtomically(dir + "/pii.key", RandomHex(rng, 32)).ok()) {
+    return "";
+  }
+  return auth_key;
 }
 
 // An HS256 token with `role` for `subject` in 客服部, valid two hours.

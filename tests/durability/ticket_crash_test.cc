@@ -24,7 +24,6 @@
 #include "absl/time/clock.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
 #include "tests/durability/harness.h"
@@ -86,11 +85,8 @@ TEST(TicketCrashTest,
   std::mt19937_64 rng(testing::CrashSeed());
 
   testing::TempDir dir;
-  const std::string auth_key = testing::RandomHex(rng, 32);
-  ASSERT_TRUE(WriteFileAtomically(dir.Sub("auth.key"), auth_key).ok());
-  ASSERT_TRUE(
-      WriteFileAtomically(dir.Sub("pii.key"), testing::RandomHex(rng, 32))
-          .ok());
+  const std::string auth_key = testing::WriteSuiteKeys(dir.path(), rng);
+  ASSERT_FALSE(auth_key.empty());
   const int port = testing::PickFreePort();
   ASSERT_GT(port, 0);
   testing::ServerProcess server(

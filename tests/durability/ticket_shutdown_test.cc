@@ -25,7 +25,6 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
-#include "libs/common/files.h"
 #include "libs/testing/temp_dir.h"
 #include "services/ticket/testing/sample_requests.h"
 #include "tests/durability/harness.h"
@@ -45,11 +44,8 @@ const absl::Duration kGrace = absl::Seconds(10);
 TEST(TicketShutdownTest, SigtermUnderLoadDrainsCallsAndExitsWithinGrace) {
   testing::TempDir dir;
   std::mt19937_64 rng(std::random_device{}());
-  const std::string auth_key = testing::RandomHex(rng, 32);
-  ASSERT_TRUE(WriteFileAtomically(dir.Sub("auth.key"), auth_key).ok());
-  ASSERT_TRUE(
-      WriteFileAtomically(dir.Sub("pii.key"), testing::RandomHex(rng, 32))
-          .ok());
+  const std::string auth_key = testing::WriteSuiteKeys(dir.path(), rng);
+  ASSERT_FALSE(auth_key.empty());
   const int port = testing::PickFreePort();
   ASSERT_GT(port, 0);
   testing::ServerProcess server(
