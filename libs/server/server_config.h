@@ -33,7 +33,7 @@ struct ServerConfig {
   absl::Duration shutdown_grace = absl::Seconds(10);
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock
   absl::Duration event_retention = absl::Hours(24 * 7);  // 0 keeps forever
-  std::string rate_limit;            // per-principal limits; "" = off
+  std::string rate_limit;  // per-principal limits; "" = off
 
   // Test hook, no flag: false stores table files uncompressed
   // (Store::Options::compress) for tests that scan the files' bytes.

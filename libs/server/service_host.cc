@@ -84,16 +84,16 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
       c.metrics_port < 0 ? "" : absl::StrCat(c.host, ":", c.metrics_port);
   ASSIGN_OR_RETURN(host->metrics_, metrics::Metrics::Create(metrics_address));
   metrics::RegisterProcessCollector(*host->metrics_);
-  ASSIGN_OR_RETURN(host->rate_limiter_,
-                   MakeHostRateLimiter(c.rate_limit, *host->clock_,
-                                       *host->metrics_));
+  ASSIGN_OR_RETURN(
+      host->rate_limiter_,
+      MakeHostRateLimiter(c.rate_limit, *host->clock_, *host->metrics_));
 
-  ASSIGN_OR_RETURN(host->store_,
-                   Store::Open({.path = absl::StrCat(c.data_dir, "/",
-                                                     c.service_name),
-                                .column_families = std::move(column_families),
-                                .sync = c.sync,
-                                .compress = c.store_compression}));
+  ASSIGN_OR_RETURN(
+      host->store_,
+      Store::Open({.path = absl::StrCat(c.data_dir, "/", c.service_name),
+                   .column_families = std::move(column_families),
+                   .sync = c.sync,
+                   .compress = c.store_compression}));
   Store* store = host->store_.get();
   host->metrics_->AddGaugeCallback(
       "cs_store_", "Storage engine property of this service's store",

@@ -90,9 +90,8 @@ TEST_F(StoreTest, PutGetKeepsChineseBytesIntact) {
 
 TEST_F(StoreTest, FlushWritesTableFilesUncompressedWhenAsked) {
   store_.reset();
-  auto opened = Store::Open({.path = dir_.path(),
-                             .column_families = {"tickets"},
-                             .compress = false});
+  auto opened = Store::Open(
+      {.path = dir_.path(), .column_families = {"tickets"}, .compress = false});
   ASSERT_TRUE(opened.ok()) << opened.status();
   ColumnFamily tickets = *(*opened)->Family("tickets");
   // Repetitive text that LZ4 would shorten.

@@ -11,8 +11,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
-#include <set>
 #include <memory>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -58,7 +58,9 @@ std::string IdCard(int n) {
 }
 
 // A distinct mainland mobile number.
-std::string Phone(int n) { return absl::StrFormat("1391%07d", 4000000 + n * 37); }
+std::string Phone(int n) {
+  return absl::StrFormat("1391%07d", 4000000 + n * 37);
+}
 
 std::string ReadAll(const std::filesystem::path& path) {
   std::ifstream in(path, std::ios::binary);
@@ -90,15 +92,16 @@ class PiiSecurityTest : public ::testing::Test {
     host_->manual_clock()->SetTime(now_);
     auto keyring = Keyring::Parse(keyring_text);
     ASSERT_TRUE(keyring.ok()) << keyring.status();
-    auto app = TicketApp::Create(host_->store(), host_->outbox(),
-                                 host_->clock(), permissions,
-                                 *std::move(keyring), {});
+    auto app =
+        TicketApp::Create(host_->store(), host_->outbox(), host_->clock(),
+                          permissions, *std::move(keyring), {});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);
     host_->RegisterService(grpc_.get());
     ASSERT_TRUE(host_->Start().ok());
-    stub_ = v1::TicketService::NewStub(cs::testing::LoopbackChannel(host_->port()));
+    stub_ =
+        v1::TicketService::NewStub(cs::testing::LoopbackChannel(host_->port()));
   }
 
   void Stop() {
@@ -147,7 +150,8 @@ class PiiSecurityTest : public ::testing::Test {
   }
 
   std::map<std::string, int64_t> KeyUsage() {
-    auto usage = Call(&Stub::GetPiiKeyUsage, admin_, v1::GetPiiKeyUsageRequest());
+    auto usage =
+        Call(&Stub::GetPiiKeyUsage, admin_, v1::GetPiiKeyUsageRequest());
     EXPECT_TRUE(usage.ok()) << usage.status();
     std::map<std::string, int64_t> out;
     if (usage.ok()) {
@@ -277,10 +281,10 @@ TEST_F(PiiSecurityTest, NoPlaintextIdCardOrPhoneInAnyStoreFileOrLogLine) {
   std::cout << "at-rest scan: " << files.size() << " files (" << sst_files
             << " SSTs), " << secrets.size() << " plaintext forms of "
             << kCustomers << " ID cards and " << kCustomers
-            << " phones: " << hits << " hits; control texts found: "
-            << control_hits << " of " << controls.size() << " (in SSTs "
-            << control_hits_by_kind["sst"] << ", in the WAL "
-            << control_hits_by_kind["wal"] << ")\n";
+            << " phones: " << hits
+            << " hits; control texts found: " << control_hits << " of "
+            << controls.size() << " (in SSTs " << control_hits_by_kind["sst"]
+            << ", in the WAL " << control_hits_by_kind["wal"] << ")\n";
   EXPECT_EQ(hits, 0);
   EXPECT_EQ(control_hits, kCustomers);
   // Both where the scan looks: table files and the write-ahead log.
@@ -442,8 +446,8 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
   get.set_masked(false);
   for (int i = 0; i < 3; ++i) {
     host_->manual_clock()->Advance(absl::Minutes(10));
-    ASSERT_TRUE(GetClear(1).ok());            // sup-1 READ_CONTACT c-1
-    ASSERT_TRUE(RevealIdCard(2).ok());        // sup-1 REVEAL_PII c-2
+    ASSERT_TRUE(GetClear(1).ok());      // sup-1 READ_CONTACT c-1
+    ASSERT_TRUE(RevealIdCard(2).ok());  // sup-1 REVEAL_PII c-2
     get.set_name("customers/c-2");
     ASSERT_TRUE(Call(&Stub::GetCustomer, officer, get).ok());  // co-1
   }

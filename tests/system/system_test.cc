@@ -13,7 +13,8 @@
 // the ticket; the ticket is resolved and rated; a complaint is rejected once
 // and accepted in its second round; the QA inspection queue ranks the
 // ticket as SLA-breached and complaint-linked (ticket-server follows routing
-// and complaint events); the analytics daily report shows the exact KPIs. Nothing is lost or duplicated across the restart.
+// and complaint events); the analytics daily report shows the exact KPIs.
+// Nothing is lost or duplicated across the restart.
 #include <memory>
 #include <string>
 #include <vector>
@@ -456,8 +457,8 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   queue_request.set_period(absl::FormatTime("%Y-%m", t0_, Shanghai()));
   absl::StatusOr<tv1::ListInspectionQueueResponse> queue;
   ASSERT_TRUE(Eventually([&] {
-    queue = CallAs(quality_.get(), &QS::ListInspectionQueue, qa_,
-                   queue_request);
+    queue =
+        CallAs(quality_.get(), &QS::ListInspectionQueue, qa_, queue_request);
     return queue.ok() && queue->candidates_size() == 1 &&
            queue->candidates(0).reasons_size() == 2;
   })) << (queue.ok() ? queue->DebugString() : queue.status().ToString());

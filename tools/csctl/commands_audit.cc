@@ -2,9 +2,10 @@
 // rotation (cs.ticket.v1.TicketService).
 //
 //   csctl audit list --actor sup-1 --action reveal_pii --since 24h
-//   csctl audit list --resource customers/c-1001 --since 2026-11-01T00:00:00+08:00 --all
-//   csctl pii keys                   # values per key id/version
-//   csctl pii rotate --batch 500     # re-encrypt everything on the current key
+//   csctl audit list --resource customers/c-1001 --since
+//   2026-11-01T00:00:00+08:00 --all csctl pii keys                   # values
+//   per key id/version csctl pii rotate --batch 500     # re-encrypt everything
+//   on the current key
 //
 // --since / --until take an RFC 3339 time or a duration back from now (24h).
 // `pii rotate` follows RotatePiiKeys' next_page_token to the end, printing
@@ -31,8 +32,7 @@ using Stub = v1::TicketService::Stub;
 
 // An RFC 3339 time, or a duration before `now` ("24h", "30m").
 absl::StatusOr<absl::Time> ParseSince(absl::string_view flag,
-                                      const std::string& text,
-                                      absl::Time now) {
+                                      const std::string& text, absl::Time now) {
   absl::Duration back;
   if (absl::ParseDuration(text, &back) && back >= absl::ZeroDuration()) {
     return now - back;
@@ -92,16 +92,16 @@ class AuditListCommand final : public Command {
           for (const std::string& role : r.actor_roles()) {
             absl::StrAppend(&roles, roles.empty() ? "" : ",", role);
           }
-          table.AddRow(
-              {FormatDisplayTime(FromTimestamp(r.time())), r.actor(), roles,
-               EnumLabel(v1::AuditAction_descriptor(), r.action(),
-                         "AUDIT_ACTION_"),
-               r.resource(),
-               r.field() == v1::PII_FIELD_UNSPECIFIED
-                   ? ""
-                   : EnumLabel(v1::PiiField_descriptor(), r.field(),
-                               "PII_FIELD_"),
-               SanitizeCell(r.reason()), SanitizeCell(r.detail())});
+          table.AddRow({FormatDisplayTime(FromTimestamp(r.time())), r.actor(),
+                        roles,
+                        EnumLabel(v1::AuditAction_descriptor(), r.action(),
+                                  "AUDIT_ACTION_"),
+                        r.resource(),
+                        r.field() == v1::PII_FIELD_UNSPECIFIED
+                            ? ""
+                            : EnumLabel(v1::PiiField_descriptor(), r.field(),
+                                        "PII_FIELD_"),
+                        SanitizeCell(r.reason()), SanitizeCell(r.detail())});
         });
   }
 
@@ -120,8 +120,8 @@ class PiiKeysCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), usage);
     Table table({"KEY", "VALUES", "CURRENT", "IN KEYRING"});
     for (const v1::PiiKeyUsage& u : usage.usage()) {
-      table.AddRow({u.key(), absl::StrCat(u.values()),
-                    u.current() ? "yes" : "", u.in_keyring() ? "yes" : "NO"});
+      table.AddRow({u.key(), absl::StrCat(u.values()), u.current() ? "yes" : "",
+                    u.in_keyring() ? "yes" : "NO"});
     }
     table.Print(context.out());
     context.out() << usage.customers() << " customers\n";
@@ -185,8 +185,8 @@ void RegisterAuditCommands(CommandRegistry& registry) {
       "audit trail: sensitive reads, permission changes, key rotations");
   registry.Add<PiiKeysCommand>({"pii", "keys"},
                                "encrypted values per key id/version");
-  registry.Add<PiiRotateCommand>(
-      {"pii", "rotate"}, "re-encrypt every value with the current key");
+  registry.Add<PiiRotateCommand>({"pii", "rotate"},
+                                 "re-encrypt every value with the current key");
 }
 
 }  // namespace cs::csctl

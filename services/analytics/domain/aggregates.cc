@@ -344,8 +344,8 @@ absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
   if (day.size() != 10 ||
       !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err) ||
       absl::FormatTime("%Y-%m-%d", t, Shanghai()) != day) {
-    return InvalidField(field, absl::StrCat("\"", Utf8Prefix(day, 40),
-                                            "\" is not YYYY-MM-DD"));
+    return InvalidField(
+        field, absl::StrCat("\"", Utf8Prefix(day, 40), "\" is not YYYY-MM-DD"));
   }
   return t;
 }

@@ -202,7 +202,8 @@ bool IsOnline(absl::string_view channel);
 
 // Groups cells: every (key, bucket) of `cells` that matches `filters` is
 // merged into the row of its group_by projection. INVALID_ARGUMENT naming
-// "group_by[i]" for an unknown group_by name. Rows are ordered by their dimensions.
+// "group_by[i]" for an unknown group_by name. Rows are ordered by their
+// dimensions.
 absl::StatusOr<std::vector<v1::MetricsRow>> GroupCells(
     const std::map<std::string, v1::Bucket>& cells,
     const std::vector<std::string>& group_by, const v1::Dimensions& filters);

@@ -443,8 +443,7 @@ TEST(ReportTest, MonthlyReportFindsRisingIssues) {
   EXPECT_FALSE(MonthDays("0830-02").ok());
   EXPECT_FALSE(MonthDays("20261-2").ok());
   EXPECT_FALSE(ParseDay("20261-2-01").ok());
-  EXPECT_EQ(FieldViolationsOf(MonthDays("2026-13").status())[0].field,
-            "month");
+  EXPECT_EQ(FieldViolationsOf(MonthDays("2026-13").status())[0].field, "month");
   // Below the minimum volume a growth is noise, not a rising issue.
   config.set_rising_min_volume(7);
   report = BuildMonthlyReport("2026-02", cells, config);

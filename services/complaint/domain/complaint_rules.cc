@@ -277,8 +277,8 @@ absl::Status ValidateList(const v1::ListRequest& request) {
   if (!v1::CauseCategory_IsValid(request.cause())) {
     return InvalidField("cause", "is not known");
   }
-  RETURN_IF_ERROR(CheckText(request.department(), "department", 64, false,
-                            false));
+  RETURN_IF_ERROR(
+      CheckText(request.department(), "department", 64, false, false));
   RETURN_IF_ERROR(CheckId(request.customer_id(), "customer_id", false));
   return CheckId(request.officer(), "officer", false);
 }

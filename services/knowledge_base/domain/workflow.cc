@@ -216,12 +216,11 @@ absl::Status ValidateContent(v1::ArticleContent& content,
 absl::Status ValidateSearch(const v1::SearchRequest& request) {
   RETURN_IF_ERROR(ValidateText(request.query(), "query", 200, true));
   if (!request.category().empty()) {
-    RETURN_IF_ERROR(
-        ParseCategoryName(request.category(), "category").status());
+    RETURN_IF_ERROR(ParseCategoryName(request.category(), "category").status());
   }
   for (int i = 0; i < request.tags_size(); ++i) {
-    RETURN_IF_ERROR(ValidateText(request.tags(i),
-                                 absl::StrCat("tags[", i, "]"), 40, true));
+    RETURN_IF_ERROR(
+        ValidateText(request.tags(i), absl::StrCat("tags[", i, "]"), 40, true));
   }
   RETURN_IF_ERROR(ValidateText(request.language(), "language", 35, false));
   RETURN_IF_ERROR(ValidateText(request.channel(), "channel", 40, false));

@@ -12,13 +12,13 @@
 #include "cs/common/v1/types.pb.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "libs/common/errors.h"
-#include "libs/common/status_macros.h"
 #include "libs/common/fingerprint.h"
+#include "libs/common/status_macros.h"
+#include "libs/common/time_proto.h"
 #include "services/ticket/domain/audit.h"
 #include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/lifecycle.h"
 #include "services/ticket/domain/masking.h"
-#include "libs/common/time_proto.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket {
@@ -747,7 +747,8 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
     } else if (path == "region") {
       p->set_region(in.region());
     } else if (path == "full_name") {
-      contact.full_name = std::string(absl::StripAsciiWhitespace(in.full_name()));
+      contact.full_name =
+          std::string(absl::StripAsciiWhitespace(in.full_name()));
     } else if (path == "title") {
       p->set_title(in.title());
     } else if (path == "phone") {

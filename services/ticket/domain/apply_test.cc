@@ -8,8 +8,8 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
-#include "libs/common/ids.h"
 #include "libs/common/fingerprint.h"
+#include "libs/common/ids.h"
 #include "libs/common/time_proto.h"
 #include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/validation.h"
@@ -902,10 +902,10 @@ TEST(ApplyCustomerTest, ViewMasksUnlessAuthorised) {
   EXPECT_EQ(masked.id_card_masked(), "110***********002X");
   EXPECT_EQ(masked.id_card(), "");
   const v1::Customer clear =
-      CustomerView(s,
-                   IsAllowed(PermissionTable::Defaults(), kSupervisor,
-                             Action::kReadPii),
-                   ring)
+      CustomerView(
+          s,
+          IsAllowed(PermissionTable::Defaults(), kSupervisor, Action::kReadPii),
+          ring)
           .value();
   EXPECT_EQ(clear.full_name(), "张三");
   EXPECT_EQ(clear.phone(), "13812341234");

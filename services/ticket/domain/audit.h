@@ -42,8 +42,8 @@ struct AuditFilter {
   std::string resource;
   std::string actor;
   v1::AuditAction action = v1::AUDIT_ACTION_UNSPECIFIED;
-  absl::Time start = absl::InfinitePast();   // inclusive
-  absl::Time end = absl::InfiniteFuture();   // exclusive
+  absl::Time start = absl::InfinitePast();  // inclusive
+  absl::Time end = absl::InfiniteFuture();  // exclusive
 };
 
 // The request's filter. The request must have passed

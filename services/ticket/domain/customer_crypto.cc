@@ -64,9 +64,9 @@ absl::Status SealField(const std::string& clear, v1::PiiField field,
     out->clear();
     return absl::OkStatus();
   }
-  ASSIGN_OR_RETURN(std::string sealed,
-                   keyring.Encrypt(clear, PiiAad(stored->profile().name(),
-                                                 field)));
+  ASSIGN_OR_RETURN(
+      std::string sealed,
+      keyring.Encrypt(clear, PiiAad(stored->profile().name(), field)));
   *out = std::move(sealed);
   return absl::OkStatus();
 }

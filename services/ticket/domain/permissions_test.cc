@@ -31,7 +31,8 @@ const std::map<std::string, std::vector<Scope>> kExpectedDefaults = {
     {"supervisor", {A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A, A}},
     {"qa", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, N, N}},
     {"kb_editor", {N, A, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N}},
-    {"complaint_officer", {N, A, N, A, N, N, N, N, N, N, N, N, A, N, A, A, N, N}},
+    {"complaint_officer",
+     {N, A, N, A, N, N, N, N, N, N, N, N, A, N, A, A, N, N}},
     {"director", {N, A, N, N, N, N, N, N, N, N, N, N, A, N, A, N, A, N}},
     {"admin", {N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, N, A, A}},
     {"service", {A, A, N, A, N, N, A, N, N, N, N, A, A, N, A, N, N, N}},
@@ -198,7 +199,8 @@ TEST(PermissionsTest, ToTextRoundTrips) {
   auto reparsed = PermissionTable::Parse(defaults.ToText());
   ASSERT_TRUE(reparsed.ok()) << reparsed.status();
   EXPECT_TRUE(*reparsed == defaults);
-  EXPECT_THAT(defaults.ToText(), HasSubstr("admin: read_audit@any rotate_pii_keys@any\n"));
+  EXPECT_THAT(defaults.ToText(),
+              HasSubstr("admin: read_audit@any rotate_pii_keys@any\n"));
 }
 
 TEST(PermissionsTest, ParseErrorsNameTheLine) {

@@ -1,7 +1,7 @@
 // Encryption at rest of sensitive customer fields (ID-card and bank-card
-// numbers, names and phones) with AES-256-GCM (OpenSSL EVP), under a keyring that supports key
-// rotation: encrypt with the current key, decrypt with any key still in the
-// ring.
+// numbers, names and phones) with AES-256-GCM (OpenSSL EVP), under a keyring
+// that supports key rotation: encrypt with the current key, decrypt with any
+// key still in the ring.
 //
 //   ASSIGN_OR_RETURN(Keyring ring, Keyring::LoadFromFile(config.pii_key_file));
 //   const std::string aad = PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD);

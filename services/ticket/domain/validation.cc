@@ -852,7 +852,8 @@ absl::Status ValidateListAuditRecords(
     c.Add("end_time", "is not a valid timestamp");
   }
   if (c.ok() && request.has_start_time() && request.has_end_time() &&
-      FromProtoTime(request.start_time()) >= FromProtoTime(request.end_time())) {
+      FromProtoTime(request.start_time()) >=
+          FromProtoTime(request.end_time())) {
     c.Add("end_time", "must be after start_time");
   }
   return c.Finish();
@@ -865,7 +866,8 @@ absl::Status ValidateRotatePiiKeys(const v1::RotatePiiKeysRequest& request) {
     c.Add("page_size", absl::StrCat("must be at most ", kMaxRotatePageSize));
   }
   if (request.page_token().size() > 64 ||
-      (!request.page_token().empty() && !IsValidCustomerId(request.page_token()))) {
+      (!request.page_token().empty() &&
+       !IsValidCustomerId(request.page_token()))) {
     c.Add("page_token", "is not a token from RotatePiiKeys");
   }
   return c.Finish();

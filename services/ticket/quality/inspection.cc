@@ -62,9 +62,9 @@ HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed,
   t.complaint_linked = !t.complaints.empty();
   t.breached_clocks.assign(signals.breached_clocks.begin(),
                            signals.breached_clocks.end());
-  t.sla_breached = std::any_of(t.breached_clocks.begin(),
-                               t.breached_clocks.end(),
-                               BreachCountsForInspection);
+  t.sla_breached =
+      std::any_of(t.breached_clocks.begin(), t.breached_clocks.end(),
+                  BreachCountsForInspection);
   return t;
 }
 

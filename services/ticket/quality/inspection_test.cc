@@ -136,8 +136,8 @@ TEST(InspectionTest, RecordedSignalsRaiseThePriority) {
   HandledTicket low = Ticket("zhangmin", 1);
   low.csat = 1;
   HandledTicket plain = Ticket("zhangmin", 2);
-  InspectionPlan plan = PlanInspections({plain, low, h}, {},
-                                        {.reviews_per_agent = 3});
+  InspectionPlan plan =
+      PlanInspections({plain, low, h}, {}, {.reviews_per_agent = 3});
   ASSERT_EQ(plan.candidates.size(), 3u);
   const v1::InspectionCandidate& first = plan.candidates[0];
   EXPECT_EQ(first.ticket(), t.name());

@@ -121,17 +121,17 @@ absl::StatusOr<InspectionSignals> QualityRepository::LoadSignals(
     absl::string_view ticket_id) const {
   InspectionSignals signals;
   const std::string prefix = SignalPrefix(ticket_id);
-  RETURN_IF_ERROR(store_.Scan(
-      family_, prefix, PrefixEnd(prefix), 0,
-      [&](absl::string_view key, absl::string_view) {
-        key.remove_prefix(prefix.size());
-        if (absl::ConsumePrefix(&key, kBreachTag)) {
-          signals.breached_clocks.emplace(key);
-        } else if (absl::ConsumePrefix(&key, kComplaintTag)) {
-          signals.complaints.emplace(key);
-        }
-        return true;
-      }));
+  RETURN_IF_ERROR(
+      store_.Scan(family_, prefix, PrefixEnd(prefix), 0,
+                  [&](absl::string_view key, absl::string_view) {
+                    key.remove_prefix(prefix.size());
+                    if (absl::ConsumePrefix(&key, kBreachTag)) {
+                      signals.breached_clocks.emplace(key);
+                    } else if (absl::ConsumePrefix(&key, kComplaintTag)) {
+                      signals.complaints.emplace(key);
+                    }
+                    return true;
+                  }));
   return signals;
 }
 
@@ -170,8 +170,7 @@ void QualityRepository::PutReview(WriteSet& writes,
   writes.Put(family_, MonthPrefix(month) + review.id(), review.agent());
 }
 
-void QualityRepository::PutSignal(WriteSet& writes,
-                                  absl::string_view ticket_id,
+void QualityRepository::PutSignal(WriteSet& writes, absl::string_view ticket_id,
                                   const TicketSignal& signal) const {
   const std::string prefix = SignalPrefix(ticket_id);
   if (!signal.breached_clock.empty()) {

@@ -18,8 +18,7 @@ InspectionSignalFeed::Create(Store& store, const TicketRepository& tickets,
   std::unique_ptr<InspectionSignalFeed> feed(
       new InspectionSignalFeed(tickets, std::move(repo)));
   auto consumer = [&](const char* name, const std::string& target,
-                      const char* type,
-                      std::function<void(uint64_t)> on_cursor)
+                      const char* type, std::function<void(uint64_t)> on_cursor)
       -> std::unique_ptr<EventConsumer> {
     if (target.empty()) return nullptr;
     EventConsumer::Options o;

@@ -2,8 +2,8 @@
 
 #include <algorithm>
 #include <map>
-#include <set>
 #include <optional>
+#include <set>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
@@ -453,10 +453,10 @@ absl::StatusOr<v1::Customer> TicketApp::GetCustomer(
   ASSIGN_OR_RETURN(v1::Customer view, CustomerView(stored, reveal, keyring_));
   if (reveal && (!view.full_name().empty() || !view.phone().empty())) {
     // A clear name/phone is a sensitive read: audited before it is returned.
-    RETURN_IF_ERROR(CommitAudit(MakeAuditRecord(
-                                    who, v1::AUDIT_ACTION_READ_CONTACT,
+    RETURN_IF_ERROR(
+        CommitAudit(MakeAuditRecord(who, v1::AUDIT_ACTION_READ_CONTACT,
                                     stored.profile().name(), "", clock_.Now()))
-                        .status());
+            .status());
   }
   return view;
 }
@@ -536,7 +536,8 @@ absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
                    cs::ticket::RevealCustomerPii(permissions_, who, stored, req,
                                                  keyring_, audit_id, now));
   // The audit record is durable before anyone sees the value.
-  ASSIGN_OR_RETURN(std::string audit_name, CommitAudit(std::move(reveal.audit)));
+  ASSIGN_OR_RETURN(std::string audit_name,
+                   CommitAudit(std::move(reveal.audit)));
   v1::RevealCustomerPiiResponse response;
   response.set_value(std::move(reveal.value));
   response.set_audit_record(std::move(audit_name));
@@ -551,8 +552,8 @@ absl::StatusOr<v1::ListAuditRecordsResponse> TicketApp::ListAuditRecords(
   v1::ListAuditRecordsRequest shape = req;
   shape.clear_page_size();
   shape.clear_page_token();
-  const uint64_t fingerprint = QueryFingerprint(
-      absl::StrCat("audit|", shape.SerializeAsString()));
+  const uint64_t fingerprint =
+      QueryFingerprint(absl::StrCat("audit|", shape.SerializeAsString()));
   ASSIGN_OR_RETURN(std::string after,
                    DecodePageToken(req.page_token(), fingerprint));
   AuditListQuery query;
@@ -582,11 +583,11 @@ absl::StatusOr<v1::RotatePiiKeysResponse> TicketApp::RotatePiiKeys(
   const size_t page_size =
       req.page_size() == 0 ? kDefaultRotatePageSize : req.page_size();
   std::vector<std::string> ids;
-  RETURN_IF_ERROR(repo_->ScanCustomers(
-      req.page_token(), page_size, [&](const v1::StoredCustomer& c) {
-        ids.push_back(c.profile().id());
-        return true;
-      }));
+  RETURN_IF_ERROR(repo_->ScanCustomers(req.page_token(), page_size,
+                                       [&](const v1::StoredCustomer& c) {
+                                         ids.push_back(c.profile().id());
+                                         return true;
+                                       }));
   v1::RotatePiiKeysResponse response;
   response.set_current_key(KeyLabel(keyring_.current()));
   for (const std::string& id : ids) {
@@ -602,13 +603,13 @@ absl::StatusOr<v1::RotatePiiKeysResponse> TicketApp::RotatePiiKeys(
     response.set_reencrypted(response.reencrypted() + 1);
   }
   if (ids.size() == page_size) response.set_next_page_token(ids.back());
-  v1::AuditRecord audit = MakeAuditRecord(
-      who, v1::AUDIT_ACTION_ROTATE_PII_KEYS, kPiiKeysResource, "",
-      clock_.Now());
+  v1::AuditRecord audit = MakeAuditRecord(who, v1::AUDIT_ACTION_ROTATE_PII_KEYS,
+                                          kPiiKeysResource, "", clock_.Now());
   audit.set_detail(absl::StrCat(
       "to ", response.current_key(), ": examined ", response.examined(),
       ", re-encrypted ", response.reencrypted(), ", from customer '",
-      req.page_token(), "'", response.next_page_token().empty() ? ", done" : ""));
+      req.page_token(), "'",
+      response.next_page_token().empty() ? ", done" : ""));
   ASSIGN_OR_RETURN(std::string audit_name, CommitAudit(std::move(audit)));
   response.set_audit_record(std::move(audit_name));
   return response;
@@ -622,12 +623,11 @@ absl::StatusOr<v1::GetPiiKeyUsageResponse> TicketApp::GetPiiKeyUsage(
   }
   std::map<std::string, int64_t> usage;
   int64_t customers = 0;
-  RETURN_IF_ERROR(
-      repo_->ScanCustomers("", 0, [&](const v1::StoredCustomer& c) {
-        ++customers;
-        CountKeyUsage(c, &usage);
-        return true;
-      }));
+  RETURN_IF_ERROR(repo_->ScanCustomers("", 0, [&](const v1::StoredCustomer& c) {
+    ++customers;
+    CountKeyUsage(c, &usage);
+    return true;
+  }));
   std::set<std::string> in_ring;
   for (const KeyRef& key : keyring_.keys()) {
     in_ring.insert(KeyLabel(key));
@@ -668,10 +668,9 @@ absl::Status TicketApp::RecordPermissionChanges() {
   if (diff.empty()) return absl::OkStatus();
   const absl::Time now = clock_.Now();
   ASSIGN_OR_RETURN(std::string id, repo_->NewAuditId(now));
-  v1::AuditRecord audit =
-      MakeAuditRecord(Principal{kSystemActor, {}, ""},
-                      v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
-                      kPermissionsResource, id, now);
+  v1::AuditRecord audit = MakeAuditRecord(Principal{kSystemActor, {}, ""},
+                                          v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
+                                          kPermissionsResource, id, now);
   audit.set_detail(diff);
   audit.set_reason(recorded.empty() ? "first start: initial permission table"
                                     : "permission table changed since the "

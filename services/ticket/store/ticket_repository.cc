@@ -229,20 +229,21 @@ absl::Status TicketRepository::ScanCustomers(
     absl::string_view after_id, size_t limit,
     const std::function<bool(const v1::StoredCustomer&)>& visit) const {
   // The smallest key after `after_id`.
-  const std::string start =
-      after_id.empty() ? std::string() : absl::StrCat(after_id, std::string(1, '\0'));
+  const std::string start = after_id.empty()
+                                ? std::string()
+                                : absl::StrCat(after_id, std::string(1, '\0'));
   absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      customers_, start, "", limit,
-      [&](absl::string_view, absl::string_view value) {
-        absl::StatusOr<v1::StoredCustomer> customer =
-            ParseValue<v1::StoredCustomer>(value, "customer");
-        if (!customer.ok()) {
-          parse_error = customer.status();
-          return false;
-        }
-        return visit(*customer);
-      }));
+  RETURN_IF_ERROR(store_.Scan(customers_, start, "", limit,
+                              [&](absl::string_view, absl::string_view value) {
+                                absl::StatusOr<v1::StoredCustomer> customer =
+                                    ParseValue<v1::StoredCustomer>(value,
+                                                                   "customer");
+                                if (!customer.ok()) {
+                                  parse_error = customer.status();
+                                  return false;
+                                }
+                                return visit(*customer);
+                              }));
   return parse_error;
 }
 

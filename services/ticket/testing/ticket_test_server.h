@@ -68,7 +68,8 @@ class TicketTestServer {
     ASSERT_TRUE(host_->Start().ok());
     quality::InspectionSignalFeed::Options feed_options = feed_options_;
     ServiceHost* h = host_.get();
-    if (!feed_options.token) feed_options.token = [h] { return h->ServiceToken(); };
+    if (!feed_options.token)
+      feed_options.token = [h] { return h->ServiceToken(); };
     auto feed = quality::InspectionSignalFeed::Create(
         host_->store(), app_->repository(), std::move(feed_options));
     ASSERT_TRUE(feed.ok()) << feed.status();
