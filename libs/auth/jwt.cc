@@ -38,6 +38,7 @@ constexpr absl::Duration kMaxLeeway = absl::Minutes(5);
 constexpr absl::string_view kMalformed = "TOKEN_MALFORMED";
 constexpr absl::string_view kAlgorithmRejected = "TOKEN_ALGORITHM_REJECTED";
 constexpr absl::string_view kBadSignature = "TOKEN_BAD_SIGNATURE";
+constexpr absl::string_view kUnknownKey = "TOKEN_UNKNOWN_KEY";
 constexpr absl::string_view kExpired = "TOKEN_EXPIRED";
 constexpr absl::string_view kNotYetValid = "TOKEN_NOT_YET_VALID";
 constexpr absl::string_view kWrongIssuer = "TOKEN_WRONG_ISSUER";
@@ -118,6 +119,12 @@ absl::Status CheckHeader(const Struct& header) {
   if (alg->kind_case() != Value::kStringValue ||
       alg->string_value() != kAlgorithm) {
     return Reject(kAlgorithmRejected, "alg must be HS256");
+  }
+  // The suite signs with one shared key that has no id; a token naming a
+  // key (RFC 7515 4.1.4) was meant for a key we do not hold, even if our
+  // key happens to verify it.
+  if (Find(header, "kid") != nullptr) {
+    return Reject(kUnknownKey, "unknown key id");
   }
   // RFC 7515 4.1.11: extensions we do not understand must be rejected.
   if (Find(header, "crit") != nullptr) {

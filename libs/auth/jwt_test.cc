@@ -326,6 +326,14 @@ TEST_F(JwtTest, HeaderExtrasAreChecked) {
                  "TOKEN_MALFORMED");
 }
 
+TEST_F(JwtTest, UnknownKeyIdIsRejectedEvenWhenOurKeyVerifiesIt) {
+  std::string payload = ToJson(GoodClaims());
+  ExpectRejected(SignRaw(R"({"alg":"HS256","kid":"2025-old"})", payload),
+                 "TOKEN_UNKNOWN_KEY");
+  ExpectRejected(SignRaw(R"({"alg":"HS256","kid":""})", payload),
+                 "TOKEN_UNKNOWN_KEY");
+}
+
 TEST_F(JwtTest, TamperedPayloadKeepsOldSignature) {
   std::string token = Mint(Claims());
   std::vector<std::string> parts = absl::StrSplit(token, '.');
