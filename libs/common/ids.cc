@@ -53,4 +53,21 @@ absl::Time UlidTime(absl::string_view id) {
   return absl::FromUnixMillis(static_cast<int64_t>(millis));
 }
 
+std::string NewUlidAfter(absl::Time now, absl::string_view last) {
+  static constexpr absl::string_view kCrockford =
+      "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  std::string id = NewUlid(now);
+  if (id > last) return id;
+  id = std::string(last);
+  for (size_t i = id.size(); i-- > 0;) {
+    const size_t digit = kCrockford.find(id[i]);
+    if (digit + 1 < kCrockford.size()) {
+      id[i] = kCrockford[digit + 1];
+      break;
+    }
+    id[i] = kCrockford[0];
+  }
+  return id;
+}
+
 }  // namespace cs

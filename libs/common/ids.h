@@ -19,6 +19,11 @@ namespace cs {
 // OS; monotonic within a thread for the same millisecond is not promised.
 std::string NewUlid(absl::Time now);
 
+// NewUlid(now) when it sorts after `last`, else the ULID right after `last`
+// (same millisecond or a clock step back): ids of one writer that keeps its
+// last id stay in write order. `last` "" or a ULID.
+std::string NewUlidAfter(absl::Time now, absl::string_view last);
+
 // True when `id` is 26 Crockford base32 characters (upper case).
 bool IsUlid(absl::string_view id);
 

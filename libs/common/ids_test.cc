@@ -28,5 +28,22 @@ TEST(UlidTest, RejectsMalformed) {
   EXPECT_EQ(UlidTime("bad"), absl::InfinitePast());
 }
 
+TEST(UlidTest, NewUlidAfterKeepsWriteOrderInOneMillisecond) {
+  const absl::Time t = absl::FromUnixMillis(1'800'000'000'000);
+  std::string last;
+  for (int i = 0; i < 50; ++i) {
+    const std::string id = NewUlidAfter(t, last);
+    EXPECT_TRUE(IsUlid(id)) << id;
+    EXPECT_GT(id, last);
+    EXPECT_EQ(UlidTime(id), t);
+    last = id;
+  }
+  // A clock step back still sorts after the last id.
+  EXPECT_GT(NewUlidAfter(t - absl::Seconds(1), last), last);
+  // Carry: ...Z becomes the next digit up with a trailing 0.
+  EXPECT_EQ(NewUlidAfter(absl::UnixEpoch(), "01HV3K9Q2F8D6W0000000000ZZ"),
+            "01HV3K9Q2F8D6W000000000100");
+}
+
 }  // namespace
 }  // namespace cs

@@ -177,7 +177,8 @@ TEST_F(SuiteAuthzTest, ComplaintMatrix) {
   };
   // Officers, supervisors, directors and admins act; channel services file,
   // get and list; qa reads statistics; approvals only within the role's
-  // limit in complaint.conf.
+  // limit in complaint.conf; the audit trail is for supervisors, directors
+  // and admins.
   constexpr char kExpected[] = R"(
                                       ag tl su qa ke co di ad se
   File                                .  .  Y  .  .  Y  Y  Y  Y
@@ -196,6 +197,7 @@ TEST_F(SuiteAuthzTest, ComplaintMatrix) {
   CompleteCorrectiveAction            .  .  Y  .  .  Y  Y  Y  .
   PublishToKnowledgeBase              .  .  Y  .  .  Y  Y  Y  .
   GetStatistics                       .  .  Y  Y  .  Y  Y  Y  .
+  ListAuditRecords                    .  .  Y  .  .  .  Y  Y  .
 )";
   std::map<std::string, AuthzCall> calls;
   calls["File"] = Rpc(c, &CS::File, Empty<v1::FileRequest>());
@@ -232,6 +234,8 @@ TEST_F(SuiteAuthzTest, ComplaintMatrix) {
           Empty<v1::PublishToKnowledgeBaseRequest>());
   calls["GetStatistics"] =
       Rpc(c, &CS::GetStatistics, Empty<v1::GetStatisticsRequest>());
+  calls["ListAuditRecords"] =
+      Rpc(c, &CS::ListAuditRecords, Empty<v1::ListAuditRecordsRequest>());
   cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 

@@ -84,6 +84,22 @@ bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsageErrorUrl).has_value();
 }
 
+absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
+                                         const std::string& text,
+                                         absl::Time now) {
+  absl::Duration back;
+  if (absl::ParseDuration(text, &back) && back >= absl::ZeroDuration()) {
+    return now - back;
+  }
+  absl::Time time;
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
+  return UsageError(absl::StrCat("--", flag, ": \"", text,
+                                 "\" is neither an RFC 3339 time "
+                                 "(2026-11-23T09:00:00+08:00) nor a duration "
+                                 "(24h)"));
+}
+
 CommandContext::CommandContext(GlobalOptions options,
                                std::vector<std::string> args, std::ostream& out,
                                std::ostream& err, const Clock& clock)

@@ -53,6 +53,7 @@
 #include "grpcpp/client_context.h"
 #include "libs/common/clock.h"
 #include "libs/common/config.h"
+#include "libs/common/time_proto.h"
 #include "libs/common/tls.h"
 
 namespace cs::csctl {
@@ -81,6 +82,32 @@ bool IsGlobalFlag(absl::string_view name, bool* takes_value);
 // exits with 2 instead of 1. Server errors are never usage errors.
 absl::Status UsageError(absl::string_view message);
 bool IsUsageError(const absl::Status& status);
+
+// The time of a --since/--until style flag --`flag`: an RFC 3339 time, or a
+// duration before `now` ("24h", "30m"). UsageError naming the flag
+// otherwise.
+absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
+                                         const std::string& text,
+                                         absl::Time now);
+
+// Sets `request`'s start_time from --since and end_time from --until
+// (ParseTimeFlag; an empty flag leaves its field unset).
+template <typename Request>
+absl::Status SetTimeRangeFlags(const std::string& since,
+                               const std::string& until, absl::Time now,
+                               Request& request) {
+  if (!since.empty()) {
+    absl::StatusOr<absl::Time> t = ParseTimeFlag("since", since, now);
+    if (!t.ok()) return t.status();
+    *request.mutable_start_time() = ToProtoTime(*t);
+  }
+  if (!until.empty()) {
+    absl::StatusOr<absl::Time> t = ParseTimeFlag("until", until, now);
+    if (!t.ok()) return t.status();
+    *request.mutable_end_time() = ToProtoTime(*t);
+  }
+  return absl::OkStatus();
+}
 
 // Everything one command invocation needs. Not thread-safe: one command
 // uses it from one thread.

@@ -30,22 +30,6 @@ namespace {
 namespace v1 = ::cs::ticket::v1;
 using Stub = v1::TicketService::Stub;
 
-// An RFC 3339 time, or a duration before `now` ("24h", "30m").
-absl::StatusOr<absl::Time> ParseSince(absl::string_view flag,
-                                      const std::string& text, absl::Time now) {
-  absl::Duration back;
-  if (absl::ParseDuration(text, &back) && back >= absl::ZeroDuration()) {
-    return now - back;
-  }
-  absl::Time time;
-  std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
-  return UsageError(absl::StrCat("--", flag, ": \"", text,
-                                 "\" is neither an RFC 3339 time "
-                                 "(2026-11-23T09:00:00+08:00) nor a duration "
-                                 "(24h)"));
-}
-
 class AuditListCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
@@ -73,15 +57,8 @@ class AuditListCommand final : public Command {
                                      "AUDIT_ACTION_", "action", action_));
       request.set_action(static_cast<v1::AuditAction>(action));
     }
-    const absl::Time now = context.clock().Now();
-    if (!since_.empty()) {
-      ASSIGN_OR_RETURN(absl::Time t, ParseSince("since", since_, now));
-      *request.mutable_start_time() = ToProtoTime(t);
-    }
-    if (!until_.empty()) {
-      ASSIGN_OR_RETURN(absl::Time t, ParseSince("until", until_, now));
-      *request.mutable_end_time() = ToProtoTime(t);
-    }
+    RETURN_IF_ERROR(
+        SetTimeRangeFlags(since_, until_, context.clock().Now(), request));
     return ListPages(
         context, &Stub::ListAuditRecords, request, all_,
         [](const auto& page) -> const auto& { return page.audit_records(); },

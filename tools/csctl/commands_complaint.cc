@@ -1,5 +1,6 @@
 // complaint file|get|list|ack|investigate|propose|decide|approve|resolve|
-// revisit|close|publish|root-cause|action add|action done|stats: the complaint
+// revisit|close|publish|root-cause|action add|action done|stats|audit list:
+// the complaint
 // service (cs.complaint.v1.ComplaintService, default port 50054: pass
 // --addr 127.0.0.1:50054 or set CSCTL_ADDR).
 //
@@ -14,6 +15,7 @@
 //   csctl complaint revisit 01J… --satisfaction 2 --not-solved   (new round)
 //   csctl complaint close 01J… ; csctl complaint publish 01J…   (KB draft)
 //   csctl complaint list --stage investigating ; csctl complaint stats
+//   csctl complaint audit list --actor officer-1 --since 24h   (clear reads)
 //
 // Complaints are named "complaints/{id}" or just the id. Amounts are in
 // minor units (CNY fen: 2000 = ¥20.00).
@@ -550,6 +552,51 @@ class StatsCommand final : public Command {
   std::string from_, to_;
 };
 
+class AuditListCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("actor", &actor_, "who (subject, e.g. officer-1)");
+    flags.AddString("action", &action_,
+                    "read_complaint_clear, list_complaints_clear or "
+                    "write_complaint_clear");
+    flags.AddString("resource", &resource_, "complaints/{id} (or the id)");
+    flags.AddString("since", &since_, "from this time (or 24h ago)");
+    flags.AddString("until", &until_, "before this time (or 1h ago)");
+    flags.AddInt("page-size", &page_size_, "records per page (max 200)", 0,
+                 200);
+    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    v1::ListAuditRecordsRequest request;
+    request.set_actor(actor_);
+    if (!resource_.empty()) request.set_resource(NameOf(resource_));
+    request.set_page_size(page_size_);
+    ASSIGN_OR_RETURN(int action, ParseEnumFlag(v1::AuditAction_descriptor(),
+                                               "AUDIT_ACTION_", "action",
+                                               action_));
+    request.set_action(static_cast<v1::AuditAction>(action));
+    RETURN_IF_ERROR(
+        SetTimeRangeFlags(since_, until_, context.clock().Now(), request));
+    return ListPages(
+        context, &Stub::ListAuditRecords, request, all_,
+        [](const auto& page) -> const auto& { return page.audit_records(); },
+        Table({"TIME", "ACTOR", "ROLES", "ACTION", "COMPLAINTS"}),
+        [](Table& table, const v1::AuditRecord& r) {
+          table.AddRow({When(r.time()), r.actor(),
+                        absl::StrJoin(r.actor_roles(), ","),
+                        EnumLabel(v1::AuditAction_descriptor(), r.action(),
+                                  "AUDIT_ACTION_"),
+                        absl::StrJoin(r.resources(), " ")});
+        });
+  }
+
+ private:
+  std::string actor_, action_, resource_, since_, until_;
+  int page_size_ = 0;
+  bool all_ = false;
+};
+
 }  // namespace
 
 void RegisterComplaintCommands(CommandRegistry& registry) {
@@ -595,6 +642,10 @@ void RegisterComplaintCommands(CommandRegistry& registry) {
                                   {"COMPLAINT", 1, 1});
   registry.Add<StatsCommand>({"complaint", "stats"},
                              "counts by cause, department, classification");
+  registry.Add<AuditListCommand>(
+      {"complaint", "audit", "list"},
+      "audit trail: who saw which complaints in clear (supervisor, director, "
+      "admin)");
 }
 
 }  // namespace cs::csctl

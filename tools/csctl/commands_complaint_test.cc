@@ -171,6 +171,23 @@ TEST_F(CsctlComplaintTest, DirectorsSeeMaskedPersonalData) {
   EXPECT_EQ(ValueOf(r.out, "description"), "请回电13812345678");
   r = Run({"complaint", "publish", name}, officer_);
   EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
+
+  // The officer's clear reads are on the trail; the director's are not.
+  r = Run({"complaint", "audit", "list", "--action", "read_complaint_clear",
+           "--resource", name},
+          director_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("officer-1"));
+  EXPECT_THAT(r.out, HasSubstr(name));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("dir-1")));
+  r = Run({"complaint", "audit", "list", "--actor", "dir-1"}, director_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr(name)));
+  EXPECT_THAT(Run({"complaint", "audit", "list"}, officer_).err,
+              HasSubstr("PERMISSION_DENIED"));
+  r = Run({"complaint", "audit", "list", "--since", "上周"}, director_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--since"));
 }
 
 TEST_F(CsctlComplaintTest, AgentsAreDeniedAndBadFlagsAreUsageErrors) {

@@ -99,4 +99,11 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetStatistics(
                &ComplaintApp::GetStatistics);
 }
 
+grpc::ServerUnaryReactor* ComplaintGrpcService::ListAuditRecords(
+    Context* ctx, const v1::ListAuditRecordsRequest* request,
+    v1::ListAuditRecordsResponse* response) {
+  return Serve(ctx, request, response, ComplaintApp::kAuditReaders,
+               &ComplaintApp::ListAuditRecords);
+}
+
 }  // namespace cs::complaint

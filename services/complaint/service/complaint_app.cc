@@ -12,6 +12,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/store/idempotency.h"
+#include "services/complaint/domain/audit.h"
 #include "services/complaint/domain/knowledge_case.h"
 #include "services/complaint/domain/pii_view.h"
 
@@ -156,8 +157,9 @@ void ComplaintApp::Stage(WriteSet& writes, const std::string& id,
   }
 }
 
-absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(const std::string& name,
-                                                   const Mutation& mutate) {
+absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(
+    const std::string& name, const Mutation& mutate,
+    const auth::Principal* reader) {
   ASSIGN_OR_RETURN(std::string id, ParseComplaintName(name));
   absl::MutexLock lock(&stripes_.For(id));
   ASSIGN_OR_RETURN(std::optional<v1::Complaint> record, store_->Get(id));
@@ -168,8 +170,32 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(const std::string& name,
   RETURN_IF_ERROR(mutate(*record, effects));
   WriteSet writes;
   Stage(writes, id, *record, effects);
+  if (reader != nullptr) {
+    RETURN_IF_ERROR(StageAudit(writes, *reader,
+                               v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                               {record->name()}));
+  }
   RETURN_IF_ERROR(store_base_.Commit(writes));
   return *std::move(record);
+}
+
+absl::Status ComplaintApp::StageAudit(
+    WriteSet& writes, const auth::Principal& caller, v1::AuditAction action,
+    const std::vector<std::string>& resources) {
+  if (!MayReadPii(caller) || resources.empty()) return absl::OkStatus();
+  const absl::Time now = clock_.Now();
+  ASSIGN_OR_RETURN(std::string id, store_->NewAuditId(now));
+  store_->PutAudit(writes, MakeAuditRecord(caller, action, resources, id, now));
+  return absl::OkStatus();
+}
+
+absl::Status ComplaintApp::CommitAudit(
+    const auth::Principal& caller, v1::AuditAction action,
+    const std::vector<std::string>& resources) {
+  WriteSet writes;
+  RETURN_IF_ERROR(StageAudit(writes, caller, action, resources));
+  if (writes.empty()) return absl::OkStatus();
+  return store_base_.Commit(writes);
 }
 
 v1::Complaint ComplaintApp::ViewFor(const auth::Principal& caller,
@@ -181,7 +207,7 @@ v1::Complaint ComplaintApp::ViewFor(const auth::Principal& caller,
 absl::StatusOr<v1::Complaint> ComplaintApp::MutateFor(
     const auth::Principal& caller, const std::string& name,
     const Mutation& mutate) {
-  ASSIGN_OR_RETURN(v1::Complaint record, Mutate(name, mutate));
+  ASSIGN_OR_RETURN(v1::Complaint record, Mutate(name, mutate, &caller));
   return ViewFor(caller, std::move(record));
 }
 
@@ -195,7 +221,12 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   if (previous) {
     ASSIGN_OR_RETURN(std::optional<v1::Complaint> existing,
                      store_->Get(*previous));
-    if (existing) return ViewFor(caller, *std::move(existing));
+    if (existing) {
+      RETURN_IF_ERROR(CommitAudit(caller,
+                                  v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                                  {existing->name()}));
+      return ViewFor(caller, *std::move(existing));
+    }
     return absl::InternalError("idempotency record names a missing complaint");
   }
   const absl::Time now = clock_.Now();
@@ -223,6 +254,9 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   WriteSet writes;
   Stage(writes, id, record, effects);
   RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id);
+  RETURN_IF_ERROR(StageAudit(writes, caller,
+                             v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                             {record.name()}));
   RETURN_IF_ERROR(store_base_.Commit(writes));
   return ViewFor(caller, std::move(record));
 }
@@ -235,6 +269,8 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal& caller,
     return absl::NotFoundError(
         absl::StrCat("complaint ", req.name(), " not found"));
   }
+  RETURN_IF_ERROR(CommitAudit(caller, v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR,
+                              {record->name()}));
   return ViewFor(caller, *std::move(record));
 }
 
@@ -267,6 +303,10 @@ absl::StatusOr<v1::ListResponse> ComplaintApp::List(
         }
         return true;
       }));
+  std::vector<std::string> shown;
+  for (const v1::Complaint& c : response.complaints()) shown.push_back(c.name());
+  RETURN_IF_ERROR(
+      CommitAudit(caller, v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR, shown));
   if (more) response.set_next_page_token(EncodePageToken(last, fingerprint));
   return response;
 }
@@ -475,15 +515,17 @@ absl::Status ComplaintApp::DeliverPublishCase(const v1::PublishCase& command) {
   if (!article.ok() && !final_error) return article.status();
   // Record the article, or forget the request after a final error so that
   // PublishToKnowledgeBase can be called again.
-  absl::StatusOr<v1::Complaint> recorded =
-      Mutate(command.complaint(), [&](v1::Complaint& c, Effects&) {
+  absl::StatusOr<v1::Complaint> recorded = Mutate(
+      command.complaint(),
+      [&](v1::Complaint& c, Effects&) {
         if (final_error) {
           if (c.kb_article().empty()) c.clear_kb_publish_time();
         } else if (c.kb_article().empty()) {
           c.set_kb_article(*article);
         }
         return absl::OkStatus();
-      });
+      },
+      /*reader=*/nullptr);
   if (!recorded.ok()) return recorded.status();
   return article.status();
 }
@@ -519,6 +561,34 @@ absl::StatusOr<v1::Statistics> ComplaintApp::GetStatistics(
   AddCounts(classification, stats.mutable_by_classification());
   AddCounts(stage, stats.mutable_by_stage());
   return stats;
+}
+
+absl::StatusOr<v1::ListAuditRecordsResponse> ComplaintApp::ListAuditRecords(
+    const auth::Principal&, const v1::ListAuditRecordsRequest& req) {
+  RETURN_IF_ERROR(ValidateListAuditRecords(req));
+  v1::ListAuditRecordsRequest shape = req;
+  shape.clear_page_size();
+  shape.clear_page_token();
+  const uint64_t fingerprint = QueryFingerprint("complaint-audit", shape);
+  ASSIGN_OR_RETURN(std::string after,
+                   DecodePageToken(req.page_token(), fingerprint));
+  ASSIGN_OR_RETURN(const int32_t size, CheckedPageSize(req.page_size()));
+  const AuditFilter filter = AuditFilterOf(req);
+  // Bounded scan per page, as List.
+  ASSIGN_OR_RETURN(AuditPage page,
+                   store_->ListAudit(after, size, int64_t{size} * 20,
+                                     [&](const v1::AuditRecord& r) {
+                                       return AuditMatches(filter, r);
+                                     }));
+  v1::ListAuditRecordsResponse response;
+  for (v1::AuditRecord& r : page.records) {
+    *response.add_audit_records() = std::move(r);
+  }
+  if (!page.next_after_key.empty()) {
+    response.set_next_page_token(
+        EncodePageToken(page.next_after_key, fingerprint));
+  }
+  return response;
 }
 
 }  // namespace cs::complaint

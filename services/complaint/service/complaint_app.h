@@ -24,7 +24,12 @@
 //
 // Reads (and every returned complaint) mask personal data in free texts
 // unless the caller may read PII (pii_view.h: complaint officers,
-// supervisors).
+// supervisors). Every response that carries complaints in clear first
+// commits an AuditRecord (audit.h): Get → READ_COMPLAINT_CLEAR, one per List
+// call naming the complaints of the page → LIST_COMPLAINTS_CLEAR, File and
+// the changes → WRITE_COMPLAINT_CLEAR (in the change's own WriteSet). When
+// the audit write fails the call fails and returns nothing. Masked
+// responses write no record. ListAuditRecords reads the trail.
 //
 // Permissions: complaint officers, supervisors, directors and admins act on
 // complaints; service principals may also File (for channels), Get and List.
@@ -79,6 +84,9 @@ class ComplaintApp {
   static constexpr auth::RoleSet kFilers{
       auth::Role::kComplaintOfficer, auth::Role::kSupervisor,
       auth::Role::kDirector, auth::Role::kAdmin, auth::Role::kService};
+  // ListAuditRecords: the ticket service's read_audit holders.
+  static constexpr auth::RoleSet kAuditReaders{
+      auth::Role::kSupervisor, auth::Role::kDirector, auth::Role::kAdmin};
   // GetStatistics: actors and quality assurance.
   static constexpr auth::RoleSet kAnalysts{
       auth::Role::kComplaintOfficer, auth::Role::kSupervisor,
@@ -132,6 +140,9 @@ class ComplaintApp {
       const v1::PublishToKnowledgeBaseRequest& req);
   absl::StatusOr<v1::Statistics> GetStatistics(
       const auth::Principal& caller, const v1::GetStatisticsRequest& req);
+  // Newest first, filtered; signed page tokens.
+  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
+      const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
 
   // ---- For tests.
   // The commands not yet delivered, in order.
@@ -153,13 +164,25 @@ class ComplaintApp {
                std::unique_ptr<ComplaintStore> complaints);
 
   // Loads the complaint named `name` under its stripe, applies `mutate`,
-  // and commits record + events + commands. NOT_FOUND when absent.
+  // and commits record + events + commands, and the WRITE_COMPLAINT_CLEAR
+  // audit record when `reader` (nullptr: none) sees the result in clear.
+  // NOT_FOUND when absent.
   absl::StatusOr<v1::Complaint> Mutate(const std::string& name,
-                                       const Mutation& mutate);
+                                       const Mutation& mutate,
+                                       const auth::Principal* reader);
   // Mutate, returning what `caller` may see (ViewFor).
   absl::StatusOr<v1::Complaint> MutateFor(const auth::Principal& caller,
                                           const std::string& name,
                                           const Mutation& mutate);
+  // Adds to `writes` the audit record of `caller` receiving `resources` in
+  // clear; nothing when `caller` gets masked views or `resources` is empty.
+  absl::Status StageAudit(WriteSet& writes, const auth::Principal& caller,
+                          v1::AuditAction action,
+                          const std::vector<std::string>& resources);
+  // StageAudit committed on its own.
+  absl::Status CommitAudit(const auth::Principal& caller,
+                           v1::AuditAction action,
+                           const std::vector<std::string>& resources);
   // `record` with its free texts masked unless `caller` may read PII.
   v1::Complaint ViewFor(const auth::Principal& caller,
                         v1::Complaint record) const;

@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
@@ -21,7 +22,8 @@ std::string FilingKeyPrefix(absl::Time t) {
 }  // namespace
 
 std::vector<std::string> ComplaintColumnFamilies() {
-  return {std::string(kComplaintsFamily), std::string(kCommandsFamily)};
+  return {std::string(kComplaintsFamily), std::string(kCommandsFamily),
+          std::string(kAuditFamily)};
 }
 
 absl::StatusOr<std::unique_ptr<ComplaintStore>> ComplaintStore::Open(
@@ -29,6 +31,7 @@ absl::StatusOr<std::unique_ptr<ComplaintStore>> ComplaintStore::Open(
   std::unique_ptr<ComplaintStore> out(new ComplaintStore(store));
   ASSIGN_OR_RETURN(out->complaints_, store.Family(kComplaintsFamily));
   ASSIGN_OR_RETURN(out->commands_, store.Family(kCommandsFamily));
+  ASSIGN_OR_RETURN(out->audit_, store.Family(kAuditFamily));
   return out;
 }
 
@@ -50,6 +53,62 @@ void ComplaintStore::PutCommand(WriteSet& writes, absl::string_view id,
                                 int64_t sequence,
                                 const v1::PendingCommand& command) const {
   writes.PutProto(commands_, absl::StrFormat("%s/%08d", id, sequence), command);
+}
+
+absl::StatusOr<std::string> ComplaintStore::NewAuditId(absl::Time now) {
+  absl::MutexLock lock(&audit_id_mu_);
+  if (!last_audit_id_.has_value()) {
+    std::string last;
+    RETURN_IF_ERROR(store_.ScanReverse(
+        audit_, "", "", 1, [&](absl::string_view key, absl::string_view) {
+          last = std::string(key);
+          return false;
+        }));
+    last_audit_id_ = std::move(last);
+  }
+  last_audit_id_ = NewUlidAfter(now, *last_audit_id_);
+  return *last_audit_id_;
+}
+
+void ComplaintStore::PutAudit(WriteSet& writes,
+                              const v1::AuditRecord& record) const {
+  writes.PutProto(audit_, record.id(), record);
+}
+
+absl::StatusOr<AuditPage> ComplaintStore::ListAudit(
+    absl::string_view after_key, int32_t page_size, int64_t max_scanned,
+    const std::function<bool(const v1::AuditRecord&)>& keep) const {
+  if (!after_key.empty() && !IsUlid(after_key)) {
+    return InvalidField("page_token", "is not valid");
+  }
+  AuditPage page;
+  int64_t scanned = 0;
+  bool more = false;
+  std::string last_key;
+  absl::Status parse_error;
+  RETURN_IF_ERROR(store_.ScanReverse(
+      audit_, "", after_key, 0,
+      [&](absl::string_view key, absl::string_view value) {
+        if (page.records.size() >= static_cast<size_t>(page_size) ||
+            scanned >= max_scanned) {
+          more = true;
+          return false;
+        }
+        ++scanned;
+        last_key = std::string(key);
+        v1::AuditRecord record;
+        if (!record.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError(
+              absl::StrCat("audit record ", key, " does not parse"));
+          return false;
+        }
+        if (keep(record)) page.records.push_back(std::move(record));
+        return true;
+      }));
+  RETURN_IF_ERROR(parse_error);
+  if (more) page.next_after_key = std::move(last_key);
+  return page;
 }
 
 absl::Status ComplaintStore::Scan(

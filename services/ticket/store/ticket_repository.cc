@@ -274,8 +274,6 @@ absl::StatusOr<uint64_t> TicketRepository::NextDailySequence(
 // ---- Audit ids ------------------------------------------------------------
 
 absl::StatusOr<std::string> TicketRepository::NewAuditId(absl::Time now) {
-  static constexpr absl::string_view kCrockford =
-      "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
   absl::MutexLock lock(&audit_id_mu_);
   if (!last_audit_id_.has_value()) {
     std::string last;
@@ -286,21 +284,8 @@ absl::StatusOr<std::string> TicketRepository::NewAuditId(absl::Time now) {
         }));
     last_audit_id_ = std::move(last);
   }
-  std::string id = NewUlid(now);
-  if (id <= *last_audit_id_) {
-    // Same millisecond (or a clock step back): the ULID right after the last.
-    id = *last_audit_id_;
-    for (size_t i = id.size(); i-- > 0;) {
-      const size_t digit = kCrockford.find(id[i]);
-      if (digit + 1 < kCrockford.size()) {
-        id[i] = kCrockford[digit + 1];
-        break;
-      }
-      id[i] = kCrockford[0];
-    }
-  }
-  last_audit_id_ = id;
-  return id;
+  last_audit_id_ = NewUlidAfter(now, *last_audit_id_);
+  return *last_audit_id_;
 }
 
 // ---- Lists ----------------------------------------------------------------
