@@ -20,8 +20,10 @@
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
 #include "gtest/gtest.h"
+#include "libs/common/ids.h"
 #include "libs/store/commit_group.h"
 #include "libs/store/idempotency.h"
+#include "libs/store/ulid_sequence.h"
 #include "libs/testing/temp_dir.h"
 
 extern char** environ;
@@ -115,6 +117,26 @@ TEST_F(StoreTest, FlushWritesTableFilesUncompressedWhenAsked) {
   EXPECT_EQ(*(*opened)->Get(tickets, "t1"), text);
   ASSERT_TRUE((*opened)->Close().ok());
   EXPECT_EQ((*opened)->Flush().code(), absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(StoreTest, UlidSequenceSortsAfterStoredKeysAndEarlierIds) {
+  const absl::Time now = absl::FromUnixSeconds(1795000000);
+  // A key written by an earlier process, in the future of `now`.
+  const std::string stored = NewUlid(now + absl::Hours(1));
+  WriteSet writes;
+  writes.Put(index_, stored, "审计记录");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+
+  UlidSequence ids(*store_, index_);
+  std::string previous = stored;
+  for (absl::Time t :
+       {now, now, now - absl::Seconds(5), now + absl::Hours(2)}) {
+    absl::StatusOr<std::string> id = ids.Next(t);
+    ASSERT_TRUE(id.ok()) << id.status();
+    EXPECT_TRUE(IsUlid(*id)) << *id;
+    EXPECT_GT(*id, previous);
+    previous = *id;
+  }
 }
 
 TEST_F(StoreTest, MissingKeyIsNotFound) {

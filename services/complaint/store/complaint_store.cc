@@ -32,6 +32,7 @@ absl::StatusOr<std::unique_ptr<ComplaintStore>> ComplaintStore::Open(
   ASSIGN_OR_RETURN(out->complaints_, store.Family(kComplaintsFamily));
   ASSIGN_OR_RETURN(out->commands_, store.Family(kCommandsFamily));
   ASSIGN_OR_RETURN(out->audit_, store.Family(kAuditFamily));
+  out->audit_ids_ = std::make_unique<UlidSequence>(store, out->audit_);
   return out;
 }
 
@@ -56,18 +57,7 @@ void ComplaintStore::PutCommand(WriteSet& writes, absl::string_view id,
 }
 
 absl::StatusOr<std::string> ComplaintStore::NewAuditId(absl::Time now) {
-  absl::MutexLock lock(&audit_id_mu_);
-  if (!last_audit_id_.has_value()) {
-    std::string last;
-    RETURN_IF_ERROR(store_.ScanReverse(
-        audit_, "", "", 1, [&](absl::string_view key, absl::string_view) {
-          last = std::string(key);
-          return false;
-        }));
-    last_audit_id_ = std::move(last);
-  }
-  last_audit_id_ = NewUlidAfter(now, *last_audit_id_);
-  return *last_audit_id_;
+  return audit_ids_->Next(now);
 }
 
 void ComplaintStore::PutAudit(WriteSet& writes,

@@ -42,6 +42,7 @@
 #include "cs/complaint/v1/complaint.pb.h"
 #include "cs/complaint/v1/storage.pb.h"
 #include "libs/store/store.h"
+#include "libs/store/ulid_sequence.h"
 
 namespace cs::complaint {
 
@@ -112,9 +113,7 @@ class ComplaintStore {
 
   Store& store_;
   ColumnFamily complaints_, commands_, audit_;
-  absl::Mutex audit_id_mu_;
-  // The greatest audit id known; read from the family on first use.
-  std::optional<std::string> last_audit_id_ ABSL_GUARDED_BY(audit_id_mu_);
+  std::unique_ptr<UlidSequence> audit_ids_;
 };
 
 }  // namespace cs::complaint

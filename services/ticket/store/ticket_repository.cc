@@ -104,7 +104,8 @@ TicketRepository::TicketRepository(Store& store, ColumnFamily tickets,
       tickets_(tickets),
       index_(index),
       customers_(customers),
-      audit_(audit) {}
+      audit_(audit),
+      audit_ids_(store, audit) {}
 
 // ---- Reads ----------------------------------------------------------------
 
@@ -274,18 +275,7 @@ absl::StatusOr<uint64_t> TicketRepository::NextDailySequence(
 // ---- Audit ids ------------------------------------------------------------
 
 absl::StatusOr<std::string> TicketRepository::NewAuditId(absl::Time now) {
-  absl::MutexLock lock(&audit_id_mu_);
-  if (!last_audit_id_.has_value()) {
-    std::string last;
-    RETURN_IF_ERROR(store_.ScanReverse(
-        audit_, "", "", 1, [&](absl::string_view key, absl::string_view) {
-          last = std::string(key);
-          return false;
-        }));
-    last_audit_id_ = std::move(last);
-  }
-  last_audit_id_ = NewUlidAfter(now, *last_audit_id_);
-  return *last_audit_id_;
+  return audit_ids_.Next(now);
 }
 
 // ---- Lists ----------------------------------------------------------------

@@ -49,6 +49,7 @@
 #include "cs/ticket/v1/storage.pb.h"
 #include "cs/ticket/v1/ticket.pb.h"
 #include "libs/store/store.h"
+#include "libs/store/ulid_sequence.h"
 #include "services/ticket/domain/audit.h"
 
 namespace cs::ticket {
@@ -180,8 +181,7 @@ class TicketRepository {
   const ColumnFamily customers_;
   const ColumnFamily audit_;
 
-  absl::Mutex audit_id_mu_;
-  std::optional<std::string> last_audit_id_ ABSL_GUARDED_BY(audit_id_mu_);
+  UlidSequence audit_ids_;
 
   absl::Mutex sequence_mu_;
   // Next sequence to hand out per day, initialised lazily from the store.
