@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
 #include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
@@ -224,7 +225,8 @@ void ServiceHost::Shutdown() {
   if (server_) Log(LogLevel::kInfo, config_.service_name, "stopped");
 }
 
-void ServiceHost::BlockTerminationSignals() {
+void ServiceHost::PrepareProcess() {
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

@@ -2,7 +2,7 @@
 // shared machinery and runs the lifecycle in the right order.
 //
 //   int main(int argc, char** argv) {
-//     cs::ServiceHost::BlockTerminationSignals();      // before any thread
+//     cs::ServiceHost::PrepareProcess();  // before any thread
 //     cs::ServerConfig config{.service_name = "ticket", .port = 50051,
 //                             .metrics_port = 9101};
 //     ... parse flags into config ...
@@ -84,9 +84,15 @@ class ServiceHost {
   // Graceful stop (see the file comment). Idempotent; thread-safe.
   void Shutdown();
 
-  // Blocks SIGTERM and SIGINT in the calling thread; call first in main so
-  // every thread started later inherits the mask.
-  static void BlockTerminationSignals();
+  // Call first in a server's main, before any thread starts:
+  //  - blocks SIGTERM and SIGINT, so every later thread inherits the mask and
+  //    WaitForTerminationSignal receives them;
+  //  - switches off Abseil's mutex deadlock detection. Debian builds Abseil
+  //    without NDEBUG, which leaves it on: every Mutex lock then records
+  //    lock-order edges in one process-wide graph behind a global lock, a
+  //    serialisation point between all request threads (bench/README.md has
+  //    the profile). Tests, which never call this, keep the detection.
+  static void PrepareProcess();
   // Waits (sigwait) for SIGTERM or SIGINT; returns the signal number.
   static int WaitForTerminationSignal();
 

@@ -44,7 +44,7 @@ int Fail(absl::string_view what, const absl::Status& status) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cs::ServiceHost::BlockTerminationSignals();
+  cs::ServiceHost::PrepareProcess();
 
   cs::ServerConfig config;
   config.service_name = "routing";

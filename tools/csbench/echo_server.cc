@@ -67,7 +67,7 @@ class EchoService final : public cs::testing::v1::Echo::CallbackService {
 }  // namespace
 
 int main(int argc, char** argv) {
-  cs::ServiceHost::BlockTerminationSignals();
+  cs::ServiceHost::PrepareProcess();
   std::string host = "127.0.0.1";
   int port = 0;
   std::string port_file;
