@@ -33,3 +33,15 @@ function(cs_test)
   endif()
   set_tests_properties(${ARG_NAME} PROPERTIES LABELS "${ARG_LABELS}" TIMEOUT 600)
 endfunction()
+
+# cs_server_executable(NAME name SOURCES a.cc ... DEPS libs...)
+# A long-running binary (a service, the load generator, the echo baseline):
+# linked with tcmalloc where the build has it (see the top-level CMakeLists).
+function(cs_server_executable)
+  cmake_parse_arguments(ARG "" "NAME" "SOURCES;DEPS" ${ARGN})
+  add_executable(${ARG_NAME} ${ARG_SOURCES})
+  target_link_libraries(${ARG_NAME} PRIVATE ${ARG_DEPS})
+  if(TARGET PkgConfig::TCMALLOC)
+    target_link_libraries(${ARG_NAME} PRIVATE PkgConfig::TCMALLOC)
+  endif()
+endfunction()

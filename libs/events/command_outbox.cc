@@ -40,6 +40,14 @@ void CommandOutbox::Start() {
     stopping_ = false;
     woken_ = true;
   }
+  {
+    absl::MutexLock lock(&wave_mu_);
+    senders_stopping_ = false;
+  }
+  // The worker makes one of the calls of each wave itself.
+  for (int i = 1; i < options_.max_in_flight; ++i) {
+    senders_.emplace_back([this] { SenderLoop(); });
+  }
   thread_ = std::thread([this] { Run(); });
 }
 
@@ -49,6 +57,12 @@ void CommandOutbox::Stop() {
     stopping_ = true;
   }
   if (thread_.joinable()) thread_.join();
+  {
+    absl::MutexLock lock(&wave_mu_);
+    senders_stopping_ = true;
+  }
+  for (std::thread& sender : senders_) sender.join();
+  senders_.clear();
 }
 
 void CommandOutbox::Wake() {
@@ -79,95 +93,197 @@ uint64_t CommandOutbox::rejected() const {
   return rejected_;
 }
 
-void CommandOutbox::DeleteIfUnchanged(const std::string& key,
-                                      const std::string& value) {
+std::string CommandOutbox::GroupOf(const std::string& key) const {
+  return options_.ordered_groups ? key.substr(0, key.find('/')) : key;
+}
+
+void CommandOutbox::DeleteIfUnchanged(
+    const std::vector<const Record*>& delivered) {
+  if (delivered.empty()) return;
   std::optional<absl::MutexLock> lock;
   if (options_.writers_mu != nullptr) lock.emplace(options_.writers_mu);
-  absl::StatusOr<std::string> current = store_.Get(family_, key);
-  if (!current.ok() || *current != value) return;  // gone or replaced
   WriteSet writes;
-  writes.Delete(family_, key);
+  for (const Record* record : delivered) {
+    absl::StatusOr<std::string> current = store_.Get(family_, record->key);
+    if (!current.ok() || *current != record->value) continue;  // replaced
+    writes.Delete(family_, record->key);
+  }
+  if (writes.empty()) return;
   if (absl::Status committed = store_.Commit(writes); !committed.ok()) {
-    // The record stays and is delivered again later: harmless (idempotent).
+    // The records stay and are delivered again later: harmless (idempotent).
     Log(LogLevel::kWarning, options_.name,
-        absl::StrCat("deleting delivered record ", key,
-                     " failed: ", committed.ToString()));
+        absl::StrCat("deleting ", delivered.size(),
+                     " delivered records failed: ", committed.ToString()));
   }
 }
 
-absl::Time CommandOutbox::Pass(bool* waiting) {
-  std::vector<std::pair<std::string, std::string>> records;
-  absl::Status scanned = store_.Scan(
-      family_, "", "", 0, [&](absl::string_view key, absl::string_view value) {
-        records.emplace_back(std::string(key), std::string(value));
-        return true;
-      });
-  if (!scanned.ok()) {
-    Log(LogLevel::kWarning, options_.name,
-        absl::StrCat("reading pending records failed: ", scanned.ToString()));
-    *waiting = true;
-    return absl::Now() + options_.initial_backoff;
-  }
-  // Forget backoffs of records that are gone.
-  for (auto it = backoff_.begin(); it != backoff_.end();) {
-    bool present =
-        std::any_of(records.begin(), records.end(),
-                    [&](const auto& record) { return record.first == it->first; });
-    it = present ? std::next(it) : backoff_.erase(it);
-  }
-  absl::Time next_look = absl::InfiniteFuture();
-  uint64_t delivered = 0, rejected = 0;
-  std::set<std::string> blocked;  // groups with a record still waiting
-  for (const auto& [key, value] : records) {
-    if (stopping()) break;
-    const std::string group =
-        options_.ordered_groups ? key.substr(0, key.find('/')) : key;
-    if (blocked.count(group) > 0) {
-      *waiting = true;
-      continue;
+void CommandOutbox::SenderLoop() {
+  for (;;) {
+    {
+      absl::MutexLock lock(&wave_mu_);
+      auto work = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(wave_mu_) {
+        return senders_stopping_ ||
+               (wave_.records != nullptr && wave_.next < wave_.records->size());
+      };
+      wave_mu_.Await(absl::Condition(&work));
+      if (senders_stopping_) return;
     }
-    auto backoff = backoff_.find(key);
-    if (backoff != backoff_.end() && backoff->second.value == value &&
-        backoff->second.next > absl::Now()) {
-      next_look = std::min(next_look, backoff->second.next);
-      *waiting = true;
-      blocked.insert(group);
-      continue;
-    }
-    absl::Status status = deliver_(key, value);
-    if (status.ok() || IsFinalDeliveryError(status)) {
-      if (status.ok()) {
-        ++delivered;
-      } else {
-        ++rejected;
-        Log(LogLevel::kWarning, options_.name,
-            absl::StrCat("record ", key, " refused: ", status.ToString(),
-                         "; dropped"));
+    RunWaveCalls();
+  }
+}
+
+void CommandOutbox::RunWaveCalls() {
+  for (;;) {
+    const Record* record;
+    size_t index;
+    {
+      absl::MutexLock lock(&wave_mu_);
+      if (wave_.records == nullptr || wave_.next >= wave_.records->size()) {
+        return;
       }
-      backoff_.erase(key);
-      DeleteIfUnchanged(key, value);
-      continue;
+      index = wave_.next++;
+      record = (*wave_.records)[index];
     }
-    Backoff& b = backoff_[key];
-    if (b.value != value) b = Backoff{value, 0, absl::Time()};
-    ++b.attempts;
-    absl::Duration delay = options_.initial_backoff;
-    for (int i = 1; i < b.attempts && delay < options_.max_backoff; ++i) {
-      delay *= 2;
+    absl::Status status = deliver_(record->key, record->value);
+    absl::MutexLock lock(&wave_mu_);
+    (*wave_.results)[index] = std::move(status);
+    --wave_.remaining;
+  }
+}
+
+std::vector<absl::Status> CommandOutbox::DeliverWave(
+    const std::vector<const Record*>& records) {
+  std::vector<absl::Status> results(records.size());
+  if (records.size() == 1) {
+    results[0] = deliver_(records[0]->key, records[0]->value);
+    return results;
+  }
+  {
+    absl::MutexLock lock(&wave_mu_);
+    wave_ = Wave{&records, &results, 0, records.size()};
+  }
+  RunWaveCalls();
+  absl::MutexLock lock(&wave_mu_);
+  auto finished = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(wave_mu_) {
+    return wave_.remaining == 0;
+  };
+  wave_mu_.Await(absl::Condition(&finished));
+  wave_ = Wave{};
+  return results;
+}
+
+void CommandOutbox::DeliverChunk(const std::vector<Record>& chunk,
+                                 std::set<std::string>& blocked,
+                                 absl::Time& next_look, bool* waiting) {
+  const size_t max_wave =
+      static_cast<size_t>(std::max(1, options_.max_in_flight));
+  std::vector<bool> settled(chunk.size(), false);
+  uint64_t delivered = 0, rejected = 0;
+  while (!stopping()) {
+    // A wave: the first unsettled record of each group not held back.
+    std::vector<const Record*> wave;
+    std::set<std::string> in_wave;
+    for (size_t i = 0; i < chunk.size() && wave.size() < max_wave; ++i) {
+      if (settled[i]) continue;
+      const Record& record = chunk[i];
+      const std::string group = GroupOf(record.key);
+      if (blocked.count(group) > 0) {
+        settled[i] = true;
+        *waiting = true;
+        continue;
+      }
+      if (!in_wave.insert(group).second) continue;  // after its predecessor
+      auto backoff = backoff_.find(record.key);
+      if (backoff != backoff_.end() && backoff->second.value == record.value &&
+          backoff->second.next > absl::Now()) {
+        next_look = std::min(next_look, backoff->second.next);
+        *waiting = true;
+        blocked.insert(group);
+        settled[i] = true;
+        continue;
+      }
+      wave.push_back(&record);
+      settled[i] = true;
     }
-    delay = std::min(delay, options_.max_backoff);
-    b.next = absl::Now() + delay;
-    next_look = std::min(next_look, b.next);
-    *waiting = true;
-    blocked.insert(group);
-    Log(LogLevel::kWarning, options_.name,
-        absl::StrCat("record ", key, " failed (attempt ", b.attempts, "): ",
-                     status.ToString(), "; retrying in ",
-                     absl::FormatDuration(delay)));
+    if (wave.empty()) break;
+    std::vector<absl::Status> results = DeliverWave(wave);
+    std::vector<const Record*> done;
+    for (size_t w = 0; w < wave.size(); ++w) {
+      const Record& record = *wave[w];
+      const absl::Status& status = results[w];
+      if (status.ok() || IsFinalDeliveryError(status)) {
+        if (status.ok()) {
+          ++delivered;
+        } else {
+          ++rejected;
+          Log(LogLevel::kWarning, options_.name,
+              absl::StrCat("record ", record.key,
+                           " refused: ", status.ToString(), "; dropped"));
+        }
+        backoff_.erase(record.key);
+        done.push_back(&record);
+        continue;
+      }
+      Backoff& b = backoff_[record.key];
+      if (b.value != record.value) b = Backoff{record.value, 0, absl::Time()};
+      ++b.attempts;
+      absl::Duration delay = options_.initial_backoff;
+      for (int i = 1; i < b.attempts && delay < options_.max_backoff; ++i) {
+        delay *= 2;
+      }
+      delay = std::min(delay, options_.max_backoff);
+      b.next = absl::Now() + delay;
+      next_look = std::min(next_look, b.next);
+      *waiting = true;
+      blocked.insert(GroupOf(record.key));
+      Log(LogLevel::kWarning, options_.name,
+          absl::StrCat("record ", record.key, " failed (attempt ", b.attempts,
+                       "): ", status.ToString(), "; retrying in ",
+                       absl::FormatDuration(delay)));
+    }
+    DeleteIfUnchanged(done);
   }
   absl::MutexLock lock(&mu_);
   delivered_ += delivered;
   rejected_ += rejected;
+}
+
+absl::Time CommandOutbox::Pass(bool* waiting) {
+  absl::Time next_look = absl::InfiniteFuture();
+  std::set<std::string> blocked;  // groups with a record still waiting
+  std::string start;              // the smallest key not read yet
+  const size_t chunk_limit = std::max<size_t>(1, options_.scan_chunk);
+  while (!stopping()) {
+    std::vector<Record> chunk;
+    absl::Status scanned =
+        store_.Scan(family_, start, "", chunk_limit,
+                    [&](absl::string_view key, absl::string_view value) {
+                      chunk.push_back({std::string(key), std::string(value)});
+                      return true;
+                    });
+    if (!scanned.ok()) {
+      Log(LogLevel::kWarning, options_.name,
+          absl::StrCat("reading pending records failed: ", scanned.ToString()));
+      *waiting = true;
+      return absl::Now() + options_.initial_backoff;
+    }
+    // Forget backoffs of records that are gone: every key from `start` up
+    // to the chunk's last one (or all the rest after the last chunk).
+    const bool last = chunk.size() < chunk_limit;
+    auto first = backoff_.lower_bound(start);
+    auto end = last ? backoff_.end() : backoff_.upper_bound(chunk.back().key);
+    for (auto it = first; it != end;) {
+      auto found = std::lower_bound(
+          chunk.begin(), chunk.end(), it->first,
+          [](const Record& r, const std::string& key) { return r.key < key; });
+      const bool present = found != chunk.end() && found->key == it->first;
+      it = present ? std::next(it) : backoff_.erase(it);
+    }
+    DeliverChunk(chunk, blocked, next_look, waiting);
+    if (last) break;
+    start = chunk.back().key;
+    start.push_back('\0');  // the next key after it
+  }
   return next_look;
 }
 

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/testing/temp_dir.h"
@@ -186,6 +187,114 @@ TEST_F(CommandOutboxTest, ReplacedRecordIsKeptAndSentAgain) {
   ASSERT_TRUE(outbox.WaitIdle(kGuard));
   EXPECT_THAT(Calls(), ElementsAre("t1=dept A#1", "t1=dept B#2"));
   EXPECT_TRUE(Pending().empty());
+}
+
+TEST_F(CommandOutboxTest, ChunkedPassesReachEveryRecordPastARetry) {
+  for (int i = 0; i < 7; ++i) Put(absl::StrCat("k", i), "派单");
+  CommandOutbox outbox(
+      *store_, family_, Recorder([](const std::string& key, int attempt) {
+        return key == "k0" && attempt == 1 ? absl::UnavailableError("down")
+                                           : absl::OkStatus();
+      }),
+      {.initial_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(1),
+       .scan_chunk = 2});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  // k0 waits for its retry while the later chunks go out.
+  EXPECT_THAT(Calls(),
+              ElementsAre("k0=派单#1", "k1=派单#1", "k2=派单#1", "k3=派单#1",
+                          "k4=派单#1", "k5=派单#1", "k6=派单#1", "k0=派单#2"));
+  EXPECT_TRUE(Pending().empty());
+  EXPECT_EQ(outbox.delivered(), 7u);
+}
+
+class ParallelCommandOutboxTest : public CommandOutboxTest {
+ protected:
+  static constexpr int kGroups = 5, kPerGroup = 4, kInFlight = 4;
+
+  void SetUp() override {
+    for (int g = 0; g < kGroups; ++g) {
+      for (int i = 0; i < kPerGroup; ++i) {
+        Put(absl::StrCat("工单", g, "/", i), absl::StrCat("第", i, "步"));
+      }
+    }
+  }
+
+  // Every group's records were sent once each, in key order.
+  void ExpectEachGroupInKeyOrder() {
+    std::map<std::string, std::vector<std::string>> by_group;
+    for (const std::string& call : Calls()) {
+      by_group[call.substr(0, call.find('/'))].push_back(call);
+    }
+    ASSERT_EQ(by_group.size(), static_cast<size_t>(kGroups));
+    for (const auto& [group, sent] : by_group) {
+      ASSERT_EQ(sent.size(), static_cast<size_t>(kPerGroup)) << group;
+      for (int i = 0; i < kPerGroup; ++i) {
+        EXPECT_EQ(sent[i], absl::StrCat(group, "/", i, "=第", i, "步#1"));
+      }
+    }
+  }
+};
+
+TEST_F(ParallelCommandOutboxTest, CallsOfDifferentGroupsRunTogether) {
+  // The first kInFlight calls each wait until all of them have started:
+  // with one call at a time the first would wait in vain (until kGuard).
+  absl::Mutex flight_mu;
+  int started = 0, met_the_others = 0;
+  auto record =
+      Recorder([](const std::string&, int) { return absl::OkStatus(); });
+  CommandOutbox outbox(*store_, family_,
+                       [&](absl::string_view key, absl::string_view value) {
+                         {
+                           absl::MutexLock lock(&flight_mu);
+                           if (++started <= kInFlight) {
+                             auto all_started = [&] {
+                               return started >= kInFlight;
+                             };
+                             if (flight_mu.AwaitWithTimeout(
+                                     absl::Condition(&all_started), kGuard)) {
+                               ++met_the_others;
+                             }
+                           }
+                         }
+                         return record(key, value);
+                       },
+                       {.ordered_groups = true, .max_in_flight = kInFlight});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_EQ(met_the_others, kInFlight);
+  EXPECT_TRUE(Pending().empty());
+  ExpectEachGroupInKeyOrder();
+}
+
+TEST_F(ParallelCommandOutboxTest, GroupsSpanningChunksStayInKeyOrder) {
+  CommandOutbox outbox(
+      *store_, family_, Recorder([](const std::string& key, int attempt) {
+        // A retry in the middle of every group.
+        return key.substr(key.find('/')) == "/1" && attempt == 1
+                   ? absl::UnavailableError("down")
+                   : absl::OkStatus();
+      }),
+      {.initial_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(1),
+       .ordered_groups = true,
+       .max_in_flight = kInFlight,
+       .scan_chunk = 3});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_TRUE(Pending().empty());
+  // Drop the failed first attempts; the rest is one delivery per record.
+  std::vector<std::string> calls = Calls();
+  {
+    absl::MutexLock lock(&mu_);
+    calls_.clear();
+    for (const std::string& call : calls) {
+      if (call.find("/1=") != std::string::npos && call.back() == '1') continue;
+      calls_.push_back(absl::StrReplaceAll(call, {{"#2", "#1"}}));
+    }
+  }
+  ExpectEachGroupInKeyOrder();
 }
 
 }  // namespace

@@ -14,9 +14,12 @@
 #ifndef CS_LIBS_SERVER_SERVE_APP_H_
 #define CS_LIBS_SERVER_SERVE_APP_H_
 
+#include <functional>
+
 #include "absl/status/statusor.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
+#include "libs/common/reply.h"
 #include "libs/common/status_macros.h"
 #include "libs/server/service_host.h"
 #include "libs/server/unary.h"
@@ -36,6 +39,29 @@ grpc::ServerUnaryReactor* ServeAppCall(
     ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
     return absl::OkStatus();
   });
+}
+
+// As ServeAppCall, for a method answering through a Reply
+// (libs/common/reply.h): no executor thread waits while the method's work
+// completes elsewhere.
+template <typename App, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeAppCallAsync(
+    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
+    const Request* request, Response* response, auth::RoleSet allowed,
+    void (App::*method)(const auth::Principal&, const Request&,
+                        Reply<Response>)) {
+  return ServeUnaryAsync(
+      ctx, host.executor(), [=, &host, &app](FinishCall finish) {
+        absl::StatusOr<auth::Principal> principal =
+            host.Authorize(*ctx, allowed);
+        if (!principal.ok()) return finish(principal.status());
+        (app.*method)(*principal, *request,
+                      [response, finish](absl::StatusOr<Response> result) {
+                        if (!result.ok()) return finish(result.status());
+                        *response = *std::move(result);
+                        finish(absl::OkStatus());
+                      });
+      });
 }
 
 }  // namespace cs

@@ -116,6 +116,17 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   host->executor_ = std::make_unique<BoundedExecutor>(BoundedExecutor::Options{
       .threads = c.worker_threads,
       .queue_capacity = static_cast<size_t>(c.worker_queue)});
+  host->commits_ = std::make_unique<CommitPipeline>(
+      *host->store_,
+      CommitPipeline::Options{.max_pending =
+                                  4 * static_cast<size_t>(c.worker_queue)});
+  CommitPipeline* commits = host->commits_.get();
+  host->metrics_->AddGaugeCallback(
+      "cs_commit_pipeline_", "Writes waiting for the asynchronous committer",
+      [commits] {
+        return std::vector<std::pair<std::string, double>>{
+            {"pending", static_cast<double>(commits->pending())}};
+      });
 
   ServiceHost* self = host.get();
   auto authorize_readers = [self](grpc::CallbackServerContext* context) {
@@ -215,6 +226,9 @@ void ServiceHost::Shutdown() {
   }
   // Create may have failed part-way: release only what exists.
   if (executor_) executor_->Shutdown();
+  // After the executor: its last tasks may still hand writes over. Before
+  // Wait: the calls those writes answer must finish first.
+  if (commits_) commits_->Shutdown();
   if (server_) server_->Wait();
   if (store_) {
     if (absl::Status closed = store_->Close(); !closed.ok()) {

@@ -45,6 +45,7 @@
 #include "libs/metrics/metrics.h"
 #include "libs/server/executor.h"
 #include "libs/server/server_config.h"
+#include "libs/store/commit_pipeline.h"
 #include "libs/store/store.h"
 
 namespace cs {
@@ -124,6 +125,12 @@ class ServiceHost {
   Store& store() { return *store_; }
   Outbox& outbox() { return *outbox_; }
   BoundedExecutor& executor() { return *executor_; }
+  // Asynchronous durable commits for handlers that answer through a Reply
+  // (libs/server/serve_app.h ServeAppCallAsync): the executor thread hands
+  // the write over and moves on. Drained at Shutdown before the store
+  // closes, and refuses (RESOURCE_EXHAUSTED) beyond 4 × --worker-queue
+  // waiting writes.
+  CommitPipeline& commits() { return *commits_; }
   metrics::Metrics& metrics() { return *metrics_; }
   const auth::Authenticator& authenticator() const { return *authenticator_; }
 
@@ -144,6 +151,7 @@ class ServiceHost {
   std::unique_ptr<Store> store_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<BoundedExecutor> executor_;
+  std::unique_ptr<CommitPipeline> commits_;
   std::unique_ptr<EventStreamService> event_stream_;
   std::unique_ptr<TestClockService> test_clock_;
   std::unique_ptr<HealthService> health_;  // from Start; outlives server_

@@ -14,25 +14,33 @@
 #ifndef CS_LIBS_SERVER_UNARY_H_
 #define CS_LIBS_SERVER_UNARY_H_
 
+#include <functional>
 #include <utility>
 
 #include "absl/status/status.h"
-#include "grpcpp/support/server_callback.h"
 #include "grpcpp/server_context.h"
+#include "grpcpp/support/server_callback.h"
 #include "libs/common/grpc_status.h"
 #include "libs/server/executor.h"
 #include "libs/server/request_guard.h"
 
 namespace cs {
 
-// Runs `work` (returning absl::Status) on `executor` and finishes the call
-// with its result. A full queue finishes at once with RESOURCE_EXHAUSTED; a
-// call cancelled or past its deadline before it starts is not run. A request
-// refused by the request guard (libs/server/request_guard.h) finishes at once
-// with its INVALID_ARGUMENT and `work` never runs.
+// Finishes one call with a status; see ServeUnaryAsync.
+using FinishCall = std::function<void(absl::Status)>;
+
+// Runs `work(finish)` on `executor`; the call finishes when `work` calls
+// `finish(status)` — exactly once, from any thread, possibly after `work`
+// returned (e.g. from a CommitPipeline's committer once the write is
+// durable, so that no executor thread waits for the disk). A full queue
+// finishes at once with RESOURCE_EXHAUSTED; a call cancelled or past its
+// deadline before it starts is not run. A request refused by the request
+// guard (libs/server/request_guard.h) finishes at once with its
+// INVALID_ARGUMENT and `work` never runs.
 template <typename Work>
-grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
-                                     BoundedExecutor& executor, Work work) {
+grpc::ServerUnaryReactor* ServeUnaryAsync(grpc::CallbackServerContext* context,
+                                          BoundedExecutor& executor,
+                                          Work work) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   if (const absl::Status* malformed = MalformedRequest()) {
     reactor->Finish(ToGrpcStatus(*malformed));
@@ -45,10 +53,22 @@ grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
                                        "call cancelled before it started"));
           return;
         }
-        reactor->Finish(ToGrpcStatus(work()));
+        work(FinishCall([reactor](absl::Status status) {
+          reactor->Finish(ToGrpcStatus(status));
+        }));
       });
   if (!queued.ok()) reactor->Finish(ToGrpcStatus(queued));
   return reactor;
+}
+
+// Runs `work` (returning absl::Status) on `executor` and finishes the call
+// with its result, as ServeUnaryAsync.
+template <typename Work>
+grpc::ServerUnaryReactor* ServeUnary(grpc::CallbackServerContext* context,
+                                     BoundedExecutor& executor, Work work) {
+  return ServeUnaryAsync(
+      context, executor,
+      [work = std::move(work)](FinishCall finish) mutable { finish(work()); });
 }
 
 }  // namespace cs

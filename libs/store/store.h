@@ -39,6 +39,7 @@
 
 namespace rocksdb {
 class Env;
+class WriteBatch;
 }  // namespace rocksdb
 
 namespace cs {
@@ -117,6 +118,14 @@ class Store {
   // committing it again is FAILED_PRECONDITION. Thread-safe.
   absl::Status Commit(WriteSet& writes);
 
+  // Commits every set of `sets` with one write (and one fsync with sync):
+  // what becomes visible is durable, as with Commit. A set that cannot be
+  // applied (an unknown family, already consumed) fails alone; the others
+  // land together or not at all. Returns each set's outcome in order; each
+  // set is consumed and its callbacks run. For CommitPipeline
+  // (commit_pipeline.h); use that instead. Thread-safe.
+  std::vector<absl::Status> CommitTogether(const std::vector<WriteSet*>& sets);
+
   // The two halves of a CommitGroup (commit_group.h); use that instead.
   // WriteWithoutSync applies `writes` atomically without waiting for the
   // disk and without consuming it or running its callbacks; SyncWal makes
@@ -145,6 +154,10 @@ class Store {
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   absl::Status Write(const WriteSet& writes, bool sync);
+  // Adds the operations of `writes` to `batch`; INTERNAL for an unknown
+  // family (the batch may then hold part of them).
+  absl::Status AppendTo(const WriteSet& writes,
+                        rocksdb::WriteBatch& batch) const;
   absl::Status ScanImpl(
       ColumnFamily cf, absl::string_view start, absl::string_view end,
       size_t limit, bool reverse,

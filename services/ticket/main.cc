@@ -127,7 +127,7 @@ int main(int argc, char** argv) {
       cs::ServiceHost::Create(config, cs::ticket::TicketColumnFamilies());
   if (!host.ok()) return Fail("start-up failed", host.status());
   auto app = cs::ticket::TicketApp::Create(
-      (*host)->store(), (*host)->outbox(), (*host)->clock(),
+      (*host)->store(), (*host)->outbox(), (*host)->commits(), (*host)->clock(),
       std::move(permissions), *std::move(keyring),
       {.partition = static_cast<uint32_t>(config.partition),
        .survey_share = scorecard.survey_share()});

@@ -93,8 +93,8 @@ class PiiSecurityTest : public ::testing::Test {
     auto keyring = Keyring::Parse(keyring_text);
     ASSERT_TRUE(keyring.ok()) << keyring.status();
     auto app =
-        TicketApp::Create(host_->store(), host_->outbox(), host_->clock(),
-                          permissions, *std::move(keyring), {});
+        TicketApp::Create(host_->store(), host_->outbox(), host_->commits(),
+                          host_->clock(), permissions, *std::move(keyring), {});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);

@@ -94,9 +94,9 @@ class TicketServiceTest : public ::testing::Test {
     host_->manual_clock()->SetTime(start_time_);
     auto keyring = Keyring::FromKey("test", 1, std::string(32, 'k'));
     ASSERT_TRUE(keyring.ok()) << keyring.status();
-    auto app =
-        TicketApp::Create(host_->store(), host_->outbox(), host_->clock(),
-                          PermissionTable::Defaults(), *std::move(keyring), {});
+    auto app = TicketApp::Create(
+        host_->store(), host_->outbox(), host_->commits(), host_->clock(),
+        PermissionTable::Defaults(), *std::move(keyring), {});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);

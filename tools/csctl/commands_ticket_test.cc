@@ -55,7 +55,7 @@ class CsctlTicketTest : public ::testing::Test {
     auto keyring = ticket::Keyring::FromKey("test", 1, std::string(32, 'k'));
     ASSERT_TRUE(keyring.ok());
     auto app = ticket::TicketApp::Create(
-        host_->store(), host_->outbox(), host_->clock(),
+        host_->store(), host_->outbox(), host_->commits(), host_->clock(),
         ticket::PermissionTable::Defaults(), *std::move(keyring), {});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);

@@ -21,6 +21,7 @@ Assigner::Assigner(Store& store, ColumnFamily family, TicketClient& client,
           {.initial_backoff = options.initial_backoff,
            .max_backoff = options.max_backoff,
            .writers_mu = &state_mu,
-           .name = "assigner"}) {}
+           .name = "assigner",
+           .max_in_flight = options.max_in_flight}) {}
 
 }  // namespace cs::routing

@@ -47,6 +47,9 @@ class Assigner {
   struct Options {
     absl::Duration initial_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(30);
+    // Assignments sent at once (TicketClient is thread-safe); each ticket's
+    // own decisions still go one at a time, newest last.
+    int max_in_flight = 16;
   };
 
   // `state_mu` is the mutex under which every writer of `family` runs (the

@@ -84,6 +84,14 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
     return ServeAppCall(host_, app_, ctx, request, response,
                         auth::RoleSet::All(), method);
   }
+  // The same for a method answering through a Reply (CreateTicket).
+  template <typename Request, typename Response>
+  Reactor* Serve(Context* ctx, const Request* request, Response* response,
+                 void (TicketApp::*method)(const auth::Principal&,
+                                           const Request&, Reply<Response>)) {
+    return ServeAppCallAsync(host_, app_, ctx, request, response,
+                             auth::RoleSet::All(), method);
+  }
 
   ServiceHost& host_;
   TicketApp& app_;

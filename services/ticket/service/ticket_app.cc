@@ -49,7 +49,7 @@ Principal ToDomainPrincipal(const auth::Principal& principal) {
 }
 
 absl::StatusOr<std::unique_ptr<TicketApp>> TicketApp::Create(
-    Store& store, Outbox& outbox, const Clock& clock,
+    Store& store, Outbox& outbox, CommitPipeline& commits, const Clock& clock,
     PermissionTable permissions, Keyring keyring, Options options) {
   if (options.partition > kMaxPartition) {
     return absl::InvalidArgumentError(
@@ -58,22 +58,24 @@ absl::StatusOr<std::unique_ptr<TicketApp>> TicketApp::Create(
   ASSIGN_OR_RETURN(std::unique_ptr<TicketRepository> repo,
                    TicketRepository::Open(store));
   std::unique_ptr<TicketApp> app(
-      new TicketApp(store, outbox, clock, std::move(permissions),
+      new TicketApp(store, outbox, commits, clock, std::move(permissions),
                     std::move(keyring), options, std::move(repo)));
   RETURN_IF_ERROR(app->RecordPermissionChanges());
   return app;
 }
 
-TicketApp::TicketApp(Store& store, Outbox& outbox, const Clock& clock,
-                     PermissionTable permissions, Keyring keyring,
-                     Options options, std::unique_ptr<TicketRepository> repo)
+TicketApp::TicketApp(Store& store, Outbox& outbox, CommitPipeline& commits,
+                     const Clock& clock, PermissionTable permissions,
+                     Keyring keyring, Options options,
+                     std::unique_ptr<TicketRepository> repo)
     : store_(store),
       outbox_(outbox),
       clock_(clock),
       permissions_(std::move(permissions)),
       keyring_(std::move(keyring)),
       options_(options),
-      repo_(std::move(repo)) {}
+      repo_(std::move(repo)),
+      commits_(commits) {}
 
 // ---- Shared steps ---------------------------------------------------------
 
@@ -203,19 +205,39 @@ absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListByFilter(
 
 // ---- Tickets --------------------------------------------------------------
 
-absl::StatusOr<v1::Ticket> TicketApp::CreateTicket(
-    const auth::Principal& caller, const v1::CreateTicketRequest& req) {
-  RETURN_IF_ERROR(ValidateCreateTicket(req));
+void TicketApp::CreateTicket(const auth::Principal& caller,
+                             const v1::CreateTicketRequest& req,
+                             Reply<v1::Ticket> reply) {
   const Principal who = ToDomainPrincipal(caller);
-  RETURN_IF_ERROR(Authorize(permissions_, who, Action::kCreateTicket,
-                            CreateTargetOf(req, who)));
-  if (req.request_id().empty()) return InsertTicket(who, req);
-  // Check-then-insert of the idempotency record, per request_id.
-  absl::MutexLock lock(&request_locks_.For(req.request_id()));
-  ASSIGN_OR_RETURN(std::optional<v1::CreateRequestRecord> record,
-                   repo_->FindCreateRequest(req.request_id()));
-  if (record.has_value()) return ReplayCreate(*record, req);
-  return InsertTicket(who, req);
+  absl::Status allowed = ValidateCreateTicket(req);
+  if (allowed.ok()) {
+    allowed = Authorize(permissions_, who, Action::kCreateTicket,
+                        CreateTargetOf(req, who));
+  }
+  if (!allowed.ok()) return reply(allowed);
+  // Check-then-insert of the idempotency record, per request_id: the claim
+  // is held until the insert is durable, so a retry arriving meanwhile
+  // waits and then replays.
+  std::shared_ptr<KeyClaims::Claim> claim;
+  if (!req.request_id().empty()) {
+    claim = std::make_shared<KeyClaims::Claim>(
+        request_claims_.Acquire(req.request_id()));
+    absl::StatusOr<std::optional<v1::CreateRequestRecord>> record =
+        repo_->FindCreateRequest(req.request_id());
+    if (!record.ok()) return reply(record.status());
+    if (record->has_value()) return reply(ReplayCreate(**record, req));
+  }
+  absl::StatusOr<NewTicket> created = PrepareInsert(who, req);
+  if (!created.ok()) return reply(created.status());
+  if (claim != nullptr) {
+    created->writes.OnCommit([claim](bool) { claim->Release(); });
+  }
+  commits_.Submit(std::move(created->writes),
+                  [reply = std::move(reply),
+                   ticket = std::move(created->ticket)](absl::Status durable) {
+                    if (!durable.ok()) return reply(durable);
+                    reply(ticket);
+                  });
 }
 
 absl::StatusOr<v1::Ticket> TicketApp::ReplayCreate(
@@ -225,7 +247,7 @@ absl::StatusOr<v1::Ticket> TicketApp::ReplayCreate(
   return Basic(std::move(ticket));
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::InsertTicket(
+absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
     const Principal& who, const v1::CreateTicketRequest& req) {
   absl::StatusOr<v1::StoredCustomer> customer =
       repo_->LoadCustomer(req.ticket().customer_id());
@@ -246,14 +268,15 @@ absl::StatusOr<v1::Ticket> TicketApp::InsertTicket(
                    CustomerView(*customer, true, keyring_));
   ASSIGN_OR_RETURN(TicketChange change,
                    ApplyCreate(req, profile, id, number, who, now));
-  WriteSet writes;
-  AddTicketWrites(writes, nullptr, change.ticket, change.events);
-  repo_->PutNumber(writes, day, sequence, id);
+  NewTicket created;
+  AddTicketWrites(created.writes, nullptr, change.ticket, change.events);
+  repo_->PutNumber(created.writes, day, sequence, id);
   if (!req.request_id().empty()) {
-    repo_->PutCreateRequest(writes, MakeCreateRequestRecord(req, id, now));
+    repo_->PutCreateRequest(created.writes,
+                            MakeCreateRequestRecord(req, id, now));
   }
-  RETURN_IF_ERROR(store_.Commit(writes));
-  return Basic(std::move(change.ticket));
+  created.ticket = Basic(std::move(change.ticket));
+  return created;
 }
 
 absl::StatusOr<v1::Ticket> TicketApp::GetTicket(

@@ -4,10 +4,10 @@
 // authenticates and forwards.
 //
 //   ASSIGN_OR_RETURN(auto app, TicketApp::Create(host.store(), host.outbox(),
-//                                                host.clock(),
+//                                                host.commits(), host.clock(),
 //                                                std::move(table),
 //                                                std::move(keyring), {}));
-//   ASSIGN_OR_RETURN(v1::Ticket t, app->CreateTicket(principal, request));
+//   ASSIGN_OR_RETURN(v1::Ticket t, app->GetTicket(principal, request));
 //
 // Sensitive reads are audited: RevealCustomerPii and GetCustomer returning a
 // clear name/phone (a read_pii holder) commit an AuditRecord before they
@@ -38,9 +38,9 @@
 //     single-ticket writer excluded it may update any number of tickets, and
 //     no thread ever holds two stripes (which could deadlock, as unrelated
 //     ids may share a stripe);
-//   * CreateTicket with a request_id holds that id's stripe of
-//     `request_locks_` for the check-then-insert of the idempotency record
-//     (it writes only a new ticket, so it needs no ticket lock);
+//   * CreateTicket with a request_id claims that id in `request_claims_`
+//     for the check-then-insert of the idempotency record, until the insert
+//     is durable (it writes only a new ticket, so it needs no ticket lock);
 //   * UpsertCustomer holds the customer's stripe of `customer_locks_`.
 // Lock order is merge_mu_ → one stripe; no path takes two stripes.
 //
@@ -61,8 +61,11 @@
 #include "cs/ticket/v1/ticket.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/common/clock.h"
+#include "libs/common/key_claims.h"
 #include "libs/common/lock_stripes.h"
+#include "libs/common/reply.h"
 #include "libs/events/outbox.h"
+#include "libs/store/commit_pipeline.h"
 #include "libs/store/store.h"
 #include "services/ticket/domain/apply.h"
 #include "services/ticket/domain/permissions.h"
@@ -89,18 +92,22 @@ class TicketApp {
   // RotatePiiKeys page size when the request leaves it 0.
   static constexpr size_t kDefaultRotatePageSize = 100;
 
-  // `store` (opened with TicketColumnFamilies()), `outbox` and `clock` must
-  // outlive the app. NOT_FOUND when a column family is missing;
-  // INVALID_ARGUMENT when the partition is out of range. Records a change of
-  // the permission table since the last start in the audit trail (storage
-  // errors fail the start).
+  // `store` (opened with TicketColumnFamilies()), `outbox`, `commits` (on
+  // `store`) and `clock` must outlive the app. NOT_FOUND when a column family
+  // is missing; INVALID_ARGUMENT when the partition is out of range. Records a
+  // change of the permission table since the last start in the audit trail
+  // (storage errors fail the start).
   static absl::StatusOr<std::unique_ptr<TicketApp>> Create(
-      Store& store, Outbox& outbox, const Clock& clock,
+      Store& store, Outbox& outbox, CommitPipeline& commits, const Clock& clock,
       PermissionTable permissions, Keyring keyring, Options options);
 
   // ---- Tickets
-  absl::StatusOr<v1::Ticket> CreateTicket(const auth::Principal& caller,
-                                          const v1::CreateTicketRequest& req);
+  // Answers through `reply`, on the calling thread when the request is
+  // refused or replayed, otherwise from the commit pipeline's thread once
+  // the new ticket is durable: the calling thread never waits for the disk.
+  void CreateTicket(const auth::Principal& caller,
+                    const v1::CreateTicketRequest& req,
+                    Reply<v1::Ticket> reply);
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
@@ -173,9 +180,9 @@ class TicketApp {
   using Mutation = std::function<absl::StatusOr<TicketChange>(
       const v1::Ticket& current, absl::Time now)>;
 
-  TicketApp(Store& store, Outbox& outbox, const Clock& clock,
-            PermissionTable permissions, Keyring keyring, Options options,
-            std::unique_ptr<TicketRepository> repo);
+  TicketApp(Store& store, Outbox& outbox, CommitPipeline& commits,
+            const Clock& clock, PermissionTable permissions, Keyring keyring,
+            Options options, std::unique_ptr<TicketRepository> repo);
 
   // Steps 2–3 above for ticket `id`.
   absl::Status CheckCouldAct(const Principal& who,
@@ -194,7 +201,13 @@ class TicketApp {
                        const std::vector<PendingEvent>& events);
   absl::StatusOr<v1::Ticket> ReplayCreate(const v1::CreateRequestRecord& record,
                                           const v1::CreateTicketRequest& req);
-  absl::StatusOr<v1::Ticket> InsertTicket(const Principal& who,
+  // Everything of a create but the commit: the ticket (BASIC view) and the
+  // writes that insert it.
+  struct NewTicket {
+    v1::Ticket ticket;
+    WriteSet writes;
+  };
+  absl::StatusOr<NewTicket> PrepareInsert(const Principal& who,
                                           const v1::CreateTicketRequest& req);
   // Commits `record` durably on its own (assigning a fresh id when it has
   // none) and returns its name.
@@ -217,8 +230,9 @@ class TicketApp {
 
   absl::Mutex merge_mu_;
   LockStripes ticket_locks_;
-  LockStripes request_locks_;
+  KeyClaims request_claims_;
   LockStripes customer_locks_;
+  CommitPipeline& commits_;
 };
 
 }  // namespace cs::ticket

@@ -50,9 +50,9 @@ class TicketTestServer {
     host_ = *std::move(host);
     auto keyring = Keyring::FromKey("test", 1, std::string(32, 'k'));
     ASSERT_TRUE(keyring.ok());
-    auto app = TicketApp::Create(host_->store(), host_->outbox(),
-                                 host_->clock(), PermissionTable::Defaults(),
-                                 *std::move(keyring), options);
+    auto app = TicketApp::Create(
+        host_->store(), host_->outbox(), host_->commits(), host_->clock(),
+        PermissionTable::Defaults(), *std::move(keyring), options);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     auto quality = quality::QualityApp::Create(
