@@ -8,8 +8,7 @@
 namespace cs {
 
 std::function<void(uint64_t)> ConsumerProgress::AddConsumer(
-    const std::string& consumer, const std::string& producer,
-    uint64_t cursor) {
+    const std::string& consumer, const std::string& producer, uint64_t cursor) {
   Consumer* entry = nullptr;
   {
     absl::MutexLock lock(&mu_);
@@ -85,10 +84,10 @@ absl::StatusOr<ConsumerProgress::Position> ConsumerProgress::WaitForConsumer(
     return Position{it->first, entry.producer, entry.cursor};
   }
   if (stopped_) return absl::UnavailableError("server is shutting down");
-  return absl::DeadlineExceededError(absl::StrCat(
-      "consumer \"", consumer, "\" (of ", entry.producer, ") is at ",
-      entry.cursor, ", not yet at ", sequence, " after ",
-      absl::FormatDuration(timeout)));
+  return absl::DeadlineExceededError(
+      absl::StrCat("consumer \"", consumer, "\" (of ", entry.producer,
+                   ") is at ", entry.cursor, ", not yet at ", sequence,
+                   " after ", absl::FormatDuration(timeout)));
 }
 
 absl::Status ConsumerProgress::WaitForCommands(absl::string_view name,
@@ -104,10 +103,9 @@ absl::Status ConsumerProgress::WaitForCommands(absl::string_view name,
     wait = it->second;
   }
   if (wait(timeout)) return absl::OkStatus();
-  return absl::DeadlineExceededError(
-      absl::StrCat("command outbox \"", name,
-                   "\" still has records to deliver after ",
-                   absl::FormatDuration(timeout)));
+  return absl::DeadlineExceededError(absl::StrCat(
+      "command outbox \"", name, "\" still has records to deliver after ",
+      absl::FormatDuration(timeout)));
 }
 
 void ConsumerProgress::Stop() {

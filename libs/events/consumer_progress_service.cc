@@ -28,12 +28,11 @@ absl::StatusOr<absl::Duration> CheckTimeout(
     bool present, const google::protobuf::Duration& timeout) {
   if (!present) return InvalidField("timeout", "is required");
   const absl::Duration d = FromProtoDuration(timeout);
-  if (d <= absl::ZeroDuration() ||
-      d > ConsumerProgressService::kMaxTimeout) {
+  if (d <= absl::ZeroDuration() || d > ConsumerProgressService::kMaxTimeout) {
     return InvalidField(
-        "timeout",
-        absl::StrCat("must be more than 0 and at most ",
-                     absl::FormatDuration(ConsumerProgressService::kMaxTimeout)));
+        "timeout", absl::StrCat("must be more than 0 and at most ",
+                                absl::FormatDuration(
+                                    ConsumerProgressService::kMaxTimeout)));
   }
   return d;
 }
@@ -86,8 +85,8 @@ grpc::ServerUnaryReactor* ConsumerProgressService::GetConsumerPositions(
 }
 
 grpc::ServerUnaryReactor* ConsumerProgressService::WaitForConsumer(
-    grpc::CallbackServerContext* context,
-    const WaitForConsumerRequest* request, ConsumerPosition* response) {
+    grpc::CallbackServerContext* context, const WaitForConsumerRequest* request,
+    ConsumerPosition* response) {
   absl::Status allowed = authorize_(context);
   if (!allowed.ok()) return Finished(context, allowed);
   absl::StatusOr<std::string> consumer = ConsumerNamed(progress_, *request);
@@ -97,21 +96,23 @@ grpc::ServerUnaryReactor* ConsumerProgressService::WaitForConsumer(
   if (!timeout.ok()) return Finished(context, timeout.status());
   auto* reactor = context->DefaultReactor();
   const uint64_t sequence = request->min_sequence();
-  RunWait(reactor, [this, consumer = *consumer, sequence, timeout = *timeout,
-                    response]() -> absl::Status {
-    ASSIGN_OR_RETURN(ConsumerProgress::Position at,
-                     progress_.WaitForConsumer(consumer, sequence, timeout));
-    response->set_consumer(at.consumer);
-    response->set_producer(at.producer);
-    response->set_cursor(at.cursor);
-    return absl::OkStatus();
-  });
+  RunWait(reactor,
+          [this, consumer = *consumer, sequence, timeout = *timeout,
+           response]() -> absl::Status {
+            ASSIGN_OR_RETURN(
+                ConsumerProgress::Position at,
+                progress_.WaitForConsumer(consumer, sequence, timeout));
+            response->set_consumer(at.consumer);
+            response->set_producer(at.producer);
+            response->set_cursor(at.cursor);
+            return absl::OkStatus();
+          });
   return reactor;
 }
 
 grpc::ServerUnaryReactor* ConsumerProgressService::WaitForCommands(
-    grpc::CallbackServerContext* context,
-    const WaitForCommandsRequest* request, CommandOutboxState* response) {
+    grpc::CallbackServerContext* context, const WaitForCommandsRequest* request,
+    CommandOutboxState* response) {
   absl::Status allowed = authorize_(context);
   if (!allowed.ok()) return Finished(context, allowed);
   if (request->outbox().empty()) {
@@ -122,22 +123,22 @@ grpc::ServerUnaryReactor* ConsumerProgressService::WaitForCommands(
     known = known || name == request->outbox();
   }
   if (!known) {
-    return Finished(context,
-                    absl::NotFoundError(absl::StrCat(
-                        "outbox: no command outbox \"", request->outbox(),
-                        "\" here")));
+    return Finished(context, absl::NotFoundError(
+                                 absl::StrCat("outbox: no command outbox \"",
+                                              request->outbox(), "\" here")));
   }
   absl::StatusOr<absl::Duration> timeout =
       CheckTimeout(request->has_timeout(), request->timeout());
   if (!timeout.ok()) return Finished(context, timeout.status());
   auto* reactor = context->DefaultReactor();
-  RunWait(reactor, [this, outbox = request->outbox(), timeout = *timeout,
-                    response]() -> absl::Status {
-    response->set_outbox(outbox);
-    RETURN_IF_ERROR(progress_.WaitForCommands(outbox, timeout));
-    response->set_idle(true);
-    return absl::OkStatus();
-  });
+  RunWait(reactor,
+          [this, outbox = request->outbox(), timeout = *timeout,
+           response]() -> absl::Status {
+            response->set_outbox(outbox);
+            RETURN_IF_ERROR(progress_.WaitForCommands(outbox, timeout));
+            response->set_idle(true);
+            return absl::OkStatus();
+          });
   return reactor;
 }
 

@@ -1,8 +1,6 @@
 // cs.events.v1.ConsumerProgress on loopback: a real producer (Store, Outbox,
 // EventStream), a real EventConsumer on its own Store, the registry fed by
 // the consumer's on_cursor, and a manual clock for the waits' timeouts.
-#include "libs/events/consumer_progress_service.h"
-
 #include <atomic>
 #include <memory>
 #include <string>
@@ -13,6 +11,7 @@
 #include "libs/common/time_proto.h"
 #include "libs/events/command_outbox.h"
 #include "libs/events/consumer.h"
+#include "libs/events/consumer_progress_service.h"
 #include "libs/events/test_producer.h"
 
 namespace cs {
@@ -59,8 +58,8 @@ class WatchedClock final : public Clock {
 class ConsumerProgressTest : public ::testing::Test {
  protected:
   ConsumerProgressTest() {
-    store_ = *Store::Open({.path = dir_.Sub("consumer"),
-                           .column_families = {"commands"}});
+    store_ = *Store::Open(
+        {.path = dir_.Sub("consumer"), .column_families = {"commands"}});
     commands_ = *store_->Family("commands");
     consumer_ = std::make_unique<EventConsumer>(
         *store_,
@@ -149,9 +148,8 @@ TEST_F(ConsumerProgressTest, WaitReturnsOnceTheCursorPassesTheSequence) {
   grpc::Status status;
   // The wait begins before the events exist; the manual clock never moves,
   // so only the consumer's progress can end it.
-  std::thread waiter([&] {
-    status = Wait(Request(2, absl::Seconds(30)), &position);
-  });
+  std::thread waiter(
+      [&] { status = Wait(Request(2, absl::Seconds(30)), &position); });
   clock_.AwaitWaits(1);
   producer_.Append("工单已创建");
   producer_.Append("工单已分派");
@@ -186,9 +184,8 @@ TEST_F(ConsumerProgressTest, TimesOutNamingTheConsumerAndItsCursor) {
   ASSERT_TRUE(consumer_->WaitForCursor(1, absl::Seconds(30)));
   ConsumerPosition position;
   grpc::Status status;
-  std::thread waiter([&] {
-    status = Wait(Request(5, absl::Seconds(10)), &position);
-  });
+  std::thread waiter(
+      [&] { status = Wait(Request(5, absl::Seconds(10)), &position); });
   clock_.AwaitWaits(1);
   clock_.manual().Advance(absl::Seconds(10));
   waiter.join();
@@ -202,9 +199,8 @@ TEST_F(ConsumerProgressTest, TimesOutNamingTheConsumerAndItsCursor) {
 TEST_F(ConsumerProgressTest, StopEndsWaitsUnavailable) {
   ConsumerPosition position;
   grpc::Status status;
-  std::thread waiter([&] {
-    status = Wait(Request(1, absl::Seconds(30)), &position);
-  });
+  std::thread waiter(
+      [&] { status = Wait(Request(1, absl::Seconds(30)), &position); });
   clock_.AwaitWaits(1);
   progress_.Stop();
   waiter.join();
@@ -218,22 +214,23 @@ TEST_F(ConsumerProgressTest, BadInputIsRejectedNamingTheField) {
     std::string mentions;
   };
   std::vector<Case> cases;
-  cases.push_back({Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT,
-                   "timeout"});
+  cases.push_back(
+      {Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT, "timeout"});
   cases.back().request.clear_timeout();
-  cases.push_back({Request(1, absl::Seconds(31)), grpc::INVALID_ARGUMENT,
-                   "timeout"});
-  cases.push_back({Request(1, absl::ZeroDuration()), grpc::INVALID_ARGUMENT,
-                   "timeout"});
-  cases.push_back({Request(0, absl::Seconds(1)), grpc::INVALID_ARGUMENT,
-                   "min_sequence"});
-  cases.push_back({Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT,
-                   "consumer"});
+  cases.push_back(
+      {Request(1, absl::Seconds(31)), grpc::INVALID_ARGUMENT, "timeout"});
+  cases.push_back(
+      {Request(1, absl::ZeroDuration()), grpc::INVALID_ARGUMENT, "timeout"});
+  cases.push_back(
+      {Request(0, absl::Seconds(1)), grpc::INVALID_ARGUMENT, "min_sequence"});
+  cases.push_back(
+      {Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT, "consumer"});
   cases.back().request.set_producer("test");
-  cases.push_back({Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT,
-                   "consumer"});
+  cases.push_back(
+      {Request(1, absl::Seconds(1)), grpc::INVALID_ARGUMENT, "consumer"});
   cases.back().request.clear_consumer();
-  cases.push_back({Request(1, absl::Seconds(1)), grpc::NOT_FOUND, "无此消费者"});
+  cases.push_back(
+      {Request(1, absl::Seconds(1)), grpc::NOT_FOUND, "无此消费者"});
   cases.back().request.set_consumer("无此消费者");
   cases.push_back({Request(1, absl::Seconds(1)), grpc::NOT_FOUND, "ticket"});
   cases.back().request.clear_consumer();

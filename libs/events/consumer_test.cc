@@ -98,7 +98,8 @@ TEST_F(ConsumerTest, FilteredConsumerReachesTheLogEndWithoutApplyingOrStoring) {
       EventConsumer::Options{.name = "test<-producer",
                              .target = producer_.target(),
                              .types = {"TicketClosed"},
-                             .on_cursor = [this](uint64_t c) { last_cursor_ = c; }},
+                             .on_cursor =
+                                 [this](uint64_t c) { last_cursor_ = c; }},
       [this](const common::v1::Event&, WriteSet&) {
         ++handled_;
         return absl::OkStatus();

@@ -12,9 +12,9 @@
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "libs/common/log.h"
-#include "libs/events/consumer.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
+#include "libs/events/consumer.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
 #include "libs/server/health_service.h"
@@ -298,7 +298,8 @@ std::function<void(uint64_t)> ServiceHost::ConsumerCursorGauge(
       &family.Add({{"consumer", consumer}, {"producer", producer}});
   // The consumer starts from its stored cursor; an unreadable one is
   // reported by the consumer's own Start, and progress starts at 0.
-  absl::StatusOr<uint64_t> stored = EventConsumer::StoredCursor(*store_, consumer);
+  absl::StatusOr<uint64_t> stored =
+      EventConsumer::StoredCursor(*store_, consumer);
   std::function<void(uint64_t)> progress = consumer_progress_->AddConsumer(
       consumer, producer, stored.value_or(0));
   if (stored.ok()) gauge->Set(static_cast<double>(*stored));

@@ -334,7 +334,8 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   ASSERT_TRUE(CommandsDelivered("routing", "routing->ticket"));
   tv1::GetTicketRequest get_ticket;
   get_ticket.set_name(ticket.name());
-  auto assigned = CallAs(tickets_.get(), &TS::GetTicket, supervisor_, get_ticket);
+  auto assigned =
+      CallAs(tickets_.get(), &TS::GetTicket, supervisor_, get_ticket);
   ASSERT_TRUE(assigned.ok()) << assigned.status();
   EXPECT_EQ(assigned->assignee(), "li");
   EXPECT_EQ(assigned->grade(), common::v1::GRADE_A);
