@@ -166,6 +166,8 @@ void EventConsumer::Run() {
         request.set_from_sequence(cursor_ + 1);
       }
       for (const auto& type : options_.types) request.add_types(type);
+      // Skipped events still move the cursor (and the lag) to the log's end.
+      request.set_progress_markers(true);
       auto reader = stub->Subscribe(&context, request);
       // A reader thread fills the inbox while this thread applies whatever
       // has arrived as one group with one fsync (see CommitGroup), so a
@@ -185,6 +187,12 @@ void EventConsumer::Run() {
         }
         for (const common::v1::Event& event : arrived) {
           if (event.sequence() <= last) continue;  // redelivery
+          if (event.type().empty()) {
+            // A progress marker: nothing to apply and nothing to store (on
+            // a restart the stream skips the same unwanted events again).
+            last = event.sequence();
+            continue;
+          }
           bool dead_lettered = false;
           failure = Apply(event, group, &dead_lettered);
           if (!failure.ok()) break;

@@ -82,7 +82,10 @@ class EventConsumer {
   // applied finishes first.
   void Stop();
 
-  // Sequence of the last applied event (0 before the first).
+  // Sequence of the last applied event (0 before the first), or of the last
+  // unwanted event the stream skipped once caught up (progress marker), so a
+  // filtered consumer also reaches the log's end. Only applied events' cursors
+  // are stored; a restart resumes from there and skips the rest again.
   uint64_t cursor() const;
   // Blocks until cursor() >= sequence or `timeout` passes; true on success.
   // For tests and orderly hand-over; production code never waits on it.

@@ -92,6 +92,28 @@ TEST_F(ConsumerTest, AppliesEachEventOnceAndResumesExactlyAfterRestart) {
   EXPECT_EQ(*store_->Get(effects_, EncodeBigEndian64(12)), "工单11");
 }
 
+TEST_F(ConsumerTest, FilteredConsumerReachesTheLogEndWithoutApplyingOrStoring) {
+  auto consumer = std::make_unique<EventConsumer>(
+      *store_,
+      EventConsumer::Options{.name = "test<-producer",
+                             .target = producer_.target(),
+                             .types = {"TicketClosed"},
+                             .on_cursor =
+                                 [this](uint64_t c) { last_cursor_ = c; }},
+      [this](const common::v1::Event&, WriteSet&) {
+        ++handled_;
+        return absl::OkStatus();
+      });
+  ASSERT_TRUE(consumer->Start().ok());
+  for (int i = 0; i < 3; ++i) producer_.Append(absl::StrCat("工单", i));
+  ASSERT_TRUE(consumer->WaitForCursor(3, kWait));
+  consumer->Stop();
+  EXPECT_EQ(handled_.load(), 0);
+  EXPECT_EQ(last_cursor_.load(), 3u);
+  // Nothing applied, so nothing stored: a restart skips them again.
+  EXPECT_EQ(*EventConsumer::StoredCursor(*store_, "test<-producer"), 0u);
+}
+
 TEST_F(ConsumerTest, EventsOfOneGroupSeeEarlierEffectsAndAnnounceInOrder) {
   // Produced before the consumer starts, so they arrive together and are
   // applied in groups with one fsync each.

@@ -30,11 +30,13 @@ class FinishedStream final : public grpc::ServerWriteReactor<Event> {
 class SubscribeReactor final : public grpc::ServerWriteReactor<Event> {
  public:
   SubscribeReactor(EventStreamService* service, Outbox& outbox, uint64_t from,
-                   std::set<std::string> types)
+                   std::set<std::string> types, bool markers)
       : service_(service),
         outbox_(outbox),
         next_(from),
-        types_(std::move(types)) {}
+        sent_(from - 1),
+        types_(std::move(types)),
+        markers_(markers && !types_.empty()) {}
 
   // Starts delivering; called once the service has registered the reactor.
   void Begin() {
@@ -94,7 +96,16 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<Event> {
       }
       next_ = *next;
     }
+    if (buffer_.empty() && markers_ && next_ - 1 > sent_) {
+      // Caught up after skipping unwanted events: tell the subscriber.
+      Event marker;
+      marker.set_sequence(next_ - 1);
+      marker.set_producer(outbox_.options().producer);
+      marker.set_partition(outbox_.options().partition);
+      buffer_.push_back(std::move(marker));
+    }
     if (buffer_.empty()) return;  // caught up: the outbox listener wakes us
+    sent_ = buffer_.front().sequence();
     writing_ = true;
     StartWrite(&buffer_.front());
   }
@@ -115,7 +126,9 @@ class SubscribeReactor final : public grpc::ServerWriteReactor<Event> {
 
   absl::Mutex mu_;
   uint64_t next_ ABSL_GUARDED_BY(mu_);
+  uint64_t sent_ ABSL_GUARDED_BY(mu_);  // sequence of the last write started
   const std::set<std::string> types_;
+  const bool markers_;
   std::deque<Event> buffer_ ABSL_GUARDED_BY(mu_);
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool ended_ ABSL_GUARDED_BY(mu_) = false;
@@ -149,7 +162,8 @@ grpc::ServerWriteReactor<Event>* EventStreamService::Subscribe(
         first)));
   }
   std::set<std::string> types(request->types().begin(), request->types().end());
-  auto* reactor = new SubscribeReactor(this, outbox_, from, std::move(types));
+  auto* reactor = new SubscribeReactor(this, outbox_, from, std::move(types),
+                                       request->progress_markers());
   {
     absl::MutexLock lock(&mu_);
     if (stopped_) {

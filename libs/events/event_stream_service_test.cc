@@ -77,6 +77,42 @@ TEST_F(EventStreamServiceTest, FiltersByTypeServerSide) {
   reader->Finish();
 }
 
+TEST_F(EventStreamServiceTest, ProgressMarkerFollowsSkippedEventsOnceCaughtUp) {
+  producer_.Append("工单一");
+  {
+    WriteSet writes;
+    google::protobuf::Int64Value number;
+    number.set_value(7);
+    producer_.outbox().Append(writes, "n/1", number);
+    ASSERT_TRUE(producer_.store().Commit(writes).ok());
+  }
+  producer_.Append("工单三");
+  auto stub = Stub();
+  grpc::ClientContext context;
+  SetDeadline(context);
+  events::v1::SubscribeRequest request;
+  request.add_types("Int64Value");
+  request.set_progress_markers(true);
+  auto reader = stub->Subscribe(&context, request);
+  common::v1::Event event;
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.sequence(), 2u);
+  EXPECT_EQ(event.type(), "Int64Value");
+  // Event 3 is unwanted: a marker says the stream has seen up to it.
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.sequence(), 3u);
+  EXPECT_EQ(event.type(), "");
+  EXPECT_FALSE(event.has_payload());
+  EXPECT_EQ(event.producer(), "test");
+  // A later unwanted commit moves the marker on, live.
+  producer_.Append("工单四");
+  ASSERT_TRUE(reader->Read(&event));
+  EXPECT_EQ(event.sequence(), 4u);
+  EXPECT_EQ(event.type(), "");
+  context.TryCancel();
+  reader->Finish();
+}
+
 TEST_F(EventStreamServiceTest, ConcurrentWritersAreDeliveredInOrderWithoutGaps) {
   auto stub = Stub();
   grpc::ClientContext context;

@@ -14,6 +14,7 @@
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
+#include "libs/events/consumer.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
 #include "libs/server/health_service.h"
@@ -135,6 +136,15 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
   host->event_stream_ =
       std::make_unique<EventStreamService>(*host->outbox_, authorize_readers);
   host->services_.push_back(host->event_stream_.get());
+  // Waits are operational pacing: real time even under --clock=manual.
+  host->consumer_progress_ =
+      std::make_unique<ConsumerProgress>(SystemClock::Get());
+  host->consumer_progress_service_ = std::make_unique<ConsumerProgressService>(
+      *host->consumer_progress_, authorize_readers,
+      [self](std::function<void()> task) {
+        return self->executor_->TrySubmit(std::move(task));
+      });
+  host->services_.push_back(host->consumer_progress_service_.get());
   if (host->manual_clock_ != nullptr) {
     host->test_clock_ = std::make_unique<TestClockService>(
         *host->manual_clock_, [self](grpc::CallbackServerContext* context) {
@@ -218,6 +228,7 @@ void ServiceHost::Shutdown() {
     // Load balancers and probes see NOT_SERVING before anything stops.
     health_->Stop();
     event_stream_->Stop();
+    consumer_progress_->Stop();
     server_->Shutdown(Deadline(config_.shutdown_grace));
   }
   if (retention_thread_.joinable()) retention_thread_.join();
@@ -299,7 +310,17 @@ std::function<void(uint64_t)> ServiceHost::ConsumerCursorGauge(
                      .Register(metrics_->registry());
   prometheus::Gauge* gauge =
       &family.Add({{"consumer", consumer}, {"producer", producer}});
-  return [gauge](uint64_t cursor) { gauge->Set(static_cast<double>(cursor)); };
+  // The consumer starts from its stored cursor; an unreadable one is
+  // reported by the consumer's own Start, and progress starts at 0.
+  absl::StatusOr<uint64_t> stored =
+      EventConsumer::StoredCursor(*store_, consumer);
+  std::function<void(uint64_t)> progress = consumer_progress_->AddConsumer(
+      consumer, producer, stored.value_or(0));
+  if (stored.ok()) gauge->Set(static_cast<double>(*stored));
+  return [gauge, progress](uint64_t cursor) {
+    gauge->Set(static_cast<double>(cursor));
+    progress(cursor);
+  };
 }
 
 void ServiceHost::RunRetention() {

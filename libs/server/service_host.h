@@ -40,6 +40,8 @@
 #include "libs/auth/rate_limiter.h"
 #include "libs/common/clock.h"
 #include "libs/common/tls.h"
+#include "libs/events/consumer_progress.h"
+#include "libs/events/consumer_progress_service.h"
 #include "libs/events/event_stream_service.h"
 #include "libs/events/outbox.h"
 #include "libs/metrics/metrics.h"
@@ -105,7 +107,9 @@ class ServiceHost {
 
   // A setter for the gauge cs_consumer_cursor{consumer, producer}, to pass as
   // EventConsumer::Options::on_cursor (consumer lag = the producer's
-  // cs_events_last_sequence minus this). Thread-safe.
+  // cs_events_last_sequence minus this). It also registers the consumer
+  // (at its stored cursor) with consumer_progress(), which every host serves
+  // as cs.events.v1.ConsumerProgress. Thread-safe.
   std::function<void(uint64_t)> ConsumerCursorGauge(const std::string& consumer,
                                                     const std::string& producer);
 
@@ -124,6 +128,9 @@ class ServiceHost {
   ManualClock* manual_clock() { return manual_clock_; }
   Store& store() { return *store_; }
   Outbox& outbox() { return *outbox_; }
+  // The consumers (see ConsumerCursorGauge) and command outboxes served by
+  // cs.events.v1.ConsumerProgress; register outboxes before Start.
+  ConsumerProgress& consumer_progress() { return *consumer_progress_; }
   BoundedExecutor& executor() { return *executor_; }
   // Asynchronous durable commits for handlers that answer through a Reply
   // (libs/server/serve_app.h ServeAppCallAsync): the executor thread hands
@@ -153,6 +160,8 @@ class ServiceHost {
   std::unique_ptr<BoundedExecutor> executor_;
   std::unique_ptr<CommitPipeline> commits_;
   std::unique_ptr<EventStreamService> event_stream_;
+  std::unique_ptr<ConsumerProgress> consumer_progress_;
+  std::unique_ptr<ConsumerProgressService> consumer_progress_service_;
   std::unique_ptr<TestClockService> test_clock_;
   std::unique_ptr<HealthService> health_;  // from Start; outlives server_
   std::vector<grpc::Service*> services_;

@@ -104,6 +104,10 @@ int main(int argc, char** argv) {
                                              tickets, std::move(options));
   if (!app.ok()) return Fail("start-up failed", app.status());
   cs::routing::RoutingApp* a = app->get();
+  // The Assigner's deliveries to the ticket service, for WaitForCommands.
+  h->consumer_progress().AddCommandOutbox(
+      "routing->ticket",
+      [a](absl::Duration timeout) { return a->WaitAssignerIdle(timeout); });
   cs::routing::RoutingGrpcService routing_service(*h, *a);
   cs::routing::SlaGrpcService sla_service(*h, *a);
   h->RegisterService(&routing_service);

@@ -25,6 +25,8 @@
 #include "cs/analytics/v1/analytics.grpc.pb.h"
 #include "cs/complaint/v1/complaint.grpc.pb.h"
 #include "cs/escalation/v1/escalation.grpc.pb.h"
+#include "cs/events/v1/consumer_progress.grpc.pb.h"
+#include "cs/events/v1/event_stream.grpc.pb.h"
 #include "cs/kb/v1/kb.grpc.pb.h"
 #include "cs/routing/v1/routing.grpc.pb.h"
 #include "cs/ticket/v1/quality.grpc.pb.h"
@@ -54,6 +56,14 @@ using KS = kv1::KnowledgeBaseService::Stub;
 using CS = cv1::ComplaintService::Stub;
 using ES = ev1::EscalationService::Stub;
 using AS = av1::AnalyticsService::Stub;
+using PS = ::cs::events::v1::ConsumerProgress::Stub;
+using LS = ::cs::events::v1::EventStream::Stub;
+
+// Bound (real time) on every wait for propagation between the processes.
+// Each wait blocks on real progress (a consumer's cursor, a command outbox,
+// an event stream) and returns as soon as it happened; business time never
+// passes while waiting — the manual clocks stand still.
+constexpr absl::Duration kPropagation = absl::Seconds(15);
 
 const absl::TimeZone& Shanghai() {
   static const absl::TimeZone* const kZone = [] {
@@ -76,20 +86,6 @@ absl::Time NextFriday1755() {
   return absl::FromCivil(
       absl::CivilMinute(day.year(), day.month(), day.day(), 17, 55),
       Shanghai());
-}
-
-// Polls `done` until it holds, at most `bound` of REAL time. Used only to
-// wait for propagation between processes (event streams, consumers
-// reconnecting after a restart); business time never passes while waiting —
-// the manual clocks stand still — so this never waits for a deadline.
-template <typename F>
-bool Eventually(F done, absl::Duration bound = absl::Seconds(20)) {
-  const absl::Time deadline = absl::Now() + bound;
-  while (!done()) {
-    if (absl::Now() > deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));  // polling interval only
-  }
-  return true;
 }
 
 class SystemTest : public ::testing::Test {
@@ -143,12 +139,81 @@ class SystemTest : public ::testing::Test {
   std::vector<ev1::Notification> AwaitNotifications(const std::string& token,
                                                     const std::string& role,
                                                     size_t want) {
-    std::vector<ev1::Notification> got;
-    Eventually([&] {
-      got = Notifications(token, role, want, absl::Seconds(3));
-      return got.size() >= want;
-    });
-    return got;
+    return Notifications(token, role, want, kPropagation);
+  }
+
+  // The highest sequence committed to `service`'s event log.
+  uint64_t Head(const std::string& service) {
+    auto stub = ::cs::events::v1::EventStream::NewStub(suite_.Channel(service));
+    auto info = CallAs(stub.get(), &LS::GetLogInfo, admin_,
+                       ::cs::events::v1::GetLogInfoRequest());
+    EXPECT_TRUE(info.ok()) << service << ": " << info.status();
+    return info.ok() ? info->last_sequence() : 0;
+  }
+
+  // Blocks until every event consumer of `service` has seen everything its
+  // producer had committed when called (cs.events.v1.ConsumerProgress).
+  ::testing::AssertionResult CaughtUp(const std::string& service) {
+    auto stub = ::cs::events::v1::ConsumerProgress::NewStub(
+        suite_.Channel(service));
+    auto positions = CallAs(stub.get(), &PS::GetConsumerPositions, admin_,
+                            ::cs::events::v1::GetConsumerPositionsRequest());
+    if (!positions.ok()) {
+      return ::testing::AssertionFailure() << service << ": "
+                                           << positions.status();
+    }
+    if (positions->consumers().empty()) {
+      return ::testing::AssertionFailure() << service << " has no consumers";
+    }
+    for (const auto& consumer : positions->consumers()) {
+      const uint64_t head = Head(consumer.producer());
+      if (head == 0) continue;
+      ::cs::events::v1::WaitForConsumerRequest wait;
+      wait.set_consumer(consumer.consumer());
+      wait.set_min_sequence(head);
+      *wait.mutable_timeout() = ToProtoDuration(kPropagation);
+      auto at = CallAs(stub.get(), &PS::WaitForConsumer, admin_, wait);
+      if (!at.ok()) {
+        return ::testing::AssertionFailure() << service << ": " << at.status();
+      }
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  // Blocks until `service`'s command outbox `outbox` has delivered
+  // everything it holds.
+  ::testing::AssertionResult CommandsDelivered(const std::string& service,
+                                               const std::string& outbox) {
+    auto stub = ::cs::events::v1::ConsumerProgress::NewStub(
+        suite_.Channel(service));
+    ::cs::events::v1::WaitForCommandsRequest wait;
+    wait.set_outbox(outbox);
+    *wait.mutable_timeout() = ToProtoDuration(kPropagation);
+    auto state = CallAs(stub.get(), &PS::WaitForCommands, admin_, wait);
+    if (!state.ok()) {
+      return ::testing::AssertionFailure() << service << ": " << state.status();
+    }
+    return ::testing::AssertionSuccess();
+  }
+
+  // Blocks until `service` commits an event of `type` after sequence
+  // `after` (events its timers emit a moment after its clock moved);
+  // returns its sequence, 0 when none came within kPropagation.
+  uint64_t AwaitEvent(const std::string& service, const std::string& type,
+                      uint64_t after) {
+    auto stub = ::cs::events::v1::EventStream::NewStub(suite_.Channel(service));
+    grpc::ClientContext call;
+    call.AddMetadata("authorization", "Bearer " + admin_);
+    call.set_deadline(absl::ToChronoTime(absl::Now() + kPropagation));
+    ::cs::events::v1::SubscribeRequest request;
+    request.set_from_sequence(after + 1);
+    request.add_types(type);
+    auto reader = stub->Subscribe(&call, request);
+    common::v1::Event event;
+    const uint64_t sequence = reader->Read(&event) ? event.sequence() : 0;
+    call.TryCancel();
+    reader->Finish().ok();
+    return sequence;
   }
 
   absl::StatusOr<rv1::SlaClock> FirstResponseClock(const std::string& ticket) {
@@ -258,20 +323,22 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   ASSERT_FALSE(ticket.name().empty());
   rv1::GetTicketRoutingRequest get_routing;
   get_routing.set_ticket(ticket.name());
-  absl::StatusOr<rv1::TicketRouting> routed;
-  ASSERT_TRUE(Eventually([&] {
-    routed = CallAs(routing_.get(), &RS::GetTicketRouting, supervisor_,
-                    get_routing);
-    return routed.ok() && routed->assignee() == "li";
-  })) << routed.status();
+  ASSERT_TRUE(CaughtUp("routing"));
+  absl::StatusOr<rv1::TicketRouting> routed = CallAs(
+      routing_.get(), &RS::GetTicketRouting, supervisor_, get_routing);
+  ASSERT_TRUE(routed.ok()) << routed.status();
+  EXPECT_EQ(routed->assignee(), "li");
   EXPECT_EQ(routed->grade(), common::v1::GRADE_A);
   EXPECT_EQ(routed->department(), "技术支持部");
+  // Routing's Assigner delivers the decision to the ticket service.
+  ASSERT_TRUE(CommandsDelivered("routing", "routing->ticket"));
   tv1::GetTicketRequest get_ticket;
   get_ticket.set_name(ticket.name());
-  ASSERT_TRUE(Eventually([&] {
-    auto t = CallAs(tickets_.get(), &TS::GetTicket, supervisor_, get_ticket);
-    return t.ok() && t->assignee() == "li" && t->grade() == common::v1::GRADE_A;
-  }));
+  auto assigned =
+      CallAs(tickets_.get(), &TS::GetTicket, supervisor_, get_ticket);
+  ASSERT_TRUE(assigned.ok()) << assigned.status();
+  EXPECT_EQ(assigned->assignee(), "li");
+  EXPECT_EQ(assigned->grade(), common::v1::GRADE_A);
   // In-sale urgent: 15 minutes on the 7×24 calendar, due 18:10 that Friday.
   absl::StatusOr<rv1::SlaClock> clock = FirstResponseClock(ticket.name());
   ASSERT_TRUE(clock.ok()) << clock.status();
@@ -279,7 +346,10 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   EXPECT_EQ(FromProtoTime(clock->due_time()), t0_ + absl::Minutes(15));
 
   // ---- Nobody answers. 18:07 (80 %): the warning reaches the team lead.
+  uint64_t routing_head = Head("routing");
   ASSERT_TRUE(suite_.SetClocks(t0_ + absl::Minutes(12)).ok());
+  ASSERT_GT(AwaitEvent("routing", "SlaWarning", routing_head), 0u);
+  ASSERT_TRUE(CaughtUp("escalation"));
   std::vector<ev1::Notification> lead =
       AwaitNotifications(lead_, "team_lead", 1);
   ASSERT_EQ(lead.size(), 1u);
@@ -291,11 +361,12 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   clock = FirstResponseClock(ticket.name());
   ASSERT_TRUE(clock.ok());
   EXPECT_FALSE(clock->breached());
+  routing_head = Head("routing");
   ASSERT_TRUE(suite_.SetClocks(t0_ + absl::Minutes(15)).ok());
-  ASSERT_TRUE(Eventually([&] {
-    clock = FirstResponseClock(ticket.name());
-    return clock.ok() && clock->breached();
-  }));
+  ASSERT_GT(AwaitEvent("routing", "SlaBreached", routing_head), 0u);
+  clock = FirstResponseClock(ticket.name());
+  ASSERT_TRUE(clock.ok()) << clock.status();
+  EXPECT_TRUE(clock->breached());
   bool breach_entry = false;
   for (const rv1::ClockLedgerEntry& e : clock->ledger()) {
     if (e.transition() == rv1::CLOCK_TRANSITION_BREACH) {
@@ -306,6 +377,7 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   EXPECT_TRUE(breach_entry);
 
   // ---- Escalation level 1 (组长) is notified on the stream.
+  ASSERT_TRUE(CaughtUp("escalation"));
   lead = AwaitNotifications(lead_, "team_lead", 2);
   ASSERT_EQ(lead.size(), 2u);
   EXPECT_EQ(lead[1].kind(), ev1::NOTIFICATION_KIND_ESCALATION);
@@ -325,7 +397,10 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   suite_.Kill("escalation");
   ASSERT_TRUE(suite_.SetClocks(t0_ + absl::Minutes(31)).ok());
   ASSERT_TRUE(suite_.Start("escalation").ok());
+  const uint64_t escalation_head = Head("escalation");
   ASSERT_TRUE(suite_.SetClocks(t0_ + absl::Minutes(31), "escalation").ok());
+  ASSERT_GT(AwaitEvent("escalation", "EscalationLevelRaised", escalation_head),
+            0u);
 
   // ---- Not acknowledged: level 2 (技术总监) is notified, once.
   std::vector<ev1::Notification> directors =
@@ -348,10 +423,12 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   reply.mutable_reply()->set_body("您好，技术支持部已定位到支付网关故障，正在恢复。");
   auto replied = CallAs(tickets_.get(), &TS::AddReply, li_, reply);
   ASSERT_TRUE(replied.ok()) << replied.status();
-  ASSERT_TRUE(Eventually([&] {
-    esc_case = CallAs(escalation_.get(), &ES::GetCase, supervisor_, get_case);
-    return esc_case.ok() && esc_case->state() == ev1::CASE_STATE_CLOSED;
-  }));
+  // Ticket → routing (the clock is fulfilled) → escalation (the case closes).
+  ASSERT_TRUE(CaughtUp("routing"));
+  ASSERT_TRUE(CaughtUp("escalation"));
+  esc_case = CallAs(escalation_.get(), &ES::GetCase, supervisor_, get_case);
+  ASSERT_TRUE(esc_case.ok()) << esc_case.status();
+  EXPECT_EQ(esc_case->state(), ev1::CASE_STATE_CLOSED);
   directors = AwaitNotifications(director_, "director", 2);
   ASSERT_EQ(directors.size(), 2u);
   EXPECT_EQ(directors[1].kind(), ev1::NOTIFICATION_KIND_CASE_CLOSED);
@@ -455,13 +532,11 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   // service through routing's and complaint's event streams.
   tv1::ListInspectionQueueRequest queue_request;
   queue_request.set_period(absl::FormatTime("%Y-%m", t0_, Shanghai()));
-  absl::StatusOr<tv1::ListInspectionQueueResponse> queue;
-  ASSERT_TRUE(Eventually([&] {
-    queue =
-        CallAs(quality_.get(), &QS::ListInspectionQueue, qa_, queue_request);
-    return queue.ok() && queue->candidates_size() == 1 &&
-           queue->candidates(0).reasons_size() == 2;
-  })) << (queue.ok() ? queue->DebugString() : queue.status().ToString());
+  ASSERT_TRUE(CaughtUp("ticket"));
+  absl::StatusOr<tv1::ListInspectionQueueResponse> queue =
+      CallAs(quality_.get(), &QS::ListInspectionQueue, qa_, queue_request);
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  ASSERT_EQ(queue->candidates_size(), 1) << queue->DebugString();
   const tv1::InspectionCandidate& candidate = queue->candidates(0);
   EXPECT_EQ(candidate.ticket(), ticket.name());
   EXPECT_EQ(candidate.agent(), "li");
@@ -475,20 +550,19 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   av1::GetDailyReportRequest report_request;
   report_request.set_date(absl::FormatCivilTime(
       absl::ToCivilDay(t0_, Shanghai())));
-  absl::StatusOr<av1::DailyReport> report;
-  ASSERT_TRUE(Eventually([&] {
-    report = CallAs(analytics_.get(), &AS::GetDailyReport, supervisor_,
-                    report_request);
-    if (!report.ok()) return false;
-    const av1::MetricsRow& t = report->total();
-    // One sign of each producer's stream having arrived (analytics follows
-    // six streams, each at its own pace).
-    return t.ratings() >= 1 && t.complaints() >= 1 && t.kb_searches() >= 1 &&
-           t.resolved() >= 1 && t.sla_breaches() >= 1 &&
-           t.escalations_by_level().size() >= 2;
-  })) << (report.ok() ? report->total().DebugString()
-                      : report.status().ToString());
+  // Analytics follows every producer's stream, each at its own pace.
+  ASSERT_TRUE(CaughtUp("analytics"));
+  absl::StatusOr<av1::DailyReport> report = CallAs(
+      analytics_.get(), &AS::GetDailyReport, supervisor_, report_request);
+  ASSERT_TRUE(report.ok()) << report.status();
   const av1::MetricsRow& total = report->total();
+  // One sign of each producer's stream having arrived.
+  EXPECT_GE(total.ratings(), 1) << total.DebugString();
+  EXPECT_GE(total.complaints(), 1);
+  EXPECT_GE(total.kb_searches(), 1);
+  EXPECT_GE(total.resolved(), 1);
+  ASSERT_EQ(total.escalations_by_level().count(1), 1u) << total.DebugString();
+  ASSERT_EQ(total.escalations_by_level().count(2), 1u);
   EXPECT_EQ(total.tickets(), 1);
   EXPECT_EQ(total.responded(), 1);
   EXPECT_EQ(total.on_time_responses(), 0);  // answered 16 minutes late

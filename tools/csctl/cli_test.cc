@@ -75,8 +75,8 @@ TEST_F(CliTest, UnknownCommandIsAUsageError) {
 TEST_F(CliTest, GroupWithoutSubcommandListsThem) {
   Result r = Run({"events"});
   EXPECT_EQ(r.code, kExitUsage);
-  EXPECT_THAT(r.err,
-              HasSubstr("\"events\" needs a subcommand, one of: info, tail"));
+  EXPECT_THAT(r.err, HasSubstr("\"events\" needs a subcommand, one of: "
+                               "consumers, info, tail"));
 }
 
 TEST_F(CliTest, NoCommandIsAUsageErrorWithHelp) {

@@ -1,6 +1,8 @@
 // events info | tail: read any producer's cs.events.v1.EventStream.
+// events consumers: cs.events.v1.ConsumerProgress of any server.
 //
 //   csctl events info
+//   csctl events consumers                  # each consumer's cursor
 //   csctl events tail                       # everything so far, then exit
 //   csctl events tail --from 120 --types TicketCreated,TicketClosed
 //   csctl events tail --follow --limit 10   # wait for live events
@@ -13,6 +15,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cs/events/v1/consumer_progress.grpc.pb.h"
 #include "cs/events/v1/event_stream.grpc.pb.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
@@ -48,6 +51,38 @@ class InfoCommand final : public Command {
                     {"partition", absl::StrCat(info.partition())},
                     {"first", absl::StrCat(info.first_sequence())},
                     {"last", absl::StrCat(info.last_sequence())}});
+    return absl::OkStatus();
+  }
+};
+
+// The consumers of the target server with their cursors (lag: the
+// producer's `events info` last minus CURSOR), then its command outboxes.
+class ConsumersCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
+    auto stub = events::v1::ConsumerProgress::NewStub(channel);
+    grpc::ClientContext call;
+    context.PrepareCall(&call);
+    events::v1::ConsumerPositions positions;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(stub->GetConsumerPositions(&call, {}, &positions)));
+    if (context.options().json) return PrintJson(context.out(), positions);
+    Table table({"CONSUMER", "PRODUCER", "CURSOR"});
+    table.SetAlignment(2, Table::kRight);
+    for (const events::v1::ConsumerPosition& p : positions.consumers()) {
+      table.AddRow({SanitizeCell(p.consumer()), SanitizeCell(p.producer()),
+                    absl::StrCat(p.cursor())});
+    }
+    table.Print(context.out());
+    if (!positions.command_outboxes().empty()) {
+      Table outboxes({"COMMAND OUTBOX"});
+      for (const std::string& name : positions.command_outboxes()) {
+        outboxes.AddRow({SanitizeCell(name)});
+      }
+      context.out() << "\n";
+      outboxes.Print(context.out());
+    }
     return absl::OkStatus();
   }
 };
@@ -156,6 +191,9 @@ class TailCommand final : public Command {
 void RegisterEventsCommands(CommandRegistry& registry) {
   registry.Add<InfoCommand>({"events", "info"},
                             "producer, partition and bounds of the event log");
+  registry.Add<ConsumersCommand>(
+      {"events", "consumers"},
+      "the server's event consumers with their cursors, and command outboxes");
   registry.Add<TailCommand>(
       {"events", "tail"},
       "print events (sequence, time, type, subject, payload JSON)");

@@ -223,6 +223,26 @@ TEST_F(CsctlServerTest, EventsInfo) {
             "\"producer\":\"ticket\",\"partition\":0}\n");
 }
 
+TEST_F(CsctlServerTest, EventsConsumersListsCursorsAndOutboxes) {
+  std::function<void(uint64_t)> advanced =
+      host_->ConsumerCursorGauge("质检<-routing", "routing");
+  advanced(7);
+  host_->consumer_progress().AddCommandOutbox(
+      "routing->ticket", [](absl::Duration) { return true; });
+  Result r = Run({"events", "consumers"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.out,
+            "CONSUMER       PRODUCER  CURSOR\n"
+            "质检<-routing  routing        7\n"
+            "\n"
+            "COMMAND OUTBOX\n"
+            "routing->ticket\n");
+
+  r = Run({"events", "consumers"}, Token({Role::kAgent}));
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED: "));
+}
+
 TEST_F(CsctlServerTest, EventsNeedAnAdminOrServiceToken) {
   Result r = Run({"events", "info"}, Token({Role::kAgent}));
   EXPECT_EQ(r.code, kExitFailure);
