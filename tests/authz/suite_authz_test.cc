@@ -235,7 +235,7 @@ TEST_F(SuiteAuthzTest, ComplaintMatrix) {
   calls["GetStatistics"] =
       Rpc(c, &CS::GetStatistics, Empty<v1::GetStatisticsRequest>());
   calls["ListAuditRecords"] = Rpc(c, &CS::ListAuditRecords,
-                                  Empty<common::v1::ListAuditRecordsRequest>());
+                                  Empty<::cs::common::v1::ListAuditRecordsRequest>());
   cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 
