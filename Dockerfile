@@ -44,16 +44,18 @@ FROM ${DEBIAN_IMAGE}-slim AS runtime
 COPY --from=builder /out/runtime-packages.txt /tmp/runtime-packages.txt
 RUN apt-get update -qq \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-      $(cat /tmp/runtime-packages.txt) tzdata ca-certificates >/dev/null \
+      $(cat /tmp/runtime-packages.txt) tzdata ca-certificates openssl >/dev/null \
  && rm -rf /var/lib/apt/lists/* /tmp/runtime-packages.txt
 # The directories named volumes are mounted on: a new volume takes their
 # owner and mode, so the non-root services can write their data and the
-# one-shot key initialiser can write the keys.
+# one-shot key (and, with docker-compose.tls.yml, certificate) initialisers
+# can write the keys. openssl: scripts/dev-certs in the `certs` initialiser.
 RUN groupadd --system --gid 10001 cs \
  && useradd --system --uid 10001 --gid cs --no-create-home \
       --home-dir /var/lib/cs --shell /usr/sbin/nologin cs \
  && install -d -o cs -g cs -m 0750 /var/lib/cs \
- && install -d -o cs -g cs -m 0700 /run/cs-keys/auth /run/cs-keys/pii
+ && install -d -o cs -g cs -m 0700 /run/cs-keys/auth /run/cs-keys/pii \
+      /run/cs-certs
 COPY --from=builder /out/bin/ /usr/local/bin/
 # Shipped configuration defaults; compose bind-mounts deploy/config over them
 # and Kubernetes mounts the cs-config ConfigMap there.

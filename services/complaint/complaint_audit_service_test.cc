@@ -20,13 +20,15 @@ class ComplaintAuditTest : public ComplaintServiceTest {
  protected:
   // Every record matching `req` (all pages), newest first, read by the
   // supervisor.
-  std::vector<v1::AuditRecord> Audit(v1::ListAuditRecordsRequest req = {}) {
-    std::vector<v1::AuditRecord> out;
+  std::vector<common::v1::AuditRecord> Audit(
+      common::v1::ListAuditRecordsRequest req = {}) {
+    std::vector<common::v1::AuditRecord> out;
     for (int page = 0; page < 100; ++page) {
       auto r = Call(complaints_.get(), &CS::ListAuditRecords, supervisor_, req);
       EXPECT_TRUE(r.ok()) << r.status();
       if (!r.ok()) break;
-      for (const v1::AuditRecord& a : r->audit_records()) out.push_back(a);
+      for (const common::v1::AuditRecord& a : r->audit_records())
+        out.push_back(a);
       if (r->next_page_token().empty()) break;
       req.set_page_token(r->next_page_token());
     }
@@ -66,11 +68,11 @@ TEST_F(ComplaintAuditTest, OfficersClearGetIsRecordedDirectorsMaskedGetIsNot) {
   auto clear = Get(officer_, filed.name());
   ASSERT_TRUE(clear.ok()) << clear.status();
   EXPECT_EQ(clear->description(), kDescription);
-  const std::vector<v1::AuditRecord> trail = Audit();
+  const std::vector<common::v1::AuditRecord> trail = Audit();
   ASSERT_EQ(trail.size(), 1u);
   EXPECT_EQ(trail[0].actor(), "officer-1");
   EXPECT_THAT(trail[0].actor_roles(), ElementsAre("complaint_officer"));
-  EXPECT_EQ(trail[0].action(), v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR);
+  EXPECT_EQ(trail[0].action(), common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR);
   EXPECT_THAT(trail[0].resources(), ElementsAre(filed.name()));
   EXPECT_EQ(FromProtoTime(trail[0].time()), clock_.Now());
   EXPECT_EQ(trail[0].name(), absl::StrCat("auditRecords/", trail[0].id()));
@@ -87,9 +89,9 @@ TEST_F(ComplaintAuditTest, ListIsOneRecordNamingTheClearPage) {
   auto page = Call(complaints_.get(), &CS::List, officer_, list);
   ASSERT_TRUE(page.ok()) << page.status();
   ASSERT_EQ(page->complaints_size(), 2);
-  const std::vector<v1::AuditRecord> trail = Audit();
+  const std::vector<common::v1::AuditRecord> trail = Audit();
   ASSERT_EQ(trail.size(), 1u);
-  EXPECT_EQ(trail[0].action(), v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR);
+  EXPECT_EQ(trail[0].action(), common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR);
   EXPECT_THAT(trail[0].resources(),
               ElementsAre(page->complaints(0).name(),
                           page->complaints(1).name()));
@@ -106,9 +108,9 @@ TEST_F(ComplaintAuditTest, ClearResponseOfAChangeIsRecordedWithIt) {
   ack.set_name(filed.name());
   ack.set_department("物流部");
   ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
-  const std::vector<v1::AuditRecord> trail = Audit();
+  const std::vector<common::v1::AuditRecord> trail = Audit();
   ASSERT_EQ(trail.size(), 1u);
-  EXPECT_EQ(trail[0].action(), v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR);
+  EXPECT_EQ(trail[0].action(), common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR);
   EXPECT_EQ(trail[0].actor(), "officer-1");
 }
 
@@ -123,49 +125,49 @@ TEST_F(ComplaintAuditTest, ListAuditRecordsFiltersAndPagesNewestFirst) {
   ASSERT_TRUE(Get(officer_, second.name()).ok());  // t0+2h
   ASSERT_TRUE(Get(officer_, second.name()).ok());  // t0+2h, same instant
 
-  std::vector<v1::AuditRecord> all = Audit();
+  std::vector<common::v1::AuditRecord> all = Audit();
   ASSERT_EQ(all.size(), 4u);
   for (size_t i = 1; i < all.size(); ++i) {
     EXPECT_GT(all[i - 1].id(), all[i].id()) << "newest first";
   }
   EXPECT_EQ(all[2].actor(), "sup-1");
 
-  v1::ListAuditRecordsRequest by_actor;
+  common::v1::ListAuditRecordsRequest by_actor;
   by_actor.set_actor("officer-1");
   EXPECT_EQ(Audit(by_actor).size(), 3u);
 
-  v1::ListAuditRecordsRequest by_resource;
+  common::v1::ListAuditRecordsRequest by_resource;
   by_resource.set_resource(first.name());
   ASSERT_EQ(Audit(by_resource).size(), 1u);
   EXPECT_EQ(FromProtoTime(Audit(by_resource)[0].time()), t0);
 
-  v1::ListAuditRecordsRequest by_action;
-  by_action.set_action(v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR);
+  common::v1::ListAuditRecordsRequest by_action;
+  by_action.set_action(common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR);
   EXPECT_THAT(Audit(by_action), IsEmpty());
 
-  v1::ListAuditRecordsRequest by_time;
+  common::v1::ListAuditRecordsRequest by_time;
   *by_time.mutable_start_time() = ToProtoTime(t0 + absl::Minutes(30));
   *by_time.mutable_end_time() = ToProtoTime(t0 + absl::Minutes(90));
-  const std::vector<v1::AuditRecord> hour = Audit(by_time);
+  const std::vector<common::v1::AuditRecord> hour = Audit(by_time);
   ASSERT_EQ(hour.size(), 1u);
   EXPECT_EQ(hour[0].actor(), "sup-1");
 
   // One record a page, four pages, same order as one read.
-  v1::ListAuditRecordsRequest paged;
+  common::v1::ListAuditRecordsRequest paged;
   paged.set_page_size(1);
   auto p1 = Call(complaints_.get(), &CS::ListAuditRecords, director_, paged);
   ASSERT_TRUE(p1.ok()) << p1.status();
   ASSERT_EQ(p1->audit_records_size(), 1);
   EXPECT_EQ(p1->audit_records(0).id(), all[0].id());
   ASSERT_FALSE(p1->next_page_token().empty());
-  std::vector<v1::AuditRecord> walked = Audit(paged);
+  std::vector<common::v1::AuditRecord> walked = Audit(paged);
   ASSERT_EQ(walked.size(), 4u);
   for (size_t i = 0; i < all.size(); ++i) {
     EXPECT_EQ(walked[i].id(), all[i].id());
   }
 
   // The token belongs to its filter.
-  v1::ListAuditRecordsRequest other = by_actor;
+  common::v1::ListAuditRecordsRequest other = by_actor;
   other.set_page_token(p1->next_page_token());
   EXPECT_EQ(Call(complaints_.get(), &CS::ListAuditRecords, supervisor_, other)
                 .status()
@@ -174,7 +176,7 @@ TEST_F(ComplaintAuditTest, ListAuditRecordsFiltersAndPagesNewestFirst) {
 }
 
 TEST_F(ComplaintAuditTest, OnlyAuditReadersListAndBadFiltersAreRefused) {
-  v1::ListAuditRecordsRequest req;
+  common::v1::ListAuditRecordsRequest req;
   for (const std::string& token : {officer_, agent_, qa_, channel_}) {
     EXPECT_EQ(
         Call(complaints_.get(), &CS::ListAuditRecords, token, req).status().code(),

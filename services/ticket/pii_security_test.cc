@@ -142,7 +142,7 @@ class PiiSecurityTest : public ::testing::Test {
   absl::StatusOr<std::string> RevealIdCard(int n) {
     v1::RevealCustomerPiiRequest r;
     r.set_name(absl::StrCat("customers/c-", n));
-    r.set_field(v1::PII_FIELD_ID_CARD);
+    r.set_field(common::v1::PII_FIELD_ID_CARD);
     r.set_reason("核实身份：密钥轮换检查");
     auto revealed = Call(&Stub::RevealCustomerPii, supervisor_, r);
     if (!revealed.ok()) return revealed.status();
@@ -160,13 +160,15 @@ class PiiSecurityTest : public ::testing::Test {
     return out;
   }
 
-  std::vector<v1::AuditRecord> Audit(v1::ListAuditRecordsRequest request) {
-    std::vector<v1::AuditRecord> out;
+  std::vector<common::v1::AuditRecord> Audit(
+      common::v1::ListAuditRecordsRequest request) {
+    std::vector<common::v1::AuditRecord> out;
     do {
       auto page = Call(&Stub::ListAuditRecords, director_, request);
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
-      for (const v1::AuditRecord& r : page->audit_records()) out.push_back(r);
+      for (const common::v1::AuditRecord& r : page->audit_records())
+        out.push_back(r);
       request.set_page_token(page->next_page_token());
     } while (!request.page_token().empty());
     return out;
@@ -347,12 +349,12 @@ TEST_F(PiiSecurityTest, RotationKeepsReadsWorkingAndLeavesNothingOnTheOldKey) {
   EXPECT_EQ(examined, kCustomers);
   EXPECT_EQ(KeyUsage(),
             (std::map<std::string, int64_t>{{"k1/1", 0}, {"k2/1", 70}}));
-  v1::ListAuditRecordsRequest runs;
-  runs.set_action(v1::AUDIT_ACTION_ROTATE_PII_KEYS);
-  const std::vector<v1::AuditRecord> audit = Audit(runs);
+  common::v1::ListAuditRecordsRequest runs;
+  runs.set_action(common::v1::AUDIT_ACTION_ROTATE_PII_KEYS);
+  const std::vector<common::v1::AuditRecord> audit = Audit(runs);
   ASSERT_EQ(audit.size(), 4u);  // first batch twice, then 10 + 5
   EXPECT_EQ(audit.front().actor(), "admin-1");
-  EXPECT_EQ(audit.front().resource(), "pii-keys");
+  EXPECT_EQ(audit.front().resources(0), "pii-keys");
   EXPECT_THAT(audit.front().detail(), HasSubstr("to k2/1"));
   EXPECT_THAT(audit.front().detail(), HasSubstr("done"));
   Stop();
@@ -393,12 +395,12 @@ TEST_F(PiiSecurityTest, RemovingAKeyStillInUseIsVisibleBeforeReadsFail) {
 
 TEST_F(PiiSecurityTest, PermissionChangesAreAuditedAtStart) {
   Start(kKey1);
-  v1::ListAuditRecordsRequest changes;
-  changes.set_action(v1::AUDIT_ACTION_PERMISSIONS_CHANGED);
-  std::vector<v1::AuditRecord> audit = Audit(changes);
+  common::v1::ListAuditRecordsRequest changes;
+  changes.set_action(common::v1::AUDIT_ACTION_PERMISSIONS_CHANGED);
+  std::vector<common::v1::AuditRecord> audit = Audit(changes);
   ASSERT_EQ(audit.size(), 1u);  // the first start records the baseline
   EXPECT_EQ(audit[0].actor(), "system");
-  EXPECT_EQ(audit[0].resource(), "permissions");
+  EXPECT_EQ(audit[0].resources(0), "permissions");
   EXPECT_THAT(audit[0].detail(), HasSubstr("+supervisor: read_pii@any"));
   Stop();
 
@@ -451,10 +453,10 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
     get.set_name("customers/c-2");
     ASSERT_TRUE(Call(&Stub::GetCustomer, officer, get).ok());  // co-1
   }
-  v1::ListAuditRecordsRequest q;
+  common::v1::ListAuditRecordsRequest q;
   q.set_actor("sup-1");
   EXPECT_EQ(Audit(q).size(), 6u);
-  q.set_action(v1::AUDIT_ACTION_READ_CONTACT);
+  q.set_action(common::v1::AUDIT_ACTION_READ_CONTACT);
   EXPECT_EQ(Audit(q).size(), 3u);
   q.clear_actor();
   q.set_resource("customers/c-2");
@@ -463,15 +465,15 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
   q.clear_action();
   *q.mutable_start_time() = ToProtoTime(t0 + absl::Minutes(15));
   *q.mutable_end_time() = ToProtoTime(t0 + absl::Minutes(25));
-  const std::vector<v1::AuditRecord> second = Audit(q);
+  const std::vector<common::v1::AuditRecord> second = Audit(q);
   ASSERT_EQ(second.size(), 3u);  // the second round only
-  for (const v1::AuditRecord& r : second) {
+  for (const common::v1::AuditRecord& r : second) {
     EXPECT_EQ(FromProtoTime(r.time()), t0 + absl::Minutes(20));
   }
   // Paging: 9 reads + the start-up record, two at a time, newest first.
-  v1::ListAuditRecordsRequest all;
+  common::v1::ListAuditRecordsRequest all;
   all.set_page_size(2);
-  const std::vector<v1::AuditRecord> everything = Audit(all);
+  const std::vector<common::v1::AuditRecord> everything = Audit(all);
   ASSERT_EQ(everything.size(), 10u);
   for (size_t i = 1; i < everything.size(); ++i) {
     EXPECT_GT(everything[i - 1].id(), everything[i].id());
@@ -484,7 +486,7 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
   all.set_actor("sup-1");
   EXPECT_EQ(Call(&Stub::ListAuditRecords, director_, all).status().code(),
             absl::StatusCode::kInvalidArgument);
-  v1::ListAuditRecordsRequest backwards;
+  common::v1::ListAuditRecordsRequest backwards;
   *backwards.mutable_start_time() = ToProtoTime(t0);
   *backwards.mutable_end_time() = ToProtoTime(t0);
   auto refused = Call(&Stub::ListAuditRecords, director_, backwards);

@@ -289,8 +289,8 @@ class TicketServiceTest : public ::testing::Test {
 
   // Audit records of PII reveals (the start-up permission record and the
   // audited clear GetCustomer reads are counted by their own tests).
-  int CountAudit(v1::AuditAction action = v1::AUDIT_ACTION_REVEAL_PII) {
-    v1::ListAuditRecordsRequest request;
+  int CountAudit(common::AuditAction action = common::AUDIT_ACTION_REVEAL_PII) {
+    common::ListAuditRecordsRequest request;
     request.set_action(action);
     auto page = Call(&Stub::ListAuditRecords, supervisor_, request);
     EXPECT_TRUE(page.ok()) << page.status();
@@ -865,7 +865,7 @@ TEST_F(TicketServiceTest, DefaultPermissionMatrixOverEveryRpc) {
        [&](const std::string& token) {
          v1::RevealCustomerPiiRequest r;
          r.set_name(kCustomer);
-         r.set_field(v1::PII_FIELD_BANK_CARD);
+         r.set_field(common::PII_FIELD_BANK_CARD);
          r.set_reason("核实身份：退款申请");
          return Call(&Stub::RevealCustomerPii, token, r).status();
        }},
@@ -873,7 +873,7 @@ TEST_F(TicketServiceTest, DefaultPermissionMatrixOverEveryRpc) {
        {"supervisor", "director", "admin"},
        [&](const std::string& token) {
          return Call(&Stub::ListAuditRecords, token,
-                     v1::ListAuditRecordsRequest())
+                     common::ListAuditRecordsRequest())
              .status();
        }},
   };
@@ -956,20 +956,20 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   EXPECT_EQ(masked->bank_card_masked(), "****0128");
   EXPECT_EQ(masked->id_card(), "");
   EXPECT_EQ(masked->bank_card(), "");
-  EXPECT_EQ(CountAudit(v1::AUDIT_ACTION_READ_CONTACT), 0);  // masked: none
+  EXPECT_EQ(CountAudit(common::AUDIT_ACTION_READ_CONTACT), 0);  // masked: none
   auto clear = Call(&Stub::GetCustomer, supervisor_, get);
   ASSERT_TRUE(clear.ok());
   EXPECT_EQ(clear->full_name(), kFullName);
   EXPECT_EQ(clear->phone(), kPhone);
   EXPECT_EQ(clear->id_card(), "");
   // The clear read is audited: who, which customer, when.
-  v1::ListAuditRecordsRequest contact_reads;
-  contact_reads.set_action(v1::AUDIT_ACTION_READ_CONTACT);
+  common::ListAuditRecordsRequest contact_reads;
+  contact_reads.set_action(common::AUDIT_ACTION_READ_CONTACT);
   auto contact = Call(&Stub::ListAuditRecords, supervisor_, contact_reads);
   ASSERT_TRUE(contact.ok()) << contact.status();
   ASSERT_EQ(contact->audit_records_size(), 1);
   EXPECT_EQ(contact->audit_records(0).actor(), "sup-1");
-  EXPECT_EQ(contact->audit_records(0).resource(), kCustomer);
+  EXPECT_EQ(contact->audit_records(0).resources(0), kCustomer);
 
   // Tickets snapshot the masked forms only.
   v1::Ticket t = Call(&Stub::CreateTicket, agent_,
@@ -989,7 +989,7 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
 
   v1::RevealCustomerPiiRequest reveal;
   reveal.set_name(kCustomer);
-  reveal.set_field(v1::PII_FIELD_ID_CARD);
+  reveal.set_field(common::PII_FIELD_ID_CARD);
   reveal.set_reason("核实身份：退款申请");
   EXPECT_EQ(Call(&Stub::RevealCustomerPii, agent_, reveal).status().code(),
             absl::StatusCode::kPermissionDenied);
@@ -1002,23 +1002,23 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   auto revealed = Call(&Stub::RevealCustomerPii, supervisor_, reveal);
   ASSERT_TRUE(revealed.ok()) << revealed.status();
   EXPECT_EQ(revealed->value(), kIdCard);
-  reveal.set_field(v1::PII_FIELD_BANK_CARD);
+  reveal.set_field(common::PII_FIELD_BANK_CARD);
   EXPECT_EQ(Call(&Stub::RevealCustomerPii, supervisor_, reveal)->value(),
             kBankCardDigits);
 
-  v1::ListAuditRecordsRequest audits;
+  common::ListAuditRecordsRequest audits;
   audits.set_resource(kCustomer);
-  audits.set_action(v1::AUDIT_ACTION_REVEAL_PII);
+  audits.set_action(common::AUDIT_ACTION_REVEAL_PII);
   auto records = Call(&Stub::ListAuditRecords, supervisor_, audits);
   ASSERT_TRUE(records.ok()) << records.status();
   ASSERT_EQ(records->audit_records_size(), 2);
-  const v1::AuditRecord& first = records->audit_records(1);  // newest first
+  const common::AuditRecord& first = records->audit_records(1);  // newest first
   EXPECT_EQ(first.name(), revealed->audit_record());
   EXPECT_EQ(first.actor(), "sup-1");
   EXPECT_THAT(first.actor_roles(), ElementsAre("supervisor"));
   EXPECT_EQ(first.actor_department(), "客服部");
-  EXPECT_EQ(first.resource(), kCustomer);
-  EXPECT_EQ(first.field(), v1::PII_FIELD_ID_CARD);
+  EXPECT_EQ(first.resources(0), kCustomer);
+  EXPECT_EQ(first.field(), common::PII_FIELD_ID_CARD);
   EXPECT_EQ(first.reason(), "核实身份：退款申请");
   EXPECT_EQ(CountAudit(), 2);
 
@@ -1184,7 +1184,7 @@ TEST_F(TicketServiceTest, BadInputNamesTheFieldAndWritesNothing) {
        [&] {
          v1::RevealCustomerPiiRequest r;
          r.set_name(kCustomer);
-         r.set_field(v1::PII_FIELD_ID_CARD);
+         r.set_field(common::PII_FIELD_ID_CARD);
          r.set_reason("查");
          return Call(&Stub::RevealCustomerPii, supervisor_, r).status();
        }},

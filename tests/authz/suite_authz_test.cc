@@ -234,8 +234,8 @@ TEST_F(SuiteAuthzTest, ComplaintMatrix) {
           Empty<v1::PublishToKnowledgeBaseRequest>());
   calls["GetStatistics"] =
       Rpc(c, &CS::GetStatistics, Empty<v1::GetStatisticsRequest>());
-  calls["ListAuditRecords"] =
-      Rpc(c, &CS::ListAuditRecords, Empty<v1::ListAuditRecordsRequest>());
+  calls["ListAuditRecords"] = Rpc(c, &CS::ListAuditRecords,
+                                  Empty<::cs::common::v1::ListAuditRecordsRequest>());
   cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 

@@ -233,12 +233,13 @@ TEST_F(TicketAuthzTest, TicketServiceMatrix) {
   calls["RevealCustomerPii"] = Rpc(s, &Stub::RevealCustomerPii, [] {
     v1::RevealCustomerPiiRequest r;
     r.set_name("customers/c-1001");
-    r.set_field(v1::PII_FIELD_ID_CARD);
+    r.set_field(common::v1::PII_FIELD_ID_CARD);
     r.set_reason("核实身份办理补卡");
     return r;
   });
-  calls["ListAuditRecords"] = Rpc(s, &Stub::ListAuditRecords,
-                                  [] { return v1::ListAuditRecordsRequest(); });
+  calls["ListAuditRecords"] = Rpc(s, &Stub::ListAuditRecords, [] {
+    return common::v1::ListAuditRecordsRequest();
+  });
   cs::testing::ExpectAuthzMatrix(kExpected, calls, TokenOf);
 }
 

@@ -22,6 +22,11 @@ required), and checks against them:
                                      consumer retries), health
                                      check with cs-health-probe, restart policy,
                                      stop grace > --shutdown-grace
+  docker-compose.tls.yml,            the opt-in mutual-TLS variants, the same
+  deploy/k8s-tls                     against `CS_TLS=1 scripts/run`, and every
+                                     server with its cert, key and client CA,
+                                     every client and health check with the
+                                     CA and the client certificate
   deploy/prometheus/prometheus*.yml  one scrape job per row, named as the row,
                                      on its metrics port
   deploy/k8s/*.yaml                  one headless Service + StatefulSet per row
@@ -192,8 +197,9 @@ exit 0
 """
 
 
-def trace_local_run(root, rows):
-    """Runs scripts/run against stubs; returns ({binary: settings}, scratch root)."""
+def trace_local_run(root, rows, extra_env=None):
+    """Runs scripts/run against stubs (with `extra_env`, e.g. CS_TLS=1);
+    returns ({binary: settings}, scratch root)."""
     scratch = tempfile.mkdtemp(prefix="cs-deploy-check-")
     shutil.copytree(os.path.join(root, "scripts"), os.path.join(scratch, "scripts"))
     shutil.copytree(os.path.join(root, "deploy"), os.path.join(scratch, "deploy"))
@@ -219,6 +225,7 @@ def trace_local_run(root, rows):
     env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": scratch,
            "LANG": "C.UTF-8", "DEPLOY_TRACE_DIR": trace_dir,
            "DEPLOY_TRACE_COUNT": str(len(rows))}
+    env.update(extra_env or {})
     try:
         result = subprocess.run(["bash", os.path.join(scratch, "scripts", "run")],
                                 cwd=scratch, env=env, stdin=subprocess.DEVNULL,
@@ -361,6 +368,38 @@ def shutdown_grace_s(actual, usage):
     return parse_duration_s(value) if value else 10.0
 
 
+# ------------------------------------------------------------- TLS variant
+
+# The opt-in mutual-TLS deployments (docker-compose.tls.yml, deploy/k8s-tls)
+# are checked against `CS_TLS=1 scripts/run` like the plaintext ones against
+# scripts/run, and on top: every server has its own certificate, its key and
+# the client CA; every service calls the others with the CA and the client
+# certificate (so every address it dials is TLS); every health check
+# presents them too.
+COMPOSE_FILES = ("docker-compose.yml",)
+COMPOSE_TLS_FILES = ("docker-compose.yml", "docker-compose.tls.yml")
+TLS_SETTINGS = ("tls-cert-file", "tls-key-file", "tls-client-ca-file",
+                "tls-ca-file", "tls-client-cert-file", "tls-client-key-file")
+TLS_PROBE_FLAGS = ("--tls-ca-file", "--tls-client-cert-file", "--tls-client-key-file")
+
+
+def check_tls(where, row, actual, probe_commands, problems):
+    for name in TLS_SETTINGS:
+        if not actual.get(name):
+            problems.add(where, f"TLS: {name} (CS_{name.upper().replace('-', '_')}) "
+                         "is not set")
+    for name, own in (("tls-cert-file", f"{row['name']}.pem"),
+                      ("tls-key-file", f"{row['name']}.key")):
+        if actual.get(name) and os.path.basename(actual[name]) != own:
+            problems.add(where, f"TLS: {name} is {actual[name]}, not the service's own "
+                         f"{own}")
+    for cmd in probe_commands:
+        for flag in TLS_PROBE_FLAGS:
+            if not any(str(a).startswith(flag + "=") for a in cmd):
+                problems.add(where, f"TLS: health check {' '.join(map(str, cmd))} "
+                             f"lacks {flag}")
+
+
 # ------------------------------------------------------------- compose
 
 def compose_env(service):
@@ -432,39 +471,69 @@ def depends_on_reaches(services, start, goal):
     return False
 
 
-def check_compose(root, rows, runs, usages, problems):
-    path = os.path.join(root, "docker-compose.yml")
-    with open(path, encoding="utf-8") as f:
-        compose = yaml.safe_load(f)
+def compose_merge(base, override):
+    """`override` applied to `base` as `docker compose -f base -f override`
+    does for the keys the suite uses: mappings merge, volumes and ports add
+    (one per target), other lists (command, healthcheck test) replace."""
+    if not isinstance(base, dict) or not isinstance(override, dict):
+        return override
+    out = dict(base)
+    for key, value in override.items():
+        if key in ("volumes", "ports") and isinstance(value, list) \
+                and isinstance(out.get(key), list):
+            def target(item):
+                return compose_mounts({"volumes": [item]})[0][1] if key == "volumes" \
+                    else compose_ports({"ports": [item]})
+            merged = [v for v in out[key]
+                      if all(target(v) != target(o) for o in value)]
+            out[key] = merged + list(value)
+        elif key in out:
+            out[key] = compose_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_compose(root, files):
+    compose = {}
+    for fname in files:
+        with open(os.path.join(root, fname), encoding="utf-8") as f:
+            compose = compose_merge(compose, yaml.safe_load(f) or {})
+    return compose
+
+
+def check_compose(root, rows, runs, usages, problems, files=COMPOSE_FILES, tls=False):
+    label = " + ".join(files)
+    compose = load_compose(root, files)
     services = compose.get("services") or {}
     declared_volumes = set((compose.get("volumes") or {}).keys())
     built = [s for s in services.values() if s.get("build")]
     suite_image = built[0].get("image") if built else None
     if suite_image is None:
-        problems.add("docker-compose.yml", "no service builds the suite image (build:)")
+        problems.add(label, "no service builds the suite image (build:)")
     row_names = {r["name"] for r in rows}
     init_services = {n: s for n, s in services.items()
                      if s.get("image") == suite_image and n not in row_names}
     for name, service in init_services.items():
         cmd = " ".join(compose_command(service))
-        if "keygen" not in cmd:
-            problems.add(f"docker-compose.yml: {name}",
+        if "keygen" not in cmd and "dev-certs" not in cmd:
+            problems.add(f"{label}: {name}",
                          "runs the suite image but is not a row of deploy/services.tsv "
-                         "(stale service?) nor the key initialiser")
+                         "(stale service?) nor the key or certificate initialiser")
     volume_users = {}
     for name, service in services.items():
         for source, target, ro, kind in compose_mounts(service):
             if kind == "volume" and source:
                 volume_users.setdefault(source, []).append((name, ro))
                 if source not in declared_volumes:
-                    problems.add(f"docker-compose.yml: {name}",
+                    problems.add(f"{label}: {name}",
                                  f"volume {source} is not declared under volumes:")
 
     for row in rows:
-        where = f"docker-compose.yml: {row['name']}"
+        where = f"{label}: {row['name']}"
         service = services.get(row["name"])
         if service is None:
-            problems.add("docker-compose.yml",
+            problems.add(label,
                          f"no service {row['name']} (row of deploy/services.tsv)")
             continue
         run, usage = runs[row["binary"]], usages.get(row["binary"])
@@ -554,6 +623,8 @@ def check_compose(root, rows, runs, usages, problems):
         addr = f"--addr=127.0.0.1:{row['grpc_port']}"
         if "cs-health-probe" not in test or addr not in test:
             problems.add(where, f"healthcheck {test} is not cs-health-probe {addr}")
+        if tls:
+            check_tls(where, row, actual, [test], problems)
         if service.get("restart") in (None, "no"):
             problems.add(where, "has no restart policy")
         grace = parse_duration_s(service.get("stop_grace_period", "10s"))
@@ -619,11 +690,12 @@ def check_prometheus(root, rows, problems):
 
 # ------------------------------------------------------------------ k8s
 
-def check_k8s(root, rows, runs, usages, problems):
-    k8s_dir = os.path.join(root, "deploy", "k8s")
+def load_k8s_docs(root, problems, subdir="k8s"):
+    """[(file name, document)] of deploy/<subdir>/*.yaml (not kustomization)."""
+    k8s_dir = os.path.join(root, "deploy", subdir)
     docs = []
     for fname in sorted(os.listdir(k8s_dir)):
-        if not fname.endswith((".yaml", ".yml")):
+        if not fname.endswith((".yaml", ".yml")) or fname.startswith("kustomization."):
             continue
         with open(os.path.join(k8s_dir, fname), encoding="utf-8") as f:
             try:
@@ -641,6 +713,73 @@ def check_k8s(root, rows, runs, usages, problems):
                 problems.add(where, f"{d['kind']} {d['metadata']['name']} is not in "
                              f"namespace {K8S_NAMESPACE}")
             docs.append((fname, d))
+    return docs
+
+
+# Lists a strategic-merge patch merges item by item (by this key), as
+# kubectl does for the fields the manifests use; other lists replace.
+K8S_MERGE_KEYS = {"containers": "name", "env": "name", "volumeMounts": "mountPath",
+                  "volumes": "name", "ports": "containerPort"}
+
+
+def k8s_strategic_merge(base, patch):
+    if not isinstance(base, dict) or not isinstance(patch, dict):
+        return patch
+    out = dict(base)
+    for key, value in patch.items():
+        merge_key = K8S_MERGE_KEYS.get(key)
+        if merge_key and isinstance(value, list) and isinstance(out.get(key), list):
+            merged = list(out[key])
+            for item in value:
+                at = [i for i, b in enumerate(merged)
+                      if isinstance(b, dict) and b.get(merge_key) == item.get(merge_key)]
+                if at:
+                    merged[at[0]] = k8s_strategic_merge(merged[at[0]], item)
+                else:
+                    merged.append(item)
+            out[key] = merged
+        elif key in out:
+            out[key] = k8s_strategic_merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def load_k8s_tls_docs(root, problems):
+    """deploy/k8s with the patches of the deploy/k8s-tls kustomization applied
+    (what `kubectl apply -k deploy/k8s-tls` applies); file names are the
+    patches' ("k8s-tls/ticket.yaml") for patched documents."""
+    where = "deploy/k8s-tls/kustomization.yaml"
+    with open(os.path.join(root, "deploy", "k8s-tls", "kustomization.yaml"),
+              encoding="utf-8") as f:
+        kust = yaml.safe_load(f) or {}
+    if kust.get("resources") != ["../k8s"]:
+        problems.add(where, "resources must be [../k8s] (the plaintext manifests)")
+    docs = load_k8s_docs(root, problems)
+    for patch in kust.get("patches") or []:
+        path = patch.get("path") if isinstance(patch, dict) else None
+        if not path:
+            problems.add(where, f"patch {patch} has no path")
+            continue
+        with open(os.path.join(root, "deploy", "k8s-tls", path), encoding="utf-8") as f:
+            for d in yaml.safe_load_all(f):
+                if not d:
+                    continue
+                meta = d.get("metadata") or {}
+                at = [i for i, (_, b) in enumerate(docs) if b["kind"] == d.get("kind")
+                      and b["metadata"]["name"] == meta.get("name")]
+                if not at:
+                    problems.add(f"deploy/k8s-tls/{path}", f"patches {d.get('kind')} "
+                                 f"{meta.get('name')}, which deploy/k8s does not have")
+                    continue
+                docs[at[0]] = (f"../k8s-tls/{path}",
+                               k8s_strategic_merge(docs[at[0]][1], d))
+    return docs
+
+
+def check_k8s(root, rows, runs, usages, problems, docs=None, tls=False):
+    if docs is None:
+        docs = load_k8s_docs(root, problems)
 
     def find(kind, name):
         return [(f, d) for f, d in docs if d["kind"] == kind and d["metadata"]["name"] == name]
@@ -660,7 +799,7 @@ def check_k8s(root, rows, runs, usages, problems):
                          f"named {name}, found {len(sts)} and {len(svc)}")
             continue
         fname, sts = sts[0]
-        where = f"deploy/k8s/{fname}: {name}"
+        where = f"{os.path.normpath('deploy/k8s/' + fname)}: {name}"
         svc = svc[0][1]
         spec = sts.get("spec", {})
         pod = spec.get("template", {})
@@ -770,6 +909,9 @@ def check_k8s(root, rows, runs, usages, problems):
                     or native == row["grpc_port"]):
                 problems.add(where, f"{probe} is not a gRPC health check of port "
                              f"{row['grpc_port']}")
+            if tls:
+                # gRPC's native probe cannot present a client certificate.
+                check_tls(where, row, actual, [exec_cmd], problems)
         res = c.get("resources") or {}
         if not res.get("requests") or not (res.get("limits") or {}).get("memory"):
             problems.add(where, "needs resource requests and a memory limit")
@@ -887,24 +1029,35 @@ def run_checks(root, build_dir, promtool):
     rows = read_services(root)
     if not rows:
         raise SystemExit("deploy/services.tsv lists no services")
-    traces, scratch = trace_local_run(root, rows)
-    try:
-        usages, runs = {}, {}
-        for row in rows:
-            usage, path = binary_usage(build_dir, row)
-            if usage is None:
-                problems.add(row["binary"], f"not built at {path}: this check reads the "
-                             "settings a binary accepts from its --help (scripts/build "
-                             "builds it)")
-            usages[row["binary"]] = usage
-            runs[row["binary"]] = expected_settings(row, traces[row["binary"]], usage,
-                                                    scratch, problems)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    usages = {}
+    for row in rows:
+        usage, path = binary_usage(build_dir, row)
+        if usage is None:
+            problems.add(row["binary"], f"not built at {path}: this check reads the "
+                         "settings a binary accepts from its --help (scripts/build "
+                         "builds it)")
+        usages[row["binary"]] = usage
+
+    def local_run(extra_env, problems):
+        traces, scratch = trace_local_run(root, rows, extra_env)
+        try:
+            return {row["binary"]: expected_settings(row, traces[row["binary"]],
+                                                     usages[row["binary"]], scratch,
+                                                     problems)
+                    for row in rows}
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+
+    runs = local_run(None, problems)
+    # Problems of scripts/run itself are reported once, from the plain run.
+    runs_tls = local_run({"CS_TLS": "1"}, Problems())
 
     check_compose(root, rows, runs, usages, problems)
+    check_compose(root, rows, runs_tls, usages, problems, COMPOSE_TLS_FILES, tls=True)
     check_prometheus(root, rows, problems)
     check_k8s(root, rows, runs, usages, problems)
+    check_k8s(root, rows, runs_tls, usages, problems,
+              load_k8s_tls_docs(root, problems), tls=True)
     recorded, exprs = rules_exprs(root)
     check_metric_names("deploy/prometheus/rules", exprs, recorded, problems)
     check_grafana(root, recorded, promtool, problems)
@@ -931,7 +1084,8 @@ def main(argv=None):
         for p in problems:
             print("  " + p, file=sys.stderr)
         return 1
-    print(f"OK: docker-compose.yml, deploy/prometheus and deploy/k8s match "
+    print(f"OK: docker-compose.yml (+ docker-compose.tls.yml), deploy/prometheus and "
+          f"deploy/k8s (+ deploy/k8s-tls) match "
           f"deploy/services.tsv and scripts/run for {len(rows)} service(s)")
     if not args.promtool:
         print("note: promtool not found, dashboard queries were not parsed")

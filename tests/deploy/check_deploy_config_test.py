@@ -41,7 +41,8 @@ class CheckDeployConfigTest(unittest.TestCase):
         self.addCleanup(shutil.rmtree, self.root, True)
         for name in ("deploy", "scripts"):
             shutil.copytree(os.path.join(REPO, name), os.path.join(self.root, name))
-        shutil.copy(os.path.join(REPO, "docker-compose.yml"), self.root)
+        for name in checker.COMPOSE_TLS_FILES:
+            shutil.copy(os.path.join(REPO, name), self.root)
         self.build = os.path.join(self.root, "fake-build")
         for row in checker.read_services(self.root):
             self.fake_binary(row)
@@ -51,12 +52,14 @@ class CheckDeployConfigTest(unittest.TestCase):
     def fake_binary(self, row, extra=()):
         """A binary whose --help accepts the settings the deployment uses."""
         settings = dict(COMMON_SETTINGS)
-        with open(os.path.join(self.root, "docker-compose.yml")) as f:
-            service = (yaml.safe_load(f)["services"] or {}).get(row["name"]) or {}
+        compose = checker.load_compose(self.root, checker.COMPOSE_TLS_FILES)
+        service = (compose["services"] or {}).get(row["name"]) or {}
         for var in checker.compose_env(service):
             name = checker.env_to_setting(var)
             if name and name not in settings:
-                settings[name] = "[required]" if name.endswith("-file") else "[default: ]"
+                # Key files are required; TLS files are optional (plaintext).
+                required = name.endswith("-file") and not name.startswith("tls-")
+                settings[name] = "[required]" if required else "[default: ]"
         for name in extra:
             settings[name] = "[default: ]"
         path = os.path.join(self.build, "services", row["dir"], row["binary"])
@@ -96,6 +99,46 @@ class CheckDeployConfigTest(unittest.TestCase):
         self.assertEqual(self.problems(), [])
 
     # --- a deployment that drifts from services.tsv / scripts/run
+
+    # --- the mutual-TLS variants
+
+    def test_tls_compose_service_without_client_certificate(self):
+        self.edit("docker-compose.tls.yml",
+                  "  CS_TLS_CLIENT_CERT_FILE: /run/cs-certs/client.pem\n", "")
+        problems = self.problems()
+        self.assertProblem(r"docker-compose.tls.yml: ticket: TLS: tls-client-cert-file "
+                           r".* is not set", problems)
+        self.assertProblem(r"docker-compose.tls.yml: analytics: missing setting "
+                           r"tls-client-cert-file", problems)
+
+    def test_tls_compose_server_with_another_services_certificate(self):
+        self.edit("docker-compose.tls.yml", "CS_TLS_CERT_FILE: /run/cs-certs/routing.pem",
+                  "CS_TLS_CERT_FILE: /run/cs-certs/ticket.pem")
+        self.assertProblem(r"tls.yml: routing: TLS: tls-cert-file is "
+                           r"/run/cs-certs/ticket.pem, not the service's own routing.pem")
+
+    def test_tls_compose_health_check_without_tls(self):
+        self.edit("docker-compose.tls.yml",
+                  '"--tls-client-key-file=/run/cs-certs/client.key"]', "]")
+        self.assertProblem(r"tls.yml: ticket: TLS: health check .* lacks "
+                           r"--tls-client-key-file")
+
+    def test_tls_compose_certificates_not_written_by_init_service(self):
+        self.edit("docker-compose.tls.yml", "      - certs:/run/cs-certs\n",
+                  "      - certs:/run/cs-certs:ro\n")
+        self.assertProblem(r"tls.yml: ticket: no init service writes volume certs")
+
+    def test_tls_k8s_probe_without_client_certificate(self):
+        self.edit("deploy/k8s-tls/complaint.yaml",
+                  '"--tls-client-cert-file=/run/cs-certs/client.pem",\n', "", count=3)
+        self.assertProblem(r"deploy/k8s-tls/complaint.yaml: complaint: TLS: health check "
+                           r".* lacks --tls-client-cert-file")
+
+    def test_tls_k8s_missing_patch(self):
+        self.edit("deploy/k8s-tls/kustomization.yaml", "  - path: escalation.yaml\n", "")
+        problems = self.problems()
+        self.assertProblem(r"deploy/k8s/escalation.yaml: escalation: TLS: tls-cert-file",
+                           problems)
 
     def test_wrong_port_in_compose(self):
         self.edit("docker-compose.yml", 'CS_PORT: "50051"', 'CS_PORT: "50061"')

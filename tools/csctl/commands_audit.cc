@@ -3,8 +3,8 @@
 //
 //   csctl audit list --actor sup-1 --action reveal_pii --since 24h
 //   csctl audit list --resource customers/c-1001 --since
-//   2026-11-01T00:00:00+08:00 --all csctl pii keys                   # values
-//   per key id/version csctl pii rotate --batch 500     # re-encrypt everything
+//   2026-11-01T00:00:00+08:00 --all csctl pii keys                  # values
+//   per key id/version csctl pii rotate --batch 500    # re-encrypt everything
 //   on the current key
 //
 // --since / --until take an RFC 3339 time or a duration back from now (24h).
@@ -18,6 +18,7 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
+#include "tools/csctl/audit_list.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/paging.h"
@@ -30,62 +31,13 @@ namespace {
 namespace v1 = ::cs::ticket::v1;
 using Stub = v1::TicketService::Stub;
 
-class AuditListCommand final : public Command {
+const AuditListSpec kTicketAuditList = {
+    "reveal_pii, read_contact, permissions_changed or rotate_pii_keys",
+    "customers/{id}, permissions or pii-keys", nullptr, "RESOURCE", true};
+
+class TicketAuditListCommand final : public AuditListCommand<Stub> {
  public:
-  void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("actor", &actor_, "who (subject, e.g. sup-1 or system)");
-    flags.AddString("action", &action_,
-                    "reveal_pii, read_contact, permissions_changed or "
-                    "rotate_pii_keys");
-    flags.AddString("resource", &resource_,
-                    "customers/{id}, permissions or pii-keys");
-    flags.AddString("since", &since_, "from this time (or 24h ago)");
-    flags.AddString("until", &until_, "before this time (or 1h ago)");
-    flags.AddInt("page-size", &page_size_, "records per page (max 200)", 0,
-                 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
-  }
-
-  absl::Status Run(CommandContext& context) override {
-    v1::ListAuditRecordsRequest request;
-    request.set_actor(actor_);
-    request.set_resource(resource_);
-    request.set_page_size(page_size_);
-    if (!action_.empty()) {
-      ASSIGN_OR_RETURN(int action,
-                       ParseEnumFlag(v1::AuditAction_descriptor(),
-                                     "AUDIT_ACTION_", "action", action_));
-      request.set_action(static_cast<v1::AuditAction>(action));
-    }
-    RETURN_IF_ERROR(
-        SetTimeRangeFlags(since_, until_, context.clock().Now(), request));
-    return ListPages(
-        context, &Stub::ListAuditRecords, request, all_,
-        [](const auto& page) -> const auto& { return page.audit_records(); },
-        Table({"TIME", "ACTOR", "ROLES", "ACTION", "RESOURCE", "FIELD",
-               "REASON", "DETAIL"}),
-        [](Table& table, const v1::AuditRecord& r) {
-          std::string roles;
-          for (const std::string& role : r.actor_roles()) {
-            absl::StrAppend(&roles, roles.empty() ? "" : ",", role);
-          }
-          table.AddRow({FormatDisplayTime(FromTimestamp(r.time())), r.actor(),
-                        roles,
-                        EnumLabel(v1::AuditAction_descriptor(), r.action(),
-                                  "AUDIT_ACTION_"),
-                        r.resource(),
-                        r.field() == v1::PII_FIELD_UNSPECIFIED
-                            ? ""
-                            : EnumLabel(v1::PiiField_descriptor(), r.field(),
-                                        "PII_FIELD_"),
-                        SanitizeCell(r.reason()), SanitizeCell(r.detail())});
-        });
-  }
-
- private:
-  std::string actor_, action_, resource_, since_, until_;
-  int page_size_ = 0;
-  bool all_ = false;
+  TicketAuditListCommand() : AuditListCommand(kTicketAuditList) {}
 };
 
 class PiiKeysCommand final : public Command {
@@ -157,7 +109,7 @@ class PiiRotateCommand final : public Command {
 }  // namespace
 
 void RegisterAuditCommands(CommandRegistry& registry) {
-  registry.Add<AuditListCommand>(
+  registry.Add<TicketAuditListCommand>(
       {"audit", "list"},
       "audit trail: sensitive reads, permission changes, key rotations");
   registry.Add<PiiKeysCommand>({"pii", "keys"},

@@ -36,6 +36,7 @@
 #include "google/protobuf/descriptor.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
+#include "tools/csctl/audit_list.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/paging.h"
@@ -552,49 +553,13 @@ class StatsCommand final : public Command {
   std::string from_, to_;
 };
 
-class AuditListCommand final : public Command {
+const AuditListSpec kComplaintAuditList = {
+    "read_complaint_clear, list_complaints_clear or write_complaint_clear",
+    "complaints/{id} (or the id)", NameOf, "COMPLAINTS", false};
+
+class ComplaintAuditListCommand final : public AuditListCommand<Stub> {
  public:
-  void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("actor", &actor_, "who (subject, e.g. officer-1)");
-    flags.AddString("action", &action_,
-                    "read_complaint_clear, list_complaints_clear or "
-                    "write_complaint_clear");
-    flags.AddString("resource", &resource_, "complaints/{id} (or the id)");
-    flags.AddString("since", &since_, "from this time (or 24h ago)");
-    flags.AddString("until", &until_, "before this time (or 1h ago)");
-    flags.AddInt("page-size", &page_size_, "records per page (max 200)", 0,
-                 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
-  }
-
-  absl::Status Run(CommandContext& context) override {
-    v1::ListAuditRecordsRequest request;
-    request.set_actor(actor_);
-    if (!resource_.empty()) request.set_resource(NameOf(resource_));
-    request.set_page_size(page_size_);
-    ASSIGN_OR_RETURN(int action, ParseEnumFlag(v1::AuditAction_descriptor(),
-                                               "AUDIT_ACTION_", "action",
-                                               action_));
-    request.set_action(static_cast<v1::AuditAction>(action));
-    RETURN_IF_ERROR(
-        SetTimeRangeFlags(since_, until_, context.clock().Now(), request));
-    return ListPages(
-        context, &Stub::ListAuditRecords, request, all_,
-        [](const auto& page) -> const auto& { return page.audit_records(); },
-        Table({"TIME", "ACTOR", "ROLES", "ACTION", "COMPLAINTS"}),
-        [](Table& table, const v1::AuditRecord& r) {
-          table.AddRow({When(r.time()), r.actor(),
-                        absl::StrJoin(r.actor_roles(), ","),
-                        EnumLabel(v1::AuditAction_descriptor(), r.action(),
-                                  "AUDIT_ACTION_"),
-                        absl::StrJoin(r.resources(), " ")});
-        });
-  }
-
- private:
-  std::string actor_, action_, resource_, since_, until_;
-  int page_size_ = 0;
-  bool all_ = false;
+  ComplaintAuditListCommand() : AuditListCommand(kComplaintAuditList) {}
 };
 
 }  // namespace
@@ -642,7 +607,7 @@ void RegisterComplaintCommands(CommandRegistry& registry) {
                                   {"COMPLAINT", 1, 1});
   registry.Add<StatsCommand>({"complaint", "stats"},
                              "counts by cause, department, classification");
-  registry.Add<AuditListCommand>(
+  registry.Add<ComplaintAuditListCommand>(
       {"complaint", "audit", "list"},
       "audit trail: who saw which complaints in clear (supervisor, director, "
       "admin)");

@@ -1,59 +1,32 @@
-// The complaint service's audit trail of clear reads: building records and
-// the ListAuditRecords filter (the shapes of the ticket service's trail,
-// services/ticket/domain/audit.h, for cs.complaint.v1 messages).
+// What the complaint service's audit trail of clear reads (libs/audit)
+// needs of its own: the resources a ListAuditRecords filter may name and
+// the upgrade of records stored before the suite's shared AuditRecord.
 //
 //   if (MayReadPii(caller)) {
-//     v1::AuditRecord r = MakeAuditRecord(
-//         caller, v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR, {name}, id, now);
-//     ...commit r before the clear complaint is returned...
+//     ...log.Stage(writes, MakeAuditRecord(actor,
+//            common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR, {name}, "", now))
+//     ...commit before the clear complaint is returned...
 //   }
 //
 // Pure functions; thread-safe.
 #ifndef CS_SERVICES_COMPLAINT_DOMAIN_AUDIT_H_
 #define CS_SERVICES_COMPLAINT_DOMAIN_AUDIT_H_
 
-#include <string>
-#include <vector>
-
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
-#include "absl/time/time.h"
-#include "cs/complaint/v1/complaint.pb.h"
-#include "libs/auth/principal.h"
+#include "libs/audit/audit_record.h"
 
 namespace cs::complaint {
 
-// "auditRecords/{id}".
-std::string AuditRecordName(absl::string_view id);
+// A resource filter of ListAuditRecords: "complaints/{id}";
+// INVALID_ARGUMENT naming "resource" otherwise.
+absl::Status CheckAuditResource(absl::string_view resource);
 
-// A record named from `id` with the actor's subject, roles and department,
-// `action`, the complaints `resources` ("complaints/{id}") and time `now`.
-v1::AuditRecord MakeAuditRecord(const auth::Principal& actor,
-                                v1::AuditAction action,
-                                const std::vector<std::string>& resources,
-                                absl::string_view id, absl::Time now);
-
-// INVALID_ARGUMENT naming the field: page_size, resource (must be
-// "complaints/{id}"), actor (≤ 128 chars), action, start_time/end_time
-// (valid, start before end).
-absl::Status ValidateListAuditRecords(const v1::ListAuditRecordsRequest& req);
-
-// The filter of a ListAuditRecordsRequest (empty fields match anything).
-struct AuditFilter {
-  std::string resource;
-  std::string actor;
-  v1::AuditAction action = v1::AUDIT_ACTION_UNSPECIFIED;
-  absl::Time start = absl::InfinitePast();  // inclusive
-  absl::Time end = absl::InfiniteFuture();  // exclusive
-};
-
-// The request's filter; the request must have passed
-// ValidateListAuditRecords.
-AuditFilter AuditFilterOf(const v1::ListAuditRecordsRequest& request);
-
-// True when `record` passes every set part of `filter` (resource: one of
-// the record's resources).
-bool AuditMatches(const AuditFilter& filter, const v1::AuditRecord& record);
+// Brings a record stored in the complaint service's first format
+// (cs.complaint.v1.AuditRecord: time in field 8, actions 1–3) to the shared
+// one (time in field 10, actions 101–103); a current record (it has a time)
+// is left as is.
+void UpgradeAuditRecord(AuditRecord& record);
 
 }  // namespace cs::complaint
 

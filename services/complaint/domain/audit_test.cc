@@ -1,5 +1,8 @@
 #include "services/complaint/domain/audit.h"
 
+#include <string>
+
+#include "absl/strings/match.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/time_proto.h"
@@ -7,65 +10,64 @@
 namespace cs::complaint {
 namespace {
 
+using ::testing::ElementsAre;
+
 const absl::Time kNoon = absl::FromUnixSeconds(1'800'000'000);
 
-v1::AuditRecord ListRecord() {
-  auth::Principal officer{"officer-1",
-                          auth::RoleSet{auth::Role::kComplaintOfficer},
-                          "物流部"};
-  return MakeAuditRecord(officer, v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR,
-                         {"complaints/甲", "complaints/乙"},
-                         "01HV3K9Q2F8D6W0000000000AB", kNoon);
+TEST(ComplaintAuditTest, ResourceFilterMustNameAComplaint) {
+  EXPECT_TRUE(CheckAuditResource("complaints/01HV3K9Q2F8D6W0000000000AB").ok());
+  for (const char* bad : {"tickets/1", "customers/c-1", "投诉/甲"}) {
+    const absl::Status s = CheckAuditResource(bad);
+    EXPECT_TRUE(absl::IsInvalidArgument(s)) << bad;
+    EXPECT_TRUE(absl::StartsWith(s.message(), "resource")) << s;
+  }
 }
 
-TEST(ComplaintAuditTest, RecordNamesActorComplaintsAndTime) {
-  const v1::AuditRecord r = ListRecord();
-  EXPECT_EQ(r.name(), "auditRecords/01HV3K9Q2F8D6W0000000000AB");
-  EXPECT_EQ(r.actor(), "officer-1");
-  EXPECT_THAT(r.actor_roles(), ::testing::ElementsAre("complaint_officer"));
-  EXPECT_EQ(r.actor_department(), "物流部");
-  EXPECT_THAT(r.resources(),
-              ::testing::ElementsAre("complaints/甲", "complaints/乙"));
+// A record as the service stored it before the shared contract
+// (cs.complaint.v1.AuditRecord): fields 1–7 as today, the time in field 8
+// and the action numbered 1–3 (2 = LIST_COMPLAINTS_CLEAR).
+std::string FirstFormatRecord() {
+  AuditRecord same_fields;
+  same_fields.set_name("auditRecords/01HV3K9Q2F8D6W0000000000AB");
+  same_fields.set_id("01HV3K9Q2F8D6W0000000000AB");
+  same_fields.set_actor("投诉专员-1");
+  same_fields.add_actor_roles("complaint_officer");
+  same_fields.set_actor_department("物流部");
+  same_fields.set_action(static_cast<AuditAction>(2));
+  same_fields.add_resources("complaints/甲");
+  same_fields.add_resources("complaints/乙");
+  const std::string time = ToProtoTime(kNoon).SerializeAsString();
+  // Field 8, length-delimited: tag (8 << 3 | 2), length, the Timestamp.
+  return same_fields.SerializeAsString() + std::string(1, '\x42') +
+         std::string(1, static_cast<char>(time.size())) + time;
+}
+
+TEST(ComplaintAuditTest, FirstFormatRecordReadsBackUpgraded) {
+  AuditRecord r;
+  ASSERT_TRUE(r.ParseFromString(FirstFormatRecord()));
+  UpgradeAuditRecord(r);
+  EXPECT_EQ(r.action(), common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR);
   EXPECT_EQ(FromProtoTime(r.time()), kNoon);
-}
-
-TEST(ComplaintAuditTest, FilterMatchesAnyNamedComplaintActorActionAndWindow) {
-  const v1::AuditRecord r = ListRecord();
+  EXPECT_EQ(r.field(), common::v1::PII_FIELD_UNSPECIFIED);
+  EXPECT_EQ(r.actor(), "投诉专员-1");
+  EXPECT_THAT(r.resources(), ElementsAre("complaints/甲", "complaints/乙"));
+  // Upgraded, it matches the filters of today's records.
   AuditFilter f;
-  EXPECT_TRUE(AuditMatches(f, r));
-  f.resource = "complaints/乙";
-  EXPECT_TRUE(AuditMatches(f, r));
-  f.resource = "complaints/丙";
-  EXPECT_FALSE(AuditMatches(f, r));
-  f = AuditFilter{};
-  f.actor = "sup-1";
-  EXPECT_FALSE(AuditMatches(f, r));
-  f = AuditFilter{};
-  f.action = v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR;
-  EXPECT_FALSE(AuditMatches(f, r));
-  f = AuditFilter{};
+  f.action = common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR;
   f.start = kNoon;
   f.end = kNoon + absl::Seconds(1);
   EXPECT_TRUE(AuditMatches(f, r));
-  f.start = kNoon - absl::Seconds(1);
-  f.end = kNoon;  // exclusive
-  EXPECT_FALSE(AuditMatches(f, r));
+  EXPECT_TRUE(r.GetReflection()->GetUnknownFields(r).empty());
 }
 
-TEST(ComplaintAuditTest, BadListRequestsNameTheField) {
-  v1::ListAuditRecordsRequest req;
-  EXPECT_TRUE(ValidateListAuditRecords(req).ok());
-  req.set_resource("tickets/1");
-  EXPECT_THAT(std::string(ValidateListAuditRecords(req).message()),
-              ::testing::HasSubstr("resource"));
-  req.clear_resource();
-  req.set_action(static_cast<v1::AuditAction>(99));
-  EXPECT_THAT(std::string(ValidateListAuditRecords(req).message()),
-              ::testing::HasSubstr("action"));
-  req.clear_action();
-  req.set_page_size(-1);
-  EXPECT_EQ(ValidateListAuditRecords(req).code(),
-            absl::StatusCode::kInvalidArgument);
+TEST(ComplaintAuditTest, CurrentRecordIsLeftAsIs) {
+  const AuditRecord current =
+      MakeAuditRecord({"主管-1", {"supervisor"}, "客服部"},
+                      common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR,
+                      {"complaints/甲"}, "01HV3K9Q2F8D6W0000000000AB", kNoon);
+  AuditRecord r = current;
+  UpgradeAuditRecord(r);
+  EXPECT_EQ(r.SerializeAsString(), current.SerializeAsString());
 }
 
 }  // namespace

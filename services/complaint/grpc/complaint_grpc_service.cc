@@ -100,8 +100,8 @@ grpc::ServerUnaryReactor* ComplaintGrpcService::GetStatistics(
 }
 
 grpc::ServerUnaryReactor* ComplaintGrpcService::ListAuditRecords(
-    Context* ctx, const v1::ListAuditRecordsRequest* request,
-    v1::ListAuditRecordsResponse* response) {
+    Context* ctx, const common::v1::ListAuditRecordsRequest* request,
+    common::v1::ListAuditRecordsResponse* response) {
   return Serve(ctx, request, response, ComplaintApp::kAuditReaders,
                &ComplaintApp::ListAuditRecords);
 }

@@ -60,9 +60,9 @@ class ComplaintGrpcService final
       v1::Complaint* response) override;
   Reactor* GetStatistics(Context* ctx, const v1::GetStatisticsRequest* request,
       v1::Statistics* response) override;
-  Reactor* ListAuditRecords(Context* ctx,
-                            const v1::ListAuditRecordsRequest* request,
-                            v1::ListAuditRecordsResponse* response) override;
+  Reactor* ListAuditRecords(
+      Context* ctx, const common::v1::ListAuditRecordsRequest* request,
+      common::v1::ListAuditRecordsResponse* response) override;
 
  private:
   // The one handler shape (cs::ServeAppCall): authenticate with `roles`,

@@ -172,7 +172,7 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(
   Stage(writes, id, *record, effects);
   if (reader != nullptr) {
     RETURN_IF_ERROR(StageAudit(writes, *reader,
-                               v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                               common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
                                {record->name()}));
   }
   RETURN_IF_ERROR(store_base_.Commit(writes));
@@ -180,17 +180,18 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Mutate(
 }
 
 absl::Status ComplaintApp::StageAudit(
-    WriteSet& writes, const auth::Principal& caller, v1::AuditAction action,
+    WriteSet& writes, const auth::Principal& caller, AuditAction action,
     const std::vector<std::string>& resources) {
   if (!MayReadPii(caller) || resources.empty()) return absl::OkStatus();
-  const absl::Time now = clock_.Now();
-  ASSIGN_OR_RETURN(std::string id, store_->NewAuditId(now));
-  store_->PutAudit(writes, MakeAuditRecord(caller, action, resources, id, now));
-  return absl::OkStatus();
+  return store_->audit()
+      .Stage(writes, MakeAuditRecord({caller.subject, caller.roles.Names(),
+                                      caller.department},
+                                     action, resources, "", clock_.Now()))
+      .status();
 }
 
 absl::Status ComplaintApp::CommitAudit(
-    const auth::Principal& caller, v1::AuditAction action,
+    const auth::Principal& caller, AuditAction action,
     const std::vector<std::string>& resources) {
   WriteSet writes;
   RETURN_IF_ERROR(StageAudit(writes, caller, action, resources));
@@ -222,9 +223,9 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
     ASSIGN_OR_RETURN(std::optional<v1::Complaint> existing,
                      store_->Get(*previous));
     if (existing) {
-      RETURN_IF_ERROR(CommitAudit(caller,
-                                  v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
-                                  {existing->name()}));
+      RETURN_IF_ERROR(
+          CommitAudit(caller, common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                      {existing->name()}));
       return ViewFor(caller, *std::move(existing));
     }
     return absl::InternalError("idempotency record names a missing complaint");
@@ -255,7 +256,7 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   Stage(writes, id, record, effects);
   RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id);
   RETURN_IF_ERROR(StageAudit(writes, caller,
-                             v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
+                             common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
                              {record.name()}));
   RETURN_IF_ERROR(store_base_.Commit(writes));
   return ViewFor(caller, std::move(record));
@@ -269,8 +270,8 @@ absl::StatusOr<v1::Complaint> ComplaintApp::Get(const auth::Principal& caller,
     return absl::NotFoundError(
         absl::StrCat("complaint ", req.name(), " not found"));
   }
-  RETURN_IF_ERROR(CommitAudit(caller, v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR,
-                              {record->name()}));
+  RETURN_IF_ERROR(CommitAudit(
+      caller, common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR, {record->name()}));
   return ViewFor(caller, *std::move(record));
 }
 
@@ -305,8 +306,8 @@ absl::StatusOr<v1::ListResponse> ComplaintApp::List(
       }));
   std::vector<std::string> shown;
   for (const v1::Complaint& c : response.complaints()) shown.push_back(c.name());
-  RETURN_IF_ERROR(
-      CommitAudit(caller, v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR, shown));
+  RETURN_IF_ERROR(CommitAudit(
+      caller, common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR, shown));
   if (more) response.set_next_page_token(EncodePageToken(last, fingerprint));
   return response;
 }
@@ -563,32 +564,11 @@ absl::StatusOr<v1::Statistics> ComplaintApp::GetStatistics(
   return stats;
 }
 
-absl::StatusOr<v1::ListAuditRecordsResponse> ComplaintApp::ListAuditRecords(
-    const auth::Principal&, const v1::ListAuditRecordsRequest& req) {
-  RETURN_IF_ERROR(ValidateListAuditRecords(req));
-  v1::ListAuditRecordsRequest shape = req;
-  shape.clear_page_size();
-  shape.clear_page_token();
-  const uint64_t fingerprint = QueryFingerprint("complaint-audit", shape);
-  ASSIGN_OR_RETURN(std::string after,
-                   DecodePageToken(req.page_token(), fingerprint));
-  ASSIGN_OR_RETURN(const int32_t size, CheckedPageSize(req.page_size()));
-  const AuditFilter filter = AuditFilterOf(req);
+absl::StatusOr<ListAuditRecordsResponse> ComplaintApp::ListAuditRecords(
+    const auth::Principal&, const ListAuditRecordsRequest& req) {
   // Bounded scan per page, as List.
-  ASSIGN_OR_RETURN(AuditPage page,
-                   store_->ListAudit(after, size, int64_t{size} * 20,
-                                     [&](const v1::AuditRecord& r) {
-                                       return AuditMatches(filter, r);
-                                     }));
-  v1::ListAuditRecordsResponse response;
-  for (v1::AuditRecord& r : page.records) {
-    *response.add_audit_records() = std::move(r);
-  }
-  if (!page.next_after_key.empty()) {
-    response.set_next_page_token(
-        EncodePageToken(page.next_after_key, fingerprint));
-  }
-  return response;
+  return store_->audit().List(
+      req, static_cast<size_t>(EffectivePageSize(req.page_size())) * 20);
 }
 
 }  // namespace cs::complaint

@@ -25,7 +25,7 @@
 // Reads (and every returned complaint) mask personal data in free texts
 // unless the caller may read PII (pii_view.h: complaint officers,
 // supervisors). Every response that carries complaints in clear first
-// commits an AuditRecord (audit.h): Get → READ_COMPLAINT_CLEAR, one per List
+// commits an AuditRecord (libs/audit): Get → READ_COMPLAINT_CLEAR, one per List
 // call naming the complaints of the page → LIST_COMPLAINTS_CLEAR, File and
 // the changes → WRITE_COMPLAINT_CLEAR (in the change's own WriteSet). When
 // the audit write fails the call fails and returns nothing. Masked
@@ -141,8 +141,8 @@ class ComplaintApp {
   absl::StatusOr<v1::Statistics> GetStatistics(
       const auth::Principal& caller, const v1::GetStatisticsRequest& req);
   // Newest first, filtered; signed page tokens.
-  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
-      const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
+  absl::StatusOr<ListAuditRecordsResponse> ListAuditRecords(
+      const auth::Principal& caller, const ListAuditRecordsRequest& req);
 
   // ---- For tests.
   // The commands not yet delivered, in order.
@@ -177,11 +177,10 @@ class ComplaintApp {
   // Adds to `writes` the audit record of `caller` receiving `resources` in
   // clear; nothing when `caller` gets masked views or `resources` is empty.
   absl::Status StageAudit(WriteSet& writes, const auth::Principal& caller,
-                          v1::AuditAction action,
+                          AuditAction action,
                           const std::vector<std::string>& resources);
   // StageAudit committed on its own.
-  absl::Status CommitAudit(const auth::Principal& caller,
-                           v1::AuditAction action,
+  absl::Status CommitAudit(const auth::Principal& caller, AuditAction action,
                            const std::vector<std::string>& resources);
   // `record` with its free texts masked unless `caller` may read PII.
   v1::Complaint ViewFor(const auth::Principal& caller,

@@ -8,6 +8,7 @@
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
+#include "services/complaint/domain/audit.h"
 
 namespace cs::complaint {
 namespace {
@@ -31,8 +32,11 @@ absl::StatusOr<std::unique_ptr<ComplaintStore>> ComplaintStore::Open(
   std::unique_ptr<ComplaintStore> out(new ComplaintStore(store));
   ASSIGN_OR_RETURN(out->complaints_, store.Family(kComplaintsFamily));
   ASSIGN_OR_RETURN(out->commands_, store.Family(kCommandsFamily));
-  ASSIGN_OR_RETURN(out->audit_, store.Family(kAuditFamily));
-  out->audit_ids_ = std::make_unique<UlidSequence>(store, out->audit_);
+  ASSIGN_OR_RETURN(ColumnFamily audit, store.Family(kAuditFamily));
+  out->audit_ = std::make_unique<AuditLog>(
+      store, audit,
+      AuditLogOptions{"complaint-audit", CheckAuditResource,
+                      UpgradeAuditRecord});
   return out;
 }
 
@@ -54,51 +58,6 @@ void ComplaintStore::PutCommand(WriteSet& writes, absl::string_view id,
                                 int64_t sequence,
                                 const v1::PendingCommand& command) const {
   writes.PutProto(commands_, absl::StrFormat("%s/%08d", id, sequence), command);
-}
-
-absl::StatusOr<std::string> ComplaintStore::NewAuditId(absl::Time now) {
-  return audit_ids_->Next(now);
-}
-
-void ComplaintStore::PutAudit(WriteSet& writes,
-                              const v1::AuditRecord& record) const {
-  writes.PutProto(audit_, record.id(), record);
-}
-
-absl::StatusOr<AuditPage> ComplaintStore::ListAudit(
-    absl::string_view after_key, int32_t page_size, int64_t max_scanned,
-    const std::function<bool(const v1::AuditRecord&)>& keep) const {
-  if (!after_key.empty() && !IsUlid(after_key)) {
-    return InvalidField("page_token", "is not valid");
-  }
-  AuditPage page;
-  int64_t scanned = 0;
-  bool more = false;
-  std::string last_key;
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.ScanReverse(
-      audit_, "", after_key, 0,
-      [&](absl::string_view key, absl::string_view value) {
-        if (page.records.size() >= static_cast<size_t>(page_size) ||
-            scanned >= max_scanned) {
-          more = true;
-          return false;
-        }
-        ++scanned;
-        last_key = std::string(key);
-        v1::AuditRecord record;
-        if (!record.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError(
-              absl::StrCat("audit record ", key, " does not parse"));
-          return false;
-        }
-        if (keep(record)) page.records.push_back(std::move(record));
-        return true;
-      }));
-  RETURN_IF_ERROR(parse_error);
-  if (more) page.next_after_key = std::move(last_key);
-  return page;
 }
 
 absl::Status ComplaintStore::Scan(

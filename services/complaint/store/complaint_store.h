@@ -4,11 +4,10 @@
 //   family               key                          value
 //   complaints           complaint id (ULID)          v1::Complaint
 //   complaint_commands   "<id>/<8-digit sequence>"    v1::PendingCommand
-//   complaint_audit      audit record id (ULID)       v1::AuditRecord
+//   complaint_audit      audit record id (ULID)       common::v1::AuditRecord
 //
-// Audit ids are ULIDs of the read's time, kept increasing by this store
-// (NewAuditId), so the family in reverse key order is the trail newest
-// first.
+// Audit ids are ULIDs of the read's time, kept increasing by the AuditLog,
+// so the family in reverse key order is the trail newest first.
 //
 // The complaints family is also the index by filing time: ids are ULIDs
 // minted from the filing instant (create_time), whose first 10 characters
@@ -41,20 +40,14 @@
 #include "absl/time/time.h"
 #include "cs/complaint/v1/complaint.pb.h"
 #include "cs/complaint/v1/storage.pb.h"
+#include "libs/audit/audit_log.h"
 #include "libs/store/store.h"
-#include "libs/store/ulid_sequence.h"
 
 namespace cs::complaint {
 
 inline constexpr absl::string_view kComplaintsFamily = "complaints";
 inline constexpr absl::string_view kCommandsFamily = "complaint_commands";
 inline constexpr absl::string_view kAuditFamily = "complaint_audit";
-
-// One page of audit records, newest first; next_after_key "" when no more.
-struct AuditPage {
-  std::vector<v1::AuditRecord> records;
-  std::string next_after_key;
-};
 
 // Every family the complaint service opens.
 std::vector<std::string> ComplaintColumnFamilies();
@@ -65,6 +58,9 @@ class ComplaintStore {
   static absl::StatusOr<std::unique_ptr<ComplaintStore>> Open(Store& store);
 
   Store& store() const { return store_; }
+  // The audit trail of clear reads (libs/audit; records of the format before
+  // cs.common.v1.AuditRecord are upgraded as they are read).
+  AuditLog& audit() const { return *audit_; }
   ColumnFamily commands() const { return commands_; }
 
   // nullopt when absent; DATA_LOSS when the record does not parse.
@@ -74,18 +70,6 @@ class ComplaintStore {
   // Adds command number `sequence` of complaint `id`.
   void PutCommand(WriteSet& writes, absl::string_view id, int64_t sequence,
                   const v1::PendingCommand& command) const;
-
-  // An audit record id for time `now`, greater than every id handed out or
-  // stored before. Thread-safe.
-  absl::StatusOr<std::string> NewAuditId(absl::Time now);
-  void PutAudit(WriteSet& writes, const v1::AuditRecord& record) const;
-  // Audit records with keys < `after_key` ("" = from the newest), newest
-  // first, those for which `keep` is true: at most `page_size`, examining at
-  // most `max_scanned`. INVALID_ARGUMENT (page_token) for a malformed
-  // after_key; DATA_LOSS for a record that does not parse.
-  absl::StatusOr<AuditPage> ListAudit(
-      absl::string_view after_key, int32_t page_size, int64_t max_scanned,
-      const std::function<bool(const v1::AuditRecord&)>& keep) const;
 
   // Calls `visit(id, complaint)` for ids > `after` in id order until it
   // returns false. DATA_LOSS for a record that does not parse.
@@ -112,8 +96,8 @@ class ComplaintStore {
   explicit ComplaintStore(Store& store) : store_(store) {}
 
   Store& store_;
-  ColumnFamily complaints_, commands_, audit_;
-  std::unique_ptr<UlidSequence> audit_ids_;
+  ColumnFamily complaints_, commands_;
+  std::unique_ptr<AuditLog> audit_;
 };
 
 }  // namespace cs::complaint

@@ -776,8 +776,9 @@ absl::StatusOr<CustomerChange> ApplyUpsertCustomer(
       const std::string normalized =
           id_card ? NormalizeIdCard(value) : NormalizeBankCard(value);
       absl::StatusOr<std::string> sealed = keyring.Encrypt(
-          normalized, PiiAad(p->name(), id_card ? v1::PII_FIELD_ID_CARD
-                                                : v1::PII_FIELD_BANK_CARD));
+          normalized,
+          PiiAad(p->name(), id_card ? common::v1::PII_FIELD_ID_CARD
+                                    : common::v1::PII_FIELD_BANK_CARD));
       if (!sealed.ok()) return sealed.status();
       *ciphertext = *std::move(sealed);
       *masked = id_card ? MaskIdCard(normalized) : MaskBankCard(normalized);
@@ -830,7 +831,7 @@ absl::StatusOr<PiiReveal> RevealCustomerPii(
     absl::string_view audit_id, absl::Time now) {
   RETURN_IF_ERROR(Authorize(table, principal, Action::kReadPii));
   const v1::Customer& profile = stored.profile();
-  const bool id_card = request.field() == v1::PII_FIELD_ID_CARD;
+  const bool id_card = request.field() == common::v1::PII_FIELD_ID_CARD;
   const std::string& ciphertext =
       id_card ? stored.id_card_ciphertext() : stored.bank_card_ciphertext();
   if (ciphertext.empty()) {
@@ -842,7 +843,7 @@ absl::StatusOr<PiiReveal> RevealCustomerPii(
   if (!value.ok()) return value.status();
   PiiReveal out;
   out.value = *std::move(value);
-  out.audit = MakeAuditRecord(principal, v1::AUDIT_ACTION_REVEAL_PII,
+  out.audit = MakeAuditRecord(principal, common::v1::AUDIT_ACTION_REVEAL_PII,
                               profile.name(), audit_id, now);
   out.audit.set_field(request.field());
   out.audit.set_reason(request.reason());

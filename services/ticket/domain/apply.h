@@ -85,7 +85,7 @@ struct CustomerChange {
 // returns `value`; if that fails it returns the error and not the value.
 struct PiiReveal {
   std::string value;
-  v1::AuditRecord audit;
+  common::v1::AuditRecord audit;
 };
 
 // ---- Small helpers

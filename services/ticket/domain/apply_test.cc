@@ -809,9 +809,10 @@ TEST(ApplyCustomerTest, CreateEncryptsSecretsAndNormalizes) {
   const v1::StoredCustomer& s = change->stored;
   EXPECT_EQ(s.profile().id(), "c-1001");
   EXPECT_EQ(s.profile().phone(), "138****1234");  // masked; clear is sealed
-  EXPECT_EQ(*ring.Decrypt(s.phone_ciphertext(),
-                          PiiAad("customers/c-1001", v1::PII_FIELD_PHONE)),
-            "13812341234");
+  EXPECT_EQ(
+      *ring.Decrypt(s.phone_ciphertext(),
+                    PiiAad("customers/c-1001", common::v1::PII_FIELD_PHONE)),
+      "13812341234");
   EXPECT_EQ(s.profile().id_card(), "");
   EXPECT_EQ(s.profile().bank_card(), "");
   EXPECT_EQ(s.profile().id_card_masked(), "110***********002X");
@@ -824,9 +825,10 @@ TEST(ApplyCustomerTest, CreateEncryptsSecretsAndNormalizes) {
   EXPECT_THAT(stored_bytes, Not(HasSubstr("6222021234567890128")));
   EXPECT_THAT(stored_bytes, Not(HasSubstr("13812341234")));
   EXPECT_THAT(stored_bytes, Not(HasSubstr("张三")));
-  EXPECT_EQ(*ring.Decrypt(s.id_card_ciphertext(),
-                          PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD)),
-            "11010519491231002X");
+  EXPECT_EQ(
+      *ring.Decrypt(s.id_card_ciphertext(),
+                    PiiAad("customers/c-1001", common::v1::PII_FIELD_ID_CARD)),
+      "11010519491231002X");
 }
 
 TEST(ApplyCustomerTest, CreateNeedsFullName) {
@@ -918,7 +920,7 @@ TEST(ApplyCustomerTest, RevealIsAuthorisedAndAudited) {
       Upsert(nullptr, UpsertZhangSan(), ring, kNow)->stored;
   v1::RevealCustomerPiiRequest r;
   r.set_name("customers/c-1001");
-  r.set_field(v1::PII_FIELD_ID_CARD);
+  r.set_field(common::v1::PII_FIELD_ID_CARD);
   r.set_reason("核实身份：退款申请");
   ASSERT_TRUE(ValidateRevealCustomerPii(r).ok());
 
@@ -926,19 +928,19 @@ TEST(ApplyCustomerTest, RevealIsAuthorisedAndAudited) {
                                   ring, Ulid(9), kNow + absl::Minutes(1));
   ASSERT_TRUE(reveal.ok()) << reveal.status();
   EXPECT_EQ(reveal->value, "11010519491231002X");
-  const v1::AuditRecord& a = reveal->audit;
+  const common::v1::AuditRecord& a = reveal->audit;
   EXPECT_EQ(a.name(), "auditRecords/" + Ulid(9));
   EXPECT_EQ(a.actor(), "co-01");
   EXPECT_THAT(a.actor_roles(), ElementsAre("complaint_officer"));
   EXPECT_EQ(a.actor_department(), "投诉处理部");
-  EXPECT_EQ(a.action(), v1::AUDIT_ACTION_REVEAL_PII);
-  EXPECT_EQ(a.resource(), "customers/c-1001");
-  EXPECT_EQ(a.field(), v1::PII_FIELD_ID_CARD);
+  EXPECT_EQ(a.action(), common::v1::AUDIT_ACTION_REVEAL_PII);
+  EXPECT_EQ(a.resources(0), "customers/c-1001");
+  EXPECT_EQ(a.field(), common::v1::PII_FIELD_ID_CARD);
   EXPECT_EQ(a.reason(), "核实身份：退款申请");
   EXPECT_EQ(FromProtoTime(a.time()), kNow + absl::Minutes(1));
   EXPECT_THAT(a.SerializeAsString(), Not(HasSubstr("11010519491231002X")));
 
-  r.set_field(v1::PII_FIELD_BANK_CARD);
+  r.set_field(common::v1::PII_FIELD_BANK_CARD);
   EXPECT_EQ(RevealCustomerPii(PermissionTable::Defaults(), kSupervisor, s, r,
                               ring, Ulid(10), kNow)
                 ->value,
@@ -953,7 +955,7 @@ TEST(ApplyCustomerTest, RevealFailures) {
   const Keyring ring = TestKeyring();
   v1::StoredCustomer s = Upsert(nullptr, UpsertZhangSan(), ring, kNow)->stored;
   v1::RevealCustomerPiiRequest r;
-  r.set_field(v1::PII_FIELD_BANK_CARD);
+  r.set_field(common::v1::PII_FIELD_BANK_CARD);
   r.set_reason("核实退款账户");
 
   v1::StoredCustomer no_card = s;

@@ -7,7 +7,6 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "libs/common/time_proto.h"
 #include "services/ticket/domain/validation.h"
 
 namespace cs::ticket {
@@ -32,19 +31,18 @@ std::set<std::string> Grants(absl::string_view text) {
 
 }  // namespace
 
-v1::AuditRecord MakeAuditRecord(const Principal& actor, v1::AuditAction action,
-                                absl::string_view resource,
-                                absl::string_view id, absl::Time now) {
-  v1::AuditRecord a;
-  a.set_name(AuditRecordName(id));
-  a.set_id(std::string(id));
-  a.set_actor(actor.subject);
-  for (const std::string& role : actor.roles) a.add_actor_roles(role);
-  a.set_actor_department(actor.department);
-  a.set_action(action);
-  a.set_resource(std::string(resource));
-  *a.mutable_time() = ToProtoTime(now);
-  return a;
+AuditRecord MakeAuditRecord(const Principal& actor, AuditAction action,
+                            absl::string_view resource, absl::string_view id,
+                            absl::Time now) {
+  return cs::MakeAuditRecord({actor.subject, actor.roles, actor.department},
+                             action, {std::string(resource)}, id, now);
+}
+
+absl::Status CheckAuditResource(absl::string_view resource) {
+  if (resource == kPermissionsResource || resource == kPiiKeysResource) {
+    return absl::OkStatus();
+  }
+  return ParseCustomerName(resource, "resource").status();
 }
 
 std::string PermissionDiff(absl::string_view before, absl::string_view after) {
@@ -58,29 +56,6 @@ std::string PermissionDiff(absl::string_view before, absl::string_view after) {
     if (new_grants.count(g) == 0) lines.push_back(absl::StrCat("-", g));
   }
   return absl::StrJoin(lines, "\n");
-}
-
-AuditFilter AuditFilterOf(const v1::ListAuditRecordsRequest& request) {
-  AuditFilter f;
-  f.resource = request.resource();
-  f.actor = request.actor();
-  f.action = request.action();
-  if (request.has_start_time()) f.start = FromProtoTime(request.start_time());
-  if (request.has_end_time()) f.end = FromProtoTime(request.end_time());
-  return f;
-}
-
-bool AuditMatches(const AuditFilter& filter, const v1::AuditRecord& record) {
-  if (!filter.resource.empty() && record.resource() != filter.resource) {
-    return false;
-  }
-  if (!filter.actor.empty() && record.actor() != filter.actor) return false;
-  if (filter.action != v1::AUDIT_ACTION_UNSPECIFIED &&
-      record.action() != filter.action) {
-    return false;
-  }
-  const absl::Time t = FromProtoTime(record.time());
-  return t >= filter.start && t < filter.end;
 }
 
 }  // namespace cs::ticket

@@ -1,8 +1,9 @@
-// The audit trail's domain rules: building records, the permission-table
-// diff recorded at start-up, and the ListAuditRecords filter.
+// What the ticket service audits, on the suite's audit records
+// (libs/audit): reads of customers' personal data, the permission-table
+// diff recorded at start-up and key rotation runs.
 //
-//   v1::AuditRecord r = MakeAuditRecord(who, v1::AUDIT_ACTION_READ_CONTACT,
-//                                       "customers/c-1001", id, now);
+//   AuditRecord r = MakeAuditRecord(who, common::v1::AUDIT_ACTION_READ_CONTACT,
+//                                   "customers/c-1001", id, now);
 //   std::string diff = PermissionDiff(last_recorded_text, table.ToText());
 //   if (!diff.empty()) { ...record AUDIT_ACTION_PERMISSIONS_CHANGED... }
 //
@@ -12,9 +13,10 @@
 
 #include <string>
 
+#include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
-#include "cs/ticket/v1/ticket.pb.h"
+#include "libs/audit/audit_record.h"
 #include "services/ticket/domain/permissions.h"
 
 namespace cs::ticket {
@@ -24,34 +26,25 @@ inline constexpr char kPermissionsResource[] = "permissions";
 inline constexpr char kPiiKeysResource[] = "pii-keys";
 // Actor of records the server writes on its own (start-up).
 inline constexpr char kSystemActor[] = "system";
+// The trail's page-token fingerprint prefix.
+inline constexpr char kAuditListName[] = "audit";
 
-// A record with name/id from `id`, the actor's subject, roles and
-// department, `action`, `resource` and time `now`.
-v1::AuditRecord MakeAuditRecord(const Principal& actor, v1::AuditAction action,
-                                absl::string_view resource,
-                                absl::string_view id, absl::Time now);
+// A record with name/id from `id` ("" for the log to assign), the actor's
+// subject, roles and department, `action`, the one `resource` and time
+// `now`.
+AuditRecord MakeAuditRecord(const Principal& actor, AuditAction action,
+                            absl::string_view resource, absl::string_view id,
+                            absl::Time now);
+
+// A resource filter of ListAuditRecords: "customers/{id}", "permissions" or
+// "pii-keys"; INVALID_ARGUMENT naming "resource" otherwise.
+absl::Status CheckAuditResource(absl::string_view resource);
 
 // The grants in canonical permission text `after` but not in `before`, as
 // "+role: action@scope" lines, then those only in `before` as "-…" lines,
 // each sorted, joined by '\n'. "" when both grant the same. Both texts are
 // PermissionTable::ToText() output ("" for no table recorded yet).
 std::string PermissionDiff(absl::string_view before, absl::string_view after);
-
-// The filter of a ListAuditRecordsRequest (empty fields match anything).
-struct AuditFilter {
-  std::string resource;
-  std::string actor;
-  v1::AuditAction action = v1::AUDIT_ACTION_UNSPECIFIED;
-  absl::Time start = absl::InfinitePast();  // inclusive
-  absl::Time end = absl::InfiniteFuture();  // exclusive
-};
-
-// The request's filter. The request must have passed
-// ValidateListAuditRecords.
-AuditFilter AuditFilterOf(const v1::ListAuditRecordsRequest& request);
-
-// True when `record` passes every set part of `filter`.
-bool AuditMatches(const AuditFilter& filter, const v1::AuditRecord& record);
 
 }  // namespace cs::ticket
 

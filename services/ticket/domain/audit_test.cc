@@ -1,7 +1,7 @@
 #include "services/ticket/domain/audit.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
-#include "libs/common/time_proto.h"
 
 namespace cs::ticket {
 namespace {
@@ -23,32 +23,27 @@ TEST(AuditTest, PermissionDiffListsAddedThenRemovedGrants) {
             "+qa: read_ticket@any");
 }
 
-TEST(AuditTest, FilterMatchesEveryGivenPart) {
-  v1::AuditRecord r = MakeAuditRecord({"sup-1", {"supervisor"}, "客服部"},
-                                      v1::AUDIT_ACTION_READ_CONTACT,
-                                      "customers/c-1", "01J0", kNow);
+TEST(AuditTest, RecordNamesOneCustomerAndTheActor) {
+  common::v1::AuditRecord r = MakeAuditRecord(
+      {"主管-1", {"supervisor"}, "客服部"},
+      common::v1::AUDIT_ACTION_READ_CONTACT, "customers/c-1", "01J0", kNow);
   EXPECT_EQ(r.name(), "auditRecords/01J0");
+  EXPECT_EQ(r.actor(), "主管-1");
   EXPECT_EQ(r.actor_roles(0), "supervisor");
-  AuditFilter f;
-  EXPECT_TRUE(AuditMatches(f, r));
-  f.actor = "sup-1";
-  f.action = v1::AUDIT_ACTION_READ_CONTACT;
-  f.resource = "customers/c-1";
-  f.start = kNow;
-  f.end = kNow + absl::Seconds(1);
-  EXPECT_TRUE(AuditMatches(f, r));
-  AuditFilter late = f;
-  late.start = kNow + absl::Seconds(1);
-  EXPECT_FALSE(AuditMatches(late, r));
-  AuditFilter early = f;
-  early.end = kNow;  // exclusive
-  EXPECT_FALSE(AuditMatches(early, r));
-  AuditFilter other = f;
-  other.action = v1::AUDIT_ACTION_REVEAL_PII;
-  EXPECT_FALSE(AuditMatches(other, r));
-  other = f;
-  other.actor = "sup-2";
-  EXPECT_FALSE(AuditMatches(other, r));
+  EXPECT_EQ(r.actor_department(), "客服部");
+  ASSERT_EQ(r.resources_size(), 1);
+  EXPECT_EQ(r.resources(0), "customers/c-1");
+}
+
+TEST(AuditTest, ResourceFilterIsACustomerOrTheTwoServerResources) {
+  EXPECT_TRUE(CheckAuditResource("customers/c-1001").ok());
+  EXPECT_TRUE(CheckAuditResource(kPermissionsResource).ok());
+  EXPECT_TRUE(CheckAuditResource(kPiiKeysResource).ok());
+  common::v1::ListAuditRecordsRequest a;
+  a.set_resource("tickets/x");
+  const absl::Status bad = ValidateListAuditRecords(a, CheckAuditResource);
+  EXPECT_TRUE(absl::IsInvalidArgument(bad));
+  EXPECT_TRUE(absl::StartsWith(bad.message(), "resource")) << bad;
 }
 
 }  // namespace

@@ -9,17 +9,17 @@
 namespace cs::ticket {
 namespace {
 
-constexpr v1::PiiField kAllFields[] = {
-    v1::PII_FIELD_ID_CARD, v1::PII_FIELD_BANK_CARD, v1::PII_FIELD_FULL_NAME,
-    v1::PII_FIELD_PHONE};
+constexpr common::v1::PiiField kAllFields[] = {
+    common::v1::PII_FIELD_ID_CARD, common::v1::PII_FIELD_BANK_CARD,
+    common::v1::PII_FIELD_FULL_NAME, common::v1::PII_FIELD_PHONE};
 
-std::string* CiphertextOf(v1::StoredCustomer* s, v1::PiiField field) {
+std::string* CiphertextOf(v1::StoredCustomer* s, common::v1::PiiField field) {
   switch (field) {
-    case v1::PII_FIELD_ID_CARD:
+    case common::v1::PII_FIELD_ID_CARD:
       return s->mutable_id_card_ciphertext();
-    case v1::PII_FIELD_BANK_CARD:
+    case common::v1::PII_FIELD_BANK_CARD:
       return s->mutable_bank_card_ciphertext();
-    case v1::PII_FIELD_FULL_NAME:
+    case common::v1::PII_FIELD_FULL_NAME:
       return s->mutable_full_name_ciphertext();
     default:
       return s->mutable_phone_ciphertext();
@@ -27,19 +27,20 @@ std::string* CiphertextOf(v1::StoredCustomer* s, v1::PiiField field) {
 }
 
 const std::string& CiphertextOf(const v1::StoredCustomer& s,
-                                v1::PiiField field) {
+                                common::v1::PiiField field) {
   return *CiphertextOf(const_cast<v1::StoredCustomer*>(&s), field);
 }
 
 // The legacy clear value of a contact field (stored before encryption);
 // null for the card fields, which were always encrypted.
 const std::string* LegacyClear(const v1::StoredCustomer& s,
-                               v1::PiiField field) {
-  if (field != v1::PII_FIELD_FULL_NAME && field != v1::PII_FIELD_PHONE) {
+                               common::v1::PiiField field) {
+  if (field != common::v1::PII_FIELD_FULL_NAME &&
+      field != common::v1::PII_FIELD_PHONE) {
     return nullptr;
   }
   if (!CiphertextOf(s, field).empty()) return nullptr;
-  const std::string& value = field == v1::PII_FIELD_FULL_NAME
+  const std::string& value = field == common::v1::PII_FIELD_FULL_NAME
                                  ? s.profile().full_name()
                                  : s.profile().phone();
   if (value.empty()) return nullptr;
@@ -47,7 +48,7 @@ const std::string* LegacyClear(const v1::StoredCustomer& s,
 }
 
 absl::StatusOr<std::string> OpenField(const v1::StoredCustomer& stored,
-                                      v1::PiiField field,
+                                      common::v1::PiiField field,
                                       const Keyring& keyring) {
   const std::string& sealed = CiphertextOf(stored, field);
   if (!sealed.empty()) {
@@ -57,7 +58,7 @@ absl::StatusOr<std::string> OpenField(const v1::StoredCustomer& stored,
   return legacy != nullptr ? *legacy : std::string();
 }
 
-absl::Status SealField(const std::string& clear, v1::PiiField field,
+absl::Status SealField(const std::string& clear, common::v1::PiiField field,
                        const Keyring& keyring, v1::StoredCustomer* stored) {
   std::string* out = CiphertextOf(stored, field);
   if (clear.empty()) {
@@ -81,17 +82,19 @@ absl::StatusOr<ContactText> OpenContact(const v1::StoredCustomer& stored,
                                         const Keyring& keyring) {
   ContactText out;
   ASSIGN_OR_RETURN(out.full_name,
-                   OpenField(stored, v1::PII_FIELD_FULL_NAME, keyring));
-  ASSIGN_OR_RETURN(out.phone, OpenField(stored, v1::PII_FIELD_PHONE, keyring));
+                   OpenField(stored, common::v1::PII_FIELD_FULL_NAME, keyring));
+  ASSIGN_OR_RETURN(out.phone,
+                   OpenField(stored, common::v1::PII_FIELD_PHONE, keyring));
   return out;
 }
 
 absl::Status SealContact(const ContactText& clear, const Keyring& keyring,
                          v1::StoredCustomer* stored) {
   v1::StoredCustomer next = *stored;
+  RETURN_IF_ERROR(SealField(clear.full_name, common::v1::PII_FIELD_FULL_NAME,
+                            keyring, &next));
   RETURN_IF_ERROR(
-      SealField(clear.full_name, v1::PII_FIELD_FULL_NAME, keyring, &next));
-  RETURN_IF_ERROR(SealField(clear.phone, v1::PII_FIELD_PHONE, keyring, &next));
+      SealField(clear.phone, common::v1::PII_FIELD_PHONE, keyring, &next));
   v1::Customer* p = next.mutable_profile();
   p->set_full_name(clear.full_name.empty()
                        ? std::string()
@@ -103,7 +106,7 @@ absl::Status SealContact(const ContactText& clear, const Keyring& keyring,
 
 bool NeedsReencryption(const v1::StoredCustomer& stored,
                        const KeyRef& current) {
-  for (v1::PiiField field : kAllFields) {
+  for (common::v1::PiiField field : kAllFields) {
     const std::string& sealed = CiphertextOf(stored, field);
     if (sealed.empty()) {
       if (LegacyClear(stored, field) != nullptr) return true;
@@ -118,16 +121,16 @@ bool NeedsReencryption(const v1::StoredCustomer& stored,
 absl::Status ReencryptCustomer(const Keyring& keyring,
                                v1::StoredCustomer* stored) {
   v1::StoredCustomer next = *stored;
-  for (v1::PiiField field : kAllFields) {
+  for (common::v1::PiiField field : kAllFields) {
     ASSIGN_OR_RETURN(std::string clear, OpenField(*stored, field, keyring));
     RETURN_IF_ERROR(SealField(clear, field, keyring, &next));
   }
   // Legacy clear values give way to their masked forms.
-  if (LegacyClear(*stored, v1::PII_FIELD_FULL_NAME) != nullptr) {
+  if (LegacyClear(*stored, common::v1::PII_FIELD_FULL_NAME) != nullptr) {
     next.mutable_profile()->set_full_name(
         MaskName(stored->profile().full_name(), stored->profile().title()));
   }
-  if (LegacyClear(*stored, v1::PII_FIELD_PHONE) != nullptr) {
+  if (LegacyClear(*stored, common::v1::PII_FIELD_PHONE) != nullptr) {
     next.mutable_profile()->set_phone(MaskPhone(stored->profile().phone()));
   }
   *stored = std::move(next);
@@ -136,7 +139,7 @@ absl::Status ReencryptCustomer(const Keyring& keyring,
 
 void CountKeyUsage(const v1::StoredCustomer& stored,
                    std::map<std::string, int64_t>* usage) {
-  for (v1::PiiField field : kAllFields) {
+  for (common::v1::PiiField field : kAllFields) {
     const std::string& sealed = CiphertextOf(stored, field);
     if (sealed.empty()) {
       if (LegacyClear(stored, field) != nullptr) ++(*usage)["plaintext"];

@@ -54,7 +54,8 @@ TEST(CustomerCryptoTest, RotationMovesEveryValueToTheCurrentKey) {
   v1::StoredCustomer s = Customer();
   ASSERT_TRUE(SealContact({"李四", "13912345678"}, old_ring, &s).ok());
   *s.mutable_id_card_ciphertext() = *old_ring.Encrypt(
-      "11010519491231002X", PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD));
+      "11010519491231002X",
+      PiiAad("customers/c-1001", common::v1::PII_FIELD_ID_CARD));
   std::map<std::string, int64_t> usage;
   CountKeyUsage(s, &usage);
   EXPECT_EQ(usage, (std::map<std::string, int64_t>{{"k1/1", 3}}));
@@ -72,10 +73,10 @@ TEST(CustomerCryptoTest, RotationMovesEveryValueToTheCurrentKey) {
   // Readable without the old key.
   const Keyring only_new = Ring(absl::StrCat("k2 1 ", kHex2));
   EXPECT_EQ(OpenContact(s, only_new)->phone, "13912345678");
-  EXPECT_EQ(
-      *only_new.Decrypt(s.id_card_ciphertext(),
-                        PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD)),
-      "11010519491231002X");
+  EXPECT_EQ(*only_new.Decrypt(
+                s.id_card_ciphertext(),
+                PiiAad("customers/c-1001", common::v1::PII_FIELD_ID_CARD)),
+            "11010519491231002X");
   EXPECT_TRUE(s.bank_card_ciphertext().empty());
 }
 

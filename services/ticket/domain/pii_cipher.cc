@@ -324,12 +324,13 @@ absl::StatusOr<KeyRef> Keyring::KeyOf(absl::string_view ciphertext) {
   return parsed->ref;
 }
 
-std::string PiiAad(absl::string_view customer_name, v1::PiiField field) {
+std::string PiiAad(absl::string_view customer_name,
+                   common::v1::PiiField field) {
   absl::string_view suffix = "#unknown";
-  if (field == v1::PII_FIELD_ID_CARD) suffix = "#id_card";
-  if (field == v1::PII_FIELD_BANK_CARD) suffix = "#bank_card";
-  if (field == v1::PII_FIELD_FULL_NAME) suffix = "#full_name";
-  if (field == v1::PII_FIELD_PHONE) suffix = "#phone";
+  if (field == common::v1::PII_FIELD_ID_CARD) suffix = "#id_card";
+  if (field == common::v1::PII_FIELD_BANK_CARD) suffix = "#bank_card";
+  if (field == common::v1::PII_FIELD_FULL_NAME) suffix = "#full_name";
+  if (field == common::v1::PII_FIELD_PHONE) suffix = "#phone";
   return absl::StrCat(customer_name, suffix);
 }
 

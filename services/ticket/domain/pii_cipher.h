@@ -4,9 +4,10 @@
 // key still in the ring.
 //
 //   ASSIGN_OR_RETURN(Keyring ring, Keyring::LoadFromFile(config.pii_key_file));
-//   const std::string aad = PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD);
-//   ASSIGN_OR_RETURN(std::string sealed, ring.Encrypt("11010519491231002X",
-//   aad)); ASSIGN_OR_RETURN(std::string clear, ring.Decrypt(sealed, aad));
+//   const std::string aad = PiiAad("customers/c-1001",
+//   common::v1::PII_FIELD_ID_CARD); ASSIGN_OR_RETURN(std::string sealed,
+//   ring.Encrypt("11010519491231002X", aad)); ASSIGN_OR_RETURN(std::string
+//   clear, ring.Decrypt(sealed, aad));
 //
 // Ciphertext layout (binary, stored as bytes):
 //   "CSP1" | key_id length (1 byte) | key_id | key version (4 bytes, big
@@ -116,7 +117,7 @@ class Keyring {
 // AAD binding a ciphertext to its record and field: "customers/{id}#id_card",
 // "#bank_card", "#full_name" or "#phone" (customer_name is the resource
 // name).
-std::string PiiAad(absl::string_view customer_name, v1::PiiField field);
+std::string PiiAad(absl::string_view customer_name, common::v1::PiiField field);
 
 }  // namespace cs::ticket
 

@@ -25,11 +25,12 @@ Keyring RingOf(absl::string_view text) {
   return *std::move(ring);
 }
 
-const std::string kAad = PiiAad("customers/c-1001", v1::PII_FIELD_ID_CARD);
+const std::string kAad =
+    PiiAad("customers/c-1001", common::v1::PII_FIELD_ID_CARD);
 
 TEST(PiiCipherTest, AadNamesRecordAndField) {
   EXPECT_EQ(kAad, "customers/c-1001#id_card");
-  EXPECT_EQ(PiiAad("customers/c-1001", v1::PII_FIELD_BANK_CARD),
+  EXPECT_EQ(PiiAad("customers/c-1001", common::v1::PII_FIELD_BANK_CARD),
             "customers/c-1001#bank_card");
 }
 
@@ -67,8 +68,9 @@ TEST(PiiCipherTest, WrongAadFails) {
   Keyring ring = RingOf(kHexKey1);
   std::string sealed = *ring.Encrypt("11010519491231002X", kAad);
   for (const std::string& other :
-       {PiiAad("customers/c-1002", v1::PII_FIELD_ID_CARD),
-        PiiAad("customers/c-1001", v1::PII_FIELD_BANK_CARD), std::string()}) {
+       {PiiAad("customers/c-1002", common::v1::PII_FIELD_ID_CARD),
+        PiiAad("customers/c-1001", common::v1::PII_FIELD_BANK_CARD),
+        std::string()}) {
     auto opened = ring.Decrypt(sealed, other);
     ASSERT_FALSE(opened.ok()) << other;
     EXPECT_EQ(opened.status().code(), absl::StatusCode::kDataLoss);

@@ -519,10 +519,6 @@ std::string TicketName(absl::string_view ticket_id) {
 std::string CustomerName(absl::string_view customer_id) {
   return absl::StrCat("customers/", customer_id);
 }
-std::string AuditRecordName(absl::string_view id) {
-  return absl::StrCat("auditRecords/", id);
-}
-
 absl::StatusOr<std::string> ParseTicketName(absl::string_view name,
                                             absl::string_view field) {
   if (name.empty()) return cs::InvalidField(field, "is required");
@@ -824,38 +820,14 @@ absl::Status ValidateRevealCustomerPii(
     const v1::RevealCustomerPiiRequest& request) {
   Checker c;
   c.CustomerNameField("name", request.name());
-  if (request.field() != v1::PII_FIELD_ID_CARD &&
-      request.field() != v1::PII_FIELD_BANK_CARD) {
-    c.Add("field", request.field() == v1::PII_FIELD_UNSPECIFIED
+  if (request.field() != common::v1::PII_FIELD_ID_CARD &&
+      request.field() != common::v1::PII_FIELD_BANK_CARD) {
+    c.Add("field", request.field() == common::v1::PII_FIELD_UNSPECIFIED
                        ? "is required"
                        : "must be ID_CARD or BANK_CARD");
   }
   c.Text("reason", request.reason(),
          {kMinPiiReasonChars, kMaxPiiReasonChars, true});
-  return c.Finish();
-}
-
-absl::Status ValidateListAuditRecords(
-    const v1::ListAuditRecordsRequest& request) {
-  Checker c;
-  c.PageSize(request.page_size());
-  if (!request.resource().empty() && request.resource() != "permissions" &&
-      request.resource() != "pii-keys") {
-    c.CustomerNameField("resource", request.resource());
-  }
-  c.Text("actor", request.actor(), {0, 128, false});
-  c.EnumValue("action", request.action(), &v1::AuditAction_IsValid, false);
-  if (request.has_start_time() && !IsValidProtoTime(request.start_time())) {
-    c.Add("start_time", "is not a valid timestamp");
-  }
-  if (request.has_end_time() && !IsValidProtoTime(request.end_time())) {
-    c.Add("end_time", "is not a valid timestamp");
-  }
-  if (c.ok() && request.has_start_time() && request.has_end_time() &&
-      FromProtoTime(request.start_time()) >=
-          FromProtoTime(request.end_time())) {
-    c.Add("end_time", "must be after start_time");
-  }
   return c.Finish();
 }
 

@@ -91,7 +91,6 @@ bool IsValidRequestId(absl::string_view id);
 
 std::string TicketName(absl::string_view ticket_id);      // "tickets/{id}"
 std::string CustomerName(absl::string_view customer_id);  // "customers/{id}"
-std::string AuditRecordName(absl::string_view id);        // "auditRecords/{id}"
 
 // The ULID of "tickets/{ULID}"; INVALID_ARGUMENT on `field` otherwise
 // (empty: "is required").
@@ -140,8 +139,6 @@ absl::Status ValidateListCustomerHistory(
 absl::Status ValidateSubmitFeedback(const v1::SubmitFeedbackRequest& request);
 absl::Status ValidateRevealCustomerPii(
     const v1::RevealCustomerPiiRequest& request);
-absl::Status ValidateListAuditRecords(
-    const v1::ListAuditRecordsRequest& request);
 // page_size 0..kMaxRotatePageSize; page_token empty or a customer id (the
 // last one examined).
 inline constexpr int32_t kMaxRotatePageSize = 1000;

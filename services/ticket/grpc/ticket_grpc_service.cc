@@ -97,8 +97,8 @@ grpc::ServerUnaryReactor* TicketGrpcService::RevealCustomerPii(
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListAuditRecords(
-    Context* ctx, const v1::ListAuditRecordsRequest* request,
-    v1::ListAuditRecordsResponse* response) {
+    Context* ctx, const common::v1::ListAuditRecordsRequest* request,
+    common::v1::ListAuditRecordsResponse* response) {
   return Serve(ctx, request, response, &TicketApp::ListAuditRecords);
 }
 

@@ -65,9 +65,9 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
   Reactor* RevealCustomerPii(Context* ctx,
                              const v1::RevealCustomerPiiRequest* request,
                              v1::RevealCustomerPiiResponse* response) override;
-  Reactor* ListAuditRecords(Context* ctx,
-                            const v1::ListAuditRecordsRequest* request,
-                            v1::ListAuditRecordsResponse* response) override;
+  Reactor* ListAuditRecords(
+      Context* ctx, const common::v1::ListAuditRecordsRequest* request,
+      common::v1::ListAuditRecordsResponse* response) override;
   Reactor* RotatePiiKeys(Context* ctx, const v1::RotatePiiKeysRequest* request,
                          v1::RotatePiiKeysResponse* response) override;
   Reactor* GetPiiKeyUsage(Context* ctx,

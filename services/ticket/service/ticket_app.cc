@@ -477,7 +477,7 @@ absl::StatusOr<v1::Customer> TicketApp::GetCustomer(
   if (reveal && (!view.full_name().empty() || !view.phone().empty())) {
     // A clear name/phone is a sensitive read: audited before it is returned.
     RETURN_IF_ERROR(
-        CommitAudit(MakeAuditRecord(who, v1::AUDIT_ACTION_READ_CONTACT,
+        CommitAudit(MakeAuditRecord(who, common::v1::AUDIT_ACTION_READ_CONTACT,
                                     stored.profile().name(), "", clock_.Now()))
             .status());
   }
@@ -554,7 +554,7 @@ absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadPii));
   ASSIGN_OR_RETURN(v1::StoredCustomer stored, repo_->LoadCustomer(id));
   const absl::Time now = clock_.Now();
-  ASSIGN_OR_RETURN(std::string audit_id, repo_->NewAuditId(now));
+  ASSIGN_OR_RETURN(std::string audit_id, repo_->audit().NewId(now));
   ASSIGN_OR_RETURN(PiiReveal reveal,
                    cs::ticket::RevealCustomerPii(permissions_, who, stored, req,
                                                  keyring_, audit_id, now));
@@ -567,33 +567,13 @@ absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
   return response;
 }
 
-absl::StatusOr<v1::ListAuditRecordsResponse> TicketApp::ListAuditRecords(
-    const auth::Principal& caller, const v1::ListAuditRecordsRequest& req) {
-  RETURN_IF_ERROR(ValidateListAuditRecords(req));
+absl::StatusOr<common::v1::ListAuditRecordsResponse>
+TicketApp::ListAuditRecords(const auth::Principal& caller,
+                            const common::v1::ListAuditRecordsRequest& req) {
+  RETURN_IF_ERROR(ValidateListAuditRecords(req, CheckAuditResource));
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadAudit));
-  v1::ListAuditRecordsRequest shape = req;
-  shape.clear_page_size();
-  shape.clear_page_token();
-  const uint64_t fingerprint =
-      QueryFingerprint(absl::StrCat("audit|", shape.SerializeAsString()));
-  ASSIGN_OR_RETURN(std::string after,
-                   DecodePageToken(req.page_token(), fingerprint));
-  AuditListQuery query;
-  query.filter = AuditFilterOf(req);
-  query.after_key = std::move(after);
-  query.page_size = EffectivePageSize(req.page_size());
-  query.max_scanned = options_.max_scanned_per_page;
-  ASSIGN_OR_RETURN(AuditListPage page, repo_->ListAuditRecords(query));
-  v1::ListAuditRecordsResponse response;
-  for (v1::AuditRecord& record : page.records) {
-    *response.add_audit_records() = std::move(record);
-  }
-  if (!page.next_after_key.empty()) {
-    response.set_next_page_token(
-        EncodePageToken(page.next_after_key, fingerprint));
-  }
-  return response;
+  return repo_->audit().List(req, options_.max_scanned_per_page);
 }
 
 // ---- Key rotation -----------------------------------------------------------
@@ -626,8 +606,9 @@ absl::StatusOr<v1::RotatePiiKeysResponse> TicketApp::RotatePiiKeys(
     response.set_reencrypted(response.reencrypted() + 1);
   }
   if (ids.size() == page_size) response.set_next_page_token(ids.back());
-  v1::AuditRecord audit = MakeAuditRecord(who, v1::AUDIT_ACTION_ROTATE_PII_KEYS,
-                                          kPiiKeysResource, "", clock_.Now());
+  common::v1::AuditRecord audit =
+      MakeAuditRecord(who, common::v1::AUDIT_ACTION_ROTATE_PII_KEYS,
+                      kPiiKeysResource, "", clock_.Now());
   audit.set_detail(absl::StrCat(
       "to ", response.current_key(), ": examined ", response.examined(),
       ", re-encrypted ", response.reencrypted(), ", from customer '",
@@ -671,17 +652,9 @@ absl::StatusOr<v1::GetPiiKeyUsageResponse> TicketApp::GetPiiKeyUsage(
 
 // ---- Audit ----------------------------------------------------------------
 
-absl::StatusOr<std::string> TicketApp::CommitAudit(v1::AuditRecord record) {
-  if (record.id().empty()) {
-    ASSIGN_OR_RETURN(std::string id,
-                     repo_->NewAuditId(FromProtoTime(record.time())));
-    record.set_id(id);
-    record.set_name(AuditRecordName(id));
-  }
-  WriteSet writes;
-  repo_->PutAuditRecord(writes, record);
-  RETURN_IF_ERROR(store_.Commit(writes));
-  return record.name();
+absl::StatusOr<std::string> TicketApp::CommitAudit(
+    common::v1::AuditRecord record) {
+  return repo_->audit().Commit(std::move(record));
 }
 
 absl::Status TicketApp::RecordPermissionChanges() {
@@ -690,17 +663,18 @@ absl::Status TicketApp::RecordPermissionChanges() {
   const std::string diff = PermissionDiff(recorded, current);
   if (diff.empty()) return absl::OkStatus();
   const absl::Time now = clock_.Now();
-  ASSIGN_OR_RETURN(std::string id, repo_->NewAuditId(now));
-  v1::AuditRecord audit = MakeAuditRecord(Principal{kSystemActor, {}, ""},
-                                          v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
-                                          kPermissionsResource, id, now);
+  ASSIGN_OR_RETURN(std::string id, repo_->audit().NewId(now));
+  common::v1::AuditRecord audit =
+      MakeAuditRecord(Principal{kSystemActor, {}, ""},
+                      common::v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
+                      kPermissionsResource, id, now);
   audit.set_detail(diff);
   audit.set_reason(recorded.empty() ? "first start: initial permission table"
                                     : "permission table changed since the "
                                       "last start");
   // The record and the new baseline land together.
   WriteSet writes;
-  repo_->PutAuditRecord(writes, audit);
+  RETURN_IF_ERROR(repo_->audit().Stage(writes, audit).status());
   repo_->PutRecordedPermissions(writes, current);
   return store_.Commit(writes);
 }

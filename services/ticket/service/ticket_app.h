@@ -144,8 +144,9 @@ class TicketApp {
   // when that commit fails the call fails and returns no value.
   absl::StatusOr<v1::RevealCustomerPiiResponse> RevealCustomerPii(
       const auth::Principal& caller, const v1::RevealCustomerPiiRequest& req);
-  absl::StatusOr<v1::ListAuditRecordsResponse> ListAuditRecords(
-      const auth::Principal& caller, const v1::ListAuditRecordsRequest& req);
+  absl::StatusOr<common::v1::ListAuditRecordsResponse> ListAuditRecords(
+      const auth::Principal& caller,
+      const common::v1::ListAuditRecordsRequest& req);
 
   // ---- Key rotation (ticket.proto RotatePiiKeys / GetPiiKeyUsage). Each
   // customer is re-encrypted under its lock and committed on its own, so a
@@ -211,7 +212,7 @@ class TicketApp {
                                           const v1::CreateTicketRequest& req);
   // Commits `record` durably on its own (assigning a fresh id when it has
   // none) and returns its name.
-  absl::StatusOr<std::string> CommitAudit(v1::AuditRecord record);
+  absl::StatusOr<std::string> CommitAudit(common::v1::AuditRecord record);
   // At start-up: when the permission table differs from the one recorded
   // last (or none was), writes a PERMISSIONS_CHANGED record listing the
   // added/removed grants, with the new table as the next baseline.

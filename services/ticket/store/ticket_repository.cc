@@ -104,8 +104,8 @@ TicketRepository::TicketRepository(Store& store, ColumnFamily tickets,
       tickets_(tickets),
       index_(index),
       customers_(customers),
-      audit_(audit),
-      audit_ids_(store, audit) {}
+      audit_(store, audit,
+             {kAuditListName, CheckAuditResource, /*upgrade=*/nullptr}) {}
 
 // ---- Reads ----------------------------------------------------------------
 
@@ -200,11 +200,6 @@ void TicketRepository::PutCustomer(WriteSet& writes,
   writes.PutProto(customers_, customer.profile().id(), customer);
 }
 
-void TicketRepository::PutAuditRecord(WriteSet& writes,
-                                      const v1::AuditRecord& record) const {
-  writes.PutProto(audit_, record.id(), record);
-}
-
 void TicketRepository::PutCreateRequest(
     WriteSet& writes, const v1::CreateRequestRecord& record) const {
   RecordIdempotentResult(store_, writes, kCreateRequestScope,
@@ -272,12 +267,6 @@ absl::StatusOr<uint64_t> TicketRepository::NextDailySequence(
   return it->second++;
 }
 
-// ---- Audit ids ------------------------------------------------------------
-
-absl::StatusOr<std::string> TicketRepository::NewAuditId(absl::Time now) {
-  return audit_ids_.Next(now);
-}
-
 // ---- Lists ----------------------------------------------------------------
 
 absl::StatusOr<TicketListPage> TicketRepository::ListTickets(
@@ -339,41 +328,6 @@ absl::StatusOr<TicketListPage> TicketRepository::ListTickets(
                       ? store_.ScanReverse(index_, start, end, 0, visit)
                       : store_.Scan(index_, start, end, 0, visit));
   RETURN_IF_ERROR(load_error);
-  if (more) page.next_after_key = std::move(last_key);
-  return page;
-}
-
-absl::StatusOr<AuditListPage> TicketRepository::ListAuditRecords(
-    const AuditListQuery& query) const {
-  if (!query.after_key.empty() && query.after_key.size() != kIdLength) {
-    return BadPageToken();
-  }
-  AuditListPage page;
-  const size_t page_size = static_cast<size_t>(std::max(query.page_size, 1));
-  size_t scanned = 0;
-  bool more = false;
-  std::string last_key;
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.ScanReverse(
-      audit_, "", query.after_key, 0,
-      [&](absl::string_view key, absl::string_view value) {
-        if (page.records.size() >= page_size || scanned >= query.max_scanned) {
-          more = true;
-          return false;
-        }
-        ++scanned;
-        last_key = std::string(key);
-        absl::StatusOr<v1::AuditRecord> record =
-            ParseValue<v1::AuditRecord>(value, "audit record");
-        if (!record.ok()) {
-          parse_error = record.status();
-          return false;
-        }
-        if (!AuditMatches(query.filter, *record)) return true;
-        page.records.push_back(*std::move(record));
-        return true;
-      }));
-  RETURN_IF_ERROR(parse_error);
   if (more) page.next_after_key = std::move(last_key);
   return page;
 }

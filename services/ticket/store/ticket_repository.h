@@ -19,8 +19,9 @@
 //                 m/permissions                        → canonical text of the
 //                                                       last recorded table
 //   customers     <customer id>                        → v1::StoredCustomer
-//   audit         <audit record ULID>                  → v1::AuditRecord
-//   idempotency   (built-in, libs/store/idempotency.h) scope "ticket.create",
+//   audit         <audit record ULID>                  →
+//   common::v1::AuditRecord idempotency   (built-in, libs/store/idempotency.h)
+//   scope "ticket.create",
 //                 key request_id → serialized v1::CreateRequestRecord
 // Index entries are written in the same WriteSet as the record whenever an
 // indexed field changes, so a committed state is always consistently
@@ -48,8 +49,8 @@
 #include "absl/time/civil_time.h"
 #include "cs/ticket/v1/storage.pb.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "libs/audit/audit_log.h"
 #include "libs/store/store.h"
-#include "libs/store/ulid_sequence.h"
 #include "services/ticket/domain/audit.h"
 
 namespace cs::ticket {
@@ -85,18 +86,6 @@ struct TicketListPage {
   std::string next_after_key;       // "" when there is nothing more
 };
 
-struct AuditListQuery {
-  AuditFilter filter;
-  std::string after_key;
-  int page_size = 50;
-  size_t max_scanned = kDefaultMaxScannedPerPage;
-};
-
-struct AuditListPage {
-  std::vector<v1::AuditRecord> records;  // newest first
-  std::string next_after_key;
-};
-
 class TicketRepository {
  public:
   // Looks up the families (the store must have been opened with
@@ -128,7 +117,6 @@ class TicketRepository {
   void PutNumber(WriteSet& writes, absl::CivilDay day, uint64_t sequence,
                  absl::string_view ticket_id) const;
   void PutCustomer(WriteSet& writes, const v1::StoredCustomer& customer) const;
-  void PutAuditRecord(WriteSet& writes, const v1::AuditRecord& record) const;
   void PutCreateRequest(WriteSet& writes,
                         const v1::CreateRequestRecord& record) const;
   // The permission table recorded last (PermissionTable::ToText()); "" when
@@ -150,11 +138,8 @@ class TicketRepository {
   // committed one is never handed out again, also after a restart.
   absl::StatusOr<uint64_t> NextDailySequence(absl::CivilDay day);
 
-  // ---- Audit record ids.
-  // A new ULID for an audit record, strictly greater than every audit id
-  // handed out or stored before (ULIDs are random within one millisecond;
-  // the list is newest first by key, so ties must not reorder).
-  absl::StatusOr<std::string> NewAuditId(absl::Time now);
+  // ---- The audit trail (ids, writes, ListAuditRecords pages).
+  AuditLog& audit() { return audit_; }
 
   // ---- Lists.
   // Picks the most selective index for the filter (customer > assignee >
@@ -163,9 +148,6 @@ class TicketRepository {
   // "page_token" when after_key does not belong to that index range.
   absl::StatusOr<TicketListPage> ListTickets(
       const TicketListQuery& query) const;
-  // Audit records newest first, those matching query.filter.
-  absl::StatusOr<AuditListPage> ListAuditRecords(
-      const AuditListQuery& query) const;
 
   // ---- Key layout, exposed for tests.
   static std::string DayKey(absl::CivilDay day);  // "20261123"
@@ -179,9 +161,7 @@ class TicketRepository {
   const ColumnFamily tickets_;
   const ColumnFamily index_;
   const ColumnFamily customers_;
-  const ColumnFamily audit_;
-
-  UlidSequence audit_ids_;
+  AuditLog audit_;
 
   absl::Mutex sequence_mu_;
   // Next sequence to hand out per day, initialised lazily from the store.

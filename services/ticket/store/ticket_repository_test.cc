@@ -278,59 +278,46 @@ TEST_F(TicketRepositoryTest, RejectsAfterKeysOutsideTheQueryIndex) {
   EXPECT_EQ(FieldViolationsOf(page.status())[0].field, "page_token");
 }
 
-TEST_F(TicketRepositoryTest, AuditRecordsNewestFirstWithFilters) {
-  std::vector<std::string> ids;
+TEST_F(TicketRepositoryTest, AuditTrailListsNewestFirstWithCustomerFilter) {
+  std::vector<std::string> names;
   for (int i = 0; i < 7; ++i) {
-    v1::AuditRecord record;
-    record.set_id(NewUlid(kT0 + absl::Seconds(i)));
-    record.set_actor(i % 2 == 0 ? "sup-1" : "sup-2");
-    record.set_resource(i < 4 ? "customers/c-1" : "customers/c-2");
+    common::v1::AuditRecord record = MakeAuditRecord(
+        Principal{i % 2 == 0 ? "sup-1" : "sup-2", {"supervisor"}, "客服部"},
+        common::v1::AUDIT_ACTION_REVEAL_PII,
+        i < 4 ? "customers/c-1" : "customers/c-2", "", kT0 + absl::Seconds(i));
     record.set_reason("核实身份：退款申请");
-    WriteSet writes;
-    repo_->PutAuditRecord(writes, record);
-    ASSERT_TRUE(store_->Commit(writes).ok());
-    ids.push_back(record.id());
+    absl::StatusOr<std::string> name = repo_->audit().Commit(record);
+    ASSERT_TRUE(name.ok()) << name.status();
+    names.push_back(*name);
   }
-  AuditListQuery query;
-  query.page_size = 2;
-  std::vector<std::string> seen;
-  while (true) {
-    auto page = repo_->ListAuditRecords(query);
-    ASSERT_TRUE(page.ok()) << page.status();
-    for (const auto& r : page->records) seen.push_back(r.id());
-    if (page->next_after_key.empty()) break;
-    query.after_key = page->next_after_key;
-  }
-  EXPECT_THAT(seen, ElementsAre(ids[6], ids[5], ids[4], ids[3], ids[2], ids[1],
-                                ids[0]));
-  AuditListQuery filtered;
-  filtered.filter.resource = "customers/c-1";
-  filtered.filter.actor = "sup-1";
-  auto page = repo_->ListAuditRecords(filtered);
-  ASSERT_TRUE(page.ok());
-  ASSERT_EQ(page->records.size(), 2u);
-  EXPECT_EQ(page->records[0].id(), ids[2]);
-  EXPECT_EQ(page->records[1].id(), ids[0]);
-  filtered.after_key = "short";
-  EXPECT_TRUE(
-      absl::IsInvalidArgument(repo_->ListAuditRecords(filtered).status()));
+  common::v1::ListAuditRecordsRequest filtered;
+  filtered.set_resource("customers/c-1");
+  filtered.set_actor("sup-1");
+  auto page = repo_->audit().List(filtered, kDefaultMaxScannedPerPage);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->audit_records_size(), 2);
+  EXPECT_EQ(page->audit_records(0).name(), names[2]);
+  EXPECT_EQ(page->audit_records(1).name(), names[0]);
+  filtered.set_resource("tickets/x");
+  EXPECT_TRUE(absl::IsInvalidArgument(
+      repo_->audit().List(filtered, kDefaultMaxScannedPerPage).status()));
 }
 
 TEST_F(TicketRepositoryTest,
        AuditIdsIncreaseWithinAMillisecondAndAfterRestart) {
   std::vector<std::string> ids;
-  for (int i = 0; i < 50; ++i) ids.push_back(*repo_->NewAuditId(kT0));
+  for (int i = 0; i < 50; ++i) ids.push_back(*repo_->audit().NewId(kT0));
   EXPECT_TRUE(std::is_sorted(ids.begin(), ids.end()));
   EXPECT_EQ(std::set<std::string>(ids.begin(), ids.end()).size(), ids.size());
   for (const std::string& id : ids) EXPECT_TRUE(IsUlid(id)) << id;
-  v1::AuditRecord record;
-  record.set_id(ids.back());
-  WriteSet writes;
-  repo_->PutAuditRecord(writes, record);
-  ASSERT_TRUE(store_->Commit(writes).ok());
+  ASSERT_TRUE(repo_->audit()
+                  .Commit(MakeAuditRecord(Principal{"sup-1", {}, ""},
+                                          common::v1::AUDIT_ACTION_REVEAL_PII,
+                                          "customers/c-1", ids.back(), kT0))
+                  .ok());
   Reopen();
   // Even with a clock behind the stored records.
-  EXPECT_GT(*repo_->NewAuditId(kT0 - absl::Hours(1)), ids.back());
+  EXPECT_GT(*repo_->audit().NewId(kT0 - absl::Hours(1)), ids.back());
 }
 
 }  // namespace
