@@ -41,6 +41,21 @@ grpc::ServerUnaryReactor* ServeAppCall(
   });
 }
 
+// As ServeAppCall, run on the gRPC thread (ServeUnaryInline): only for a
+// method that reads the local store and nothing else (a point lookup).
+template <typename App, typename Request, typename Response>
+grpc::ServerUnaryReactor* ServeAppReadInline(
+    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
+    const Request* request, Response* response, auth::RoleSet allowed,
+    absl::StatusOr<Response> (App::*method)(const auth::Principal&,
+                                            const Request&)) {
+  return ServeUnaryInline(ctx, [=, &host, &app]() -> absl::Status {
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
+    return absl::OkStatus();
+  });
+}
+
 // As ServeAppCall, for a method answering through a Reply
 // (libs/common/reply.h): no executor thread waits while the method's work
 // completes elsewhere.

@@ -158,6 +158,8 @@ class Store {
   // family (the batch may then hold part of them).
   absl::Status AppendTo(const WriteSet& writes,
                         rocksdb::WriteBatch& batch) const;
+  absl::Status AppendOperation(const WriteSet::Operation& op,
+                               rocksdb::WriteBatch& batch) const;
   absl::Status ScanImpl(
       ColumnFamily cf, absl::string_view start, absl::string_view end,
       size_t limit, bool reverse,

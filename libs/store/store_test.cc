@@ -215,6 +215,34 @@ TEST_F(StoreTest, CommitGroupWritesAtOnceAndAnnouncesAfterSync) {
   EXPECT_EQ(group.pending(), 0u);
 }
 
+TEST_F(StoreTest, CommitTogetherKeepsEachKeysOrderAcrossSets) {
+  // The sets' operations are applied in key order; each key's own
+  // operations must still land in submission order.
+  WriteSet first, second, third;
+  first.Put(tickets_, "工单/9", "新建");
+  first.Put(tickets_, "工单/1", "旧值");
+  second.Delete(tickets_, "工单/1");
+  second.Put(tickets_, "工单/5", "处理中");
+  third.Put(tickets_, "工单/1", "已解决");
+  third.Put(tickets_, "工单/9", "已关闭");
+  std::vector<absl::Status> outcomes =
+      store_->CommitTogether({&first, &second, &third});
+  for (const absl::Status& outcome : outcomes) ASSERT_TRUE(outcome.ok());
+  EXPECT_EQ(*store_->Get(tickets_, "工单/1"), "已解决");
+  EXPECT_EQ(*store_->Get(tickets_, "工单/5"), "处理中");
+  EXPECT_EQ(*store_->Get(tickets_, "工单/9"), "已关闭");
+
+  // A range deletion covers only what was written before it.
+  WriteSet before, range, after;
+  before.Put(tickets_, "r/2", "删");
+  range.DeleteRange(tickets_, "r/", "r/~");
+  after.Put(tickets_, "r/1", "留");
+  outcomes = store_->CommitTogether({&before, &range, &after});
+  for (const absl::Status& outcome : outcomes) ASSERT_TRUE(outcome.ok());
+  EXPECT_TRUE(absl::IsNotFound(store_->Get(tickets_, "r/2").status()));
+  EXPECT_EQ(*store_->Get(tickets_, "r/1"), "留");
+}
+
 TEST_F(StoreTest, CommitGroupSyncsWhenDestroyed) {
   bool announced = false;
   {

@@ -234,9 +234,10 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
   }
   commits_.Submit(std::move(created->writes),
                   [reply = std::move(reply),
-                   ticket = std::move(created->ticket)](absl::Status durable) {
+                   ticket = std::move(created->ticket)](
+                      absl::Status durable) mutable {
                     if (!durable.ok()) return reply(durable);
-                    reply(ticket);
+                    reply(std::move(ticket));
                   });
 }
 
