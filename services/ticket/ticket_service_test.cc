@@ -732,6 +732,43 @@ TEST_F(TicketServiceTest, ConcurrentWritersOnOneTicketLoseNothing) {
   EXPECT_EQ(Get(agent_, other.name(), v1::TICKET_VIEW_FULL)->replies_size(), 6);
 }
 
+TEST_F(TicketServiceTest, PipelinedUpdatesAndRepliesOnOneTicketLoseNothing) {
+  // UpdateTicket answers from the commit pipeline and AddReply commits on
+  // its own thread; both read-modify-write the same ticket. Each writer must
+  // read what the previous one wrote, or history entries (and replies)
+  // would be lost.
+  v1::Ticket t = Create(agent_);
+  constexpr int kUpdates = 10, kReplies = 6;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < kUpdates; ++i) {
+    threads.emplace_back([&, i] {
+      v1::UpdateTicketRequest request;
+      request.mutable_ticket()->set_name(t.name());
+      request.mutable_ticket()->set_subject(absl::StrCat("主题变更第", i, "次"));
+      request.mutable_update_mask()->add_paths("subject");
+      if (!Call(&Stub::UpdateTicket, agent_, request).ok()) ++failures;
+    });
+  }
+  for (int i = 0; i < kReplies; ++i) {
+    threads.emplace_back([&] {
+      if (!Reply(agent_, t.name()).ok()) ++failures;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto full = Get(agent_, t.name(), v1::TICKET_VIEW_FULL);
+  ASSERT_TRUE(full.ok()) << full.status();
+  int subject_changes = 0;
+  for (const v1::HistoryEntry& entry : full->history()) {
+    for (const v1::FieldChange& change : entry.changes()) {
+      subject_changes += change.field() == "subject" ? 1 : 0;
+    }
+  }
+  EXPECT_EQ(subject_changes, kUpdates);
+  EXPECT_EQ(full->replies_size(), kReplies);
+}
+
 // ---- 6. Roles ---------------------------------------------------------------
 
 TEST_F(TicketServiceTest, DefaultPermissionMatrixOverEveryRpc) {

@@ -135,9 +135,9 @@ void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
            t.status() == v1::TICKET_STATUS_CLOSED;
   };
   const quality::RecordCheck check = quality::CheckServiceRecord(after);
-  const bool completed_later =
-      before != nullptr && handled(*before) && handled(after) &&
-      check.complete() && !quality::CheckServiceRecord(*before).complete();
+  const bool completed_later = before != nullptr && handled(*before) &&
+                               handled(after) && check.complete() &&
+                               !quality::CheckServiceRecord(*before).complete();
   if (resolved || completed_later) {
     outbox_.Append(writes, after.name(),
                    quality::ServiceRecordCheckedEvent(after, check));
@@ -147,8 +147,7 @@ void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
 absl::StatusOr<v1::Ticket> TicketApp::ReopenOnBehalf(
     absl::string_view actor, const std::string& id, const std::string& reason,
     const std::function<void(WriteSet&, const v1::Ticket&)>& extra) {
-  absl::ReaderMutexLock merge_lock(&merge_mu_);
-  absl::MutexLock ticket_lock(&ticket_locks_.For(id));
+  KeyClaims::Claim claim = ticket_claims_.Acquire(id);
   ASSIGN_OR_RETURN(v1::Ticket current, repo_->LoadTicket(id));
   v1::ReopenTicketRequest request;
   request.set_name(TicketName(id));
@@ -164,21 +163,47 @@ absl::StatusOr<v1::Ticket> TicketApp::ReopenOnBehalf(
   return Basic(std::move(change.ticket));
 }
 
+absl::StatusOr<TicketApp::TicketWrite> TicketApp::PrepareMutation(
+    const Principal& who, const std::string& id, const TicketAccess& access,
+    const Mutation& mutate) {
+  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
+  auto claim = std::make_shared<KeyClaims::Claim>(ticket_claims_.Acquire(id));
+  ASSIGN_OR_RETURN(v1::Ticket current, LoadForAccess(who, id, access));
+  ASSIGN_OR_RETURN(TicketChange change, mutate(current, clock_.Now()));
+  TicketWrite write{std::move(change.ticket), WriteSet(), std::move(claim)};
+  if (change.changed) {
+    AddTicketWrites(write.writes, &current, write.ticket, change.events);
+  }
+  return write;
+}
+
 absl::StatusOr<v1::Ticket> TicketApp::MutateTicket(const Principal& who,
                                                    const std::string& id,
                                                    const TicketAccess& access,
                                                    const Mutation& mutate) {
-  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
-  absl::ReaderMutexLock merge_lock(&merge_mu_);
-  absl::MutexLock ticket_lock(&ticket_locks_.For(id));
-  ASSIGN_OR_RETURN(v1::Ticket current, LoadForAccess(who, id, access));
-  ASSIGN_OR_RETURN(TicketChange change, mutate(current, clock_.Now()));
-  if (change.changed) {
-    WriteSet writes;
-    AddTicketWrites(writes, &current, change.ticket, change.events);
-    RETURN_IF_ERROR(store_.Commit(writes));
+  ASSIGN_OR_RETURN(TicketWrite write, PrepareMutation(who, id, access, mutate));
+  if (!write.writes.empty()) RETURN_IF_ERROR(store_.Commit(write.writes));
+  return std::move(write.ticket);
+}
+
+template <typename Response>
+void TicketApp::CommitThenReply(absl::StatusOr<TicketWrite> write,
+                                Response (*shape)(v1::Ticket),
+                                Reply<Response> reply) {
+  if (!write.ok()) return reply(write.status());
+  if (write->writes.empty()) {
+    write->claim->Release();
+    return reply(shape(std::move(write->ticket)));
   }
-  return std::move(change.ticket);
+  // The next writer of this ticket may read it as soon as it is applied.
+  std::shared_ptr<KeyClaims::Claim> claim = std::move(write->claim);
+  write->writes.OnWritten([claim] { claim->Release(); });
+  commits_.Submit(std::move(write->writes), [reply = std::move(reply), shape,
+                                             ticket = std::move(write->ticket)](
+                                                absl::Status durable) mutable {
+    if (!durable.ok()) return reply(durable);
+    reply(shape(std::move(ticket)));
+  });
 }
 
 absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListByFilter(
@@ -232,13 +257,13 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
   if (claim != nullptr) {
     created->writes.OnCommit([claim](bool) { claim->Release(); });
   }
-  commits_.Submit(std::move(created->writes),
-                  [reply = std::move(reply),
-                   ticket = std::move(created->ticket)](
-                      absl::Status durable) mutable {
-                    if (!durable.ok()) return reply(durable);
-                    reply(std::move(ticket));
-                  });
+  commits_.Submit(
+      std::move(created->writes),
+      [reply = std::move(reply),
+       ticket = std::move(created->ticket)](absl::Status durable) mutable {
+        if (!durable.ok()) return reply(durable);
+        reply(std::move(ticket));
+      });
 }
 
 absl::StatusOr<v1::Ticket> TicketApp::ReplayCreate(
@@ -303,41 +328,49 @@ absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListTickets(
                       req.page_size(), req.page_token());
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::UpdateTicket(
-    const auth::Principal& caller, const v1::UpdateTicketRequest& req) {
-  ASSIGN_OR_RETURN(std::vector<std::string> paths, ValidateUpdateTicket(req));
-  ASSIGN_OR_RETURN(std::string id,
-                   ParseTicketName(req.ticket().name(), "ticket.name"));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kUpdateTicket}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyUpdate(current, req, paths, who,
-                                                     now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::UpdateTicket(const auth::Principal& caller,
+                             const v1::UpdateTicketRequest& req,
+                             Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        ASSIGN_OR_RETURN(std::vector<std::string> paths,
+                         ValidateUpdateTicket(req));
+        ASSIGN_OR_RETURN(std::string id,
+                         ParseTicketName(req.ticket().name(), "ticket.name"));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kUpdateTicket}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyUpdate(current, req, paths, who,
+                                                    now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::AssignTicket(
-    const auth::Principal& caller, const v1::AssignTicketRequest& req) {
-  RETURN_IF_ERROR(ValidateAssignTicket(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  // Where the ticket goes does not depend on the ticket: check it first.
-  Target destination;
-  destination.department = req.department();
-  RETURN_IF_ERROR(
-      Authorize(permissions_, who, Action::kAssignTicket, destination));
-  TicketAccess access{{Action::kAssignTicket}, [&](const v1::Ticket& t) {
-                        return AuthorizeAssignment(
-                            permissions_, who, TargetOf(t), req.department());
-                      }};
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, access,
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyAssign(current, req, who, now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::AssignTicket(const auth::Principal& caller,
+                             const v1::AssignTicketRequest& req,
+                             Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateAssignTicket(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        // Where the ticket goes does not depend on the ticket: check it first.
+        Target destination;
+        destination.department = req.department();
+        RETURN_IF_ERROR(
+            Authorize(permissions_, who, Action::kAssignTicket, destination));
+        TicketAccess access{{Action::kAssignTicket}, [&](const v1::Ticket& t) {
+                              return AuthorizeAssignment(permissions_, who,
+                                                         TargetOf(t),
+                                                         req.department());
+                            }};
+        return PrepareMutation(who, id, access,
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyAssign(current, req, who, now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
 absl::StatusOr<v1::AddReplyResponse> TicketApp::AddReply(
@@ -359,66 +392,79 @@ absl::StatusOr<v1::AddReplyResponse> TicketApp::AddReply(
   return response;
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::ChangeStatus(
-    const auth::Principal& caller, const v1::ChangeStatusRequest& req) {
-  RETURN_IF_ERROR(ValidateChangeStatus(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kChangeStatus}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyChangeStatus(current, req, who,
-                                                           now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::ChangeStatus(const auth::Principal& caller,
+                             const v1::ChangeStatusRequest& req,
+                             Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateChangeStatus(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kChangeStatus}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyChangeStatus(current, req, who,
+                                                          now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::ResolveTicket(
-    const auth::Principal& caller, const v1::ResolveTicketRequest& req) {
-  RETURN_IF_ERROR(ValidateResolveTicket(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kResolveTicket}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyResolve(current, req, who, now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::ResolveTicket(const auth::Principal& caller,
+                              const v1::ResolveTicketRequest& req,
+                              Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateResolveTicket(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kResolveTicket}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyResolve(current, req, who, now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::CloseTicket(
-    const auth::Principal& caller, const v1::CloseTicketRequest& req) {
-  RETURN_IF_ERROR(ValidateCloseTicket(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kCloseTicket}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyClose(current, req, who, now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::CloseTicket(const auth::Principal& caller,
+                            const v1::CloseTicketRequest& req,
+                            Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateCloseTicket(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kCloseTicket}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyClose(current, req, who, now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::ReopenTicket(
-    const auth::Principal& caller, const v1::ReopenTicketRequest& req) {
-  RETURN_IF_ERROR(ValidateReopenTicket(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  // In scope for either reopen permission first (so nothing about tickets
-  // outside the caller's scope leaks), then the one the status needs.
-  TicketAccess access{
-      {Action::kReopenResolved, Action::kReopenClosed},
-      [&](const v1::Ticket& t) {
-        return Authorize(permissions_, who,
-                         ReopenAction(t.status() == v1::TICKET_STATUS_CLOSED),
-                         TargetOf(t));
-      }};
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, access,
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyReopen(current, req, who, now);
-                                }));
-  return Basic(std::move(ticket));
+void TicketApp::ReopenTicket(const auth::Principal& caller,
+                             const v1::ReopenTicketRequest& req,
+                             Reply<v1::Ticket> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateReopenTicket(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        // In scope for either reopen permission first (so nothing about tickets
+        // outside the caller's scope leaks), then the one the status needs.
+        TicketAccess access{
+            {Action::kReopenResolved, Action::kReopenClosed},
+            [&](const v1::Ticket& t) {
+              return Authorize(
+                  permissions_, who,
+                  ReopenAction(t.status() == v1::TICKET_STATUS_CLOSED),
+                  TargetOf(t));
+            }};
+        return PrepareMutation(who, id, access,
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyReopen(current, req, who, now);
+                               });
+      }(),
+      &Basic, std::move(reply));
 }
 
 absl::StatusOr<v1::MergeTicketsResponse> TicketApp::MergeTickets(
@@ -436,8 +482,14 @@ absl::StatusOr<v1::MergeTicketsResponse> TicketApp::MergeTickets(
   const Principal who = ToDomainPrincipal(caller);
   const TicketAccess access{{Action::kMergeTickets}, nullptr};
   RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
-  // Exclusive: no single-ticket writer runs while several tickets change.
-  absl::WriterMutexLock merge_lock(&merge_mu_);
+  // Every ticket involved is claimed, in id order so that two merges over
+  // the same tickets cannot each wait for the other.
+  std::set<std::string> involved(source_ids.begin(), source_ids.end());
+  involved.insert(target_id);
+  std::vector<KeyClaims::Claim> claims;
+  for (const std::string& id : involved) {
+    claims.push_back(ticket_claims_.Acquire(id));
+  }
   ASSIGN_OR_RETURN(v1::Ticket target, LoadForAccess(who, target_id, access));
   std::vector<v1::Ticket> sources;
   for (const std::string& id : source_ids) {

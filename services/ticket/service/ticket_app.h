@@ -32,17 +32,18 @@
 // that completes a resolved ticket's record emits ServiceRecordChecked.
 //
 // Locking (all in-process; a store is never shared between processes):
-//   * a read-modify-write of one ticket holds `merge_mu_` in shared mode and
-//     the ticket's stripe of `ticket_locks_` (keyed by ticket id);
-//   * MergeTickets holds `merge_mu_` exclusively and no stripe: with every
-//     single-ticket writer excluded it may update any number of tickets, and
-//     no thread ever holds two stripes (which could deadlock, as unrelated
-//     ids may share a stripe);
+//   * a read-modify-write of one ticket claims its id in `ticket_claims_`
+//     from before the read until its writes are applied (visible) — for a
+//     write through the commit pipeline that is on the committer thread, so
+//     a claim, not a mutex; the next writer then reads the new state;
+//   * MergeTickets claims every ticket it changes, in id order, so two
+//     merges cannot wait for each other; a single-ticket writer holds one
+//     claim and waits for none while holding it;
 //   * CreateTicket with a request_id claims that id in `request_claims_`
 //     for the check-then-insert of the idempotency record, until the insert
 //     is durable (it writes only a new ticket, so it needs no ticket lock);
 //   * UpsertCustomer holds the customer's stripe of `customer_locks_`.
-// Lock order is merge_mu_ → one stripe; no path takes two stripes.
+// No path holds a customer stripe and a ticket claim together.
 //
 // Thread-safe.
 #ifndef CS_SERVICES_TICKET_SERVICE_TICKET_APP_H_
@@ -108,24 +109,32 @@ class TicketApp {
   void CreateTicket(const auth::Principal& caller,
                     const v1::CreateTicketRequest& req,
                     Reply<v1::Ticket> reply);
+  // The single-ticket writes below answer like CreateTicket: once the
+  // change is durable, from the commit pipeline's thread (at once when it is
+  // refused or changes nothing).
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
       const auth::Principal& caller, const v1::ListTicketsRequest& req);
-  absl::StatusOr<v1::Ticket> UpdateTicket(const auth::Principal& caller,
-                                          const v1::UpdateTicketRequest& req);
-  absl::StatusOr<v1::Ticket> AssignTicket(const auth::Principal& caller,
-                                          const v1::AssignTicketRequest& req);
+  void UpdateTicket(const auth::Principal& caller,
+                    const v1::UpdateTicketRequest& req,
+                    Reply<v1::Ticket> reply);
+  void AssignTicket(const auth::Principal& caller,
+                    const v1::AssignTicketRequest& req,
+                    Reply<v1::Ticket> reply);
   absl::StatusOr<v1::AddReplyResponse> AddReply(const auth::Principal& caller,
                                                 const v1::AddReplyRequest& req);
-  absl::StatusOr<v1::Ticket> ChangeStatus(const auth::Principal& caller,
-                                          const v1::ChangeStatusRequest& req);
-  absl::StatusOr<v1::Ticket> ResolveTicket(const auth::Principal& caller,
-                                           const v1::ResolveTicketRequest& req);
-  absl::StatusOr<v1::Ticket> CloseTicket(const auth::Principal& caller,
-                                         const v1::CloseTicketRequest& req);
-  absl::StatusOr<v1::Ticket> ReopenTicket(const auth::Principal& caller,
-                                          const v1::ReopenTicketRequest& req);
+  void ChangeStatus(const auth::Principal& caller,
+                    const v1::ChangeStatusRequest& req,
+                    Reply<v1::Ticket> reply);
+  void ResolveTicket(const auth::Principal& caller,
+                     const v1::ResolveTicketRequest& req,
+                     Reply<v1::Ticket> reply);
+  void CloseTicket(const auth::Principal& caller,
+                   const v1::CloseTicketRequest& req, Reply<v1::Ticket> reply);
+  void ReopenTicket(const auth::Principal& caller,
+                    const v1::ReopenTicketRequest& req,
+                    Reply<v1::Ticket> reply);
   absl::StatusOr<v1::MergeTicketsResponse> MergeTickets(
       const auth::Principal& caller, const v1::MergeTicketsRequest& req);
 
@@ -164,8 +173,7 @@ class TicketApp {
   // same commit. NOT_FOUND when absent; ApplyReopen's FAILED_PRECONDITION
   // (open or merged ticket). Answers the BASIC view.
   absl::StatusOr<v1::Ticket> ReopenOnBehalf(
-      absl::string_view actor, const std::string& id,
-      const std::string& reason,
+      absl::string_view actor, const std::string& id, const std::string& reason,
       const std::function<void(WriteSet&, const v1::Ticket&)>& extra);
 
   const PermissionTable& permissions() const { return permissions_; }
@@ -191,11 +199,31 @@ class TicketApp {
   absl::StatusOr<v1::Ticket> LoadForAccess(const Principal& who,
                                            const std::string& id,
                                            const TicketAccess& access) const;
-  // Load, authorize, apply and commit one ticket's change under its lock.
+  // One ticket's change, ready to commit: the ticket after it, its writes
+  // (empty when nothing changed) and the claim on the ticket, to be held
+  // until the writes are applied.
+  struct TicketWrite {
+    v1::Ticket ticket;
+    WriteSet writes;
+    std::shared_ptr<KeyClaims::Claim> claim;
+  };
+  // Claims ticket `id`, then loads, authorizes and applies `mutate`.
+  absl::StatusOr<TicketWrite> PrepareMutation(const Principal& who,
+                                              const std::string& id,
+                                              const TicketAccess& access,
+                                              const Mutation& mutate);
+  // PrepareMutation, then commits on the calling thread (for the writes
+  // whose answer is not a plain ticket).
   absl::StatusOr<v1::Ticket> MutateTicket(const Principal& who,
                                           const std::string& id,
                                           const TicketAccess& access,
                                           const Mutation& mutate);
+  // Commits `write` through the pipeline, releases its claim once the
+  // writes are applied, and answers `reply` with shape(ticket) once they are
+  // durable; answers errors (and unchanged tickets) at once.
+  template <typename Response>
+  void CommitThenReply(absl::StatusOr<TicketWrite> write,
+                       Response (*shape)(v1::Ticket), Reply<Response> reply);
   // Adds `change` (ticket, index diff against `before`, events) to `writes`.
   void AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
                        const v1::Ticket& after,
@@ -229,8 +257,7 @@ class TicketApp {
   const Options options_;
   std::unique_ptr<TicketRepository> repo_;
 
-  absl::Mutex merge_mu_;
-  LockStripes ticket_locks_;
+  KeyClaims ticket_claims_;
   KeyClaims request_claims_;
   LockStripes customer_locks_;
   CommitPipeline& commits_;
