@@ -733,9 +733,9 @@ TEST_F(TicketServiceTest, ConcurrentWritersOnOneTicketLoseNothing) {
 }
 
 TEST_F(TicketServiceTest, PipelinedUpdatesAndRepliesOnOneTicketLoseNothing) {
-  // UpdateTicket answers from the commit pipeline and AddReply commits on
-  // its own thread; both read-modify-write the same ticket. Each writer must
-  // read what the previous one wrote, or history entries (and replies)
+  // Both read-modify-write the same ticket and answer from the commit
+  // pipeline. Each writer must read what the previous one wrote (its claim
+  // is held until the write is applied), or history entries and replies
   // would be lost.
   v1::Ticket t = Create(agent_);
   constexpr int kUpdates = 10, kReplies = 6;

@@ -177,15 +177,6 @@ absl::StatusOr<TicketApp::TicketWrite> TicketApp::PrepareMutation(
   return write;
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::MutateTicket(const Principal& who,
-                                                   const std::string& id,
-                                                   const TicketAccess& access,
-                                                   const Mutation& mutate) {
-  ASSIGN_OR_RETURN(TicketWrite write, PrepareMutation(who, id, access, mutate));
-  if (!write.writes.empty()) RETURN_IF_ERROR(store_.Commit(write.writes));
-  return std::move(write.ticket);
-}
-
 template <typename Response>
 void TicketApp::CommitThenReply(absl::StatusOr<TicketWrite> write,
                                 Response (*shape)(v1::Ticket),
@@ -373,23 +364,29 @@ void TicketApp::AssignTicket(const auth::Principal& caller,
       &Basic, std::move(reply));
 }
 
-absl::StatusOr<v1::AddReplyResponse> TicketApp::AddReply(
-    const auth::Principal& caller, const v1::AddReplyRequest& req) {
-  RETURN_IF_ERROR(ValidateAddReply(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kReplyTicket}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyReply(current, req, NewUlid(now),
-                                                    who, now);
-                                }));
-  v1::AddReplyResponse response;
-  if (ticket.replies_size() > 0) {
-    *response.mutable_reply() = ticket.replies(ticket.replies_size() - 1);
-  }
-  *response.mutable_ticket() = Basic(std::move(ticket));
-  return response;
+void TicketApp::AddReply(const auth::Principal& caller,
+                         const v1::AddReplyRequest& req,
+                         Reply<v1::AddReplyResponse> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateAddReply(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kReplyTicket}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyReply(current, req, NewUlid(now),
+                                                   who, now);
+                               });
+      }(),
+      +[](v1::Ticket ticket) {
+        v1::AddReplyResponse response;
+        if (ticket.replies_size() > 0) {
+          *response.mutable_reply() = ticket.replies(ticket.replies_size() - 1);
+        }
+        *response.mutable_ticket() = Basic(std::move(ticket));
+        return response;
+      },
+      std::move(reply));
 }
 
 void TicketApp::ChangeStatus(const auth::Principal& caller,
@@ -585,17 +582,21 @@ absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
 
 // ---- Feedback, PII, audit -------------------------------------------------
 
-absl::StatusOr<v1::Feedback> TicketApp::SubmitFeedback(
-    const auth::Principal& caller, const v1::SubmitFeedbackRequest& req) {
-  RETURN_IF_ERROR(ValidateSubmitFeedback(req));
-  ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
-  const Principal who = ToDomainPrincipal(caller);
-  ASSIGN_OR_RETURN(v1::Ticket ticket,
-                   MutateTicket(who, id, {{Action::kSubmitFeedback}, nullptr},
-                                [&](const v1::Ticket& current, absl::Time now) {
-                                  return ApplyFeedback(current, req, who, now);
-                                }));
-  return ticket.feedback();
+void TicketApp::SubmitFeedback(const auth::Principal& caller,
+                               const v1::SubmitFeedbackRequest& req,
+                               Reply<v1::Feedback> reply) {
+  CommitThenReply(
+      [&]() -> absl::StatusOr<TicketWrite> {
+        RETURN_IF_ERROR(ValidateSubmitFeedback(req));
+        ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
+        const Principal who = ToDomainPrincipal(caller);
+        return PrepareMutation(who, id, {{Action::kSubmitFeedback}, nullptr},
+                               [&](const v1::Ticket& current, absl::Time now) {
+                                 return ApplyFeedback(current, req, who, now);
+                               });
+      }(),
+      +[](v1::Ticket ticket) { return std::move(*ticket.mutable_feedback()); },
+      std::move(reply));
 }
 
 absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(

@@ -122,8 +122,8 @@ class TicketApp {
   void AssignTicket(const auth::Principal& caller,
                     const v1::AssignTicketRequest& req,
                     Reply<v1::Ticket> reply);
-  absl::StatusOr<v1::AddReplyResponse> AddReply(const auth::Principal& caller,
-                                                const v1::AddReplyRequest& req);
+  void AddReply(const auth::Principal& caller, const v1::AddReplyRequest& req,
+                Reply<v1::AddReplyResponse> reply);
   void ChangeStatus(const auth::Principal& caller,
                     const v1::ChangeStatusRequest& req,
                     Reply<v1::Ticket> reply);
@@ -147,8 +147,10 @@ class TicketApp {
       const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req);
 
   // ---- Feedback, PII, audit
-  absl::StatusOr<v1::Feedback> SubmitFeedback(
-      const auth::Principal& caller, const v1::SubmitFeedbackRequest& req);
+  // Answers once the feedback is durable, as the ticket writes above.
+  void SubmitFeedback(const auth::Principal& caller,
+                      const v1::SubmitFeedbackRequest& req,
+                      Reply<v1::Feedback> reply);
   // The audit record is committed (durably) before the value is returned;
   // when that commit fails the call fails and returns no value.
   absl::StatusOr<v1::RevealCustomerPiiResponse> RevealCustomerPii(
@@ -212,12 +214,6 @@ class TicketApp {
                                               const std::string& id,
                                               const TicketAccess& access,
                                               const Mutation& mutate);
-  // PrepareMutation, then commits on the calling thread (for the writes
-  // whose answer is not a plain ticket).
-  absl::StatusOr<v1::Ticket> MutateTicket(const Principal& who,
-                                          const std::string& id,
-                                          const TicketAccess& access,
-                                          const Mutation& mutate);
   // Commits `write` through the pipeline, releases its claim once the
   // writes are applied, and answers `reply` with shape(ticket) once they are
   // durable; answers errors (and unchanged tickets) at once.
