@@ -351,23 +351,24 @@ std::vector<absl::Status> Store::CommitTogether(
   // deletion does not commute with the keys it covers, so such a group
   // keeps submission order.
   if (!has_range) {
-    std::stable_sort(operations.begin(), operations.end(),
-                     [](const WriteSet::Operation* a,
-                        const WriteSet::Operation* b) {
-                       return a->family != b->family ? a->family < b->family
-                                                     : a->key < b->key;
-                     });
+    std::stable_sort(
+        operations.begin(), operations.end(),
+        [](const WriteSet::Operation* a, const WriteSet::Operation* b) {
+          return a->family != b->family ? a->family < b->family
+                                        : a->key < b->key;
+        });
   }
   rocksdb::WriteBatch batch;
-  absl::Status written = impl_->db ? absl::OkStatus()
-                                   : absl::FailedPreconditionError(
-                                         "store is closed");
+  absl::Status written = impl_->db
+                             ? absl::OkStatus()
+                             : absl::FailedPreconditionError("store is closed");
   for (const WriteSet::Operation* op : operations) {
     if (!written.ok()) break;
     written = AppendOperation(*op, batch);
   }
   if (written.ok()) {
-    written = FromRocks(impl_->db->Write(impl_->write_options, &batch), "write");
+    written =
+        FromRocks(impl_->db->Write(impl_->write_options, &batch), "write");
   }
   for (size_t i : in_batch) {
     outcomes[i] = written;

@@ -745,7 +745,8 @@ TEST_F(TicketServiceTest, PipelinedUpdatesAndRepliesOnOneTicketLoseNothing) {
     threads.emplace_back([&, i] {
       v1::UpdateTicketRequest request;
       request.mutable_ticket()->set_name(t.name());
-      request.mutable_ticket()->set_subject(absl::StrCat("主题变更第", i, "次"));
+      request.mutable_ticket()->set_subject(
+          absl::StrCat("主题变更第", i, "次"));
       request.mutable_update_mask()->add_paths("subject");
       if (!Call(&Stub::UpdateTicket, agent_, request).ok()) ++failures;
     });

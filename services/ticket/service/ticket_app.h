@@ -109,13 +109,13 @@ class TicketApp {
   void CreateTicket(const auth::Principal& caller,
                     const v1::CreateTicketRequest& req,
                     Reply<v1::Ticket> reply);
-  // The single-ticket writes below answer like CreateTicket: once the
-  // change is durable, from the commit pipeline's thread (at once when it is
-  // refused or changes nothing).
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
       const auth::Principal& caller, const v1::ListTicketsRequest& req);
+  // The single-ticket writes below answer like CreateTicket: once the
+  // change is durable, from the commit pipeline's thread (at once when it is
+  // refused or changes nothing).
   void UpdateTicket(const auth::Principal& caller,
                     const v1::UpdateTicketRequest& req,
                     Reply<v1::Ticket> reply);
