@@ -26,6 +26,24 @@
 
 namespace cs {
 
+namespace serve_app_internal {
+
+// The work of one call: authorize, call `method`, store its response.
+template <typename App, typename Request, typename Response>
+auto AuthorizeAndCall(ServiceHost& host, App& app,
+                      grpc::CallbackServerContext* ctx, const Request* request,
+                      Response* response, auth::RoleSet allowed,
+                      absl::StatusOr<Response> (App::*method)(
+                          const auth::Principal&, const Request&)) {
+  return [=, &host, &app]() -> absl::Status {
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
+    return absl::OkStatus();
+  };
+}
+
+}  // namespace serve_app_internal
+
 // `host`, `app`, `request` and `response` must outlive the call (gRPC keeps
 // request and response alive until the reactor finishes).
 template <typename App, typename Request, typename Response>
@@ -34,11 +52,9 @@ grpc::ServerUnaryReactor* ServeAppCall(
     const Request* request, Response* response, auth::RoleSet allowed,
     absl::StatusOr<Response> (App::*method)(const auth::Principal&,
                                             const Request&)) {
-  return ServeUnary(ctx, host.executor(), [=, &host, &app]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
-    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
-    return absl::OkStatus();
-  });
+  return ServeUnary(ctx, host.executor(),
+                    serve_app_internal::AuthorizeAndCall(
+                        host, app, ctx, request, response, allowed, method));
 }
 
 // As ServeAppCall, run on the gRPC thread (ServeUnaryInline): only for a
@@ -49,11 +65,9 @@ grpc::ServerUnaryReactor* ServeAppReadInline(
     const Request* request, Response* response, auth::RoleSet allowed,
     absl::StatusOr<Response> (App::*method)(const auth::Principal&,
                                             const Request&)) {
-  return ServeUnaryInline(ctx, [=, &host, &app]() -> absl::Status {
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
-    ASSIGN_OR_RETURN(*response, (app.*method)(principal, *request));
-    return absl::OkStatus();
-  });
+  return ServeUnaryInline(
+      ctx, serve_app_internal::AuthorizeAndCall(host, app, ctx, request,
+                                                response, allowed, method));
 }
 
 // As ServeAppCall, for a method answering through a Reply
