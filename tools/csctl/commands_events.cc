@@ -1,8 +1,10 @@
 // events info | tail: read any producer's cs.events.v1.EventStream.
-// events consumers: cs.events.v1.ConsumerProgress of any server.
+// events consumers | wait: cs.events.v1.ConsumerProgress of any server.
 //
 //   csctl events info
 //   csctl events consumers                  # each consumer's cursor
+//   csctl events wait --consumer 'routing<-ticket' --sequence 5000
+//   csctl events wait --outbox 'routing->ticket' --timeout 30s
 //   csctl events tail                       # everything so far, then exit
 //   csctl events tail --from 120 --types TicketCreated,TicketClosed
 //   csctl events tail --follow --limit 10   # wait for live events
@@ -19,6 +21,7 @@
 #include "cs/events/v1/event_stream.grpc.pb.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/time_proto.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/table.h"
@@ -85,6 +88,66 @@ class ConsumersCommand final : public Command {
     }
     return absl::OkStatus();
   }
+};
+
+// Blocks until a consumer of the target server reaches --sequence, or until
+// one of its command outboxes has nothing left to deliver (--timeout, at
+// most 30 s; a script waiting longer calls again). Exits non-zero with
+// DEADLINE_EXCEEDED when the time passes first.
+class WaitCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("consumer", &consumer_,
+                    "consumer to wait for, e.g. routing<-ticket");
+    flags.AddInt64("sequence", &sequence_,
+                   "cursor the consumer must reach (with --consumer)", 0,
+                   std::numeric_limits<int64_t>::max());
+    flags.AddString("outbox", &outbox_,
+                    "command outbox to wait for until it is idle, e.g. "
+                    "routing->ticket");
+  }
+
+  absl::Status Run(CommandContext& context) override {
+    if (consumer_.empty() == outbox_.empty()) {
+      return absl::InvalidArgumentError(
+          "give exactly one of --consumer and --outbox");
+    }
+    ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel, context.Channel());
+    auto stub = events::v1::ConsumerProgress::NewStub(channel);
+    const absl::Duration wait = context.options().timeout;
+    grpc::ClientContext call;
+    // The server answers DEADLINE_EXCEEDED itself when `wait` passes; the
+    // call's own deadline leaves it time to say so.
+    context.PrepareCall(&call, absl::Now() + wait + absl::Seconds(5));
+    const google::protobuf::Duration timeout = ToProtoDuration(wait);
+    if (!outbox_.empty()) {
+      events::v1::WaitForCommandsRequest request;
+      request.set_outbox(outbox_);
+      *request.mutable_timeout() = timeout;
+      events::v1::CommandOutboxState state;
+      RETURN_IF_ERROR(
+          FromGrpcStatus(stub->WaitForCommands(&call, request, &state)));
+      if (context.options().json) return PrintJson(context.out(), state);
+      context.out() << SanitizeCell(state.outbox()) << " idle\n";
+      return absl::OkStatus();
+    }
+    events::v1::WaitForConsumerRequest request;
+    request.set_consumer(consumer_);
+    request.set_min_sequence(static_cast<uint64_t>(sequence_));
+    *request.mutable_timeout() = timeout;
+    events::v1::ConsumerPosition position;
+    RETURN_IF_ERROR(
+        FromGrpcStatus(stub->WaitForConsumer(&call, request, &position)));
+    if (context.options().json) return PrintJson(context.out(), position);
+    context.out() << SanitizeCell(position.consumer()) << " "
+                  << position.cursor() << "\n";
+    return absl::OkStatus();
+  }
+
+ private:
+  std::string consumer_;
+  int64_t sequence_ = 0;
+  std::string outbox_;
 };
 
 class TailCommand final : public Command {
@@ -194,6 +257,9 @@ void RegisterEventsCommands(CommandRegistry& registry) {
   registry.Add<ConsumersCommand>(
       {"events", "consumers"},
       "the server's event consumers with their cursors, and command outboxes");
+  registry.Add<WaitCommand>(
+      {"events", "wait"},
+      "block until a consumer reaches a sequence or a command outbox is idle");
   registry.Add<TailCommand>(
       {"events", "tail"},
       "print events (sequence, time, type, subject, payload JSON)");

@@ -243,6 +243,33 @@ TEST_F(CsctlServerTest, EventsConsumersListsCursorsAndOutboxes) {
   EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED: "));
 }
 
+TEST_F(CsctlServerTest, EventsWaitBlocksOnRealProgress) {
+  std::function<void(uint64_t)> advanced =
+      host_->ConsumerCursorGauge("质检<-routing", "routing");
+  advanced(7);
+  Result r =
+      Run({"events", "wait", "--consumer", "质检<-routing", "--sequence", "7"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "质检<-routing 7\n");
+
+  // Not reached within the wait: the server says so, naming the consumer.
+  r = Run({"--timeout", "100ms", "events", "wait", "--consumer",
+           "质检<-routing", "--sequence", "8"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: DEADLINE_EXCEEDED: "));
+  EXPECT_THAT(r.err, HasSubstr("质检<-routing"));
+
+  host_->consumer_progress().AddCommandOutbox(
+      "routing->ticket", [](absl::Duration) { return true; });
+  r = Run({"events", "wait", "--outbox", "routing->ticket"});
+  EXPECT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(r.out, "routing->ticket idle\n");
+
+  r = Run({"events", "wait", "--consumer", "a", "--outbox", "b"});
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("exactly one of --consumer and --outbox"));
+}
+
 TEST_F(CsctlServerTest, EventsNeedAnAdminOrServiceToken) {
   Result r = Run({"events", "info"}, Token({Role::kAgent}));
   EXPECT_EQ(r.code, kExitFailure);
