@@ -22,6 +22,11 @@ using google::protobuf::internal::WireFormatLite;
 
 constexpr int kMaxDepth = 100;  // protobuf's own recursion limit
 
+absl::Status NotAValid(const Descriptor& type) {
+  return absl::InvalidArgumentError(
+      absl::StrCat("request is not a valid ", type.full_name()));
+}
+
 // Walks the wire format of one message. Returns false on malformed bytes;
 // sets *bad to the first invalid-UTF-8 string field found.
 bool Walk(absl::string_view bytes, const Descriptor& type,
@@ -83,10 +88,15 @@ absl::Status CheckRequestBytes(absl::string_view bytes,
   }
   absl::Status bad;
   if (!Walk(bytes, type, "", 0, &bad) || (prototype != nullptr && bad.ok())) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("request is not a valid ", type.full_name()));
+    return NotAValid(type);
   }
   return bad;
+}
+
+absl::Status ExplainRefusedRequest(absl::string_view bytes,
+                                   const Descriptor& type) {
+  absl::Status why = CheckRequestBytes(bytes, type);
+  return why.ok() ? NotAValid(type) : why;
 }
 
 }  // namespace cs

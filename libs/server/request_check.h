@@ -17,6 +17,12 @@ namespace cs {
 absl::Status CheckRequestBytes(absl::string_view bytes,
                                const google::protobuf::Descriptor& type);
 
+// Why a parser refused `bytes` as `type`: CheckRequestBytes' answer, or
+// INVALID_ARGUMENT saying the request is malformed should that check accept
+// them (a refusal is never turned into OK).
+absl::Status ExplainRefusedRequest(absl::string_view bytes,
+                                   const google::protobuf::Descriptor& type);
+
 }  // namespace cs
 
 #endif  // CS_LIBS_SERVER_REQUEST_CHECK_H_

@@ -13,6 +13,7 @@
 #include "grpc/grpc.h"
 #include "grpc/slice.h"
 #include "grpcpp/impl/rpc_service_method.h"
+#include "grpcpp/support/message_allocator.h"
 
 namespace cs {
 namespace {
@@ -31,6 +32,16 @@ std::string ReadAll(grpc_byte_buffer* buffer) {
   grpc_slice_unref(slice);
   grpc_byte_buffer_reader_destroy(&reader);
   return out;
+}
+
+// A callback unary handler's per-call state is a grpc::MessageHolder in the
+// call's arena (gRPC frees the memory with the call). After a refused parse
+// gRPC never releases it, so the partly parsed request's heap parts are
+// freed here, through the virtual destructor of its only base.
+void DiscardRefusedMessages(void* holder) {
+  if (holder != nullptr) {
+    static_cast<grpc::RpcAllocatorState*>(holder)->~RpcAllocatorState();
+  }
 }
 
 // What Deserialize hands to RunHandler through the handler-data slot.
@@ -52,16 +63,24 @@ class GuardedHandler : public grpc::internal::MethodHandler {
                     grpc::Status* status, void** handler_data) override {
     auto* carry = new (grpc_call_arena_alloc(call, sizeof(Carry))) Carry();
     *handler_data = carry;
-    if (request != nullptr) {
-      carry->malformed = CheckRequestBytes(ReadAll(request), type_);
-    }
-    if (carry->malformed.ok()) {
+    if (request == nullptr) {
       return inner_->Deserialize(call, request, status, &carry->inner_data);
     }
+    // Parsing consumes (destroys) the buffer it is given; a copy sharing its
+    // slices keeps the bytes to explain a refusal. A good request is parsed
+    // once, by gRPC's own handler.
+    grpc_byte_buffer* kept = grpc_byte_buffer_copy(request);
+    void* parsed =
+        inner_->Deserialize(call, request, status, &carry->inner_data);
+    if (status->ok()) {
+      grpc_byte_buffer_destroy(kept);
+      return parsed;
+    }
+    DiscardRefusedMessages(carry->inner_data);
+    carry->malformed = ExplainRefusedRequest(ReadAll(kept), type_);
+    grpc_byte_buffer_destroy(kept);
     // An empty request always parses; the handler learns why it is empty.
-    // Deserializing consumes (destroys) the buffer it is given, so the
-    // refused one is destroyed here instead.
-    grpc_byte_buffer_destroy(request);
+    *status = grpc::Status::OK;
     return inner_->Deserialize(call, grpc_raw_byte_buffer_create(nullptr, 0),
                                status, &carry->inner_data);
   }

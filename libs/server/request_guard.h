@@ -8,10 +8,11 @@
 //   if (const absl::Status* bad = MalformedRequest()) { finish with *bad }
 //                                   // ServeUnary does this
 //
-// A guarded unary method checks each request's wire bytes before parsing.
-// A bad one reaches the method as an empty (default) request while
-// MalformedRequest() holds the reason, so a handler that ignores the reason
-// still sees nothing but an empty request.
+// A guarded unary method's request is parsed once, by gRPC; only when that
+// fails does the guard walk the wire bytes to name the field. A bad one reaches
+// the method as an empty (default) request while MalformedRequest() holds the
+// reason, so a handler that ignores the reason still sees nothing but an empty
+// request.
 #ifndef CS_LIBS_SERVER_REQUEST_GUARD_H_
 #define CS_LIBS_SERVER_REQUEST_GUARD_H_
 

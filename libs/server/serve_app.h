@@ -15,12 +15,14 @@
 #define CS_LIBS_SERVER_SERVE_APP_H_
 
 #include <functional>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/reply.h"
 #include "libs/common/status_macros.h"
+#include "libs/server/raw_message.h"
 #include "libs/server/service_host.h"
 #include "libs/server/unary.h"
 
@@ -57,17 +59,27 @@ grpc::ServerUnaryReactor* ServeAppCall(
                         host, app, ctx, request, response, allowed, method));
 }
 
-// As ServeAppCall, run on the gRPC thread (ServeUnaryInline): only for a
-// method that reads the local store and nothing else (a point lookup).
-template <typename App, typename Request, typename Response>
-grpc::ServerUnaryReactor* ServeAppReadInline(
+// As ServeAppCall, run on the gRPC thread (ServeUnaryInline), for a method
+// registered raw (the generated WithRawCallbackMethod_X, raw_message.h) whose
+// app method answers with the response's wire bytes: a stored message served
+// as it is. Only for a method that reads the local store and nothing else
+// (a point lookup). The request is parsed here; a bad one is refused as the
+// request guard refuses it.
+template <typename App, typename Request>
+grpc::ServerUnaryReactor* ServeAppReadRaw(
     ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
-    const Request* request, Response* response, auth::RoleSet allowed,
-    absl::StatusOr<Response> (App::*method)(const auth::Principal&,
-                                            const Request&)) {
-  return ServeUnaryInline(
-      ctx, serve_app_internal::AuthorizeAndCall(host, app, ctx, request,
-                                                response, allowed, method));
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+    auth::RoleSet allowed,
+    absl::StatusOr<std::string> (App::*method)(const auth::Principal&,
+                                               const Request&)) {
+  return ServeUnaryInline(ctx, [=, &host, &app]() -> absl::Status {
+    Request parsed;
+    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
+    *response = RawResponse(bytes);
+    return absl::OkStatus();
+  });
 }
 
 // As ServeAppCall, for a method answering through a Reply

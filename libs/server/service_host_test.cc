@@ -8,6 +8,7 @@
 #include "gmock/gmock.h"
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
+#include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/server/test_host.h"
 #include "libs/server/unary.h"
@@ -106,6 +107,23 @@ TEST_F(ServiceHostTest, ServesHealthAndAuthenticatedCalls) {
             grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(CallEcho("x", cs::testing::TestToken({Role::kQa})).error_code(),
             grpc::StatusCode::PERMISSION_DENIED);
+}
+
+TEST_F(ServiceHostTest, RefusedRequestIsInvalidArgumentNamingTheField) {
+  // The client serializes invalid UTF-8 as it is (it only logs); gRPC's
+  // parser refuses it and the request guard says which field is wrong.
+  const grpc::Status refused = CallEcho(std::string("手机\xff信号"),
+                                        cs::testing::TestToken({Role::kAgent}));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  const auto violations = FieldViolationsOf(FromGrpcStatus(refused));
+  ASSERT_EQ(violations.size(), 1u);
+  EXPECT_EQ(violations[0].field, "text");
+  // The next call on the same connection is unaffected.
+  std::string reply;
+  ASSERT_TRUE(
+      CallEcho("你好", cs::testing::TestToken({Role::kAgent}, "李四"), &reply)
+          .ok());
+  EXPECT_EQ(reply, "李四: 你好");
 }
 
 TEST_F(ServiceHostTest, RecordsRedMetricsPerMethod) {

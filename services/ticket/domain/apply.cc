@@ -13,6 +13,7 @@
 #include "google/protobuf/util/message_differencer.h"
 #include "libs/common/errors.h"
 #include "libs/common/fingerprint.h"
+#include "libs/common/proto_wire.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "services/ticket/domain/audit.h"
@@ -236,6 +237,27 @@ PendingEvent MakeEvent(const google::protobuf::Message& payload,
 
 Target TargetOf(const v1::Ticket& ticket) {
   return {ticket.department(), ticket.assignee(), ticket.created_by()};
+}
+
+absl::StatusOr<Target> TargetOfWire(absl::string_view ticket) {
+  Target target;
+  RETURN_IF_ERROR(
+      proto_wire::ForEachField(ticket, [&](const proto_wire::Field& field) {
+        // Protobuf keeps a field of the wrong wire type as unknown.
+        if (!field.length_delimited) return;
+        switch (field.number) {
+          case v1::Ticket::kDepartmentFieldNumber:
+            target.department = std::string(field.payload);
+            break;
+          case v1::Ticket::kAssigneeFieldNumber:
+            target.assignee = std::string(field.payload);
+            break;
+          case v1::Ticket::kCreatedByFieldNumber:
+            target.created_by = std::string(field.payload);
+            break;
+        }
+      }));
+  return target;
 }
 
 Target CreateTargetOf(const v1::CreateTicketRequest& request,

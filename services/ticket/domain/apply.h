@@ -110,6 +110,9 @@ PendingEvent MakeEvent(const google::protobuf::Message& payload,
 // Permission targets: the ticket as stored, and a ticket about to be created
 // by `creator`.
 Target TargetOf(const v1::Ticket& ticket);
+// TargetOf a serialized ticket, read off the wire without parsing it;
+// DATA_LOSS when `ticket` is not well-formed.
+absl::StatusOr<Target> TargetOfWire(absl::string_view ticket);
 Target CreateTargetOf(const v1::CreateTicketRequest& request,
                       const Principal& creator);
 

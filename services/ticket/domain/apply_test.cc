@@ -208,6 +208,19 @@ TEST(ApplyCreateTest, PermissionTargets) {
                          Action::kResolveTicket, target));
 }
 
+TEST(ApplyCreateTest, PermissionTargetOffTheWire) {
+  v1::Ticket t = Assigned(NewTicket(), "坐席-008");
+  t.set_department("投诉处理部");
+  t.set_created_by("agent-007");
+  absl::StatusOr<Target> target = TargetOfWire(t.SerializeAsString());
+  ASSERT_TRUE(target.ok()) << target.status();
+  EXPECT_EQ(target->department, "投诉处理部");
+  EXPECT_EQ(target->assignee, "坐席-008");
+  EXPECT_EQ(target->created_by, "agent-007");
+  EXPECT_EQ(TargetOfWire("\x0a\x7f").status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
 // ---- Etag
 // ------------------------------------------------------------------------
 

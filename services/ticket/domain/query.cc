@@ -6,6 +6,7 @@
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/fingerprint.h"
+#include "libs/common/proto_wire.h"
 #include "libs/common/time_proto.h"
 
 namespace cs::ticket {
@@ -65,6 +66,13 @@ void ApplyView(v1::TicketView view, v1::Ticket* ticket) {
   if (view == v1::TICKET_VIEW_FULL) return;
   ticket->clear_replies();
   ticket->clear_history();
+}
+
+absl::StatusOr<std::string> ApplyViewToWire(v1::TicketView view,
+                                            std::string ticket) {
+  if (view == v1::TICKET_VIEW_FULL) return ticket;
+  return proto_wire::WithoutFields(ticket, {v1::Ticket::kRepliesFieldNumber,
+                                            v1::Ticket::kHistoryFieldNumber});
 }
 
 absl::Status ConstrainFilterToScope(const PermissionTable& table,

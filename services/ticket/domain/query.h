@@ -44,6 +44,10 @@ uint64_t TicketQueryFingerprint(const v1::TicketFilter& filter,
 
 // Clears replies and history unless `view` is FULL.
 void ApplyView(v1::TicketView view, v1::Ticket* ticket);
+// The same on a serialized ticket, without parsing it (GetTicket's path);
+// DATA_LOSS when `ticket` is not well-formed.
+absl::StatusOr<std::string> ApplyViewToWire(v1::TicketView view,
+                                            std::string ticket);
 
 // Narrows `filter` to the tickets `principal` may read (Action::kReadTicket):
 // any → unchanged; department → filter.department is set to the principal's

@@ -150,6 +150,22 @@ TEST(QueryTest, ViewsStripRepliesAndHistory) {
   EXPECT_EQ(full.history_size(), 1);
 }
 
+TEST(QueryTest, ViewsOnTheWireMatchViewsOnTheMessage) {
+  const std::string stored = SampleTicket().SerializeAsString();
+  for (v1::TicketView view : {v1::TICKET_VIEW_UNSPECIFIED,
+                              v1::TICKET_VIEW_BASIC, v1::TICKET_VIEW_FULL}) {
+    v1::Ticket expected = SampleTicket();
+    ApplyView(view, &expected);
+    absl::StatusOr<std::string> wire = ApplyViewToWire(view, stored);
+    ASSERT_TRUE(wire.ok()) << wire.status();
+    EXPECT_EQ(*wire, expected.SerializeAsString()) << view;
+  }
+  EXPECT_EQ(ApplyViewToWire(v1::TICKET_VIEW_BASIC, stored.substr(0, 9))
+                .status()
+                .code(),
+            absl::StatusCode::kDataLoss);
+}
+
 TEST(QueryTest, ConstrainFilterToScope) {
   const PermissionTable& table = PermissionTable::Defaults();
   v1::TicketFilter f;

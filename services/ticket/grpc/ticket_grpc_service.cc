@@ -9,10 +9,10 @@ grpc::ServerUnaryReactor* TicketGrpcService::CreateTicket(
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(
-    Context* ctx, const v1::GetTicketRequest* request, v1::Ticket* response) {
-  // A point read: answered on the gRPC thread (see ServeAppReadInline).
-  return ServeAppReadInline(host_, app_, ctx, request, response,
-                            auth::RoleSet::All(), &TicketApp::GetTicket);
+    Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  // A point read, answered on the gRPC thread with the stored bytes.
+  return ServeAppReadRaw(host_, app_, ctx, request, response,
+                         auth::RoleSet::All(), &TicketApp::GetTicketBytes);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListTickets(

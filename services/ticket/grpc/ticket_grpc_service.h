@@ -21,7 +21,10 @@
 
 namespace cs::ticket {
 
-class TicketGrpcService final : public v1::TicketService::CallbackService {
+// GetTicket is registered raw: it answers with the stored ticket's bytes.
+class TicketGrpcService final
+    : public v1::TicketService::WithRawCallbackMethod_GetTicket<
+          v1::TicketService::CallbackService> {
  public:
   TicketGrpcService(ServiceHost& host, TicketApp& app)
       : host_(host), app_(app) {}
@@ -31,8 +34,8 @@ class TicketGrpcService final : public v1::TicketService::CallbackService {
 
   Reactor* CreateTicket(Context* ctx, const v1::CreateTicketRequest* request,
                         v1::Ticket* response) override;
-  Reactor* GetTicket(Context* ctx, const v1::GetTicketRequest* request,
-                     v1::Ticket* response) override;
+  Reactor* GetTicket(Context* ctx, const grpc::ByteBuffer* request,
+                     grpc::ByteBuffer* response) override;
   Reactor* ListTickets(Context* ctx, const v1::ListTicketsRequest* request,
                        v1::ListTicketsResponse* response) override;
   Reactor* UpdateTicket(Context* ctx, const v1::UpdateTicketRequest* request,

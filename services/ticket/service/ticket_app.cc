@@ -88,28 +88,34 @@ absl::Status TicketApp::CheckCouldAct(const Principal& who,
   return Authorize(permissions_, who, widest);
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::LoadForAccess(
-    const Principal& who, const std::string& id,
-    const TicketAccess& access) const {
+absl::Status TicketApp::CheckTicketAccess(
+    const Principal& who, const std::vector<Action>& gates,
+    const absl::StatusOr<Target>& target) const {
   Action widest;
-  const Scope best = WidestScope(permissions_, who, access.gates, &widest);
-  // What a caller without `any` scope hears both for a ticket outside its
-  // scope and for a ticket that does not exist.
+  const Scope best = WidestScope(permissions_, who, gates, &widest);
   const auto denied = [&]() -> absl::Status {
     absl::Status status = Authorize(permissions_, who, widest, Target{});
     if (status.ok()) status = absl::PermissionDeniedError("permission denied");
     return status;
   };
-  absl::StatusOr<v1::Ticket> ticket = repo_->LoadTicket(id);
-  if (absl::IsNotFound(ticket.status())) {
-    return best == Scope::kAny ? ticket.status() : denied();
+  if (absl::IsNotFound(target.status())) {
+    return best == Scope::kAny ? target.status() : denied();
   }
-  if (!ticket.ok()) return ticket.status();
-  const Target target = TargetOf(*ticket);
-  const bool covered = std::any_of(
-      access.gates.begin(), access.gates.end(),
-      [&](Action a) { return IsAllowed(permissions_, who, a, target); });
-  if (!covered) return denied();
+  if (!target.ok()) return target.status();
+  const bool covered = std::any_of(gates.begin(), gates.end(), [&](Action a) {
+    return IsAllowed(permissions_, who, a, *target);
+  });
+  return covered ? absl::OkStatus() : denied();
+}
+
+absl::StatusOr<v1::Ticket> TicketApp::LoadForAccess(
+    const Principal& who, const std::string& id,
+    const TicketAccess& access) const {
+  absl::StatusOr<v1::Ticket> ticket = repo_->LoadTicket(id);
+  RETURN_IF_ERROR(
+      CheckTicketAccess(who, access.gates,
+                        ticket.ok() ? absl::StatusOr<Target>(TargetOf(*ticket))
+                                    : ticket.status()));
   if (access.check) RETURN_IF_ERROR(access.check(*ticket));
   return ticket;
 }
@@ -298,14 +304,27 @@ absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
 
 absl::StatusOr<v1::Ticket> TicketApp::GetTicket(
     const auth::Principal& caller, const v1::GetTicketRequest& req) {
+  ASSIGN_OR_RETURN(std::string bytes, GetTicketBytes(caller, req));
+  v1::Ticket ticket;
+  if (!ticket.ParseFromString(bytes)) {
+    return absl::DataLossError("stored ticket does not parse");
+  }
+  return ticket;
+}
+
+absl::StatusOr<std::string> TicketApp::GetTicketBytes(
+    const auth::Principal& caller, const v1::GetTicketRequest& req) {
   RETURN_IF_ERROR(ValidateGetTicket(req));
   ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
   const Principal who = ToDomainPrincipal(caller);
-  const TicketAccess access{{Action::kReadTicket}, nullptr};
-  RETURN_IF_ERROR(CheckCouldAct(who, access.gates));
-  ASSIGN_OR_RETURN(v1::Ticket ticket, LoadForAccess(who, id, access));
-  ApplyView(req.view(), &ticket);
-  return ticket;
+  const std::vector<Action> gates = {Action::kReadTicket};
+  RETURN_IF_ERROR(CheckCouldAct(who, gates));
+  absl::StatusOr<std::string> stored = repo_->LoadTicketBytes(id);
+  RETURN_IF_ERROR(
+      CheckTicketAccess(who, gates,
+                        stored.ok() ? TargetOfWire(*stored)
+                                    : absl::StatusOr<Target>(stored.status())));
+  return ApplyViewToWire(req.view(), *std::move(stored));
 }
 
 absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListTickets(

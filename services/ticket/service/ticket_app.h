@@ -111,6 +111,10 @@ class TicketApp {
                     Reply<v1::Ticket> reply);
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
+  // GetTicket's answer as the serialized v1.Ticket, made from the stored
+  // bytes without parsing them (the gRPC glue serves it as it is).
+  absl::StatusOr<std::string> GetTicketBytes(const auth::Principal& caller,
+                                             const v1::GetTicketRequest& req);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
       const auth::Principal& caller, const v1::ListTicketsRequest& req);
   // The single-ticket writes below answer like CreateTicket: once the
@@ -201,6 +205,13 @@ class TicketApp {
   absl::StatusOr<v1::Ticket> LoadForAccess(const Principal& who,
                                            const std::string& id,
                                            const TicketAccess& access) const;
+  // Whether `who` holding one of `gates` may act on the ticket whose
+  // permission target (or load error) is `target`. A caller without `any`
+  // scope hears PERMISSION_DENIED both for a ticket outside its scope and
+  // for one that does not exist.
+  absl::Status CheckTicketAccess(const Principal& who,
+                                 const std::vector<Action>& gates,
+                                 const absl::StatusOr<Target>& target) const;
   // One ticket's change, ready to commit: the ticket after it, its writes
   // (empty when nothing changed) and the claim on the ticket, to be held
   // until the writes are applied.

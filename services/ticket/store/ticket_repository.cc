@@ -111,12 +111,17 @@ TicketRepository::TicketRepository(Store& store, ColumnFamily tickets,
 
 absl::StatusOr<v1::Ticket> TicketRepository::LoadTicket(
     absl::string_view id) const {
+  ASSIGN_OR_RETURN(std::string bytes, LoadTicketBytes(id));
+  return ParseValue<v1::Ticket>(bytes, "ticket");
+}
+
+absl::StatusOr<std::string> TicketRepository::LoadTicketBytes(
+    absl::string_view id) const {
   absl::StatusOr<std::string> bytes = store_.Get(tickets_, id);
   if (absl::IsNotFound(bytes.status())) {
     return absl::NotFoundError(absl::StrCat("tickets/", id, " not found"));
   }
-  if (!bytes.ok()) return bytes.status();
-  return ParseValue<v1::Ticket>(*bytes, "ticket");
+  return bytes;
 }
 
 absl::StatusOr<v1::StoredCustomer> TicketRepository::LoadCustomer(

@@ -98,6 +98,8 @@ class TicketRepository {
   // ---- Reads. NOT_FOUND names the resource ("tickets/{id}"); DATA_LOSS when
   // a stored value does not parse; other storage errors as Store reports.
   absl::StatusOr<v1::Ticket> LoadTicket(absl::string_view id) const;
+  // The stored ticket as its serialized v1.Ticket, not parsed (nor checked).
+  absl::StatusOr<std::string> LoadTicketBytes(absl::string_view id) const;
   absl::StatusOr<v1::StoredCustomer> LoadCustomer(
       absl::string_view customer_id) const;
   // The record of an earlier CreateTicket with `request_id`, if any.
