@@ -14,6 +14,8 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
+#include "cs/complaint/v1/complaint.grpc.pb.h"
+#include "cs/kb/v1/kb.grpc.pb.h"
 #include "cs/testing/v1/echo.grpc.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "grpcpp/channel.h"
@@ -31,6 +33,8 @@ using ::cs::testing::v1::Echo;
 using ::cs::testing::v1::EchoRequest;
 using ::cs::testing::v1::EchoResponse;
 using ::cs::ticket::v1::TicketService;
+using KbService = ::cs::kb::v1::KnowledgeBaseService;
+using ComplaintService = ::cs::complaint::v1::ComplaintService;
 
 constexpr absl::Duration kConnectTimeout = absl::Seconds(10);
 constexpr int kPrepareThreads = 4;
@@ -39,6 +43,12 @@ absl::Status FromGrpc(const grpc::Status& status, absl::string_view what) {
   if (status.ok()) return absl::OkStatus();
   return absl::Status(static_cast<absl::StatusCode>(status.error_code()),
                       absl::StrCat(what, ": ", status.error_message()));
+}
+
+// Whether `mix` calls the ticket service.
+bool UsesTicketOps(const OpMix& mix) {
+  return mix.uses(Op::kCreate) || mix.uses(Op::kGet) || mix.uses(Op::kList) ||
+         mix.uses(Op::kReply);
 }
 
 std::string CustomerId(int index) {
@@ -60,35 +70,36 @@ class LoadRun {
       : options_(options),
         payloads_(options.payload),
         run_tag_(RunTag()),
-        ticket_mix_(!options.mix.uses(Op::kEcho)),
+        ticket_mix_(UsesTicketOps(options.mix)),
         pool_used_(options.mix.uses(Op::kGet) || options.mix.uses(Op::kReply)) {
   }
 
   absl::Status Connect() {
-    const ChannelFactory factory(options_.tls);
     for (int i = 0; i < std::max(1, options_.channels); ++i) {
-      grpc::ChannelArguments args;
-      // Distinct arguments keep the channels from sharing one subchannel
-      // (one TCP connection).
-      args.SetInt("csbench.channel_index", i);
-      args.SetMaxReceiveMessageSize(64 << 20);
-      std::shared_ptr<grpc::Channel> channel =
-          factory.Connect(options_.target, args);
-      if (!channel->WaitForConnected(
-              absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
-        return absl::UnavailableError(
-            absl::StrCat("cannot connect to ", options_.target, " within ",
-                         absl::FormatDuration(kConnectTimeout)));
+      if (ticket_mix_ || options_.mix.uses(Op::kEcho)) {
+        ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                         ConnectTo(options_.target, i));
+        ticket_stubs_.push_back(TicketService::NewStub(channel));
+        echo_stubs_.push_back(Echo::NewStub(channel));
       }
-      channels_.push_back(channel);
-      ticket_stubs_.push_back(TicketService::NewStub(channel));
-      echo_stubs_.push_back(Echo::NewStub(channel));
+      if (options_.mix.uses(Op::kKbSearch)) {
+        ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                         ConnectTo(options_.kb_target, i));
+        kb_stubs_.push_back(KbService::NewStub(channel));
+      }
+      if (options_.mix.uses(Op::kComplaintFile)) {
+        ASSIGN_OR_RETURN(std::shared_ptr<grpc::Channel> channel,
+                         ConnectTo(options_.complaint_target, i));
+        complaint_stubs_.push_back(ComplaintService::NewStub(channel));
+      }
     }
     return absl::OkStatus();
   }
 
-  // Customers, then the tickets that get/list/reply work on.
+  // Customers, then the tickets that get/list/reply work on, then the
+  // articles searches find.
   absl::Status Prepare() {
+    if (options_.mix.uses(Op::kKbSearch)) RETURN_IF_ERROR(PrepareArticles());
     if (!ticket_mix_) return absl::OkStatus();
     std::mt19937_64 random(options_.seed);
     for (int i = 0; i < options_.customers; ++i) {
@@ -134,14 +145,57 @@ class LoadRun {
     return absl::OkStatus();
   }
 
+  // A category and `prepare_articles` published articles in it.
+  absl::Status PrepareArticles() {
+    KbService::Stub& kb = *kb_stubs_[0];
+    std::mt19937_64 random(options_.seed * 104729);
+    grpc::ClientContext category_context;
+    Decorate(category_context);
+    kb::v1::CreateCategoryRequest category_request;
+    category_request.set_display_name(absl::StrCat("压测类目-", run_tag_));
+    kb::v1::Category category;
+    RETURN_IF_ERROR(FromGrpc(
+        kb.CreateCategory(&category_context, category_request, &category),
+        "preparing: CreateCategory"));
+    for (int i = 0; i < options_.prepare_articles; ++i) {
+      kb::v1::Article article;
+      grpc::ClientContext create;
+      Decorate(create);
+      RETURN_IF_ERROR(FromGrpc(
+          kb.CreateArticle(
+              &create, payloads_.Article(random, category.name(), i), &article),
+          "preparing: CreateArticle"));
+      grpc::ClientContext submit;
+      Decorate(submit);
+      kb::v1::SubmitForReviewRequest submit_request;
+      submit_request.set_name(article.name());
+      submit_request.set_change_note("压测初稿");
+      RETURN_IF_ERROR(
+          FromGrpc(kb.SubmitForReview(&submit, submit_request, &article),
+                   "preparing: SubmitForReview"));
+      grpc::ClientContext review;
+      Decorate(review, options_.review_token);
+      kb::v1::ReviewArticleRequest review_request;
+      review_request.set_name(article.name());
+      review_request.set_approve(true);
+      RETURN_IF_ERROR(
+          FromGrpc(kb.ReviewArticle(&review, review_request, &article),
+                   "preparing: ReviewArticle (with the review token)"));
+      ++prepared_articles_;
+    }
+    return absl::OkStatus();
+  }
+
   RunReport Run() {
     const int concurrency = std::max(1, options_.concurrency);
     for (int i = 0; i < concurrency; ++i) {
       auto slot = std::make_unique<Slot>();
       slot->index = i;
       slot->random.seed(options_.seed * 1000003 + i);
-      slot->tickets = ticket_stubs_[i % ticket_stubs_.size()].get();
-      slot->echo = echo_stubs_[i % echo_stubs_.size()].get();
+      slot->tickets = StubFor(ticket_stubs_, i);
+      slot->echo = StubFor(echo_stubs_, i);
+      slot->kb = StubFor(kb_stubs_, i);
+      slot->complaints = StubFor(complaint_stubs_, i);
       slots_.push_back(std::move(slot));
     }
     window_ = std::make_unique<Window>(NowNanos(), options_.window);
@@ -169,6 +223,8 @@ class LoadRun {
     uint64_t seq = 0;
     TicketService::Stub* tickets = nullptr;
     Echo::Stub* echo = nullptr;
+    KbService::Stub* kb = nullptr;
+    ComplaintService::Stub* complaints = nullptr;
     // The call in flight.
     Op op = Op::kCreate;
     Window::Phase phase = Window::kWarmup;
@@ -179,22 +235,54 @@ class LoadRun {
     v1::ListTicketsRequest list;
     v1::AddReplyRequest reply;
     EchoRequest echo_request;
+    kb::v1::SearchRequest search;
+    complaint::v1::FileRequest file;
     v1::Ticket ticket;
     v1::ListTicketsResponse list_response;
     v1::AddReplyResponse reply_response;
     EchoResponse echo_response;
+    kb::v1::SearchResponse search_response;
+    complaint::v1::Complaint complaint;
     // Measured calls only.
     std::array<OpStats, kOpCount> stats;
     uint64_t request_bytes = 0;
     uint64_t requests = 0;
   };
 
+  // The `index`th connection to `target` (host:port).
+  absl::StatusOr<std::shared_ptr<grpc::Channel>> ConnectTo(
+      const std::string& target, int index) {
+    grpc::ChannelArguments args;
+    // Distinct arguments keep the channels from sharing one subchannel
+    // (one TCP connection).
+    args.SetInt("csbench.channel_index", index);
+    args.SetMaxReceiveMessageSize(64 << 20);
+    std::shared_ptr<grpc::Channel> channel =
+        ChannelFactory(options_.tls).Connect(target, args);
+    if (!channel->WaitForConnected(
+            absl::ToChronoTime(absl::Now() + kConnectTimeout))) {
+      return absl::UnavailableError(
+          absl::StrCat("cannot connect to ", target, " within ",
+                       absl::FormatDuration(kConnectTimeout)));
+    }
+    channels_.push_back(channel);
+    return channel;
+  }
+
+  template <typename Stub>
+  static Stub* StubFor(const std::vector<std::unique_ptr<Stub>>& stubs,
+                       int slot) {
+    return stubs.empty() ? nullptr : stubs[slot % stubs.size()].get();
+  }
+
   void Decorate(grpc::ClientContext& context) const {
+    Decorate(context, options_.token);
+  }
+  void Decorate(grpc::ClientContext& context, const std::string& token) const {
     context.set_deadline(
         absl::ToChronoTime(absl::Now() + options_.call_deadline));
-    if (!options_.token.empty()) {
-      context.AddMetadata("authorization",
-                          absl::StrCat("Bearer ", options_.token));
+    if (!token.empty()) {
+      context.AddMetadata("authorization", absl::StrCat("Bearer ", token));
     }
   }
 
@@ -257,9 +345,13 @@ class LoadRun {
         bytes = slot->echo_request.ByteSizeLong();
         break;
       case Op::kKbSearch:
+        slot->search.set_query(payloads_.KbQuery(slot->random));
+        bytes = slot->search.ByteSizeLong();
+        break;
       case Op::kComplaintFile:
-        // TODO(kb, complaint services): OpMix::Parse refuses these until the
-        // services exist.
+        slot->file =
+            payloads_.Complaint(slot->random, customer, NextRequestId(*slot));
+        bytes = slot->file.ByteSizeLong();
         break;
     }
     if (phase == Window::kMeasured) {
@@ -292,9 +384,12 @@ class LoadRun {
                                   &slot->echo_response, done);
         break;
       case Op::kKbSearch:
+        slot->kb->async()->Search(context, &slot->search,
+                                  &slot->search_response, done);
+        break;
       case Op::kComplaintFile:
-        done(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "service does not exist yet"));
+        slot->complaints->async()->File(context, &slot->file, &slot->complaint,
+                                        done);
         break;
     }
   }
@@ -327,7 +422,7 @@ class LoadRun {
     report.target = options_.target;
     report.ops = options_.mix.ToString();
     report.concurrency = static_cast<int>(slots_.size());
-    report.channels = static_cast<int>(channels_.size());
+    report.channels = std::max(1, options_.channels);
     if (options_.window.count > 0) {
       report.count = options_.window.count;
     } else {
@@ -361,6 +456,10 @@ class LoadRun {
           {"tickets_created",
            absl::StrCat(created_.load(std::memory_order_relaxed))});
     }
+    if (options_.mix.uses(Op::kKbSearch)) {
+      report.conditions.push_back(
+          {"prepared_articles", absl::StrCat(prepared_articles_)});
+    }
     report.conditions.push_back(
         {"description_chars",
          absl::StrCat(options_.payload.description_chars)});
@@ -375,10 +474,13 @@ class LoadRun {
   std::vector<std::shared_ptr<grpc::Channel>> channels_;
   std::vector<std::unique_ptr<TicketService::Stub>> ticket_stubs_;
   std::vector<std::unique_ptr<Echo::Stub>> echo_stubs_;
+  std::vector<std::unique_ptr<KbService::Stub>> kb_stubs_;
+  std::vector<std::unique_ptr<ComplaintService::Stub>> complaint_stubs_;
   std::vector<std::unique_ptr<Slot>> slots_;
   std::unique_ptr<Window> window_;
   std::unique_ptr<Progress> progress_;
   int prepared_ = 0;
+  int prepared_articles_ = 0;
   std::atomic<uint64_t> created_{0};
 
   absl::Mutex mu_;
@@ -391,12 +493,28 @@ class LoadRun {
 }  // namespace
 
 absl::StatusOr<RunReport> RunLoad(const LoadOptions& options) {
-  if (options.target.empty()) {
+  const OpMix& mix = options.mix;
+  const bool ticket_ops = UsesTicketOps(mix);
+  if ((ticket_ops || mix.uses(Op::kEcho)) && options.target.empty()) {
     return absl::InvalidArgumentError("--target must be set (host:port)");
   }
-  if (!options.mix.uses(Op::kEcho) && options.customers < 1) {
+  if (mix.uses(Op::kKbSearch) && options.kb_target.empty()) {
     return absl::InvalidArgumentError(
-        "--customers must be at least 1 for ticket operations");
+        "--kb-target must be set (host:port) when the mix has kb_search");
+  }
+  if (mix.uses(Op::kComplaintFile) && options.complaint_target.empty()) {
+    return absl::InvalidArgumentError(
+        "--complaint-target must be set (host:port) when the mix has "
+        "complaint_file");
+  }
+  if (mix.uses(Op::kKbSearch) && options.prepare_articles > 0 &&
+      options.review_token.empty()) {
+    return absl::InvalidArgumentError(
+        "a review token is needed to publish the prepared articles");
+  }
+  if ((ticket_ops || mix.uses(Op::kComplaintFile)) && options.customers < 1) {
+    return absl::InvalidArgumentError(
+        "--customers must be at least 1 for ticket and complaint operations");
   }
   if ((options.mix.uses(Op::kGet) || options.mix.uses(Op::kReply)) &&
       options.prepare_tickets < 1) {
@@ -413,14 +531,15 @@ absl::StatusOr<std::string> MintBenchToken(const std::string& key_file,
                                            const std::string& department,
                                            const std::string& issuer,
                                            const std::string& audience,
-                                           absl::Duration ttl,
-                                           bool with_admin) {
+                                           absl::Duration ttl, bool with_admin,
+                                           const std::string& subject) {
   ASSIGN_OR_RETURN(std::string key, auth::LoadKeyFile(key_file));
   auth::TokenClaims claims;
-  claims.subject = "csbench";
+  claims.subject = subject;
   claims.name = "压测";
   claims.roles = {auth::Role::kAgent, auth::Role::kSupervisor,
-                  auth::Role::kService};
+                  auth::Role::kService, auth::Role::kKbEditor,
+                  auth::Role::kComplaintOfficer};
   if (with_admin) claims.roles = claims.roles | auth::RoleSet{auth::Role::kAdmin};
   claims.department = department;
   claims.issuer = issuer;

@@ -1,8 +1,9 @@
 // csbench's RPC load generator: keeps `concurrency` unary calls in flight
-// against a ticket server (or an echo server for the baseline) with the gRPC
-// callback client, each completion immediately starting the next call, for
-// a duration or a number of calls, and reports throughput, latency
-// percentiles and errors by status code.
+// against a ticket server (or an echo server for the baseline), and for the
+// kb_search and complaint_file operations the knowledge-base and complaint
+// servers, with the gRPC callback client, each completion immediately starting
+// the next call, for a duration or a number of calls, and reports throughput,
+// latency percentiles and errors by status code.
 //
 //   cs::csbench::LoadOptions options;
 //   options.target = "127.0.0.1:50051";
@@ -15,8 +16,12 @@
 // Before the clock starts, ticket mixes upsert `customers` customers
 // ("customers/bench-c-0001" …) and, when the mix reads or replies, create
 // `prepare_tickets` tickets for those calls to work on; tickets created during
-// the run join that pool. Every CreateTicket carries a request_id unique to
-// the process run ("csb-<random>-<slot>-<seq>").
+// the run join that pool. Every CreateTicket and complaint File carries a
+// request_id unique to the process run ("csb-<random>-<slot>-<seq>"). When
+// the mix searches the knowledge base, a category "压测类目-<random>" and
+// `prepare_articles` published articles (created and submitted by the token's
+// subject, approved by the review token's: the knowledge base wants two
+// people) are made first, so searches find something.
 #ifndef CS_TOOLS_CSBENCH_LOAD_H_
 #define CS_TOOLS_CSBENCH_LOAD_H_
 
@@ -35,16 +40,21 @@
 namespace cs::csbench {
 
 struct LoadOptions {
-  std::string target;  // host:port
+  std::string target;            // host:port of the ticket (or echo) server
+  std::string kb_target;         // host:port, for kb_search
+  std::string complaint_target;  // host:port, for complaint_file
   ClientTlsConfig tls;  // TLS/mTLS when tls.ca_file is set (validated)
   OpMix mix;
   int concurrency = 64;  // calls in flight
   int channels = 1;      // separate HTTP/2 connections, slots spread evenly
   Window::Options window;
   std::string token;  // bearer token; empty sends none (the echo server)
+  // A second kb_editor's token, to approve the prepared articles.
+  std::string review_token;
   absl::Duration call_deadline = absl::Seconds(30);
   int customers = 16;
   int prepare_tickets = 200;
+  int prepare_articles = 50;
   ticket::v1::TicketView get_view = ticket::v1::TICKET_VIEW_BASIC;
   int list_page_size = 20;
   uint64_t seed = 1;
@@ -60,17 +70,16 @@ struct LoadOptions {
 // measured window are counted in the report, not returned.
 absl::StatusOr<RunReport> RunLoad(const LoadOptions& options);
 
-// An HS256 token for the benchmark principal "csbench" (roles agent,
-// supervisor, service, and admin when `with_admin` — TestClock needs it;
-// the given department), valid for `ttl`, signed with
+// An HS256 token for the benchmark principal `subject` (roles agent,
+// supervisor, service, kb_editor, complaint_officer, and admin when
+// `with_admin` — TestClock needs it; the given department), valid for
+// `ttl`, signed with
 // the key in `key_file` (as written by `csctl keygen`). Errors of
 // auth::LoadKeyFile / auth::MintToken.
-absl::StatusOr<std::string> MintBenchToken(const std::string& key_file,
-                                           const std::string& department,
-                                           const std::string& issuer,
-                                           const std::string& audience,
-                                           absl::Duration ttl,
-                                           bool with_admin = false);
+absl::StatusOr<std::string> MintBenchToken(
+    const std::string& key_file, const std::string& department,
+    const std::string& issuer, const std::string& audience, absl::Duration ttl,
+    bool with_admin = false, const std::string& subject = "csbench");
 
 }  // namespace cs::csbench
 

@@ -3,6 +3,9 @@
 //   csbench load --target=127.0.0.1:50051 --auth-key-file=K
 //       --ops=create=20,get=50,list=10,reply=20 --concurrency=64 --duration=10s
 //   csbench load --target=127.0.0.1:50100 --ops=echo          # RPC floor
+//   csbench load --target=127.0.0.1:50051 --kb-target=127.0.0.1:50053
+//       --complaint-target=127.0.0.1:50054 --auth-key-file=K
+//       --ops=create=20,get=40,kb_search=30,complaint_file=10
 //   csbench store --dir=/tmp/floor --sync --concurrency=8     # storage floor
 //   csbench propagation --ticket=127.0.0.1:50051 --routing=127.0.0.1:50052
 //       --escalation=127.0.0.1:50056 --auth-key-file=K --rate=500
@@ -15,6 +18,7 @@
 // (target unreachable, bad token, store locked), 2 for bad flags.
 #include <iostream>
 #include <string>
+#include <tuple>
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
@@ -30,8 +34,8 @@
 namespace {
 
 constexpr char kUsage[] =
-    "usage: csbench load --target=HOST:PORT [flags]   RPC load (ticket or "
-    "echo)\n"
+    "usage: csbench load --target=HOST:PORT [flags]   RPC load (ticket, "
+    "knowledge base, complaint or echo)\n"
     "       csbench store --dir=DIR [flags]            raw cs::Store commits\n"
     "       csbench propagation --ticket=.. --routing=.. [flags]  event path "
     "latency\n"
@@ -138,24 +142,35 @@ int RunLoadMode(int argc, char** argv) {
   TokenFlags token_flags;
   std::string get_view = "basic";
   cs::ConfigParser parser("csbench load", "CSBENCH_");
-  parser.AddString("target", &options.target, "server address host:port",
-                   cs::ConfigParser::kRequired);
+  parser.AddString("target", &options.target,
+                   "ticket (or echo) server address host:port");
+  parser.AddString("kb-target", &options.kb_target,
+                   "knowledge-base server host:port (for kb_search)");
+  parser.AddString("complaint-target", &options.complaint_target,
+                   "complaint server host:port (for complaint_file)");
   parser.AddString("ops", &ops,
                    "operation mix name[=weight],...: create get list reply "
-                   "echo (kb_search, complaint_file: not yet)");
+                   "kb_search complaint_file, or echo alone");
   parser.AddInt("concurrency", &options.concurrency, "calls in flight", 1,
                 100000);
   parser.AddInt("channels", &options.channels,
                 "client connections (slots are spread over them)", 1, 1024);
   parser.AddString("token", &options.token,
                    "bearer token (instead of --auth-key-file)");
-  AddTokenFlags(parser, &token_flags, "agent,supervisor,service", false);
+  parser.AddString("review-token", &options.review_token,
+                   "a second kb_editor's token, approving the prepared "
+                   "articles (minted as csbench-reviewer with "
+                   "--auth-key-file)");
+  AddTokenFlags(parser, &token_flags,
+                "agent,supervisor,service,kb_editor,complaint_officer", false);
   parser.AddInt("customers", &options.customers,
                 "customers upserted before the run (bench-c-0001 …)", 1,
                 100000);
   parser.AddInt("prepare-tickets", &options.prepare_tickets,
                 "tickets created before the run for get/list/reply", 0,
                 10000000);
+  parser.AddInt("prepare-articles", &options.prepare_articles,
+                "articles published before the run for kb_search", 0, 100000);
   parser.AddChoice("get-view", &get_view, "view of GetTicket",
                    {"basic", "full"});
   parser.AddInt("list-page-size", &options.list_page_size,
@@ -174,25 +189,30 @@ int RunLoadMode(int argc, char** argv) {
     return 2;
   }
   options.mix = *mix;
-  const bool ticket_ops = !mix->uses(cs::csbench::Op::kEcho);
-  if (ticket_ops && options.token.empty()) {
+  const bool service_ops = !mix->uses(cs::csbench::Op::kEcho);
+  const bool reviews =
+      mix->uses(cs::csbench::Op::kKbSearch) && options.prepare_articles > 0;
+  const absl::Duration ttl =
+      absl::Hours(1) + common.warmup +
+      (common.count > 0 ? absl::Hours(24) : common.duration);
+  for (auto [wanted, token, subject] :
+       {std::tuple(service_ops, &options.token, "csbench"),
+        std::tuple(reviews, &options.review_token, "csbench-reviewer")}) {
+    if (!wanted || !token->empty()) continue;
     if (token_flags.key_file.empty()) {
-      std::cerr << "csbench: ticket operations need --token or "
-                   "--auth-key-file\n";
+      std::cerr << "csbench: service operations need --token (and "
+                   "--review-token for kb_search) or --auth-key-file\n";
       return 2;
     }
-    const absl::Duration ttl =
-        absl::Hours(1) + common.warmup +
-        (common.count > 0 ? absl::Hours(24) : common.duration);
-    absl::StatusOr<std::string> token = cs::csbench::MintBenchToken(
+    absl::StatusOr<std::string> minted = cs::csbench::MintBenchToken(
         token_flags.key_file, token_flags.department, token_flags.issuer,
-        token_flags.audience, ttl);
-    if (!token.ok()) {
-      std::cerr << "csbench: --auth-key-file: " << token.status().ToString()
+        token_flags.audience, ttl, /*with_admin=*/false, subject);
+    if (!minted.ok()) {
+      std::cerr << "csbench: --auth-key-file: " << minted.status().ToString()
                 << "\n";
       return 1;
     }
-    options.token = *token;
+    *token = *minted;
   }
   options.window = WindowOf(common);
   options.get_view = get_view == "full" ? cs::ticket::v1::TICKET_VIEW_FULL

@@ -56,13 +56,6 @@ absl::StatusOr<OpMix> OpMix::Parse(absl::string_view text) {
                          kMaxWeight, ", got \"", parts.second, "\""));
       }
     }
-    Op op = static_cast<Op>(index);
-    if (weight > 0 && (op == Op::kKbSearch || op == Op::kComplaintFile)) {
-      return absl::UnimplementedError(
-          absl::StrCat("--ops: \"", name, "\" needs the ",
-                       op == Op::kKbSearch ? "knowledge-base" : "complaint",
-                       " service, which does not exist yet"));
-    }
     mix.weights_[index] = weight;
     mix.total_ += weight;
   }
@@ -72,7 +65,7 @@ absl::StatusOr<OpMix> OpMix::Parse(absl::string_view text) {
   }
   if (mix.uses(Op::kEcho) && mix.weight(Op::kEcho) != mix.total_) {
     return absl::InvalidArgumentError(
-        "--ops: echo targets an echo server and cannot be mixed with ticket "
+        "--ops: echo targets an echo server and cannot be mixed with other "
         "operations");
   }
   return mix;

@@ -7,10 +7,10 @@
 // Op op = mix->Pick(random_uint64);   // weighted choice, deterministic
 //
 // Names: create (CreateTicket), get (GetTicket), list (ListTickets), reply
-// (AddReply), echo (cs.testing.v1.Echo, the raw-gRPC baseline; it targets an
-// echo server, so it cannot be mixed with ticket operations). kb_search and
-// complaint_file are reserved for the knowledge-base and complaint services
-// and are UNIMPLEMENTED until those services exist (TODO hooks).
+// (AddReply), kb_search (cs.kb.v1 Search, on the knowledge-base server),
+// complaint_file (cs.complaint.v1 File, on the complaint server), echo
+// (cs.testing.v1.Echo, the raw-gRPC baseline; it targets an echo server, so
+// it cannot be mixed with other operations).
 // A bare name means weight 1 ("create,get" = "create=1,get=1").
 // Immutable after Parse; thread-safe to share.
 #ifndef CS_TOOLS_CSBENCH_OP_MIX_H_
@@ -32,9 +32,7 @@ enum class Op {
   kList,
   kReply,
   kEcho,
-  // TODO(kb service): KnowledgeBase search once cs.kb.v1 exists.
   kKbSearch,
-  // TODO(complaint service): FileComplaint once cs.complaint.v1 exists.
   kComplaintFile,
 };
 inline constexpr int kOpCount = 7;
@@ -47,8 +45,7 @@ class OpMix {
   // Parses "name[=weight],..." (weights are integers 0..1000000, whitespace
   // around items is ignored). INVALID_ARGUMENT naming the item for an
   // unknown name, a bad or repeated weight, an empty mix, all weights zero,
-  // or echo mixed with other operations; UNIMPLEMENTED for kb_search and
-  // complaint_file.
+  // or echo mixed with other operations.
   static absl::StatusOr<OpMix> Parse(absl::string_view text);
 
   // The operation for a uniformly random 64-bit value: op i is chosen for a

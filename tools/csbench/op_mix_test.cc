@@ -75,15 +75,16 @@ TEST(OpMixTest, RejectsBadMixesNamingTheItem) {
   }
 }
 
-TEST(OpMixTest, FutureServicesAreUnimplementedHooks) {
-  for (const char* text : {"kb_search", "create,complaint_file=2"}) {
-    absl::StatusOr<OpMix> mix = OpMix::Parse(text);
-    ASSERT_FALSE(mix.ok()) << text;
-    EXPECT_EQ(mix.status().code(), absl::StatusCode::kUnimplemented) << text;
-    EXPECT_THAT(mix.status().message(), HasSubstr("does not exist yet"));
-  }
-  // Weight 0 names them without using them.
-  EXPECT_TRUE(OpMix::Parse("create,kb_search=0").ok());
+TEST(OpMixTest, MixesTicketKnowledgeBaseAndComplaintOperations) {
+  absl::StatusOr<OpMix> mix =
+      OpMix::Parse("create=20,get=50,kb_search=20,complaint_file=10");
+  ASSERT_TRUE(mix.ok()) << mix.status();
+  EXPECT_EQ(mix->weight(Op::kKbSearch), 20u);
+  EXPECT_EQ(mix->weight(Op::kComplaintFile), 10u);
+  EXPECT_EQ(mix->ToString(), "create=20,get=50,kb_search=20,complaint_file=10");
+  EXPECT_FALSE(OpMix::Parse("echo,kb_search").ok());
+  // Weight 0 names an operation without using it.
+  EXPECT_FALSE(OpMix::Parse("create,kb_search=0")->uses(Op::kKbSearch));
 }
 
 TEST(OpMixTest, PickSplitsTheRandomRangeByWeight) {

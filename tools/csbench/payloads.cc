@@ -255,6 +255,43 @@ v1::AddReplyRequest PayloadGenerator::Reply(std::mt19937_64& random,
   return request;
 }
 
+kb::v1::CreateArticleRequest PayloadGenerator::Article(
+    std::mt19937_64& random, const std::string& category, int index) const {
+  const int topic_index = static_cast<int>(random() % kTopicCount);
+  kb::v1::CreateArticleRequest request;
+  kb::v1::ArticleContent* content = request.mutable_content();
+  content->set_format(kb::v1::BODY_FORMAT_PLAIN_TEXT);
+  content->set_title(
+      absl::StrCat(kTopics[topic_index].subject, "处理指引 ", index + 1));
+  content->set_body(Description(random, topic_index));
+  content->set_category(category);
+  return request;
+}
+
+std::string PayloadGenerator::KbQuery(std::mt19937_64& random) const {
+  const Topic& topic = kTopics[random() % kTopicCount];
+  if (random() % 2 == 0) return std::string(topic.subject);
+  // The first clause of a detail sentence, up to 8 characters.
+  const absl::string_view detail =
+      topic.details[random() % topic.details.size()];
+  return std::string(Utf8Prefix(detail, 8));
+}
+
+complaint::v1::FileRequest PayloadGenerator::Complaint(
+    std::mt19937_64& random, const std::string& customer_id,
+    const std::string& request_id) const {
+  const int topic_index = static_cast<int>(random() % kTopicCount);
+  complaint::v1::FileRequest request;
+  request.set_request_id(request_id);
+  complaint::v1::Complaint* complaint = request.mutable_complaint();
+  complaint->set_customer_id(customer_id);
+  complaint->set_channel(PickOne(random, kChannels));
+  complaint->set_severity(static_cast<complaint::v1::Severity>(
+      complaint::v1::SEVERITY_MINOR + random() % 3));
+  complaint->set_description(Description(random, topic_index));
+  return request;
+}
+
 v1::Customer PayloadGenerator::Customer(std::mt19937_64& random,
                                         const std::string& customer_id) const {
   v1::Customer customer;

@@ -20,6 +20,8 @@
 #include <random>
 #include <string>
 
+#include "cs/complaint/v1/complaint.pb.h"
+#include "cs/kb/v1/kb.pb.h"
 #include "cs/ticket/v1/ticket.pb.h"
 
 namespace cs::csbench {
@@ -51,6 +53,22 @@ class PayloadGenerator {
   // region and a valid mobile number.
   ticket::v1::Customer Customer(std::mt19937_64& random,
                                 const std::string& customer_id) const;
+
+  // A knowledge-base article (title: a topic's subject and `index`; body: a
+  // description of the topic) in category `category`.
+  kb::v1::CreateArticleRequest Article(std::mt19937_64& random,
+                                       const std::string& category,
+                                       int index) const;
+
+  // A search query a customer or agent would type: a topic's subject or
+  // one of its phrases (such as "信号弱", "退款").
+  std::string KbQuery(std::mt19937_64& random) const;
+
+  // A complaint about a topic by `customer_id`, with idempotency key
+  // `request_id` and a random severity.
+  complaint::v1::FileRequest Complaint(std::mt19937_64& random,
+                                       const std::string& customer_id,
+                                       const std::string& request_id) const;
 
   // A description of about options.description_chars characters.
   std::string Description(std::mt19937_64& random, int subject_index) const;
