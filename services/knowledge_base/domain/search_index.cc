@@ -249,11 +249,16 @@ std::string EncodeRange(const std::vector<char32_t>& chars, size_t begin,
 
 std::string Highlight(const std::string& text,
                       const std::vector<std::string>& terms, size_t max_chars) {
+  return Highlight(text, Tokenize(text), terms, max_chars);
+}
+
+std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
+                      const std::vector<std::string>& terms, size_t max_chars) {
   std::unordered_set<std::string> wanted(terms.begin(), terms.end());
   std::vector<char32_t> chars = DecodeUtf8(text);
   // Matched ranges, merged.
   std::vector<std::pair<uint32_t, uint32_t>> ranges;
-  for (const Token& t : Tokenize(text)) {
+  for (const Token& t : tokens) {
     if (wanted.count(t.term) == 0) continue;
     if (!ranges.empty() && t.begin <= ranges.back().second) {
       ranges.back().second = std::max(ranges.back().second, t.end);

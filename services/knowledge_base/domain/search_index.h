@@ -33,6 +33,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/synchronization/mutex.h"
+#include "services/knowledge_base/domain/tokenizer.h"
 
 namespace cs::kb {
 
@@ -147,6 +148,9 @@ class SearchIndex {
 // when it has at most `max_chars` characters, else a window of about
 // `max_chars` characters around the densest match ("…" marks cuts).
 std::string Highlight(const std::string& text,
+                      const std::vector<std::string>& terms, size_t max_chars);
+// The same with `tokens` = Tokenize(text), segmented earlier (TokenCache).
+std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
                       const std::vector<std::string>& terms, size_t max_chars);
 
 }  // namespace cs::kb

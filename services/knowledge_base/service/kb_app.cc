@@ -71,7 +71,9 @@ KbApp::KbApp(Store& store, Outbox& outbox, const Clock& clock,
       replier_(replier),
       options_(options),
       repo_(std::move(repo)),
-      index_(options.title_boost) {}
+      index_(options.title_boost),
+      // A title and a body per article.
+      highlight_tokens_(2 * options.highlight_cache_articles) {}
 
 absl::StatusOr<std::unique_ptr<KbApp>> KbApp::Create(Store& store,
                                                      Outbox& outbox,
@@ -861,9 +863,13 @@ std::vector<v1::SearchHit> KbApp::Hits(const SearchResult& result, size_t begin,
     hit.set_article(doc.article);
     hit.set_version(doc.version);
     hit.set_title(doc.title);
-    hit.set_highlighted_title(Highlight(doc.title, result.terms, 200));
-    hit.set_snippet(
-        Highlight(doc.plain_body, result.terms, options_.snippet_chars));
+    const std::string key = absl::StrCat(doc.article, "@", doc.version);
+    hit.set_highlighted_title(
+        Highlight(doc.title, *highlight_tokens_.Get(key + "#title", doc.title),
+                  result.terms, 200));
+    hit.set_snippet(Highlight(
+        doc.plain_body, *highlight_tokens_.Get(key + "#body", doc.plain_body),
+        result.terms, options_.snippet_chars));
     hit.set_score(result.hits[i].score);
     for (const std::string& s : doc.category_path) hit.add_category_path(s);
     for (const std::string& s : doc.tags) hit.add_tags(s);

@@ -30,6 +30,7 @@
 #include "libs/store/store.h"
 #include "services/knowledge_base/clients/ticket_client.h"
 #include "services/knowledge_base/domain/search_index.h"
+#include "services/knowledge_base/domain/token_cache.h"
 #include "services/knowledge_base/store/kb_repository.h"
 
 namespace cs::kb {
@@ -41,6 +42,9 @@ struct KbOptions {
   double title_boost = 2.0;
   // Length of search snippets, in characters.
   size_t snippet_chars = 120;
+  // Articles whose segmented title and body are kept for highlighting
+  // (about 10 KB each for a 300-character body).
+  size_t highlight_cache_articles = 2048;
 };
 
 class KbApp {
@@ -154,6 +158,7 @@ class KbApp {
   const KbOptions options_;
   std::unique_ptr<KbRepository> repo_;
   SearchIndex index_;
+  mutable TokenCache highlight_tokens_;
   LockStripes article_locks_;
   LockStripes gap_locks_;
   absl::Mutex category_mu_;
