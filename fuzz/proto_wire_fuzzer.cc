@@ -1,8 +1,8 @@
 // Reading stored tickets off the wire (libs/common/proto_wire.h, GetTicket's
 // path): any bytes are walked without crashing; what is accepted is tiled
 // exactly by its fields; and whenever protobuf parses the bytes as a
-// v1.Ticket, the permission target and the BASIC view read off the wire
-// agree with the parsed ticket's.
+// v1.Ticket, the permission target, the BASIC view and ListTickets' filter
+// read off the wire agree with the parsed ticket's.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -53,5 +53,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   Ticket from_message = parsed;
   cs::ticket::ApplyView(cs::ticket::v1::TICKET_VIEW_BASIC, &from_message);
   FUZZ_CHECK(Known(from_wire) == Known(from_message));
+  // A filter naming the ticket's own values, and a fixed one.
+  cs::ticket::v1::TicketFilter own;
+  own.add_statuses(parsed.status());
+  own.add_grades(parsed.grade());
+  own.set_department(parsed.department());
+  own.set_customer_id(parsed.customer_id());
+  *own.mutable_create_time_to() = parsed.create_time();
+  cs::ticket::v1::TicketFilter fixed;
+  fixed.add_channels(cs::common::v1::CHANNEL_PHONE);
+  fixed.set_assignee("agent-007");
+  fixed.mutable_create_time_from()->set_seconds(1000);
+  for (const auto* filter : {&own, &fixed}) {
+    const auto on_wire = cs::ticket::MatchesFilterOnWire(bytes, *filter);
+    FUZZ_CHECK(on_wire.ok() &&
+               *on_wire == cs::ticket::MatchesFilter(parsed, *filter));
+  }
   return 0;
 }

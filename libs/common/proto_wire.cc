@@ -11,6 +11,7 @@ namespace {
 
 using google::protobuf::internal::WireFormatLite;
 using google::protobuf::io::CodedInputStream;
+using google::protobuf::io::CodedOutputStream;
 
 absl::Status Malformed() {
   return absl::DataLossError("stored message is not well-formed protobuf");
@@ -43,6 +44,10 @@ absl::Status ForEachField(absl::string_view message,
       }
       field.length_delimited = true;
       field.payload = message.substr(at, length);
+    } else if (WireFormatLite::GetTagWireType(tag) ==
+               WireFormatLite::WIRETYPE_VARINT) {
+      if (!input.ReadVarint64(&field.varint)) return Malformed();
+      field.is_varint = true;
     } else if (!WireFormatLite::SkipField(&input, tag)) {
       return Malformed();
     }
@@ -63,6 +68,19 @@ absl::StatusOr<std::string> WithoutFields(absl::string_view message,
   });
   if (!walked.ok()) return walked;
   return kept;
+}
+
+void AppendLengthDelimited(int number, absl::string_view payload,
+                           std::string* out) {
+  uint8_t head[10];  // two varint32s
+  uint8_t* end = CodedOutputStream::WriteVarint32ToArray(
+      WireFormatLite::MakeTag(number,
+                              WireFormatLite::WIRETYPE_LENGTH_DELIMITED),
+      head);
+  end = CodedOutputStream::WriteVarint32ToArray(
+      static_cast<uint32_t>(payload.size()), end);
+  out->append(reinterpret_cast<const char*>(head), end - head);
+  out->append(payload.data(), payload.size());
 }
 
 }  // namespace cs::proto_wire

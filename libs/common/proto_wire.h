@@ -16,6 +16,7 @@
 #ifndef CS_LIBS_COMMON_PROTO_WIRE_H_
 #define CS_LIBS_COMMON_PROTO_WIRE_H_
 
+#include <cstdint>
 #include <initializer_list>
 #include <string>
 
@@ -32,6 +33,8 @@ struct Field {
   int number = 0;
   bool length_delimited = false;  // string, bytes, message or packed run
   absl::string_view payload;      // the length-delimited bytes, else empty
+  bool is_varint = false;         // int, bool or enum
+  uint64_t varint = 0;            // its value, else 0
   absl::string_view whole;        // tag and value, as they are on the wire
 };
 
@@ -47,6 +50,12 @@ absl::Status ForEachField(absl::string_view message,
 // ForEachField.
 absl::StatusOr<std::string> WithoutFields(absl::string_view message,
                                           std::initializer_list<int> numbers);
+
+// Appends field `number` with the length-delimited `payload` (a string,
+// bytes or an embedded message's serialization) to `out`, as protobuf would
+// serialize it.
+void AppendLengthDelimited(int number, absl::string_view payload,
+                           std::string* out);
 
 }  // namespace cs::proto_wire
 

@@ -49,6 +49,37 @@ TEST(ProtoWireTest, VisitsEachTopLevelFieldInWireOrder) {
   EXPECT_EQ(whole, wire);  // the pieces tile the message exactly
 }
 
+TEST(ProtoWireTest, VarintFieldsCarryTheirValue) {
+  Record record = SampleRecord();
+  record.set_action(static_cast<common::v1::AuditAction>(300));  // 2 bytes
+  std::vector<uint64_t> values;
+  ASSERT_TRUE(ForEachField(record.SerializeAsString(), [&](const Field& f) {
+                EXPECT_EQ(f.is_varint, !f.length_delimited) << f.number;
+                if (f.is_varint) {
+                  values.push_back(f.varint);
+                } else {
+                  EXPECT_EQ(f.varint, 0u);
+                }
+              }).ok());
+  EXPECT_THAT(values, ElementsAre(300u));
+}
+
+TEST(ProtoWireTest, AppendedFieldsParseAsProtobufSerializesThem) {
+  Record record = SampleRecord();
+  std::string wire;
+  AppendLengthDelimited(Record::kNameFieldNumber, record.name(), &wire);
+  AppendLengthDelimited(Record::kTimeFieldNumber,
+                        record.time().SerializeAsString(), &wire);
+  // Long enough for a two-byte length.
+  const std::string long_detail(300, 'x');
+  AppendLengthDelimited(Record::kDetailFieldNumber, long_detail + "。", &wire);
+  Record expected;
+  expected.set_name(record.name());
+  *expected.mutable_time() = record.time();
+  expected.set_detail(long_detail + "。");
+  EXPECT_EQ(wire, expected.SerializeAsString());
+}
+
 TEST(ProtoWireTest, WithoutFieldsEqualsTheMessageWithThoseFieldsCleared) {
   const Record record = SampleRecord();
   absl::StatusOr<std::string> trimmed =

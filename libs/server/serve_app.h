@@ -44,6 +44,25 @@ auto AuthorizeAndCall(ServiceHost& host, App& app,
   };
 }
 
+// The work of one call of a method registered raw: parse the request,
+// authorize, call `method` and answer with the bytes it returns.
+template <typename App, typename Request>
+auto AuthorizeAndCallRaw(ServiceHost& host, App& app,
+                         grpc::CallbackServerContext* ctx,
+                         const grpc::ByteBuffer* request,
+                         grpc::ByteBuffer* response, auth::RoleSet allowed,
+                         absl::StatusOr<std::string> (App::*method)(
+                             const auth::Principal&, const Request&)) {
+  return [=, &host, &app]() -> absl::Status {
+    Request parsed;
+    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
+    *response = RawResponse(bytes);
+    return absl::OkStatus();
+  };
+}
+
 }  // namespace serve_app_internal
 
 // `host`, `app`, `request` and `response` must outlive the call (gRPC keeps
@@ -72,14 +91,23 @@ grpc::ServerUnaryReactor* ServeAppReadRaw(
     auth::RoleSet allowed,
     absl::StatusOr<std::string> (App::*method)(const auth::Principal&,
                                                const Request&)) {
-  return ServeUnaryInline(ctx, [=, &host, &app]() -> absl::Status {
-    Request parsed;
-    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
-    ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
-    *response = RawResponse(bytes);
-    return absl::OkStatus();
-  });
+  return ServeUnaryInline(
+      ctx, serve_app_internal::AuthorizeAndCallRaw(host, app, ctx, request,
+                                                   response, allowed, method));
+}
+
+// As ServeAppReadRaw, on the bounded executor: for a raw method that does
+// more than a point lookup (a page of a scan).
+template <typename App, typename Request>
+grpc::ServerUnaryReactor* ServeAppCallRaw(
+    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+    auth::RoleSet allowed,
+    absl::StatusOr<std::string> (App::*method)(const auth::Principal&,
+                                               const Request&)) {
+  return ServeUnary(ctx, host.executor(),
+                    serve_app_internal::AuthorizeAndCallRaw(
+                        host, app, ctx, request, response, allowed, method));
 }
 
 // As ServeAppCall, for a method answering through a Reply

@@ -7,6 +7,7 @@
 #include "libs/common/errors.h"
 #include "libs/common/fingerprint.h"
 #include "libs/common/proto_wire.h"
+#include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 
 namespace cs::ticket {
@@ -18,30 +19,33 @@ bool AnyOf(const Repeated& values, Value v) {
                                      static_cast<int>(v)) != values.end();
 }
 
-}  // namespace
+// What a filter looks at, read from a Ticket or off its wire bytes.
+struct FilterFacts {
+  int status = 0;
+  int channel = 0;
+  int grade = 0;
+  absl::string_view department;
+  absl::string_view assignee;
+  absl::string_view customer_id;
+  google::protobuf::Timestamp create_time;
+};
 
-v1::TicketOrder EffectiveOrder(v1::TicketOrder order) {
-  return order == v1::TICKET_ORDER_UNSPECIFIED
-             ? v1::TICKET_ORDER_CREATE_TIME_DESC
-             : order;
-}
-
-bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter) {
-  if (!AnyOf(filter.statuses(), ticket.status())) return false;
-  if (!AnyOf(filter.channels(), ticket.channel())) return false;
-  if (!AnyOf(filter.grades(), ticket.grade())) return false;
+bool Matches(const FilterFacts& ticket, const v1::TicketFilter& filter) {
+  if (!AnyOf(filter.statuses(), ticket.status)) return false;
+  if (!AnyOf(filter.channels(), ticket.channel)) return false;
+  if (!AnyOf(filter.grades(), ticket.grade)) return false;
   if (!filter.department().empty() &&
-      filter.department() != ticket.department()) {
+      filter.department() != ticket.department) {
     return false;
   }
-  if (!filter.assignee().empty() && filter.assignee() != ticket.assignee()) {
+  if (!filter.assignee().empty() && filter.assignee() != ticket.assignee) {
     return false;
   }
   if (!filter.customer_id().empty() &&
-      filter.customer_id() != ticket.customer_id()) {
+      filter.customer_id() != ticket.customer_id) {
     return false;
   }
-  const absl::Time created = FromProtoTime(ticket.create_time());
+  const absl::Time created = FromProtoTime(ticket.create_time);
   if (filter.has_create_time_from() &&
       created < FromProtoTime(filter.create_time_from())) {
     return false;
@@ -51,6 +55,65 @@ bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter) {
     return false;
   }
   return true;
+}
+
+}  // namespace
+
+v1::TicketOrder EffectiveOrder(v1::TicketOrder order) {
+  return order == v1::TICKET_ORDER_UNSPECIFIED
+             ? v1::TICKET_ORDER_CREATE_TIME_DESC
+             : order;
+}
+
+bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter) {
+  const FilterFacts facts{ticket.status(),     ticket.channel(),
+                          ticket.grade(),      ticket.department(),
+                          ticket.assignee(),   ticket.customer_id(),
+                          ticket.create_time()};
+  return Matches(facts, filter);
+}
+
+absl::StatusOr<bool> MatchesFilterOnWire(absl::string_view ticket,
+                                         const v1::TicketFilter& filter) {
+  FilterFacts facts;
+  bool time_parsed = true;
+  // As protobuf parses: a field of the wrong wire type is left unknown, the
+  // last occurrence of a scalar wins and those of a message merge.
+  RETURN_IF_ERROR(
+      proto_wire::ForEachField(ticket, [&](const proto_wire::Field& field) {
+        const int value = static_cast<int32_t>(field.varint);
+        const bool text = field.length_delimited;
+        switch (field.number) {
+          case v1::Ticket::kStatusFieldNumber:
+            if (field.is_varint) facts.status = value;
+            break;
+          case v1::Ticket::kChannelFieldNumber:
+            if (field.is_varint) facts.channel = value;
+            break;
+          case v1::Ticket::kGradeFieldNumber:
+            if (field.is_varint) facts.grade = value;
+            break;
+          case v1::Ticket::kDepartmentFieldNumber:
+            if (text) facts.department = field.payload;
+            break;
+          case v1::Ticket::kAssigneeFieldNumber:
+            if (text) facts.assignee = field.payload;
+            break;
+          case v1::Ticket::kCustomerIdFieldNumber:
+            if (text) facts.customer_id = field.payload;
+            break;
+          case v1::Ticket::kCreateTimeFieldNumber:
+            if (text) {
+              time_parsed &=
+                  facts.create_time.MergeFromString(std::string(field.payload));
+            }
+            break;
+        }
+      }));
+  if (!time_parsed) {
+    return absl::DataLossError("stored ticket's create_time does not parse");
+  }
+  return Matches(facts, filter);
 }
 
 uint64_t TicketQueryFingerprint(const v1::TicketFilter& filter,

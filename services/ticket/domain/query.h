@@ -36,6 +36,11 @@ v1::TicketOrder EffectiveOrder(v1::TicketOrder order);
 // True when `ticket` matches every set field of `filter` (repeated fields:
 // any of their values; create_time in [from, to)).
 bool MatchesFilter(const v1::Ticket& ticket, const v1::TicketFilter& filter);
+// The same on a serialized ticket, reading only the filtered fields off the
+// wire (ListTickets' path: a page is answered with stored bytes, never
+// parsed); DATA_LOSS when `ticket` is not well-formed.
+absl::StatusOr<bool> MatchesFilterOnWire(absl::string_view ticket,
+                                         const v1::TicketFilter& filter);
 
 // Fingerprint of a ListTickets query (filter + effective order), so a page
 // token cannot be replayed against another query.

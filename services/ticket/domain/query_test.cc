@@ -39,55 +39,117 @@ TEST(QueryTest, PageSizeDefaultsAndClamps) {
             v1::TICKET_ORDER_CREATE_TIME_ASC);
 }
 
+// MatchesFilter, checked to agree with MatchesFilterOnWire.
+bool MatchesBothWays(const v1::Ticket& t, const v1::TicketFilter& f) {
+  const bool typed = MatchesFilter(t, f);
+  absl::StatusOr<bool> on_wire = MatchesFilterOnWire(t.SerializeAsString(), f);
+  EXPECT_TRUE(on_wire.ok()) << on_wire.status();
+  EXPECT_EQ(on_wire.value_or(!typed), typed) << "the wire disagrees";
+  return typed;
+}
+
 TEST(QueryTest, EmptyFilterMatchesEverything) {
-  EXPECT_TRUE(MatchesFilter(SampleTicket(), v1::TicketFilter()));
+  EXPECT_TRUE(MatchesBothWays(SampleTicket(), v1::TicketFilter()));
 }
 
 TEST(QueryTest, EachFilterFieldRestricts) {
   const v1::Ticket t = SampleTicket();
   v1::TicketFilter f;
   f.add_statuses(v1::TICKET_STATUS_NEW);
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.add_statuses(v1::TICKET_STATUS_IN_PROGRESS);
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 
   f.add_channels(cs::common::v1::CHANNEL_EMAIL);
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.add_channels(cs::common::v1::CHANNEL_PHONE);
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 
   f.add_grades(cs::common::v1::GRADE_UNSPECIFIED);
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.add_grades(cs::common::v1::GRADE_B);
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 
   f.set_department("技术支持部");
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.set_department("客服部");
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 
   f.set_assignee("agent-008");
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.set_assignee("agent-007");
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 
   f.set_customer_id("c-2002");
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   f.set_customer_id("c-1001");
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
 }
 
 TEST(QueryTest, CreateTimeRangeIsHalfOpen) {
   const v1::Ticket t = SampleTicket();  // created at 1000 s
   v1::TicketFilter f;
   *f.mutable_create_time_from() = ToProtoTime(absl::FromUnixSeconds(1000));
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
   *f.mutable_create_time_to() = ToProtoTime(absl::FromUnixSeconds(1000));
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
   *f.mutable_create_time_to() = ToProtoTime(absl::FromUnixSeconds(1001));
-  EXPECT_TRUE(MatchesFilter(t, f));
+  EXPECT_TRUE(MatchesBothWays(t, f));
   *f.mutable_create_time_from() = ToProtoTime(absl::FromUnixSeconds(1001));
-  EXPECT_FALSE(MatchesFilter(t, f));
+  EXPECT_FALSE(MatchesBothWays(t, f));
+}
+
+std::string Outcome(const absl::StatusOr<bool>& matched) {
+  if (!matched.ok()) return matched.status().ToString();
+  return *matched ? "match" : "no match";
+}
+
+TEST(QueryTest, FilterOnTheWireReadsFieldsAsProtobufDoes) {
+  v1::TicketFilter f;
+  f.add_statuses(v1::TICKET_STATUS_NEW);
+  f.set_department("客服部");
+  v1::Ticket first;
+  first.set_status(v1::TICKET_STATUS_RESOLVED);
+  first.set_department("技术支持部");
+  v1::Ticket last;
+  last.set_status(v1::TICKET_STATUS_NEW);
+  last.set_department("客服部");
+  // A field repeated on the wire: the last occurrence is the value.
+  const std::string both = first.SerializeAsString() + last.SerializeAsString();
+  EXPECT_EQ(Outcome(MatchesFilterOnWire(both, f)), "match");
+  EXPECT_EQ(Outcome(MatchesFilterOnWire(
+                last.SerializeAsString() + first.SerializeAsString(), f)),
+            "no match");
+  // Occurrences of create_time merge: seconds from one, nanos from another.
+  v1::Ticket seconds;
+  seconds.mutable_create_time()->set_seconds(1000);
+  v1::Ticket nanos;
+  nanos.mutable_create_time()->set_nanos(5);
+  v1::TicketFilter after_1000;
+  *after_1000.mutable_create_time_from() =
+      ToProtoTime(absl::FromUnixSeconds(1000) + absl::Nanoseconds(1));
+  EXPECT_EQ(
+      Outcome(MatchesFilterOnWire(
+          seconds.SerializeAsString() + nanos.SerializeAsString(), after_1000)),
+      "match");
+  EXPECT_EQ(
+      Outcome(MatchesFilterOnWire(seconds.SerializeAsString(), after_1000)),
+      "no match");
+}
+
+TEST(QueryTest, FilterOnMalformedBytesIsDataLoss) {
+  const std::string wire = SampleTicket().SerializeAsString();
+  EXPECT_EQ(
+      MatchesFilterOnWire(wire.substr(0, wire.size() - 1), v1::TicketFilter())
+          .status()
+          .code(),
+      absl::StatusCode::kDataLoss);
+  v1::Ticket field_only;
+  *field_only.mutable_create_time() = ToProtoTime(absl::FromUnixSeconds(1));
+  std::string bad_time = field_only.SerializeAsString();
+  bad_time.back() = '\xff';  // the Timestamp's own bytes are cut short
+  EXPECT_EQ(MatchesFilterOnWire(bad_time, v1::TicketFilter()).status().code(),
+            absl::StatusCode::kDataLoss);
 }
 
 TEST(QueryTest, PageTokenRoundTrip) {

@@ -16,9 +16,9 @@ grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListTickets(
-    Context* ctx, const v1::ListTicketsRequest* request,
-    v1::ListTicketsResponse* response) {
-  return Serve(ctx, request, response, &TicketApp::ListTickets);
+    Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ServeAppCallRaw(host_, app_, ctx, request, response,
+                         auth::RoleSet::All(), &TicketApp::ListTicketsBytes);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::UpdateTicket(

@@ -21,10 +21,12 @@
 
 namespace cs::ticket {
 
-// GetTicket is registered raw: it answers with the stored ticket's bytes.
+// GetTicket and ListTickets are registered raw: they answer with the stored
+// tickets' bytes.
 class TicketGrpcService final
-    : public v1::TicketService::WithRawCallbackMethod_GetTicket<
-          v1::TicketService::CallbackService> {
+    : public v1::TicketService::WithRawCallbackMethod_ListTickets<
+          v1::TicketService::WithRawCallbackMethod_GetTicket<
+              v1::TicketService::CallbackService>> {
  public:
   TicketGrpcService(ServiceHost& host, TicketApp& app)
       : host_(host), app_(app) {}
@@ -36,8 +38,8 @@ class TicketGrpcService final
                         v1::Ticket* response) override;
   Reactor* GetTicket(Context* ctx, const grpc::ByteBuffer* request,
                      grpc::ByteBuffer* response) override;
-  Reactor* ListTickets(Context* ctx, const v1::ListTicketsRequest* request,
-                       v1::ListTicketsResponse* response) override;
+  Reactor* ListTickets(Context* ctx, const grpc::ByteBuffer* request,
+                       grpc::ByteBuffer* response) override;
   Reactor* UpdateTicket(Context* ctx, const v1::UpdateTicketRequest* request,
                         v1::Ticket* response) override;
   Reactor* AssignTicket(Context* ctx, const v1::AssignTicketRequest* request,

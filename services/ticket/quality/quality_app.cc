@@ -223,8 +223,10 @@ absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(
   do {
     ASSIGN_OR_RETURN(TicketListPage page,
                      tickets_.repository().ListTickets(query));
-    for (const v1::Ticket& ticket : page.tickets) {
+    for (const std::string& stored : page.tickets) {
       ++examined;
+      ASSIGN_OR_RETURN(const v1::Ticket ticket,
+                       TicketRepository::ParseTicket(stored));
       const absl::Time at = HandledTime(ticket);
       if (at < start || at >= end || ticket.assignee().empty()) continue;
       ASSIGN_OR_RETURN(std::optional<std::string> review,

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/ids.h"
+#include "libs/common/proto_wire.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "services/ticket/domain/audit.h"
@@ -24,6 +25,20 @@ namespace {
 v1::Ticket Basic(v1::Ticket ticket) {
   ApplyView(v1::TICKET_VIEW_BASIC, &ticket);
   return ticket;
+}
+
+// The typed answer of a method that answers with serialized bytes (the
+// gRPC glue serves those as they are).
+template <typename Message>
+absl::StatusOr<Message> ParseAnswer(absl::StatusOr<std::string> bytes) {
+  if (!bytes.ok()) return bytes.status();
+  Message message;
+  if (!message.ParseFromString(*bytes)) {
+    return absl::DataLossError(absl::StrCat("the stored data of a ",
+                                            Message::descriptor()->name(),
+                                            " does not parse"));
+  }
+  return message;
 }
 
 Scope WidestScope(const PermissionTable& table, const Principal& who,
@@ -203,7 +218,7 @@ void TicketApp::CommitThenReply(absl::StatusOr<TicketWrite> write,
   });
 }
 
-absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListByFilter(
+absl::StatusOr<std::string> TicketApp::ListByFilter(
     const v1::TicketFilter& filter, v1::TicketOrder order, uint64_t fingerprint,
     int32_t page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, fingerprint));
@@ -214,13 +229,17 @@ absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListByFilter(
   query.page_size = EffectivePageSize(page_size);
   query.max_scanned = options_.max_scanned_per_page;
   ASSIGN_OR_RETURN(TicketListPage page, repo_->ListTickets(query));
-  v1::ListTicketsResponse response;
-  for (v1::Ticket& ticket : page.tickets) {
-    *response.add_tickets() = Basic(std::move(ticket));
+  std::string response;
+  for (std::string& stored : page.tickets) {
+    ASSIGN_OR_RETURN(std::string basic,
+                     ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored)));
+    proto_wire::AppendLengthDelimited(
+        v1::ListTicketsResponse::kTicketsFieldNumber, basic, &response);
   }
   if (!page.next_after_key.empty()) {
-    response.set_next_page_token(
-        EncodePageToken(page.next_after_key, fingerprint));
+    proto_wire::AppendLengthDelimited(
+        v1::ListTicketsResponse::kNextPageTokenFieldNumber,
+        EncodePageToken(page.next_after_key, fingerprint), &response);
   }
   return response;
 }
@@ -304,12 +323,7 @@ absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
 
 absl::StatusOr<v1::Ticket> TicketApp::GetTicket(
     const auth::Principal& caller, const v1::GetTicketRequest& req) {
-  ASSIGN_OR_RETURN(std::string bytes, GetTicketBytes(caller, req));
-  v1::Ticket ticket;
-  if (!ticket.ParseFromString(bytes)) {
-    return absl::DataLossError("stored ticket does not parse");
-  }
-  return ticket;
+  return ParseAnswer<v1::Ticket>(GetTicketBytes(caller, req));
 }
 
 absl::StatusOr<std::string> TicketApp::GetTicketBytes(
@@ -328,6 +342,11 @@ absl::StatusOr<std::string> TicketApp::GetTicketBytes(
 }
 
 absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListTickets(
+    const auth::Principal& caller, const v1::ListTicketsRequest& req) {
+  return ParseAnswer<v1::ListTicketsResponse>(ListTicketsBytes(caller, req));
+}
+
+absl::StatusOr<std::string> TicketApp::ListTicketsBytes(
     const auth::Principal& caller, const v1::ListTicketsRequest& req) {
   RETURN_IF_ERROR(ValidateListTickets(req));
   const Principal who = ToDomainPrincipal(caller);
@@ -589,14 +608,9 @@ absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
   filter.set_customer_id(id);
   const uint64_t fingerprint =
       QueryFingerprint(absl::StrCat("history|", CustomerName(id)));
-  ASSIGN_OR_RETURN(
-      v1::ListTicketsResponse page,
+  return ParseAnswer<v1::ListCustomerHistoryResponse>(
       ListByFilter(filter, v1::TICKET_ORDER_CREATE_TIME_DESC, fingerprint,
                    req.page_size(), req.page_token()));
-  v1::ListCustomerHistoryResponse response;
-  *response.mutable_tickets() = std::move(*page.mutable_tickets());
-  response.set_next_page_token(page.next_page_token());
-  return response;
 }
 
 // ---- Feedback, PII, audit -------------------------------------------------

@@ -117,6 +117,10 @@ class TicketApp {
                                              const v1::GetTicketRequest& req);
   absl::StatusOr<v1::ListTicketsResponse> ListTickets(
       const auth::Principal& caller, const v1::ListTicketsRequest& req);
+  // ListTickets' answer as the serialized v1.ListTicketsResponse, assembled
+  // from the stored tickets' bytes without parsing them.
+  absl::StatusOr<std::string> ListTicketsBytes(
+      const auth::Principal& caller, const v1::ListTicketsRequest& req);
   // The single-ticket writes below answer like CreateTicket: once the
   // change is durable, from the commit pipeline's thread (at once when it is
   // refused or changes nothing).
@@ -252,9 +256,13 @@ class TicketApp {
   // last (or none was), writes a PERMISSIONS_CHANGED record listing the
   // added/removed grants, with the new table as the next baseline.
   absl::Status RecordPermissionChanges();
-  absl::StatusOr<v1::ListTicketsResponse> ListByFilter(
-      const v1::TicketFilter& filter, v1::TicketOrder order,
-      uint64_t fingerprint, int32_t page_size, const std::string& page_token);
+  // One page of tickets (BASIC view) as the serialized ListTicketsResponse,
+  // which ListCustomerHistoryResponse shares field for field.
+  absl::StatusOr<std::string> ListByFilter(const v1::TicketFilter& filter,
+                                           v1::TicketOrder order,
+                                           uint64_t fingerprint,
+                                           int32_t page_size,
+                                           const std::string& page_token);
 
   Store& store_;
   Outbox& outbox_;

@@ -112,6 +112,11 @@ TicketRepository::TicketRepository(Store& store, ColumnFamily tickets,
 absl::StatusOr<v1::Ticket> TicketRepository::LoadTicket(
     absl::string_view id) const {
   ASSIGN_OR_RETURN(std::string bytes, LoadTicketBytes(id));
+  return ParseTicket(bytes);
+}
+
+absl::StatusOr<v1::Ticket> TicketRepository::ParseTicket(
+    absl::string_view bytes) {
   return ParseValue<v1::Ticket>(bytes, "ticket");
 }
 
@@ -317,16 +322,17 @@ absl::StatusOr<TicketListPage> TicketRepository::ListTickets(
     ++scanned;
     last_key = std::string(key);
     if (key.size() < prefix.size() + kTimeLength + kIdLength) return true;
-    absl::StatusOr<v1::Ticket> ticket =
-        LoadTicket(key.substr(key.size() - kIdLength));
+    absl::StatusOr<std::string> ticket =
+        LoadTicketBytes(key.substr(key.size() - kIdLength));
     if (absl::IsNotFound(ticket.status())) return true;  // raced a rewrite
-    if (!ticket.ok()) {
-      load_error = ticket.status();
+    absl::StatusOr<bool> matches = ticket.ok()
+                                       ? MatchesFilterOnWire(*ticket, filter)
+                                       : absl::StatusOr<bool>(ticket.status());
+    if (!matches.ok()) {
+      load_error = matches.status();
       return false;
     }
-    if (MatchesFilter(*ticket, filter)) {
-      page.tickets.push_back(*std::move(ticket));
-    }
+    if (*matches) page.tickets.push_back(*std::move(ticket));
     return true;
   };
   RETURN_IF_ERROR(query.descending

@@ -82,7 +82,8 @@ struct TicketListQuery {
 };
 
 struct TicketListPage {
-  std::vector<v1::Ticket> tickets;  // FULL view, as stored
+  // Serialized v1.Ticket, FULL view, as stored (not parsed).
+  std::vector<std::string> tickets;
   std::string next_after_key;       // "" when there is nothing more
 };
 
@@ -98,6 +99,9 @@ class TicketRepository {
   // ---- Reads. NOT_FOUND names the resource ("tickets/{id}"); DATA_LOSS when
   // a stored value does not parse; other storage errors as Store reports.
   absl::StatusOr<v1::Ticket> LoadTicket(absl::string_view id) const;
+  // A stored ticket's bytes (LoadTicketBytes, a TicketListPage) parsed;
+  // DATA_LOSS when they do not parse.
+  static absl::StatusOr<v1::Ticket> ParseTicket(absl::string_view bytes);
   // The stored ticket as its serialized v1.Ticket, not parsed (nor checked).
   absl::StatusOr<std::string> LoadTicketBytes(absl::string_view id) const;
   absl::StatusOr<v1::StoredCustomer> LoadCustomer(

@@ -80,7 +80,11 @@ class TicketRepositoryTest : public ::testing::Test {
       EXPECT_TRUE(page.ok()) << page.status();
       if (!page.ok()) break;
       ++count;
-      for (const v1::Ticket& t : page->tickets) ids.push_back(t.id());
+      for (const std::string& bytes : page->tickets) {
+        absl::StatusOr<v1::Ticket> t = TicketRepository::ParseTicket(bytes);
+        EXPECT_TRUE(t.ok()) << t.status();
+        if (t.ok()) ids.push_back(t->id());
+      }
       if (page->next_after_key.empty()) break;
       query.after_key = page->next_after_key;
       if (count > 1000) break;
