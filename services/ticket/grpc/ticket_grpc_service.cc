@@ -81,9 +81,10 @@ grpc::ServerUnaryReactor* TicketGrpcService::UpsertCustomer(
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListCustomerHistory(
-    Context* ctx, const v1::ListCustomerHistoryRequest* request,
-    v1::ListCustomerHistoryResponse* response) {
-  return Serve(ctx, request, response, &TicketApp::ListCustomerHistory);
+    Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ServeAppCallRaw(host_, app_, ctx, request, response,
+                         auth::RoleSet::All(),
+                         &TicketApp::ListCustomerHistoryBytes);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::SubmitFeedback(

@@ -21,12 +21,13 @@
 
 namespace cs::ticket {
 
-// GetTicket and ListTickets are registered raw: they answer with the stored
+// The reads of tickets are registered raw: they answer with the stored
 // tickets' bytes.
 class TicketGrpcService final
-    : public v1::TicketService::WithRawCallbackMethod_ListTickets<
-          v1::TicketService::WithRawCallbackMethod_GetTicket<
-              v1::TicketService::CallbackService>> {
+    : public v1::TicketService::WithRawCallbackMethod_ListCustomerHistory<
+          v1::TicketService::WithRawCallbackMethod_ListTickets<
+              v1::TicketService::WithRawCallbackMethod_GetTicket<
+                  v1::TicketService::CallbackService>>> {
  public:
   TicketGrpcService(ServiceHost& host, TicketApp& app)
       : host_(host), app_(app) {}
@@ -61,9 +62,8 @@ class TicketGrpcService final
   Reactor* UpsertCustomer(Context* ctx,
                           const v1::UpsertCustomerRequest* request,
                           v1::Customer* response) override;
-  Reactor* ListCustomerHistory(
-      Context* ctx, const v1::ListCustomerHistoryRequest* request,
-      v1::ListCustomerHistoryResponse* response) override;
+  Reactor* ListCustomerHistory(Context* ctx, const grpc::ByteBuffer* request,
+                               grpc::ByteBuffer* response) override;
   Reactor* SubmitFeedback(Context* ctx,
                           const v1::SubmitFeedbackRequest* request,
                           v1::Feedback* response) override;

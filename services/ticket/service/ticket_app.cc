@@ -598,6 +598,12 @@ absl::StatusOr<v1::Customer> TicketApp::UpsertCustomer(
 
 absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
     const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req) {
+  return ParseAnswer<v1::ListCustomerHistoryResponse>(
+      ListCustomerHistoryBytes(caller, req));
+}
+
+absl::StatusOr<std::string> TicketApp::ListCustomerHistoryBytes(
+    const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req) {
   RETURN_IF_ERROR(ValidateListCustomerHistory(req));
   ASSIGN_OR_RETURN(std::string id,
                    ParseCustomerName(req.customer(), "customer"));
@@ -608,9 +614,8 @@ absl::StatusOr<v1::ListCustomerHistoryResponse> TicketApp::ListCustomerHistory(
   filter.set_customer_id(id);
   const uint64_t fingerprint =
       QueryFingerprint(absl::StrCat("history|", CustomerName(id)));
-  return ParseAnswer<v1::ListCustomerHistoryResponse>(
-      ListByFilter(filter, v1::TICKET_ORDER_CREATE_TIME_DESC, fingerprint,
-                   req.page_size(), req.page_token()));
+  return ListByFilter(filter, v1::TICKET_ORDER_CREATE_TIME_DESC, fingerprint,
+                      req.page_size(), req.page_token());
 }
 
 // ---- Feedback, PII, audit -------------------------------------------------

@@ -153,6 +153,9 @@ class TicketApp {
       const auth::Principal& caller, const v1::UpsertCustomerRequest& req);
   absl::StatusOr<v1::ListCustomerHistoryResponse> ListCustomerHistory(
       const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req);
+  // Its answer serialized, as ListTicketsBytes.
+  absl::StatusOr<std::string> ListCustomerHistoryBytes(
+      const auth::Principal& caller, const v1::ListCustomerHistoryRequest& req);
 
   // ---- Feedback, PII, audit
   // Answers once the feedback is durable, as the ticket writes above.
