@@ -1,7 +1,7 @@
 // Requests and responses of a method registered raw (the generated
 // WithRawCallbackMethod_X): gRPC hands over wire bytes and sends back the
 // bytes it is given. A hot read serves a stored message this way as it is,
-// never parsed into a message nor serialized again (ServeAppReadRaw in
+// never parsed into a message nor serialized again (ServeAppRaw in
 // serve_app.h).
 //
 //   v1::GetTicketRequest parsed;

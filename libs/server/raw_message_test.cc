@@ -40,8 +40,8 @@ class RawEchoService final
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
                                  const grpc::ByteBuffer* request,
                                  grpc::ByteBuffer* response) override {
-    return ServeAppReadRaw(host_, app_, ctx, request, response, {Role::kAgent},
-                           &RawEchoApp::Echo);
+    return ServeAppRaw(host_, app_, ctx, request, response, {Role::kAgent},
+                       &RawEchoApp::Echo, RunOn::kGrpcThread);
   }
 
  private:

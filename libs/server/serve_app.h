@@ -44,25 +44,6 @@ auto AuthorizeAndCall(ServiceHost& host, App& app,
   };
 }
 
-// The work of one call of a method registered raw: parse the request,
-// authorize, call `method` and answer with the bytes it returns.
-template <typename App, typename Request>
-auto AuthorizeAndCallRaw(ServiceHost& host, App& app,
-                         grpc::CallbackServerContext* ctx,
-                         const grpc::ByteBuffer* request,
-                         grpc::ByteBuffer* response, auth::RoleSet allowed,
-                         absl::StatusOr<std::string> (App::*method)(
-                             const auth::Principal&, const Request&)) {
-  return [=, &host, &app]() -> absl::Status {
-    Request parsed;
-    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
-    ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
-    *response = RawResponse(bytes);
-    return absl::OkStatus();
-  };
-}
-
 }  // namespace serve_app_internal
 
 // `host`, `app`, `request` and `response` must outlive the call (gRPC keeps
@@ -78,36 +59,38 @@ grpc::ServerUnaryReactor* ServeAppCall(
                         host, app, ctx, request, response, allowed, method));
 }
 
-// As ServeAppCall, run on the gRPC thread (ServeUnaryInline), for a method
-// registered raw (the generated WithRawCallbackMethod_X, raw_message.h) whose
-// app method answers with the response's wire bytes: a stored message served
-// as it is. Only for a method that reads the local store and nothing else
-// (a point lookup). The request is parsed here; a bad one is refused as the
-// request guard refuses it.
-template <typename App, typename Request>
-grpc::ServerUnaryReactor* ServeAppReadRaw(
-    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
-    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
-    auth::RoleSet allowed,
-    absl::StatusOr<std::string> (App::*method)(const auth::Principal&,
-                                               const Request&)) {
-  return ServeUnaryInline(
-      ctx, serve_app_internal::AuthorizeAndCallRaw(host, app, ctx, request,
-                                                   response, allowed, method));
-}
+// Where a raw method runs (see ServeAppRaw).
+enum class RunOn {
+  kExecutor,
+  // The gRPC thread that delivered the call (ServeUnaryInline): only for a
+  // method that reads the local store and nothing else (a point lookup).
+  kGrpcThread,
+};
 
-// As ServeAppReadRaw, on the bounded executor: for a raw method that does
-// more than a point lookup (a page of a scan).
+// As ServeAppCall, for a method registered raw (the generated
+// WithRawCallbackMethod_X, raw_message.h) whose app method answers with the
+// response's wire bytes: a stored message served as it is. The request is
+// parsed here; a bad one is refused as the request guard refuses it.
 template <typename App, typename Request>
-grpc::ServerUnaryReactor* ServeAppCallRaw(
+grpc::ServerUnaryReactor* ServeAppRaw(
     ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
     auth::RoleSet allowed,
     absl::StatusOr<std::string> (App::*method)(const auth::Principal&,
-                                               const Request&)) {
-  return ServeUnary(ctx, host.executor(),
-                    serve_app_internal::AuthorizeAndCallRaw(
-                        host, app, ctx, request, response, allowed, method));
+                                               const Request&),
+    RunOn run_on) {
+  auto work = [=, &host, &app]() -> absl::Status {
+    Request parsed;
+    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
+    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
+    *response = RawResponse(bytes);
+    return absl::OkStatus();
+  };
+  if (run_on == RunOn::kGrpcThread) {
+    return ServeUnaryInline(ctx, std::move(work));
+  }
+  return ServeUnary(ctx, host.executor(), std::move(work));
 }
 
 // As ServeAppCall, for a method answering through a Reply

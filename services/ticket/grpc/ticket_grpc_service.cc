@@ -10,15 +10,15 @@ grpc::ServerUnaryReactor* TicketGrpcService::CreateTicket(
 
 grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(
     Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  // A point read, answered on the gRPC thread with the stored bytes.
-  return ServeAppReadRaw(host_, app_, ctx, request, response,
-                         auth::RoleSet::All(), &TicketApp::GetTicketBytes);
+  // A point read: answered on the gRPC thread.
+  return ServeRaw(ctx, request, response, &TicketApp::GetTicketBytes,
+                  RunOn::kGrpcThread);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListTickets(
     Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  return ServeAppCallRaw(host_, app_, ctx, request, response,
-                         auth::RoleSet::All(), &TicketApp::ListTicketsBytes);
+  return ServeRaw(ctx, request, response, &TicketApp::ListTicketsBytes,
+                  RunOn::kExecutor);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::UpdateTicket(
@@ -82,9 +82,8 @@ grpc::ServerUnaryReactor* TicketGrpcService::UpsertCustomer(
 
 grpc::ServerUnaryReactor* TicketGrpcService::ListCustomerHistory(
     Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
-  return ServeAppCallRaw(host_, app_, ctx, request, response,
-                         auth::RoleSet::All(),
-                         &TicketApp::ListCustomerHistoryBytes);
+  return ServeRaw(ctx, request, response, &TicketApp::ListCustomerHistoryBytes,
+                  RunOn::kExecutor);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::SubmitFeedback(

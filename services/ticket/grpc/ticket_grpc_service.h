@@ -98,6 +98,17 @@ class TicketGrpcService final
                              auth::RoleSet::All(), method);
   }
 
+  // The same for a method registered raw, answering with stored bytes.
+  template <typename Request>
+  Reactor* ServeRaw(Context* ctx, const grpc::ByteBuffer* request,
+                    grpc::ByteBuffer* response,
+                    absl::StatusOr<std::string> (TicketApp::*method)(
+                        const auth::Principal&, const Request&),
+                    RunOn run_on) {
+    return ServeAppRaw(host_, app_, ctx, request, response,
+                       auth::RoleSet::All(), method, run_on);
+  }
+
   ServiceHost& host_;
   TicketApp& app_;
 };
