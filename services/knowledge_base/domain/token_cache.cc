@@ -2,26 +2,25 @@
 
 namespace cs::kb {
 
+TokenCache::Tokens TokenCache::FindLocked(const std::string& key) {
+  auto it = by_key_.find(key);
+  if (it == by_key_.end()) return nullptr;
+  recent_.splice(recent_.begin(), recent_, it->second);
+  return it->second->second;
+}
+
 TokenCache::Tokens TokenCache::Get(const std::string& key,
                                    const std::string& text) {
   {
     absl::MutexLock lock(&mu_);
-    auto it = by_key_.find(key);
-    if (it != by_key_.end()) {
-      recent_.splice(recent_.begin(), recent_, it->second);
-      return it->second->second;
-    }
+    if (Tokens cached = FindLocked(key)) return cached;
   }
   // Segmented outside the lock: two searches missing the same key at once
-  // both segment it, and the second keeps its (equal) tokens.
+  // both segment it, and the second keeps the first one's (equal) tokens.
   Tokens tokens = std::make_shared<const std::vector<Token>>(Tokenize(text));
   if (capacity_ == 0) return tokens;
   absl::MutexLock lock(&mu_);
-  auto it = by_key_.find(key);
-  if (it != by_key_.end()) {
-    recent_.splice(recent_.begin(), recent_, it->second);
-    return it->second->second;
-  }
+  if (Tokens cached = FindLocked(key)) return cached;
   recent_.emplace_front(key, tokens);
   by_key_[key] = recent_.begin();
   if (recent_.size() > capacity_) {

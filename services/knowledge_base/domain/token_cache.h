@@ -42,6 +42,9 @@ class TokenCache {
  private:
   using Entry = std::pair<std::string, Tokens>;
 
+  // The tokens of `key` made most recent, or null when not cached.
+  Tokens FindLocked(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+
   const size_t capacity_;
   mutable absl::Mutex mu_;
   std::list<Entry> recent_ ABSL_GUARDED_BY(mu_);  // most recent first

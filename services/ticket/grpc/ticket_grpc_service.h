@@ -1,6 +1,7 @@
 // gRPC glue of cs.ticket.v1.TicketService: each handler authenticates the
 // caller through the host and forwards to TicketApp on the bounded executor
-// (cs::ServeUnary). Every decision — validation, permissions, state — is the
+// (cs::ServeUnary), except GetTicket, a point read answered on the gRPC
+// thread (cs::ServeAppRaw). Every decision — validation, permissions, state — is the
 // app's; this file only moves messages.
 //
 //   TicketGrpcService service(*host, *app);

@@ -32,13 +32,7 @@ v1::Ticket Basic(v1::Ticket ticket) {
 template <typename Message>
 absl::StatusOr<Message> ParseAnswer(absl::StatusOr<std::string> bytes) {
   if (!bytes.ok()) return bytes.status();
-  Message message;
-  if (!message.ParseFromString(*bytes)) {
-    return absl::DataLossError(absl::StrCat("the stored data of a ",
-                                            Message::descriptor()->name(),
-                                            " does not parse"));
-  }
-  return message;
+  return ParseStored<Message>(*bytes, Message::descriptor()->name());
 }
 
 Scope WidestScope(const PermissionTable& table, const Principal& who,

@@ -66,17 +66,6 @@ absl::Status BadPageToken() {
                           "is not a token returned by this service");
 }
 
-template <typename Message>
-absl::StatusOr<Message> ParseValue(absl::string_view bytes,
-                                   absl::string_view what) {
-  Message message;
-  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
-    return absl::DataLossError(
-        absl::StrCat("stored ", what, " does not parse"));
-  }
-  return message;
-}
-
 }  // namespace
 
 std::vector<std::string> TicketColumnFamilies() {
@@ -117,7 +106,7 @@ absl::StatusOr<v1::Ticket> TicketRepository::LoadTicket(
 
 absl::StatusOr<v1::Ticket> TicketRepository::ParseTicket(
     absl::string_view bytes) {
-  return ParseValue<v1::Ticket>(bytes, "ticket");
+  return ParseStored<v1::Ticket>(bytes, "ticket");
 }
 
 absl::StatusOr<std::string> TicketRepository::LoadTicketBytes(
@@ -137,7 +126,7 @@ absl::StatusOr<v1::StoredCustomer> TicketRepository::LoadCustomer(
         absl::StrCat("customers/", customer_id, " not found"));
   }
   if (!bytes.ok()) return bytes.status();
-  return ParseValue<v1::StoredCustomer>(*bytes, "customer");
+  return ParseStored<v1::StoredCustomer>(*bytes, "customer");
 }
 
 absl::StatusOr<std::optional<v1::CreateRequestRecord>>
@@ -148,7 +137,7 @@ TicketRepository::FindCreateRequest(absl::string_view request_id) const {
   if (!bytes.has_value()) return std::nullopt;
   ASSIGN_OR_RETURN(
       v1::CreateRequestRecord record,
-      ParseValue<v1::CreateRequestRecord>(*bytes, "request record"));
+      ParseStored<v1::CreateRequestRecord>(*bytes, "request record"));
   return std::optional<v1::CreateRequestRecord>(std::move(record));
 }
 
@@ -242,7 +231,7 @@ absl::Status TicketRepository::ScanCustomers(
   RETURN_IF_ERROR(store_.Scan(customers_, start, "", limit,
                               [&](absl::string_view, absl::string_view value) {
                                 absl::StatusOr<v1::StoredCustomer> customer =
-                                    ParseValue<v1::StoredCustomer>(value,
+                                    ParseStored<v1::StoredCustomer>(value,
                                                                    "customer");
                                 if (!customer.ok()) {
                                   parse_error = customer.status();

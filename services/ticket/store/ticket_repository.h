@@ -44,6 +44,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/civil_time.h"
@@ -63,6 +64,19 @@ inline constexpr char kAuditFamily[] = "audit";
 inline constexpr char kCreateRequestScope[] = "ticket.create";
 // Default bound on index entries examined for one page.
 inline constexpr size_t kDefaultMaxScannedPerPage = 2000;
+
+// Stored (or assembled from stored) bytes parsed as a `Message`; DATA_LOSS
+// naming `what` when they do not parse.
+template <typename Message>
+absl::StatusOr<Message> ParseStored(absl::string_view bytes,
+                                    absl::string_view what) {
+  Message message;
+  if (!message.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::DataLossError(
+        absl::StrCat("stored ", what, " does not parse"));
+  }
+  return message;
+}
 
 // The column families to open the store with (ServiceHost::Create),
 // including the quality module's "quality".
