@@ -25,12 +25,13 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(guarded_ok == parsed);
   if (!parsed || !cs::ticket::ValidateCreateTicket(request).ok()) return 0;
 
-  v1::Customer customer;
-  customer.set_name("customers/" + request.ticket().customer_id());
-  customer.set_full_name("张三");
-  customer.set_title(v1::TITLE_MR);
-  customer.set_phone("13812341234");
-  customer.set_region("广东省深圳市");
+  v1::StoredCustomer customer;
+  v1::Customer* profile = customer.mutable_profile();
+  profile->set_name("customers/" + request.ticket().customer_id());
+  profile->set_full_name("张三");
+  profile->set_title(v1::TITLE_MR);
+  profile->set_phone("13812341234");
+  profile->set_region("广东省深圳市");
   cs::ticket::Principal actor{
       .subject = "agent-007", .roles = {"agent"}, .department = "客服部"};
   auto change = cs::ticket::ApplyCreate(
@@ -40,5 +41,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FUZZ_CHECK(change->ticket.status() == v1::TICKET_STATUS_NEW);
   FUZZ_CHECK(change->ticket.subject() == request.ticket().subject());
   FUZZ_CHECK(!change->events.empty());
+  FUZZ_CHECK(change->ticket.customer_contact() == "138****1234");
+  v1::Ticket stored;
+  FUZZ_CHECK(stored.ParseFromString(change->wire));
+  FUZZ_CHECK(stored.etag() == change->ticket.etag());
   return 0;
 }

@@ -1,7 +1,10 @@
 #include "libs/server/raw_message.h"
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include "absl/synchronization/notification.h"
 #include "cs/testing/v1/echo.grpc.pb.h"
@@ -22,6 +25,10 @@ using EchoStub = cs::testing::v1::Echo::Stub;
 // Answers with the serialized response, as a store read would.
 class RawEchoApp {
  public:
+  ~RawEchoApp() {
+    for (std::thread& answering : answering_) answering.join();
+  }
+
   absl::StatusOr<std::string> Echo(const auth::Principal& who,
                                    const EchoRequest& request) {
     if (request.text() == "缺失") return absl::NotFoundError("texts/缺失");
@@ -29,24 +36,48 @@ class RawEchoApp {
     response.set_text(absl::StrCat(who.subject, "：", request.text()));
     return response.SerializeAsString();
   }
+
+  // Echo answered from another thread after the call returned, as a write
+  // answers once it is durable.
+  void EchoLater(const auth::Principal& who, const EchoRequest& request,
+                 Reply<std::string> reply) {
+    absl::StatusOr<std::string> answer = Echo(who, request);
+    std::lock_guard<std::mutex> lock(mu_);
+    answering_.emplace_back(
+        [reply = std::move(reply), answer] { reply(answer); });
+  }
+
+ private:
+  std::mutex mu_;
+  std::vector<std::thread> answering_;
 };
+
+// How the raw method is served: the three raw shapes of serve_app.h.
+enum class Shape { kGrpcThread, kExecutor, kAsync };
 
 class RawEchoService final
     : public cs::testing::v1::Echo::WithRawCallbackMethod_Echo<
           cs::testing::v1::Echo::CallbackService> {
  public:
-  RawEchoService(ServiceHost& host, RawEchoApp& app) : host_(host), app_(app) {}
+  RawEchoService(ServiceHost& host, RawEchoApp& app, Shape shape)
+      : host_(host), app_(app), shape_(shape) {}
 
   grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* ctx,
                                  const grpc::ByteBuffer* request,
                                  grpc::ByteBuffer* response) override {
-    return ServeAppRaw(host_, app_, ctx, request, response, {Role::kAgent},
-                       &RawEchoApp::Echo, RunOn::kGrpcThread);
+    if (shape_ == Shape::kAsync) {
+      return ServeAppRawAsync(host_, app_, ctx, request, response,
+                              {Role::kAgent}, &RawEchoApp::EchoLater);
+    }
+    return ServeAppRaw(
+        host_, app_, ctx, request, response, {Role::kAgent}, &RawEchoApp::Echo,
+        shape_ == Shape::kGrpcThread ? RunOn::kGrpcThread : RunOn::kExecutor);
   }
 
  private:
   ServiceHost& host_;
   RawEchoApp& app_;
+  const Shape shape_;
 };
 
 std::string FieldOf(const absl::Status& status) {
@@ -54,14 +85,14 @@ std::string FieldOf(const absl::Status& status) {
   return violations.empty() ? "<none>" : violations[0].field;
 }
 
-class RawMessageTest : public ::testing::Test {
+class RawMessageTest : public ::testing::TestWithParam<Shape> {
  protected:
   void SetUp() override {
     auto host =
         ServiceHost::Create(cs::testing::TestServerConfig(dir_, "raw"), {});
     ASSERT_TRUE(host.ok()) << host.status();
     host_ = *std::move(host);
-    service_ = std::make_unique<RawEchoService>(*host_, app_);
+    service_ = std::make_unique<RawEchoService>(*host_, app_, GetParam());
     host_->RegisterService(service_.get());
     ASSERT_TRUE(host_->Start().ok());
     channel_ = cs::testing::LoopbackChannel(host_->port());
@@ -103,7 +134,7 @@ class RawMessageTest : public ::testing::Test {
   std::unique_ptr<EchoStub> stub_;
 };
 
-TEST_F(RawMessageTest, RawMethodAnswersTypedClients) {
+TEST_P(RawMessageTest, RawMethodAnswersTypedClients) {
   const std::string agent = cs::testing::TestToken({Role::kAgent}, "张三");
   absl::StatusOr<EchoResponse> reply = Echo("信号弱，请帮忙", agent);
   ASSERT_TRUE(reply.ok()) << reply.status();
@@ -114,7 +145,7 @@ TEST_F(RawMessageTest, RawMethodAnswersTypedClients) {
             absl::StatusCode::kPermissionDenied);
 }
 
-TEST_F(RawMessageTest, BadRequestsAreInvalidArgumentAsOnTypedMethods) {
+TEST_P(RawMessageTest, BadRequestsAreInvalidArgumentAsOnTypedMethods) {
   // The client serializes invalid UTF-8 as it is (it only logs).
   const absl::Status not_utf8 =
       Echo(std::string("手机\xff信号"), cs::testing::TestToken({Role::kAgent}))
@@ -129,6 +160,10 @@ TEST_F(RawMessageTest, BadRequestsAreInvalidArgumentAsOnTypedMethods) {
   EXPECT_EQ(FieldOf(malformed), "<none>");
   EXPECT_TRUE(SendBytes("").ok());  // the empty request is a valid one
 }
+
+INSTANTIATE_TEST_SUITE_P(EveryRawShape, RawMessageTest,
+                         ::testing::Values(Shape::kGrpcThread, Shape::kExecutor,
+                                           Shape::kAsync));
 
 TEST(RawMessageBytesTest, BufferBytesJoinsEverySlice) {
   grpc::Slice slices[] = {grpc::Slice(std::string("工单")),

@@ -93,6 +93,35 @@ grpc::ServerUnaryReactor* ServeAppRaw(
   return ServeUnary(ctx, host.executor(), std::move(work));
 }
 
+// As ServeAppRaw, for a method answering through a Reply with the
+// response's wire bytes (as ServeAppCallAsync): a write that answers with
+// the bytes it stored. Runs on the executor; the parsed request lives for
+// the method's call only, so the method must not keep a reference to it.
+template <typename App, typename Request>
+grpc::ServerUnaryReactor* ServeAppRawAsync(
+    ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
+    const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
+    auth::RoleSet allowed,
+    void (App::*method)(const auth::Principal&, const Request&,
+                        Reply<std::string>)) {
+  return ServeUnaryAsync(
+      ctx, host.executor(), [=, &host, &app](FinishCall finish) {
+        Request parsed;
+        if (absl::Status bad = ParseRawRequest(*request, &parsed); !bad.ok()) {
+          return finish(bad);
+        }
+        absl::StatusOr<auth::Principal> principal =
+            host.Authorize(*ctx, allowed);
+        if (!principal.ok()) return finish(principal.status());
+        (app.*method)(*principal, parsed,
+                      [response, finish](absl::StatusOr<std::string> bytes) {
+                        if (!bytes.ok()) return finish(bytes.status());
+                        *response = RawResponse(*bytes);
+                        finish(absl::OkStatus());
+                      });
+      });
+}
+
 // As ServeAppCall, for a method answering through a Reply
 // (libs/common/reply.h): no executor thread waits while the method's work
 // completes elsewhere.

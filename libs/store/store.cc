@@ -54,6 +54,12 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   options.bottommost_compression =
       compress ? rocksdb::kZSTD : rocksdb::kNoCompression;
   options.write_buffer_size = 32 << 20;
+  // A point read of an absent key (an idempotency record not yet written, a
+  // dedup marker) otherwise walks the memtable's skip list: ≈4 % of a
+  // CreateTicket's CPU. A whole-key bloom filter of 2 % of the write buffer
+  // answers those misses without the walk.
+  options.memtable_prefix_bloom_size_ratio = 0.02;
+  options.memtable_whole_key_filtering = true;
   rocksdb::BlockBasedTableOptions table;
   table.block_cache = cache;
   table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));

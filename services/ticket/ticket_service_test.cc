@@ -21,17 +21,18 @@
 #include "cs/ticket/v1/events.pb.h"
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
 #include "libs/common/grpc_status.h"
+#include "libs/common/time_proto.h"
 #include "libs/server/service_host.h"
 #include "libs/server/test_host.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/query.h"
 #include "services/ticket/domain/ticket_number.h"
-#include "libs/common/time_proto.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
@@ -45,6 +46,7 @@ using ::testing::ElementsAreArray;
 using ::testing::HasSubstr;
 using ::testing::UnorderedElementsAreArray;
 using Stub = v1::TicketService::Stub;
+using google::protobuf::util::MessageDifferencer;
 namespace common = cs::common::v1;
 
 const char kCustomer[] = "customers/c-1001";
@@ -325,10 +327,25 @@ TEST_F(TicketServiceTest, CreateWithRequestIdIsIdempotentUnderRetries) {
   const uint64_t before = host_->outbox().VisibleSequence();
   v1::CreateTicketRequest request = CreateRequest();
   request.set_request_id("req-0001");
+  request.mutable_ticket()->set_description(
+      "客户反映：家中信号时断时续，已重启手机。");
   std::set<std::string> ids;
+  absl::StatusOr<v1::Ticket> first = Call(&Stub::CreateTicket, agent_, request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  // The answer is the stored ticket in the BASIC view, etag included.
+  absl::StatusOr<v1::Ticket> stored = Get(agent_, first->name());
+  ASSERT_TRUE(stored.ok()) << stored.status();
+  EXPECT_TRUE(MessageDifferencer::Equals(*first, *stored))
+      << first->DebugString() << stored->DebugString();
+  EXPECT_EQ(first->description(), "客户反映：家中信号时断时续，已重启手机。");
+  EXPECT_FALSE(first->etag().empty());
+  EXPECT_EQ(first->history_size(), 0);
+  EXPECT_EQ(Get(agent_, first->name(), v1::TICKET_VIEW_FULL)->history_size(),
+            1);
   for (int i = 0; i < 5; ++i) {
     auto ticket = Call(&Stub::CreateTicket, agent_, request);
     ASSERT_TRUE(ticket.ok()) << ticket.status();
+    EXPECT_TRUE(MessageDifferencer::Equals(*ticket, *first));
     ids.insert(ticket->id());
   }
   EXPECT_EQ(ids.size(), 1u);

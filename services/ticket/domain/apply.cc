@@ -140,13 +140,33 @@ v1::HistoryEntry* AddHistory(v1::Ticket* t, v1::HistoryAction action,
   return e;
 }
 
-// Common tail of every ticket mutation.
-void Stamp(v1::Ticket* t, absl::Time now) {
+// The masked name and phone of a stored customer. The profile holds the
+// masked forms, except in records written before contact encryption, which
+// hold the clear values.
+ContactText MaskedContact(const v1::StoredCustomer& stored) {
+  const v1::Customer& profile = stored.profile();
+  ContactText masked{profile.full_name(), profile.phone()};
+  if (stored.full_name_ciphertext().empty()) {
+    masked.full_name = MaskName(profile.full_name(), profile.title());
+  }
+  if (stored.phone_ciphertext().empty()) {
+    masked.phone = MaskPhone(profile.phone());
+  }
+  return masked;
+}
+
+// Common tail of every ticket mutation: sets the update time and the etag,
+// and returns the ticket's wire bytes. The bytes hashed for the etag are
+// reused for the record, with the etag field appended (protobuf accepts
+// fields in any order), so a change serialises the ticket once.
+std::string Stamp(v1::Ticket* t, absl::Time now) {
   *t->mutable_update_time() = ToProtoTime(now);
-  // Cleared in place first, so ComputeEtag needs no copy of the ticket (a
-  // visible share of a create's CPU).
   t->clear_etag();
-  t->set_etag(ComputeEtag(*t));
+  std::string wire = DeterministicBytes(*t);
+  t->set_etag(Fingerprint64Hex(wire));
+  proto_wire::AppendLengthDelimited(v1::Ticket::kEtagFieldNumber, t->etag(),
+                                    &wire);
+  return wire;
 }
 
 void AddStatusChanged(const v1::Ticket& t, v1::TicketStatus previous,
@@ -191,9 +211,6 @@ absl::Status CheckEtag(absl::string_view current, absl::string_view requested) {
 }
 
 std::string ComputeEtag(const v1::Ticket& ticket) {
-  if (ticket.etag().empty()) {
-    return Fingerprint64Hex(DeterministicBytes(ticket));
-  }
   v1::Ticket copy = ticket;
   copy.clear_etag();
   return Fingerprint64Hex(DeterministicBytes(copy));
@@ -299,12 +316,13 @@ v1::CreateRequestRecord MakeCreateRequestRecord(
 // -------------------------------------------------------------------
 
 absl::StatusOr<TicketChange> ApplyCreate(const v1::CreateTicketRequest& request,
-                                         const v1::Customer& customer,
+                                         const v1::StoredCustomer& stored,
                                          absl::string_view id,
                                          absl::string_view number,
                                          const Principal& actor,
                                          absl::Time now) {
   const v1::Ticket& in = request.ticket();
+  const v1::Customer& customer = stored.profile();
   if (customer.name() != CustomerName(in.customer_id())) {
     return absl::InternalError(
         "customer profile does not match ticket.customer_id");
@@ -324,8 +342,9 @@ absl::StatusOr<TicketChange> ApplyCreate(const v1::CreateTicketRequest& request,
   t.set_subject(in.subject());
   t.set_description(in.description());
   t.set_customer_id(in.customer_id());
-  t.set_customer_display_name(MaskName(customer.full_name(), customer.title()));
-  t.set_customer_contact(MaskPhone(customer.phone()));
+  ContactText masked = MaskedContact(stored);
+  t.set_customer_display_name(std::move(masked.full_name));
+  t.set_customer_contact(std::move(masked.phone));
   t.set_customer_type(in.customer_type() != v1::CUSTOMER_TYPE_UNSPECIFIED
                           ? in.customer_type()
                           : customer.type());
@@ -335,7 +354,7 @@ absl::StatusOr<TicketChange> ApplyCreate(const v1::CreateTicketRequest& request,
   t.set_created_by(actor.subject);
   v1::HistoryEntry* h = AddHistory(&t, v1::HISTORY_ACTION_CREATE, actor, now);
   AddChange(h, "status", "", StatusText(t.status()));
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketCreated e;
@@ -384,7 +403,7 @@ absl::StatusOr<TicketChange> ApplyUpdate(const v1::Ticket& current,
   for (auto& [field, values] : changes) {
     AddChange(h, field, std::move(values.first), std::move(values.second));
   }
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketUpdated e;
@@ -435,7 +454,7 @@ absl::StatusOr<TicketChange> ApplyAssign(const v1::Ticket& current,
   t.set_department(request.department());
   t.set_assignee(request.assignee());
   t.set_status(*next);
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketAssigned e;
@@ -494,7 +513,7 @@ absl::StatusOr<TicketChange> ApplyReply(const v1::Ticket& current,
     AddChange(h, "status", StatusText(current.status()), StatusText(*next));
   }
   t.set_status(*next);
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketReplied e;
@@ -523,7 +542,7 @@ absl::StatusOr<TicketChange> ApplyChangeStatus(
   AddChange(h, "status", StatusText(current.status()),
             StatusText(request.status()));
   t.set_status(request.status());
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
   AddStatusChanged(t, current.status(), actor, &change.events);
   return change;
@@ -552,7 +571,7 @@ absl::StatusOr<TicketChange> ApplyResolve(
   *t.mutable_resolve_time() = ToProtoTime(now);
   *t.mutable_service_duration() =
       ToProtoDuration(now - FromProtoTime(current.create_time()));
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketResolved e;
@@ -578,7 +597,7 @@ absl::StatusOr<TicketChange> ApplyClose(const v1::Ticket& current,
   AddChange(h, "status", StatusText(current.status()), "CLOSED");
   t.set_status(v1::TICKET_STATUS_CLOSED);
   *t.mutable_close_time() = ToProtoTime(now);
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketClosed e;
@@ -613,7 +632,7 @@ absl::StatusOr<TicketChange> ApplyReopen(const v1::Ticket& current,
   t.clear_close_time();
   t.clear_service_duration();
   t.set_solved_at_first_contact(false);
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::TicketReopened e;
@@ -713,7 +732,7 @@ absl::StatusOr<TicketChange> ApplyFeedback(
   t.set_satisfaction(f->csat());
   v1::HistoryEntry* h = AddHistory(&t, v1::HISTORY_ACTION_FEEDBACK, actor, now);
   AddChange(h, "satisfaction", "", absl::StrCat(f->csat()));
-  Stamp(&t, now);
+  change.wire = Stamp(&t, now);
   change.changed = true;
 
   v1::FeedbackSubmitted e;
@@ -841,14 +860,9 @@ absl::StatusOr<v1::Customer> CustomerView(const v1::StoredCustomer& stored,
     out.set_phone(std::move(contact.phone));
     return out;
   }
-  // The profile holds the masked forms, except in records written before
-  // contact encryption, which hold the clear values.
-  if (stored.full_name_ciphertext().empty()) {
-    out.set_full_name(MaskName(out.full_name(), out.title()));
-  }
-  if (stored.phone_ciphertext().empty() && !out.phone().empty()) {
-    out.set_phone(MaskPhone(out.phone()));
-  }
+  ContactText masked = MaskedContact(stored);
+  out.set_full_name(std::move(masked.full_name));
+  out.set_phone(std::move(masked.phone));
   return out;
 }
 

@@ -65,6 +65,9 @@ struct TicketChange {
   v1::Ticket ticket;     // the new state (FULL view, as stored)
   bool changed = false;  // false: a no-op; write nothing, answer `ticket`
   std::vector<PendingEvent> events;
+  // When changed: `ticket`'s wire bytes, etag included, from the one
+  // serialisation that also computed the etag. What the repository stores.
+  std::string wire;
 };
 
 // Result of MergeTickets.
@@ -131,13 +134,13 @@ v1::CreateRequestRecord MakeCreateRequestRecord(
 // -------------------------------------------------------------------
 
 // A new ticket in status NEW with the given id (ULID) and number (see
-// ticket_number.h). `customer` is the stored profile of
-// request.ticket.customer_id (plain text): its masked name and contact are
-// snapshotted, and its type/region are used when the request leaves them
-// unset. INTERNAL when `customer` is not that customer (a caller bug).
-// Emits TicketCreated.
+// ticket_number.h). `customer` is the stored record of
+// request.ticket.customer_id: its masked name and contact are snapshotted
+// (no key is needed: the record keeps them masked), and its type/region are
+// used when the request leaves them unset. INTERNAL when `customer` is not
+// that customer (a caller bug). Emits TicketCreated.
 absl::StatusOr<TicketChange> ApplyCreate(const v1::CreateTicketRequest& request,
-                                         const v1::Customer& customer,
+                                         const v1::StoredCustomer& customer,
                                          absl::string_view id,
                                          absl::string_view number,
                                          const Principal& actor,

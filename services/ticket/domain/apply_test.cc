@@ -6,6 +6,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_format.h"
 #include "gmock/gmock.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
 #include "libs/common/fingerprint.h"
@@ -17,6 +18,7 @@
 namespace cs::ticket {
 namespace {
 
+using google::protobuf::util::MessageDifferencer;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::Not;
@@ -43,6 +45,13 @@ v1::Customer ZhangSan() {
   return c;
 }
 
+// A record written before contact encryption: the clear profile as it is.
+v1::StoredCustomer ZhangSanRecord() {
+  v1::StoredCustomer stored;
+  *stored.mutable_profile() = ZhangSan();
+  return stored;
+}
+
 v1::CreateTicketRequest CreateRequest() {
   v1::CreateTicketRequest r;
   v1::Ticket* t = r.mutable_ticket();
@@ -62,7 +71,7 @@ v1::CreateTicketRequest CreateRequest() {
 }
 
 v1::Ticket NewTicket() {
-  auto change = ApplyCreate(CreateRequest(), ZhangSan(), Ulid(0),
+  auto change = ApplyCreate(CreateRequest(), ZhangSanRecord(), Ulid(0),
                             "T20261123-0-000042", kAgent, kNow);
   EXPECT_TRUE(change.ok()) << change.status();
   return change->ticket;
@@ -125,7 +134,7 @@ v1::Ticket Resolved(const v1::Ticket& t, bool fcr, absl::Time at = kNow) {
 // ----------------------------------------------------------------------
 
 TEST(ApplyCreateTest, BuildsNewTicketWithMaskedServiceRecord) {
-  auto change = ApplyCreate(CreateRequest(), ZhangSan(), Ulid(0),
+  auto change = ApplyCreate(CreateRequest(), ZhangSanRecord(), Ulid(0),
                             "T20261123-0-000042", kAgent, kNow);
   ASSERT_TRUE(change.ok()) << change.status();
   const v1::Ticket& t = change->ticket;
@@ -166,8 +175,8 @@ TEST(ApplyCreateTest, IgnoresOutputOnlyInput) {
   r.mutable_ticket()->set_status(v1::TICKET_STATUS_RESOLVED);
   r.mutable_ticket()->set_assignee("agent-999");
   r.mutable_ticket()->set_resolution("伪造");
-  auto change =
-      ApplyCreate(r, ZhangSan(), Ulid(0), "T20261123-0-000043", kAgent, kNow);
+  auto change = ApplyCreate(r, ZhangSanRecord(), Ulid(0), "T20261123-0-000043",
+                            kAgent, kNow);
   ASSERT_TRUE(change.ok());
   EXPECT_EQ(change->ticket.status(), v1::TICKET_STATUS_NEW);
   EXPECT_EQ(change->ticket.assignee(), "");
@@ -175,8 +184,8 @@ TEST(ApplyCreateTest, IgnoresOutputOnlyInput) {
 }
 
 TEST(ApplyCreateTest, CustomerMustMatch) {
-  v1::Customer other = ZhangSan();
-  other.set_name("customers/c-2002");
+  v1::StoredCustomer other = ZhangSanRecord();
+  other.mutable_profile()->set_name("customers/c-2002");
   auto change = ApplyCreate(CreateRequest(), other, Ulid(0),
                             "T20261123-0-000042", kAgent, kNow);
   EXPECT_EQ(change.status().code(), absl::StatusCode::kInternal);
@@ -244,6 +253,27 @@ TEST(EtagTest, ChangesWithEveryWrite) {
   const v1::Ticket a = Assigned(t, "agent-007");
   EXPECT_NE(a.etag(), t.etag());
   EXPECT_EQ(a.etag(), ComputeEtag(a));
+}
+
+// The bytes a change hands to the repository are the changed ticket, etag
+// included, and hash back to that etag once parsed.
+TEST(EtagTest, ChangeWireIsTheChangedTicket) {
+  auto created = ApplyCreate(CreateRequest(), ZhangSanRecord(), Ulid(0),
+                             "T20261123-0-000042", kAgent, kNow);
+  ASSERT_TRUE(created.ok()) << created.status();
+  v1::AddReplyRequest reply =
+      Reply(created->ticket, v1::AUTHOR_KIND_AGENT, v1::REPLY_VISIBILITY_PUBLIC,
+            "您好，已为您重置网络设置。");
+  auto replied = ApplyReply(created->ticket, reply, Ulid(1), kAgent, kNow);
+  ASSERT_TRUE(replied.ok()) << replied.status();
+  for (const TicketChange* change : {&*created, &*replied}) {
+    v1::Ticket parsed;
+    ASSERT_TRUE(parsed.ParseFromString(change->wire));
+    EXPECT_TRUE(MessageDifferencer::Equals(parsed, change->ticket))
+        << parsed.DebugString();
+    EXPECT_EQ(ComputeEtag(parsed), change->ticket.etag());
+  }
+  EXPECT_NE(replied->ticket.etag(), created->ticket.etag());
 }
 
 // ---- Assign
@@ -620,8 +650,8 @@ v1::Ticket OtherTicket(int n, const std::string& customer_id) {
   v1::CreateTicketRequest r = CreateRequest();
   r.mutable_ticket()->set_customer_id(customer_id);
   r.mutable_ticket()->set_channel(cs::common::v1::CHANNEL_ONLINE_CHAT);
-  v1::Customer c = ZhangSan();
-  c.set_name("customers/" + customer_id);
+  v1::StoredCustomer c = ZhangSanRecord();
+  c.mutable_profile()->set_name("customers/" + customer_id);
   return ApplyCreate(r, c, Ulid(n), "T20261123-0-00004" + std::to_string(n),
                      kAgent, kNow)
       ->ticket;
@@ -842,6 +872,29 @@ TEST(ApplyCustomerTest, CreateEncryptsSecretsAndNormalizes) {
       *ring.Decrypt(s.id_card_ciphertext(),
                     PiiAad("customers/c-1001", common::v1::PII_FIELD_ID_CARD)),
       "11010519491231002X");
+}
+
+// A ticket snapshots the record's masked contact as the record keeps it:
+// creating one decrypts nothing (the ciphertexts below are not even valid),
+// and the masked name follows a changed title.
+TEST(ApplyCustomerTest, TicketSnapshotNeedsNoKey) {
+  const Keyring ring = TestKeyring();
+  const v1::StoredCustomer created =
+      Upsert(nullptr, UpsertZhangSan(), ring, kNow)->stored;
+  v1::UpsertCustomerRequest retitle;
+  retitle.mutable_customer()->set_name("customers/c-1001");
+  retitle.mutable_customer()->set_title(v1::TITLE_MS);
+  retitle.mutable_update_mask()->add_paths("title");
+  auto retitled = Upsert(&created, retitle, ring, kNow + absl::Hours(1));
+  ASSERT_TRUE(retitled.ok()) << retitled.status();
+  v1::StoredCustomer stored = retitled->stored;
+  stored.set_full_name_ciphertext("不是密文");
+  stored.set_phone_ciphertext("不是密文");
+  auto change = ApplyCreate(CreateRequest(), stored, Ulid(0),
+                            "T20261123-0-000042", kAgent, kNow);
+  ASSERT_TRUE(change.ok()) << change.status();
+  EXPECT_EQ(change->ticket.customer_display_name(), "张女士");
+  EXPECT_EQ(change->ticket.customer_contact(), "138****1234");
 }
 
 TEST(ApplyCustomerTest, CreateNeedsFullName) {

@@ -3,9 +3,8 @@
 namespace cs::ticket {
 
 grpc::ServerUnaryReactor* TicketGrpcService::CreateTicket(
-    Context* ctx, const v1::CreateTicketRequest* request,
-    v1::Ticket* response) {
-  return Serve(ctx, request, response, &TicketApp::CreateTicket);
+    Context* ctx, const grpc::ByteBuffer* request, grpc::ByteBuffer* response) {
+  return ServeRaw(ctx, request, response, &TicketApp::CreateTicket);
 }
 
 grpc::ServerUnaryReactor* TicketGrpcService::GetTicket(

@@ -22,13 +22,14 @@
 
 namespace cs::ticket {
 
-// The reads of tickets are registered raw: they answer with the stored
-// tickets' bytes.
+// The reads of tickets and CreateTicket are registered raw: they answer
+// with the stored tickets' bytes.
 class TicketGrpcService final
     : public v1::TicketService::WithRawCallbackMethod_ListCustomerHistory<
           v1::TicketService::WithRawCallbackMethod_ListTickets<
               v1::TicketService::WithRawCallbackMethod_GetTicket<
-                  v1::TicketService::CallbackService>>> {
+                  v1::TicketService::WithRawCallbackMethod_CreateTicket<
+                      v1::TicketService::CallbackService>>>> {
  public:
   TicketGrpcService(ServiceHost& host, TicketApp& app)
       : host_(host), app_(app) {}
@@ -36,8 +37,8 @@ class TicketGrpcService final
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
 
-  Reactor* CreateTicket(Context* ctx, const v1::CreateTicketRequest* request,
-                        v1::Ticket* response) override;
+  Reactor* CreateTicket(Context* ctx, const grpc::ByteBuffer* request,
+                        grpc::ByteBuffer* response) override;
   Reactor* GetTicket(Context* ctx, const grpc::ByteBuffer* request,
                      grpc::ByteBuffer* response) override;
   Reactor* ListTickets(Context* ctx, const grpc::ByteBuffer* request,
@@ -90,7 +91,7 @@ class TicketGrpcService final
     return ServeAppCall(host_, app_, ctx, request, response,
                         auth::RoleSet::All(), method);
   }
-  // The same for a method answering through a Reply (CreateTicket).
+  // The same for a method answering through a Reply (the writes).
   template <typename Request, typename Response>
   Reactor* Serve(Context* ctx, const Request* request, Response* response,
                  void (TicketApp::*method)(const auth::Principal&,
@@ -108,6 +109,16 @@ class TicketGrpcService final
                     RunOn run_on) {
     return ServeAppRaw(host_, app_, ctx, request, response,
                        auth::RoleSet::All(), method, run_on);
+  }
+  // The same for a raw write answering through a Reply (CreateTicket).
+  template <typename Request>
+  Reactor* ServeRaw(Context* ctx, const grpc::ByteBuffer* request,
+                    grpc::ByteBuffer* response,
+                    void (TicketApp::*method)(const auth::Principal&,
+                                              const Request&,
+                                              Reply<std::string>)) {
+    return ServeAppRawAsync(host_, app_, ctx, request, response,
+                            auth::RoleSet::All(), method);
   }
 
   ServiceHost& host_;

@@ -131,8 +131,9 @@ absl::StatusOr<v1::Ticket> TicketApp::LoadForAccess(
 
 void TicketApp::AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
                                 const v1::Ticket& after,
+                                absl::string_view after_wire,
                                 const std::vector<PendingEvent>& events) {
-  repo_->PutTicket(writes, before, after);
+  repo_->PutTicket(writes, before, after, after_wire);
   bool resolved = false;
   for (const PendingEvent& event : events) {
     outbox_.AppendPacked(writes, event.subject, event.type, event.payload);
@@ -173,7 +174,7 @@ absl::StatusOr<v1::Ticket> TicketApp::ReopenOnBehalf(
                   clock_.Now()));
   WriteSet writes;
   extra(writes, current);
-  AddTicketWrites(writes, &current, change.ticket, change.events);
+  AddTicketWrites(writes, &current, change.ticket, change.wire, change.events);
   RETURN_IF_ERROR(store_.Commit(writes));
   return Basic(std::move(change.ticket));
 }
@@ -187,7 +188,8 @@ absl::StatusOr<TicketApp::TicketWrite> TicketApp::PrepareMutation(
   ASSIGN_OR_RETURN(TicketChange change, mutate(current, clock_.Now()));
   TicketWrite write{std::move(change.ticket), WriteSet(), std::move(claim)};
   if (change.changed) {
-    AddTicketWrites(write.writes, &current, write.ticket, change.events);
+    AddTicketWrites(write.writes, &current, write.ticket, change.wire,
+                    change.events);
   }
   return write;
 }
@@ -242,7 +244,7 @@ absl::StatusOr<std::string> TicketApp::ListByFilter(
 
 void TicketApp::CreateTicket(const auth::Principal& caller,
                              const v1::CreateTicketRequest& req,
-                             Reply<v1::Ticket> reply) {
+                             Reply<std::string> reply) {
   const Principal who = ToDomainPrincipal(caller);
   absl::Status allowed = ValidateCreateTicket(req);
   if (allowed.ok()) {
@@ -270,17 +272,18 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
   commits_.Submit(
       std::move(created->writes),
       [reply = std::move(reply),
-       ticket = std::move(created->ticket)](absl::Status durable) mutable {
+       answer = std::move(created->answer)](absl::Status durable) mutable {
         if (!durable.ok()) return reply(durable);
-        reply(std::move(ticket));
+        reply(std::move(answer));
       });
 }
 
-absl::StatusOr<v1::Ticket> TicketApp::ReplayCreate(
+absl::StatusOr<std::string> TicketApp::ReplayCreate(
     const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req) {
   RETURN_IF_ERROR(CheckCreateReplay(record, req));
-  ASSIGN_OR_RETURN(v1::Ticket ticket, repo_->LoadTicket(record.ticket_id()));
-  return Basic(std::move(ticket));
+  ASSIGN_OR_RETURN(std::string stored,
+                   repo_->LoadTicketBytes(record.ticket_id()));
+  return ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored));
 }
 
 absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
@@ -299,19 +302,18 @@ absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
   ASSIGN_OR_RETURN(std::string number,
                    FormatTicketNumber(day, options_.partition, sequence));
   const std::string id = NewUlid(now);
-  // The clear profile only feeds the masked snapshot on the ticket.
-  ASSIGN_OR_RETURN(v1::Customer profile,
-                   CustomerView(*customer, true, keyring_));
   ASSIGN_OR_RETURN(TicketChange change,
-                   ApplyCreate(req, profile, id, number, who, now));
+                   ApplyCreate(req, *customer, id, number, who, now));
   NewTicket created;
-  AddTicketWrites(created.writes, nullptr, change.ticket, change.events);
+  AddTicketWrites(created.writes, nullptr, change.ticket, change.wire,
+                  change.events);
   repo_->PutNumber(created.writes, day, sequence, id);
   if (!req.request_id().empty()) {
     repo_->PutCreateRequest(created.writes,
                             MakeCreateRequestRecord(req, id, now));
   }
-  created.ticket = Basic(std::move(change.ticket));
+  ASSIGN_OR_RETURN(created.answer, ApplyViewToWire(v1::TICKET_VIEW_BASIC,
+                                                   std::move(change.wire)));
   return created;
 }
 

@@ -106,9 +106,12 @@ class TicketApp {
   // Answers through `reply`, on the calling thread when the request is
   // refused or replayed, otherwise from the commit pipeline's thread once
   // the new ticket is durable: the calling thread never waits for the disk.
+  // The answer is the serialized v1.Ticket (BASIC view), cut from the bytes
+  // stored, so a create serialises the ticket once. `req` is read during
+  // the call only.
   void CreateTicket(const auth::Principal& caller,
                     const v1::CreateTicketRequest& req,
-                    Reply<v1::Ticket> reply);
+                    Reply<std::string> reply);
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
   // GetTicket's answer as the serialized v1.Ticket, made from the stored
@@ -238,16 +241,19 @@ class TicketApp {
   template <typename Response>
   void CommitThenReply(absl::StatusOr<TicketWrite> write,
                        Response (*shape)(v1::Ticket), Reply<Response> reply);
-  // Adds `change` (ticket, index diff against `before`, events) to `writes`.
+  // Adds a change (ticket, index diff against `before`, events) to
+  // `writes`; `after_wire` as TicketRepository::PutTicket takes it.
   void AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
-                       const v1::Ticket& after,
+                       const v1::Ticket& after, absl::string_view after_wire,
                        const std::vector<PendingEvent>& events);
-  absl::StatusOr<v1::Ticket> ReplayCreate(const v1::CreateRequestRecord& record,
-                                          const v1::CreateTicketRequest& req);
-  // Everything of a create but the commit: the ticket (BASIC view) and the
-  // writes that insert it.
+  // The answer of a create replayed by its request_id (as CreateTicket's).
+  absl::StatusOr<std::string> ReplayCreate(
+      const v1::CreateRequestRecord& record,
+      const v1::CreateTicketRequest& req);
+  // Everything of a create but the commit: the answer (the serialized
+  // ticket, BASIC view) and the writes that insert it.
   struct NewTicket {
-    v1::Ticket ticket;
+    std::string answer;
     WriteSet writes;
   };
   absl::StatusOr<NewTicket> PrepareInsert(const Principal& who,
