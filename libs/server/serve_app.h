@@ -44,6 +44,16 @@ auto AuthorizeAndCall(ServiceHost& host, App& app,
   };
 }
 
+// The first step of a raw method: `request` parsed into `parsed` (refused as
+// the request guard refuses a typed one), then the caller authorized.
+template <typename Request>
+absl::StatusOr<auth::Principal> ParseAndAuthorize(
+    ServiceHost& host, grpc::CallbackServerContext* ctx,
+    const grpc::ByteBuffer& request, Request* parsed, auth::RoleSet allowed) {
+  RETURN_IF_ERROR(ParseRawRequest(request, parsed));
+  return host.Authorize(*ctx, allowed);
+}
+
 }  // namespace serve_app_internal
 
 // `host`, `app`, `request` and `response` must outlive the call (gRPC keeps
@@ -81,8 +91,9 @@ grpc::ServerUnaryReactor* ServeAppRaw(
     RunOn run_on) {
   auto work = [=, &host, &app]() -> absl::Status {
     Request parsed;
-    RETURN_IF_ERROR(ParseRawRequest(*request, &parsed));
-    ASSIGN_OR_RETURN(auth::Principal principal, host.Authorize(*ctx, allowed));
+    ASSIGN_OR_RETURN(auth::Principal principal,
+                     serve_app_internal::ParseAndAuthorize(host, ctx, *request,
+                                                           &parsed, allowed));
     ASSIGN_OR_RETURN(std::string bytes, (app.*method)(principal, parsed));
     *response = RawResponse(bytes);
     return absl::OkStatus();
@@ -107,11 +118,9 @@ grpc::ServerUnaryReactor* ServeAppRawAsync(
   return ServeUnaryAsync(
       ctx, host.executor(), [=, &host, &app](FinishCall finish) {
         Request parsed;
-        if (absl::Status bad = ParseRawRequest(*request, &parsed); !bad.ok()) {
-          return finish(bad);
-        }
         absl::StatusOr<auth::Principal> principal =
-            host.Authorize(*ctx, allowed);
+            serve_app_internal::ParseAndAuthorize(host, ctx, *request, &parsed,
+                                                  allowed);
         if (!principal.ok()) return finish(principal.status());
         (app.*method)(*principal, parsed,
                       [response, finish](absl::StatusOr<std::string> bytes) {

@@ -683,10 +683,10 @@ absl::StatusOr<MergeChange> ApplyMerge(const v1::Ticket& target,
     s.set_status(v1::TICKET_STATUS_CLOSED);
     s.set_merged_into(target.name());
     *s.mutable_close_time() = ToProtoTime(now);
-    Stamp(&s, now);
+    change.source_wires.push_back(Stamp(&s, now));
     change.sources.push_back(std::move(s));
   }
-  Stamp(&t, now);
+  change.target_wire = Stamp(&t, now);
 
   *merged.mutable_facts() = MakeFacts(t);
   merged.set_merged_by(actor.subject);

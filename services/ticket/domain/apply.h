@@ -75,6 +75,10 @@ struct MergeChange {
   v1::Ticket target;
   std::vector<v1::Ticket> sources;  // request order, now CLOSED
   std::vector<PendingEvent> events;
+  // Their wire bytes, as TicketChange::wire (`source_wires` parallel to
+  // `sources`).
+  std::string target_wire;
+  std::vector<std::string> source_wires;
 };
 
 // Result of UpsertCustomer.

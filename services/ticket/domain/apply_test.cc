@@ -677,6 +677,15 @@ TEST(ApplyMergeTest, SourcesAreClosedIntoTarget) {
     EXPECT_EQ(s.merged_into(), target.name());
     EXPECT_EQ(s.etag(), ComputeEtag(s));
   }
+  // The bytes stored for each ticket are that ticket.
+  ASSERT_EQ(change->source_wires.size(), 2u);
+  v1::Ticket stored;
+  ASSERT_TRUE(stored.ParseFromString(change->target_wire));
+  EXPECT_TRUE(MessageDifferencer::Equals(stored, change->target));
+  for (size_t i = 0; i < 2; ++i) {
+    ASSERT_TRUE(stored.ParseFromString(change->source_wires[i]));
+    EXPECT_TRUE(MessageDifferencer::Equals(stored, change->sources[i]));
+  }
   EXPECT_THAT(Types(change->events),
               ElementsAre("TicketMerged", "TicketClosed", "TicketStatusChanged",
                           "TicketClosed", "TicketStatusChanged"));

@@ -1,8 +1,8 @@
 // gRPC glue of cs.ticket.v1.TicketService: each handler authenticates the
 // caller through the host and forwards to TicketApp on the bounded executor
 // (cs::ServeUnary), except GetTicket, a point read answered on the gRPC
-// thread (cs::ServeAppRaw). Every decision — validation, permissions, state — is the
-// app's; this file only moves messages.
+// thread (cs::ServeAppRaw). Every decision — validation, permissions,
+// state — is the app's; this file only moves messages.
 //
 //   TicketGrpcService service(*host, *app);
 //   host->RegisterService(&service);

@@ -530,9 +530,10 @@ absl::StatusOr<v1::MergeTicketsResponse> TicketApp::MergeTickets(
   ASSIGN_OR_RETURN(MergeChange change,
                    ApplyMerge(target, sources, req, who, clock_.Now()));
   WriteSet writes;
-  repo_->PutTicket(writes, &target, change.target);
+  repo_->PutTicket(writes, &target, change.target, change.target_wire);
   for (size_t i = 0; i < sources.size(); ++i) {
-    repo_->PutTicket(writes, &sources[i], change.sources[i]);
+    repo_->PutTicket(writes, &sources[i], change.sources[i],
+                     change.source_wires[i]);
   }
   for (const PendingEvent& event : change.events) {
     outbox_.AppendPacked(writes, event.subject, event.type, event.payload);

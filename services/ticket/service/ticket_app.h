@@ -241,8 +241,8 @@ class TicketApp {
   template <typename Response>
   void CommitThenReply(absl::StatusOr<TicketWrite> write,
                        Response (*shape)(v1::Ticket), Reply<Response> reply);
-  // Adds a change (ticket, index diff against `before`, events) to
-  // `writes`; `after_wire` as TicketRepository::PutTicket takes it.
+  // Adds a change (ticket and its wire bytes, index diff against `before`,
+  // events) to `writes`.
   void AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
                        const v1::Ticket& after, absl::string_view after_wire,
                        const std::vector<PendingEvent>& events);

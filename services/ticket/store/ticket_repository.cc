@@ -175,11 +175,7 @@ std::set<std::string> TicketRepository::IndexKeys(const v1::Ticket& ticket) {
 void TicketRepository::PutTicket(WriteSet& writes, const v1::Ticket* before,
                                  const v1::Ticket& after,
                                  absl::string_view after_wire) const {
-  if (after_wire.empty()) {
-    writes.PutProto(tickets_, after.id(), after);
-  } else {
-    writes.Put(tickets_, after.id(), after_wire);
-  }
+  writes.Put(tickets_, after.id(), after_wire);
   const std::set<std::string> new_keys = IndexKeys(after);
   const std::set<std::string> old_keys =
       before != nullptr ? IndexKeys(*before) : std::set<std::string>();

@@ -4,7 +4,7 @@
 //   ASSIGN_OR_RETURN(auto repo, TicketRepository::Open(host.store()));
 //   ASSIGN_OR_RETURN(v1::Ticket current, repo->LoadTicket(id));
 //   cs::WriteSet writes;
-//   repo->PutTicket(writes, &current, change.ticket);  // record + index diff
+//   repo->PutTicket(writes, &current, change.ticket, change.wire);  // + index
 //   outbox.Append(writes, ...);                        // same batch
 //   RETURN_IF_ERROR(repo->store().Commit(writes));
 //
@@ -131,11 +131,9 @@ class TicketRepository {
   // Puts `after`; with `before` (the stored state) only the index entries
   // that changed are rewritten, without it every entry is added (a new
   // ticket). `before` and `after` must have the same id and create_time.
-  // `after_wire` is `after`'s wire bytes when the caller has them
-  // (TicketChange::wire); when empty, `after` is serialised here.
+  // `after_wire` is `after` serialized (TicketChange::wire): what is stored.
   void PutTicket(WriteSet& writes, const v1::Ticket* before,
-                 const v1::Ticket& after,
-                 absl::string_view after_wire = {}) const;
+                 const v1::Ticket& after, absl::string_view after_wire) const;
   // The number-index entry of a new ticket.
   void PutNumber(WriteSet& writes, absl::CivilDay day, uint64_t sequence,
                  absl::string_view ticket_id) const;

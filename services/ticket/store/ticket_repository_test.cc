@@ -54,7 +54,7 @@ class TicketRepositoryTest : public ::testing::Test {
     t.set_status(status);
     *t.mutable_create_time() = ToProtoTime(kT0 + offset);
     WriteSet writes;
-    repo_->PutTicket(writes, nullptr, t);
+    repo_->PutTicket(writes, nullptr, t, t.SerializeAsString());
     EXPECT_TRUE(store_->Commit(writes).ok());
     return t;
   }
@@ -125,7 +125,7 @@ TEST_F(TicketRepositoryTest, IndexFollowsIndexedFieldsInTheSameWrite) {
   after.set_assignee("agent-007");
   after.set_status(v1::TICKET_STATUS_ASSIGNED);
   WriteSet writes;
-  repo_->PutTicket(writes, &before, after);
+  repo_->PutTicket(writes, &before, after, after.SerializeAsString());
   ASSERT_TRUE(store_->Commit(writes).ok());
   EXPECT_THAT(IndexKeysStored(),
               ElementsAre("a/agent-007\0"s + tail, "c/" + tail,
