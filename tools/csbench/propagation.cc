@@ -28,6 +28,7 @@
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "tools/csbench/measure.h"
+#include "tools/csbench/steady_window.h"
 
 namespace cs::csbench {
 namespace {
@@ -221,17 +222,21 @@ class PropagationRun {
       report.ops_stats.push_back({"breach_to_case", std::move(breach)});
     }
     const int64_t start = NowNanos();
-    auto [create, to_clock] = CreatePhase();
+    CreatePhaseResult phase = CreatePhase();
     report.elapsed_seconds = (NowNanos() - start) / 1e9;
     report.ops_stats.insert(report.ops_stats.begin(),
-                            {"create_to_clock", std::move(to_clock)});
-    report.ops_stats.push_back({"create", std::move(create)});
-    report.conditions = {
-        {"rate", absl::StrCat(options_.rate)},
-        {"breaches", absl::StrCat(options_.breaches)},
-        {"breach_rate", absl::StrCat(options_.breach_rate)},
-        {"settle_seconds",
-         absl::StrCat(absl::ToDoubleSeconds(options_.settle))}};
+                            {"create_to_clock", std::move(phase.to_clock)});
+    report.ops_stats.push_back({"create", std::move(phase.create)});
+    report.conditions = {{"rate", absl::StrCat(options_.rate)},
+                         {"breaches", absl::StrCat(options_.breaches)},
+                         {"breach_rate", absl::StrCat(options_.breach_rate)},
+                         {"settle_seconds",
+                          absl::StrCat(absl::ToDoubleSeconds(options_.settle))},
+                         {"steady_seconds", absl::StrCat(phase.steady.seconds)},
+                         {"steady_creates_per_second",
+                          absl::StrCat(phase.steady.creates_per_second)},
+                         {"steady_clocks_per_second",
+                          absl::StrCat(phase.steady.clocks_per_second)}};
     return report;
   }
 
@@ -263,9 +268,14 @@ class PropagationRun {
                                   absl::StrCat("prop-", tag_, "-", ++seq_));
   }
 
-  // Open-loop creates at options_.rate; returns (create call latency,
-  // create → SlaClockStarted latency).
-  std::pair<OpStats, OpStats> CreatePhase() {
+  struct CreatePhaseResult {
+    OpStats create;    // create call latency
+    OpStats to_clock;  // create sent → SlaClockStarted seen
+    SteadyRates steady;
+  };
+
+  // Open-loop creates at options_.rate.
+  CreatePhaseResult CreatePhase() {
     std::deque<PendingCreate> calls;
     absl::Mutex mu;
     int outstanding = 0;
@@ -303,22 +313,25 @@ class PropagationRun {
       mu.Await(absl::Condition(
           +[](int* n) { return *n == 0; }, &outstanding));
     }
-    OpStats create;
-    OpStats to_clock;
+    CreatePhaseResult result;
+    SteadyWindow steady(start, end);
     const absl::Time deadline = absl::Now() + options_.settle;
     for (const PendingCreate& call : calls) {
-      create.Record(call.code,
-                    static_cast<uint64_t>(call.done_ns - call.sent_ns));
+      result.create.Record(call.code,
+                           static_cast<uint64_t>(call.done_ns - call.sent_ns));
+      steady.CountCreate(call.sent_ns);
       if (call.code != 0) continue;
       std::optional<int64_t> seen = routing_events_->WaitFor(
           absl::StrCat("started|", call.ticket.name()), deadline);
       if (seen) {
-        to_clock.Record(0, static_cast<uint64_t>(*seen - call.sent_ns));
+        result.to_clock.Record(0, static_cast<uint64_t>(*seen - call.sent_ns));
+        steady.CountClock(*seen);
       } else {
-        to_clock.Record(kDeadlineExceeded, 0);
+        result.to_clock.Record(kDeadlineExceeded, 0);
       }
     }
-    return {std::move(create), std::move(to_clock)};
+    result.steady = steady.Rates();
+    return result;
   }
 
   absl::Status SetTime(admin::v1::TestClock::Stub& clock, absl::Time time,

@@ -25,6 +25,11 @@
 //                     clock is moved to each response clock's due time in
 //                     turn, `breach_rate` times per real second.
 //
+// The report's conditions also carry steady_creates_per_second and
+// steady_clocks_per_second: creates sent and clocks started per second over
+// the create phase's last three quarters (steady_window.h), which agree only
+// while the suite keeps up with `rate`.
+//
 // The breach phase runs first (it moves the manual clocks to a Monday
 // morning in 2030 so the calendars are in business hours), then the create
 // phase. Events that never arrive within `settle` count as
