@@ -10,6 +10,16 @@
 #include "libs/common/log.h"
 
 namespace cs {
+namespace {
+
+// The lower of a pass's starting point and `key`.
+std::optional<std::string> LowerFloor(std::optional<std::string> floor,
+                                      absl::string_view key) {
+  if (!floor.has_value() || key < *floor) return std::string(key);
+  return floor;
+}
+
+}  // namespace
 
 bool IsFinalDeliveryError(const absl::Status& status) {
   switch (status.code()) {
@@ -39,6 +49,7 @@ void CommandOutbox::Start() {
     absl::MutexLock lock(&mu_);
     stopping_ = false;
     woken_ = true;
+    floor_ = std::string();
   }
   {
     absl::MutexLock lock(&wave_mu_);
@@ -65,9 +76,12 @@ void CommandOutbox::Stop() {
   senders_.clear();
 }
 
-void CommandOutbox::Wake() {
+void CommandOutbox::Wake() { WakeFor(""); }
+
+void CommandOutbox::WakeFor(absl::string_view key) {
   absl::MutexLock lock(&mu_);
   woken_ = true;
+  floor_ = LowerFloor(std::move(floor_), key);
 }
 
 bool CommandOutbox::stopping() const {
@@ -98,15 +112,18 @@ std::string CommandOutbox::GroupOf(const std::string& key) const {
 }
 
 void CommandOutbox::DeleteIfUnchanged(
-    const std::vector<const Record*>& delivered) {
+    const std::vector<const Record*>& delivered,
+    std::set<std::string>& deleted) {
   if (delivered.empty()) return;
   std::optional<absl::MutexLock> lock;
   if (options_.writers_mu != nullptr) lock.emplace(options_.writers_mu);
   WriteSet writes;
+  std::vector<const std::string*> unchanged;
   for (const Record* record : delivered) {
     absl::StatusOr<std::string> current = store_.Get(family_, record->key);
     if (!current.ok() || *current != record->value) continue;  // replaced
     writes.Delete(family_, record->key);
+    unchanged.push_back(&record->key);
   }
   if (writes.empty()) return;
   if (absl::Status committed = store_.Commit(writes); !committed.ok()) {
@@ -114,7 +131,9 @@ void CommandOutbox::DeleteIfUnchanged(
     Log(LogLevel::kWarning, options_.name,
         absl::StrCat("deleting ", delivered.size(),
                      " delivered records failed: ", committed.ToString()));
+    return;
   }
+  for (const std::string* key : unchanged) deleted.insert(*key);
 }
 
 void CommandOutbox::SenderLoop() {
@@ -174,7 +193,8 @@ std::vector<absl::Status> CommandOutbox::DeliverWave(
 
 void CommandOutbox::DeliverChunk(const std::vector<Record>& chunk,
                                  std::set<std::string>& blocked,
-                                 absl::Time& next_look, bool* waiting) {
+                                 absl::Time& next_look, bool* waiting,
+                                 std::set<std::string>& deleted) {
   const size_t max_wave =
       static_cast<size_t>(std::max(1, options_.max_in_flight));
   std::vector<bool> settled(chunk.size(), false);
@@ -241,19 +261,33 @@ void CommandOutbox::DeliverChunk(const std::vector<Record>& chunk,
                        "): ", status.ToString(), "; retrying in ",
                        absl::FormatDuration(delay)));
     }
-    DeleteIfUnchanged(done);
+    DeleteIfUnchanged(done, deleted);
   }
   absl::MutexLock lock(&mu_);
   delivered_ += delivered;
   rejected_ += rejected;
 }
 
-absl::Time CommandOutbox::Pass(bool* waiting) {
+absl::Time CommandOutbox::Pass(std::optional<std::string> floor,
+                               bool* waiting) {
   absl::Time next_look = absl::InfiniteFuture();
+  // Where the next pass must start: the first record this one leaves.
+  std::optional<std::string> left;
+  auto leave_from = [&](const std::string& key) {
+    absl::MutexLock lock(&mu_);
+    floor_ = LowerFloor(std::move(floor_), key);
+  };
+  if (!floor.has_value()) return next_look;  // no record anywhere
   std::set<std::string> blocked;  // groups with a record still waiting
-  std::string start;              // the smallest key not read yet
+  std::string start = *std::move(floor);  // the smallest key not read yet
+  // No record lies before the floor, so neither do their backoffs.
+  backoff_.erase(backoff_.begin(), backoff_.lower_bound(start));
   const size_t chunk_limit = std::max<size_t>(1, options_.scan_chunk);
-  while (!stopping()) {
+  while (true) {
+    if (stopping()) {
+      if (!left.has_value()) leave_from(start);
+      break;
+    }
     std::vector<Record> chunk;
     absl::Status scanned =
         store_.Scan(family_, start, "", chunk_limit,
@@ -264,6 +298,7 @@ absl::Time CommandOutbox::Pass(bool* waiting) {
     if (!scanned.ok()) {
       Log(LogLevel::kWarning, options_.name,
           absl::StrCat("reading pending records failed: ", scanned.ToString()));
+      if (!left.has_value()) leave_from(start);
       *waiting = true;
       return absl::Now() + options_.initial_backoff;
     }
@@ -279,7 +314,15 @@ absl::Time CommandOutbox::Pass(bool* waiting) {
       const bool present = found != chunk.end() && found->key == it->first;
       it = present ? std::next(it) : backoff_.erase(it);
     }
-    DeliverChunk(chunk, blocked, next_look, waiting);
+    std::set<std::string> deleted;
+    DeliverChunk(chunk, blocked, next_look, waiting, deleted);
+    for (const Record& record : chunk) {
+      if (left.has_value()) break;
+      if (deleted.count(record.key) == 0) {
+        left = record.key;
+        leave_from(record.key);
+      }
+    }
     if (last) break;
     start = chunk.back().key;
     start.push_back('\0');  // the next key after it
@@ -289,14 +332,16 @@ absl::Time CommandOutbox::Pass(bool* waiting) {
 
 void CommandOutbox::Run() {
   while (true) {
+    std::optional<std::string> floor;
     {
       absl::MutexLock lock(&mu_);
       if (stopping_) return;
       woken_ = false;
       in_pass_ = true;
+      floor = std::exchange(floor_, std::nullopt);
     }
     bool waiting = false;
-    absl::Time next_look = Pass(&waiting);
+    absl::Time next_look = Pass(std::move(floor), &waiting);
     absl::MutexLock lock(&mu_);
     in_pass_ = false;
     idle_ = !waiting;

@@ -24,6 +24,13 @@
 // (the 1M-ticket run in bench/results/2026-11-23-vm-rss-1m.md: 16/s under
 // load, far behind the creates).
 //
+// A pass starts at the smallest key that can hold a record, not at the
+// family's first key: the records before it were delivered and deleted, and
+// their tombstones would otherwise be stepped over by every pass until a
+// compaction drops them (a cost that grows with the records delivered, per
+// record added). A writer announces the key it added with WakeFor(key);
+// Wake() makes the next pass read the whole family.
+//
 // Delivery is at-least-once: the receiving call must be idempotent.
 //
 //   cs::CommandOutbox sender(store, family, [&](auto key, auto value) {
@@ -31,7 +38,7 @@
 //   }, {.name = "assigner"});
 //   sender.Start();
 //   ... writes.Put(family, key, request); writes.OnCommit([&](bool ok) {
-//         if (ok) sender.Wake(); });
+//         if (ok) sender.WakeFor(key); });
 //   sender.Stop();
 //
 // Thread-safe.
@@ -41,6 +48,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
@@ -96,9 +104,13 @@ class CommandOutbox {
   void Start();
   // Stops and joins the worker; a call in flight finishes first. Idempotent.
   void Stop();
-  // Makes the worker look at the family again (call after a commit that
-  // added a record). Cheap; safe from commit callbacks.
+  // Makes the worker read the whole family again. Cheap; safe from commit
+  // callbacks.
   void Wake();
+  // Makes the worker look at the family again from `key` on at least: call
+  // after a commit that added (or replaced) the record at `key`. A record
+  // committed without either call may wait until the next Wake() or Start().
+  void WakeFor(absl::string_view key);
   // Blocks until a pass after the last Wake() found nothing left to send, or
   // `timeout` (real time) passes. True on success. For tests.
   bool WaitIdle(absl::Duration timeout) const;
@@ -126,22 +138,27 @@ class CommandOutbox {
   };
 
   void Run();
-  // One pass over the family; returns when to look again (InfiniteFuture:
-  // only when woken) and whether anything is still waiting.
-  absl::Time Pass(bool* waiting);
+  // One pass over the family from `floor` (nothing when nullopt); returns
+  // when to look again (InfiniteFuture: only when woken) and whether
+  // anything is still waiting, and lowers floor_ to the first record it
+  // leaves in the family.
+  absl::Time Pass(std::optional<std::string> floor, bool* waiting);
   // Delivers `chunk` (records in key order) in waves; updates `blocked`
   // groups, backoffs, counters and when to look again.
+  // Adds the keys of the records it deleted to `deleted`.
   void DeliverChunk(const std::vector<Record>& chunk,
                     std::set<std::string>& blocked, absl::Time& next_look,
-                    bool* waiting);
+                    bool* waiting, std::set<std::string>& deleted);
   // Calls `deliver_` for every record, up to max_in_flight at once.
   std::vector<absl::Status> DeliverWave(
       const std::vector<const Record*>& records);
   // Takes and runs calls of the current wave until none is left to take.
   void RunWaveCalls() ABSL_LOCKS_EXCLUDED(wave_mu_);
   void SenderLoop();
-  // Deletes the records whose stored value is still the delivered one.
-  void DeleteIfUnchanged(const std::vector<const Record*>& delivered);
+  // Deletes the records whose stored value is still the delivered one;
+  // adds the keys it deleted (once durable) to `deleted`.
+  void DeleteIfUnchanged(const std::vector<const Record*>& delivered,
+                         std::set<std::string>& deleted);
   std::string GroupOf(const std::string& key) const;
   bool stopping() const;
 
@@ -154,6 +171,9 @@ class CommandOutbox {
   mutable absl::Mutex mu_;
   bool stopping_ ABSL_GUARDED_BY(mu_) = false;
   bool woken_ ABSL_GUARDED_BY(mu_) = true;
+  // Where the next pass starts: no record lies before it (nullopt: none is
+  // known at all).
+  std::optional<std::string> floor_ ABSL_GUARDED_BY(mu_) = std::string();
   bool in_pass_ ABSL_GUARDED_BY(mu_) = false;
   bool idle_ ABSL_GUARDED_BY(mu_) = false;
   uint64_t delivered_ ABSL_GUARDED_BY(mu_) = 0;

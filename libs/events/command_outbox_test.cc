@@ -88,6 +88,34 @@ TEST_F(CommandOutboxTest, DeliversInKeyOrderAndDeletesDelivered) {
   EXPECT_THAT(Calls(), ElementsAre("a=一#1", "b=二#1", "c=三#1"));
 }
 
+TEST_F(CommandOutboxTest, APassStartsAtTheKeyAWriterAnnounced) {
+  Put("m", "工单");
+  CommandOutbox outbox(
+      *store_, family_,
+      Recorder([](const std::string&, int) { return absl::OkStatus(); }), {});
+  outbox.Start();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  // Written without a wake, before the key announced next: the pass that
+  // WakeFor("z") starts does not read back over "m"'s tombstone to "a".
+  Put("a", "未通知");
+  Put("z", "已通知");
+  outbox.WakeFor("z");
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(), ElementsAre("m=工单#1", "z=已通知#1"));
+  EXPECT_THAT(Pending(), ElementsAre("a"));
+
+  outbox.WakeFor("a");
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(), ElementsAre("m=工单#1", "z=已通知#1", "a=未通知#1"));
+  EXPECT_TRUE(Pending().empty());
+
+  Put("0", "全量");  // Wake() reads the whole family again
+  outbox.Wake();
+  ASSERT_TRUE(outbox.WaitIdle(kGuard));
+  EXPECT_THAT(Calls(),
+              ElementsAre("m=工单#1", "z=已通知#1", "a=未通知#1", "0=全量#1"));
+}
+
 TEST_F(CommandOutboxTest, RetriesTransientErrorsAndDropsFinalOnes) {
   Put("final", "x");
   Put("flaky", "y");
@@ -173,7 +201,7 @@ TEST_F(CommandOutboxTest, ReplacedRecordIsKeptAndSentAgain) {
           WriteSet writes;
           writes.Put(family_, "t1", "dept B");
           EXPECT_TRUE(store_->Commit(writes).ok());
-          self->Wake();
+          self->WakeFor("t1");
         }
         return absl::OkStatus();
       }),

@@ -18,7 +18,7 @@
 //
 //   CommandSender sender(store, family, deliver, {});
 //   sender.Start();
-//   ... writes.OnCommit([&](bool ok) { if (ok) sender.Wake(); });
+//   ... writes.OnCommit([&](bool ok) { if (ok) sender.WakeFor(key); });
 //   sender.Stop();
 //
 // Thread-safe.
@@ -62,6 +62,9 @@ class CommandSender {
   void Stop() { outbox_.Stop(); }
   // Makes the worker look at the family again. Cheap; safe from callbacks.
   void Wake() { outbox_.Wake(); }
+  // After a commit that wrote the command at `key` (PutCommand's): see
+  // CommandOutbox::WakeFor.
+  void WakeFor(absl::string_view key) { outbox_.WakeFor(key); }
   // Blocks until a pass after the last Wake() found nothing left, or
   // `timeout` passes (real time). For tests.
   bool WaitIdle(absl::Duration timeout) const {

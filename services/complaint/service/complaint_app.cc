@@ -140,10 +140,12 @@ absl::StatusOr<std::vector<v1::PendingCommand>> ComplaintApp::PendingCommands()
 
 void ComplaintApp::Stage(WriteSet& writes, const std::string& id,
                          v1::Complaint& record, Effects& effects) {
+  std::string first_command;  // the smallest key written (sequences grow)
   for (const v1::PendingCommand& command : effects.commands) {
     const int64_t sequence = record.command_sequence() + 1;
     record.set_command_sequence(sequence);
-    store_->PutCommand(writes, id, sequence, command);
+    std::string key = store_->PutCommand(writes, id, sequence, command);
+    if (first_command.empty()) first_command = std::move(key);
   }
   store_->Put(writes, id, record);
   for (const auto& event : effects.events) {
@@ -151,8 +153,8 @@ void ComplaintApp::Stage(WriteSet& writes, const std::string& id,
   }
   if (sender_ && !effects.commands.empty()) {
     CommandSender* sender = sender_.get();
-    writes.OnCommit([sender](bool ok) {
-      if (ok) sender->Wake();
+    writes.OnCommit([sender, first_command](bool ok) {
+      if (ok) sender->WakeFor(first_command);
     });
   }
 }

@@ -54,10 +54,12 @@ void ComplaintStore::Put(WriteSet& writes, absl::string_view id,
   writes.PutProto(complaints_, id, record);
 }
 
-void ComplaintStore::PutCommand(WriteSet& writes, absl::string_view id,
-                                int64_t sequence,
-                                const v1::PendingCommand& command) const {
-  writes.PutProto(commands_, absl::StrFormat("%s/%08d", id, sequence), command);
+std::string ComplaintStore::PutCommand(
+    WriteSet& writes, absl::string_view id, int64_t sequence,
+    const v1::PendingCommand& command) const {
+  std::string key = absl::StrFormat("%s/%08d", id, sequence);
+  writes.PutProto(commands_, key, command);
+  return key;
 }
 
 absl::Status ComplaintStore::Scan(

@@ -67,9 +67,11 @@ class ComplaintStore {
   absl::StatusOr<std::optional<v1::Complaint>> Get(absl::string_view id) const;
   void Put(WriteSet& writes, absl::string_view id,
            const v1::Complaint& record) const;
-  // Adds command number `sequence` of complaint `id`.
-  void PutCommand(WriteSet& writes, absl::string_view id, int64_t sequence,
-                  const v1::PendingCommand& command) const;
+  // Adds command number `sequence` of complaint `id`; returns its key in the
+  // commands family.
+  std::string PutCommand(WriteSet& writes, absl::string_view id,
+                         int64_t sequence,
+                         const v1::PendingCommand& command) const;
 
   // Calls `visit(id, complaint)` for ids > `after` in id order until it
   // returns false. DATA_LOSS for a record that does not parse.

@@ -20,7 +20,7 @@
 //
 //   Assigner assigner(store, assignments_family, client, state_mu, {});
 //   assigner.Start();
-//   ... writes.OnCommit([&](bool ok) { if (ok) assigner.Wake(); });
+//   ... writes.OnCommit([&](bool ok) { if (ok) assigner.WakeFor(ticket_id); });
 //   assigner.Stop();
 //
 // Thread-safe.
@@ -61,6 +61,9 @@ class Assigner {
   void Start() { outbox_.Start(); }
   void Stop() { outbox_.Stop(); }
   void Wake() { outbox_.Wake(); }
+  // After a commit that wrote the assignment of `ticket_id` (the family's
+  // key): see CommandOutbox::WakeFor.
+  void WakeFor(absl::string_view ticket_id) { outbox_.WakeFor(ticket_id); }
   bool WaitIdle(absl::Duration timeout) const {
     return outbox_.WaitIdle(timeout);
   }

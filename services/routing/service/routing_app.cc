@@ -469,7 +469,9 @@ class RoutingApp::Txn {
     request.set_grade(record.routing().grade());
     request.set_note(Utf8Prefix(note, kMaxNoteChars));
     app_.store_->PutAssignment(writes_, ticket_id, request);
-    wake_assigner_ = true;
+    if (!assigned_ticket_ || ticket_id < *assigned_ticket_) {
+      assigned_ticket_ = ticket_id;
+    }
   }
 
   void DropAssignment(const std::string& ticket_id) {
@@ -986,9 +988,11 @@ class RoutingApp::Txn {
         app_.timers_->Cancel(writes_, id);
       }
     }
-    if (wake_assigner_) {
+    if (assigned_ticket_) {
       Assigner* assigner = app_.assigner_.get();
-      after_commit_.push_back([assigner] { assigner->Wake(); });
+      after_commit_.push_back([assigner, ticket = *assigned_ticket_] {
+        assigner->WakeFor(ticket);
+      });
     }
     if (!after_commit_.empty()) {
       writes_.OnCommit([effects = std::move(after_commit_)](bool committed) {
@@ -1014,7 +1018,9 @@ class RoutingApp::Txn {
   std::set<std::string> removed_queue_keys_;
   std::vector<AgentState> agents_;
   bool agents_loaded_ = false;
-  bool wake_assigner_ = false;
+  // The smallest key of the assignments written, which the Assigner must
+  // look at once they are committed.
+  std::optional<std::string> assigned_ticket_;
   std::vector<std::function<void()>> after_commit_;
 };
 
