@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/log.h"
+#include "libs/common/thread_name.h"
 
 namespace cs {
 namespace {
@@ -57,9 +58,15 @@ void CommandOutbox::Start() {
   }
   // The worker makes one of the calls of each wave itself.
   for (int i = 1; i < options_.max_in_flight; ++i) {
-    senders_.emplace_back([this] { SenderLoop(); });
+    senders_.emplace_back([this] {
+      NameThisThread(absl::StrCat("cs-send ", options_.name));
+      SenderLoop();
+    });
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread(absl::StrCat("cs-outbox ", options_.name));
+    Run();
+  });
 }
 
 void CommandOutbox::Stop() {

@@ -10,6 +10,7 @@
 #include "libs/common/grpc_status.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/thread_name.h"
 #include "libs/store/commit_group.h"
 
 namespace cs {
@@ -106,7 +107,10 @@ absl::Status EventConsumer::Start() {
     cursor_ = cursor;
     stopping_ = false;
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread(absl::StrCat("cs-apply ", options_.name));
+    Run();
+  });
   return absl::OkStatus();
 }
 
@@ -173,7 +177,10 @@ void EventConsumer::Run() {
       // has arrived as one group with one fsync (see CommitGroup), so a
       // consumer catching up is not bound by the disk's sync latency.
       Inbox inbox;
-      std::thread read_thread([&] { inbox.Fill(*reader); });
+      std::thread read_thread([&] {
+        NameThisThread(absl::StrCat("cs-read ", options_.name));
+        inbox.Fill(*reader);
+      });
       absl::Status failure;
       std::vector<common::v1::Event> arrived;
       while (inbox.Take(kMaxGroup, &arrived)) {

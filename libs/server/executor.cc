@@ -3,12 +3,16 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "libs/common/thread_name.h"
 
 namespace cs {
 
 BoundedExecutor::BoundedExecutor(Options options) : options_(options) {
   for (int i = 0; i < options_.threads; ++i) {
-    threads_.emplace_back([this] { Work(); });
+    threads_.emplace_back([this] {
+      NameThisThread("cs-exec");
+      Work();
+    });
   }
 }
 

@@ -14,6 +14,7 @@
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/thread_name.h"
 #include "libs/events/consumer.h"
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/metrics/process_collector.h"
@@ -203,7 +204,10 @@ absl::Status ServiceHost::Start() {
   health_->SetServing(true);
   started_ = true;
   if (config_.event_retention > absl::ZeroDuration()) {
-    retention_thread_ = std::thread([this] { RunRetention(); });
+    retention_thread_ = std::thread([this] {
+      NameThisThread("cs-retention");
+      RunRetention();
+    });
   }
   Log(LogLevel::kInfo, config_.service_name,
       absl::StrCat("serving gRPC on ", config_.host, ":", port_,

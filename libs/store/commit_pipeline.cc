@@ -4,12 +4,16 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "libs/common/thread_name.h"
 
 namespace cs {
 
 CommitPipeline::CommitPipeline(Store& store, Options options)
     : store_(store), options_(options) {
-  committer_ = std::thread([this] { Run(); });
+  committer_ = std::thread([this] {
+    NameThisThread("cs-commit");
+    Run();
+  });
 }
 
 CommitPipeline::~CommitPipeline() { Shutdown(); }

@@ -4,9 +4,10 @@
 #include <utility>
 
 #include "absl/status/statusor.h"
-#include "absl/strings/str_cat.h"
 #include "absl/strings/escaping.h"
+#include "absl/strings/str_cat.h"
 #include "libs/common/log.h"
+#include "libs/common/thread_name.h"
 
 namespace cs {
 namespace {
@@ -150,7 +151,10 @@ absl::Status TimerEngine::Start() {
     Log(LogLevel::kInfo, "timers",
         absl::StrCat(options_.name, ": loaded ", index_.size(), " timers"));
   }
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread(absl::StrCat("cs-timers ", options_.name));
+    Run();
+  });
   return absl::OkStatus();
 }
 

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/common/log.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/thread_name.h"
 #include "libs/common/time_proto.h"
 #include "services/escalation/domain/webhook_signature.h"
 
@@ -72,7 +73,10 @@ absl::Status WebhookNotifier::Start() {
     absl::MutexLock lock(&mu_);
     woken_ = true;
   });
-  thread_ = std::thread([this] { Run(); });
+  thread_ = std::thread([this] {
+    NameThisThread("cs-webhook");
+    Run();
+  });
   return absl::OkStatus();
 }
 
