@@ -111,8 +111,8 @@ class CommandOutbox {
   // after a commit that added (or replaced) the record at `key`. A record
   // committed without either call may wait until the next Wake() or Start().
   void WakeFor(absl::string_view key);
-  // Blocks until a pass after the last Wake() found nothing left to send, or
-  // `timeout` (real time) passes. True on success. For tests.
+  // Blocks until a pass after the last Wake() or WakeFor() found nothing left
+  // to send, or `timeout` (real time) passes. True on success. For tests.
   bool WaitIdle(absl::Duration timeout) const;
 
   // Records delivered (OK) and dropped (final error) since construction.

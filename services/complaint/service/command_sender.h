@@ -65,8 +65,8 @@ class CommandSender {
   // After a commit that wrote the command at `key` (PutCommand's): see
   // CommandOutbox::WakeFor.
   void WakeFor(absl::string_view key) { outbox_.WakeFor(key); }
-  // Blocks until a pass after the last Wake() found nothing left, or
-  // `timeout` passes (real time). For tests.
+  // Blocks until a pass after the last Wake() or WakeFor() found nothing
+  // left, or `timeout` passes (real time). For tests.
   bool WaitIdle(absl::Duration timeout) const {
     return outbox_.WaitIdle(timeout);
   }
