@@ -438,10 +438,13 @@ class RoutingApp::Txn {
     const absl::Time since = record.facts().has_create_time()
                                  ? FromProtoTime(record.facts().create_time())
                                  : now_;
-    const std::string key =
-        QueueKey(record.routing().department(), since, ticket_id);
+    const std::string& department = record.routing().department();
+    const std::string key = QueueKey(department, since, ticket_id);
+    app_.queue_floors_.Lower(department, key);
     writes_.Put(app_.store_->queue(), key, "");
     removed_queue_keys_.erase(key);
+    std::string& lowest = lowest_queued_[department];
+    if (lowest.empty() || key < lowest) lowest = key;
     record.set_queue_key(key);
     record.mutable_routing()->set_queued(true);
     record.mutable_routing()->clear_assignee();
@@ -537,8 +540,13 @@ class RoutingApp::Txn {
     if (department.empty() || !HasFreeAgent(department)) {
       return absl::OkStatus();
     }
-    ASSIGN_OR_RETURN(std::vector<std::string> keys,
-                     app_.store_->QueueKeys(department, kDrainScanLimit));
+    QueueFloors::Mark seen = app_.queue_floors_.Read(department);
+    ASSIGN_OR_RETURN(
+        std::vector<std::string> keys,
+        app_.store_->QueueKeys(department, seen.floor, kDrainScanLimit));
+    if (!keys.empty()) {
+      drained_[department] = DrainScan{std::move(seen), keys};
+    }
     for (const std::string& key : keys) {
       if (!HasFreeAgent(department)) break;
       if (removed_queue_keys_.count(key) > 0) continue;
@@ -988,6 +996,7 @@ class RoutingApp::Txn {
         app_.timers_->Cancel(writes_, id);
       }
     }
+    RaiseQueueFloors();
     if (assigned_ticket_) {
       Assigner* assigner = app_.assigner_.get();
       after_commit_.push_back([assigner, ticket = *assigned_ticket_] {
@@ -1005,6 +1014,35 @@ class RoutingApp::Txn {
   }
 
  private:
+  // What one Drain() scan of a department's queue read.
+  struct DrainScan {
+    QueueFloors::Mark seen;         // the floor the scan started at
+    std::vector<std::string> keys;  // the queue keys it found, in order
+  };
+
+  // Once committed, moves each drained department's floor up to the first
+  // key the scan left queued (past the last key it read when it took them
+  // all), or to a key this Txn queued if that is lower.
+  void RaiseQueueFloors() {
+    for (const auto& [department, scan] : drained_) {
+      auto left = absl::c_find_if(scan.keys, [&](const std::string& key) {
+        return removed_queue_keys_.count(key) == 0;
+      });
+      std::string floor =
+          left != scan.keys.end()
+              ? *left
+              : absl::StrCat(scan.keys.back(), absl::string_view("\0", 1));
+      auto queued = lowest_queued_.find(department);
+      if (queued != lowest_queued_.end()) {
+        floor = std::min(floor, queued->second);
+      }
+      if (floor <= scan.seen.floor) continue;
+      after_commit_.push_back(
+          [floors = &app_.queue_floors_, department, floor = std::move(floor),
+           seen = scan.seen] { floors->Raise(department, floor, seen); });
+    }
+  }
+
   RoutingApp& app_;
   WriteSet& writes_;
   const absl::Time now_;
@@ -1016,6 +1054,9 @@ class RoutingApp::Txn {
   std::set<std::string> dirty_clocks_;
   std::set<std::string> new_clocks_;
   std::set<std::string> removed_queue_keys_;
+  std::map<std::string, DrainScan> drained_;  // by department
+  // The lowest queue key this Txn wrote, by department.
+  std::map<std::string, std::string> lowest_queued_;
   std::vector<AgentState> agents_;
   bool agents_loaded_ = false;
   // The smallest key of the assignments written, which the Assigner must
@@ -1393,9 +1434,15 @@ absl::StatusOr<v1::ListQueueResponse> RoutingApp::ListQueue(
   const std::string prefix =
       req.department().empty() ? "" : QueuePrefix(req.department());
   const std::string end = prefix.empty() ? "" : PrefixEnd(prefix);
-  // The smallest key after `after` is `after` followed by a zero byte.
-  const std::string from =
-      after.empty() ? prefix : absl::StrCat(after, absl::string_view("\0", 1));
+  // The smallest key after `after` is `after` followed by a zero byte. A
+  // department's first page starts at its floor, past the tombstones of the
+  // tickets handed out.
+  std::string from = prefix;
+  if (!after.empty()) {
+    from = absl::StrCat(after, absl::string_view("\0", 1));
+  } else if (!prefix.empty()) {
+    from = std::max(prefix, queue_floors_.Read(req.department()).floor);
+  }
   std::vector<std::string> keys;
   RETURN_IF_ERROR(store_base_.Scan(
       store_->queue(), from, end, static_cast<size_t>(page_size) + 1,

@@ -100,6 +100,7 @@
 #include "services/routing/domain/routing_config.h"
 #include "services/routing/service/agent_registry.h"
 #include "services/routing/service/assigner.h"
+#include "services/routing/service/queue_floors.h"
 #include "services/routing/store/routing_store.h"
 
 namespace cs::routing {
@@ -248,6 +249,8 @@ class RoutingApp {
   const Options options_;
   std::unique_ptr<RoutingStore> store_;
   std::unique_ptr<AgentRegistry> agents_;
+  // Where scans of each department's queue start (Drain, ListQueue).
+  QueueFloors queue_floors_;
 
   absl::Mutex state_mu_;
   std::unique_ptr<TimerEngine> timers_;

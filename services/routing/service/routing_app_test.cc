@@ -215,11 +215,20 @@ class RoutingAppTest : public ::testing::Test {
     f.set_customer_type(type);
     f.set_department("客服部");
     f.set_status(tv1::TICKET_STATUS_NEW);
-    *f.mutable_create_time() = ToProtoTime(clock_.Now());
+    *f.mutable_create_time() = ToProtoTime(create_time_.value_or(clock_.Now()));
     tv1::TicketCreated created;
     *created.mutable_facts() = f;
     created.set_created_by("service:chat");
     Deliver(name, created);
+    return name;
+  }
+
+  // Like Create, for a ticket created at `created` (delivered late, or
+  // re-routed from another system).
+  std::string CreateAt(const std::string& id, absl::Time created) {
+    create_time_ = created;
+    std::string name = Create(id);
+    create_time_.reset();
     return name;
   }
 
@@ -347,6 +356,7 @@ class RoutingAppTest : public ::testing::Test {
   std::map<std::string, tv1::TicketFacts> facts_;
   uint64_t sequence_ = 0;
   int replies_ = 0;
+  std::optional<absl::Time> create_time_;  // for CreateAt
 };
 
 // ---------------------------------------------------------------------------
@@ -501,6 +511,64 @@ TEST_F(RoutingAppTest, CapacityIncreaseDrainsTheQueue) {
   AddAgent("a1", "客服部", {"手机类"}, 2);  // re-register with more capacity
   EXPECT_EQ(Routing(waiting).assignee(), "a1");
   EXPECT_EQ(ActiveTickets("a1"), 2);
+}
+
+TEST_F(RoutingAppTest, AnOlderTicketQueuedAfterTheQueueMovedGoesFirst) {
+  AddAgent("a1", "客服部", {"手机类"}, 1);
+  const std::string first = Create("F1");
+  clock_.Advance(absl::Minutes(1));
+  const std::string second = Create("F2");
+  clock_.Advance(absl::Minutes(1));
+  const std::string third = Create("F3");
+  Resolve(first);  // the queue moves on: F2 is handed out
+  ASSERT_EQ(Routing(second).assignee(), "a1");
+  ASSERT_TRUE(Routing(third).queued());
+
+  // Queued below where the last drain stopped: the next drain must still
+  // start low enough to see it.
+  const std::string older = CreateAt("F0", Start() - absl::Hours(1));
+  ASSERT_TRUE(Routing(older).queued());
+  v1::ListQueueRequest list;
+  list.set_department("客服部");
+  auto queue = app_->ListQueue(Supervisor(), list);
+  ASSERT_TRUE(queue.ok()) << queue.status();
+  ASSERT_THAT(queue->tickets(), SizeIs(2));
+  EXPECT_EQ(queue->tickets(0).ticket(), older);
+  EXPECT_EQ(queue->tickets(1).ticket(), third);
+  Resolve(second);
+  EXPECT_EQ(Routing(older).assignee(), "a1");
+  EXPECT_TRUE(Routing(third).queued());
+}
+
+TEST_F(RoutingAppTest, ADrainStartsWhereTheLastOneLeftTheQueue) {
+  AddAgent("a1", "客服部", {"手机类"}, 1);
+  const std::string first = Create("G1");
+  clock_.Advance(absl::Minutes(1));
+  const std::string second = Create("G2");
+  clock_.Advance(absl::Minutes(1));
+  const std::string third = Create("G3");
+  Resolve(first);
+  ASSERT_EQ(Routing(second).assignee(), "a1");
+
+  // An entry below the queue's floor that no Enqueue announced (no ticket
+  // has it: a drain that reads it drops it as an orphan).
+  const std::string ghost =
+      QueueKey("客服部", Start() - absl::Hours(2), "ghost");
+  WriteSet writes;
+  writes.Put(app_->routing_store().queue(), ghost, "");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+
+  Resolve(second);  // drains from the floor: the ghost is not read
+  EXPECT_EQ(Routing(third).assignee(), "a1");
+  EXPECT_TRUE(store_->Get(app_->routing_store().queue(), ghost).ok());
+
+  // Floors are memory only: after a restart the first drain reads the whole
+  // queue and drops the orphan.
+  Close();
+  Open();
+  Resolve(third);
+  EXPECT_TRUE(absl::IsNotFound(
+      store_->Get(app_->routing_store().queue(), ghost).status()));
 }
 
 TEST_F(RoutingAppTest, PersonReassigningMovesTheLoad) {

@@ -130,10 +130,11 @@ absl::StatusOr<std::vector<std::string>> RoutingStore::ClockIdsOf(
 }
 
 absl::StatusOr<std::vector<std::string>> RoutingStore::QueueKeys(
-    absl::string_view department, size_t limit) const {
+    absl::string_view department, absl::string_view from, size_t limit) const {
   const std::string prefix = QueuePrefix(department);
   std::vector<std::string> keys;
-  RETURN_IF_ERROR(store_.Scan(queue_, prefix, PrefixEnd(prefix), limit,
+  RETURN_IF_ERROR(store_.Scan(queue_, std::max<absl::string_view>(prefix, from),
+                              PrefixEnd(prefix), limit,
                               [&](absl::string_view key, absl::string_view) {
                                 keys.emplace_back(key);
                                 return true;

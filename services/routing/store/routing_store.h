@@ -118,9 +118,11 @@ class RoutingStore {
   absl::StatusOr<std::vector<std::string>> ClockIdsOf(
       absl::string_view subject) const;
 
-  // Queue keys of `department` in age order, at most `limit` (0: all).
+  // Queue keys of `department` in age order, at most `limit` (0: all),
+  // starting at `from` (a queue key of the department; "" or a lower key
+  // means the head).
   absl::StatusOr<std::vector<std::string>> QueueKeys(
-      absl::string_view department, size_t limit) const;
+      absl::string_view department, absl::string_view from, size_t limit) const;
   // Departments that have at least one queued ticket.
   absl::StatusOr<std::vector<std::string>> QueuedDepartments() const;
 
