@@ -1,6 +1,7 @@
 #include "libs/events/command_outbox.h"
 
 #include <algorithm>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -42,6 +43,13 @@ CommandOutbox::CommandOutbox(Store& store, ColumnFamily family,
       deliver_(std::move(deliver)),
       options_(std::move(options)) {}
 
+CommandOutbox::CommandOutbox(Store& store, ColumnFamily family,
+                             StartDelivery start, Options options)
+    : store_(store),
+      family_(family),
+      start_(std::move(start)),
+      options_(std::move(options)) {}
+
 CommandOutbox::~CommandOutbox() { Stop(); }
 
 void CommandOutbox::Start() {
@@ -56,8 +64,9 @@ void CommandOutbox::Start() {
     absl::MutexLock lock(&wave_mu_);
     senders_stopping_ = false;
   }
-  // The worker makes one of the calls of each wave itself.
-  for (int i = 1; i < options_.max_in_flight; ++i) {
+  // The worker makes one of the calls of each wave itself, or starts them
+  // all when they are asynchronous.
+  for (int i = 1; i < options_.max_in_flight && !start_; ++i) {
     senders_.emplace_back([this] {
       NameThisThread(absl::StrCat("cs-send ", options_.name));
       SenderLoop();
@@ -179,6 +188,7 @@ void CommandOutbox::RunWaveCalls() {
 
 std::vector<absl::Status> CommandOutbox::DeliverWave(
     const std::vector<const Record*>& records) {
+  if (start_) return StartWave(records);
   std::vector<absl::Status> results(records.size());
   if (records.size() == 1) {
     results[0] = deliver_(records[0]->key, records[0]->value);
@@ -196,6 +206,37 @@ std::vector<absl::Status> CommandOutbox::DeliverWave(
   wave_mu_.Await(absl::Condition(&finished));
   wave_ = Wave{};
   return results;
+}
+
+std::vector<absl::Status> CommandOutbox::StartWave(
+    const std::vector<const Record*>& records) {
+  // Shared with the callbacks: the last one may still be unlocking the
+  // mutex after this thread has seen the count reach zero and returned.
+  struct Outcomes {
+    absl::Mutex mu;
+    std::vector<absl::Status> results ABSL_GUARDED_BY(mu);
+    size_t remaining ABSL_GUARDED_BY(mu) = 0;
+  };
+  auto outcomes = std::make_shared<Outcomes>();
+  {
+    absl::MutexLock lock(&outcomes->mu);
+    outcomes->results.resize(records.size());
+    outcomes->remaining = records.size();
+  }
+  for (size_t i = 0; i < records.size(); ++i) {
+    start_(records[i]->key, records[i]->value,
+           [outcomes, i](absl::Status status) {
+             absl::MutexLock lock(&outcomes->mu);
+             outcomes->results[i] = std::move(status);
+             --outcomes->remaining;
+           });
+  }
+  absl::MutexLock lock(&outcomes->mu);
+  auto finished = [&outcomes]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(outcomes->mu) {
+    return outcomes->remaining == 0;
+  };
+  outcomes->mu.Await(absl::Condition(&finished));
+  return std::move(outcomes->results);
 }
 
 void CommandOutbox::DeliverChunk(const std::vector<Record>& chunk,

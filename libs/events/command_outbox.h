@@ -36,6 +36,11 @@
 //   cs::CommandOutbox sender(store, family, [&](auto key, auto value) {
 //     return client.Call(Parse(value));
 //   }, {.name = "assigner"});
+//
+// A sender whose calls are asynchronous (a gRPC callback stub) passes a
+// StartDelivery instead: the worker starts every call of a wave itself and
+// waits for their outcomes, so no sender thread is handed each call (two
+// wake-ups fewer per call than the blocking form with max_in_flight > 1).
 //   sender.Start();
 //   ... writes.Put(family, key, request); writes.OnCommit([&](bool ok) {
 //         if (ok) sender.WakeFor(key); });
@@ -73,6 +78,13 @@ class CommandOutbox {
   // caller's.
   using Deliver =
       std::function<absl::Status(absl::string_view key, absl::string_view value)>;
+  // Starts the call recorded under `key` and returns without waiting for
+  // it; `done` must then be called exactly once with its outcome, on any
+  // thread, possibly before StartDelivery returns. Called on the worker
+  // thread only, never under a lock of the caller's.
+  using Done = std::function<void(absl::Status)>;
+  using StartDelivery = std::function<void(absl::string_view key,
+                                           absl::string_view value, Done done)>;
 
   struct Options {
     absl::Duration initial_backoff = absl::Milliseconds(200);
@@ -94,6 +106,10 @@ class CommandOutbox {
 
   // `store` and `family` must outlive the outbox.
   CommandOutbox(Store& store, ColumnFamily family, Deliver deliver,
+                Options options);
+  // The same with asynchronous calls: up to max_in_flight started at once
+  // by the worker, no sender threads.
+  CommandOutbox(Store& store, ColumnFamily family, StartDelivery start,
                 Options options);
   ~CommandOutbox();
 
@@ -149,8 +165,11 @@ class CommandOutbox {
   void DeliverChunk(const std::vector<Record>& chunk,
                     std::set<std::string>& blocked, absl::Time& next_look,
                     bool* waiting, std::set<std::string>& deleted);
-  // Calls `deliver_` for every record, up to max_in_flight at once.
+  // Calls `deliver_` (or starts `start_`) for every record, up to
+  // max_in_flight at once, and returns their outcomes.
   std::vector<absl::Status> DeliverWave(
+      const std::vector<const Record*>& records);
+  std::vector<absl::Status> StartWave(
       const std::vector<const Record*>& records);
   // Takes and runs calls of the current wave until none is left to take.
   void RunWaveCalls() ABSL_LOCKS_EXCLUDED(wave_mu_);
@@ -164,7 +183,8 @@ class CommandOutbox {
 
   Store& store_;
   const ColumnFamily family_;
-  const Deliver deliver_;
+  const Deliver deliver_;      // either this
+  const StartDelivery start_;  // or this is set
   const Options options_;
   std::map<std::string, Backoff> backoff_;  // worker thread only
 

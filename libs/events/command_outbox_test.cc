@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -263,6 +264,23 @@ class ParallelCommandOutboxTest : public CommandOutboxTest {
       }
     }
   }
+
+  // The same, when each group's record "/1" failed its first attempt: the
+  // failed attempts are dropped, and the rest is one delivery per record.
+  void ExpectEachGroupInKeyOrderAfterRetries() {
+    std::vector<std::string> calls = Calls();
+    {
+      absl::MutexLock lock(&mu_);
+      calls_.clear();
+      for (const std::string& call : calls) {
+        if (call.find("/1=") != std::string::npos && call.back() == '1') {
+          continue;
+        }
+        calls_.push_back(absl::StrReplaceAll(call, {{"#2", "#1"}}));
+      }
+    }
+    ExpectEachGroupInKeyOrder();
+  }
 };
 
 TEST_F(ParallelCommandOutboxTest, CallsOfDifferentGroupsRunTogether) {
@@ -296,6 +314,67 @@ TEST_F(ParallelCommandOutboxTest, CallsOfDifferentGroupsRunTogether) {
   ExpectEachGroupInKeyOrder();
 }
 
+TEST_F(ParallelCommandOutboxTest, AsynchronousCallsOfAWaveStartTogether) {
+  struct Started {
+    std::string key, value;
+    CommandOutbox::Done done;
+  };
+  absl::Mutex mu;
+  std::vector<Started> started;  // calls whose outcome is not known yet
+  bool stop = false;
+  CommandOutbox outbox(
+      *store_, family_,
+      [&](absl::string_view key, absl::string_view value,
+          CommandOutbox::Done done) {
+        absl::MutexLock lock(&mu);
+        started.push_back(
+            {std::string(key), std::string(value), std::move(done)});
+      },
+      {.initial_backoff = absl::Milliseconds(1),
+       .max_backoff = absl::Milliseconds(1),
+       .ordered_groups = true,
+       .max_in_flight = kInFlight});
+  // Outcomes come from another thread, as gRPC's would. The first of every
+  // group's second records fails once, so retries go the same way.
+  auto record = Recorder([](const std::string& key, int attempt) {
+    return key.substr(key.find('/')) == "/1" && attempt == 1
+               ? absl::UnavailableError("down")
+               : absl::OkStatus();
+  });
+  bool whole_first_wave = false;
+  std::thread completer([&] {
+    bool first = true;
+    for (;;) {
+      std::vector<Started> batch;
+      {
+        absl::MutexLock lock(&mu);
+        // The first wave: all of its calls start before any completes.
+        // Started one by one, the second would never come.
+        auto ready = [&] {
+          return stop || started.size() >= (first ? kInFlight : 1u);
+        };
+        bool met = mu.AwaitWithTimeout(absl::Condition(&ready), kGuard);
+        if (first) whole_first_wave = met && !stop;
+        first = false;
+        if (stop && started.empty()) return;
+        batch.swap(started);
+      }
+      for (Started& call : batch) call.done(record(call.key, call.value));
+    }
+  });
+  outbox.Start();
+  EXPECT_TRUE(outbox.WaitIdle(kGuard));
+  {
+    absl::MutexLock lock(&mu);
+    stop = true;
+  }
+  completer.join();
+  outbox.Stop();
+  EXPECT_TRUE(whole_first_wave);
+  EXPECT_TRUE(Pending().empty());
+  ExpectEachGroupInKeyOrderAfterRetries();
+}
+
 TEST_F(ParallelCommandOutboxTest, GroupsSpanningChunksStayInKeyOrder) {
   CommandOutbox outbox(
       *store_, family_, Recorder([](const std::string& key, int attempt) {
@@ -312,17 +391,7 @@ TEST_F(ParallelCommandOutboxTest, GroupsSpanningChunksStayInKeyOrder) {
   outbox.Start();
   ASSERT_TRUE(outbox.WaitIdle(kGuard));
   EXPECT_TRUE(Pending().empty());
-  // Drop the failed first attempts; the rest is one delivery per record.
-  std::vector<std::string> calls = Calls();
-  {
-    absl::MutexLock lock(&mu_);
-    calls_.clear();
-    for (const std::string& call : calls) {
-      if (call.find("/1=") != std::string::npos && call.back() == '1') continue;
-      calls_.push_back(absl::StrReplaceAll(call, {{"#2", "#1"}}));
-    }
-  }
-  ExpectEachGroupInKeyOrder();
+  ExpectEachGroupInKeyOrderAfterRetries();
 }
 
 }  // namespace

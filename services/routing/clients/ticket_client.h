@@ -22,6 +22,13 @@ class TicketClient {
   // and NOT_FOUND are final). Thread-safe.
   virtual absl::Status Assign(
       const ticket::v1::AssignTicketRequest& request) = 0;
+  // The same call without waiting: `done` gets Assign's outcome exactly
+  // once, on any thread, possibly before AssignAsync returns. The default
+  // calls Assign() on the calling thread. Thread-safe.
+  virtual void AssignAsync(ticket::v1::AssignTicketRequest request,
+                           std::function<void(absl::Status)> done) {
+    done(Assign(request));
+  }
 };
 
 // gRPC implementation. `token` is called for every call (service tokens are
@@ -32,8 +39,14 @@ class GrpcTicketClient final : public TicketClient {
                    std::function<std::string()> token,
                    absl::Duration timeout = absl::Seconds(10));
   absl::Status Assign(const ticket::v1::AssignTicketRequest& request) override;
+  // Through gRPC's callback API: `done` runs on a gRPC thread.
+  void AssignAsync(ticket::v1::AssignTicketRequest request,
+                   std::function<void(absl::Status)> done) override;
 
  private:
+  // Sets the deadline and the bearer token.
+  void Prepare(grpc::ClientContext& context) const;
+
   std::unique_ptr<ticket::v1::TicketService::Stub> stub_;
   std::function<std::string()> token_;
   absl::Duration timeout_;

@@ -3,7 +3,8 @@
 // Routing never calls the ticket service while it decides: a decision writes
 // an AssignTicketRequest into the "assignments" family in the same WriteSet as
 // the routing record it belongs to (so a crash loses neither), and this
-// worker drains the family by calling TicketClient::Assign:
+// worker drains the family by calling TicketClient::AssignAsync (up to
+// max_in_flight calls at once, all started by the worker itself):
 //
 //   * OK, or a final error (NOT_FOUND, FAILED_PRECONDITION, INVALID_ARGUMENT,
 //     OUT_OF_RANGE, ALREADY_EXISTS: the ticket is gone, resolved or closed;
@@ -47,8 +48,8 @@ class Assigner {
   struct Options {
     absl::Duration initial_backoff = absl::Milliseconds(200);
     absl::Duration max_backoff = absl::Seconds(30);
-    // Assignments sent at once (TicketClient is thread-safe); each ticket's
-    // own decisions still go one at a time, newest last.
+    // Assignments in flight at once; each ticket's own decisions still go
+    // one at a time, newest last.
     int max_in_flight = 16;
   };
 
