@@ -334,8 +334,8 @@ TEST_F(ParallelCommandOutboxTest, AsynchronousCallsOfAWaveStartTogether) {
        .max_backoff = absl::Milliseconds(1),
        .ordered_groups = true,
        .max_in_flight = kInFlight});
-  // Outcomes come from another thread, as gRPC's would. The first of every
-  // group's second records fails once, so retries go the same way.
+  // Outcomes come from another thread, as gRPC's would. Each group's record
+  // "/1" fails its first attempt, so retries take this path too.
   auto record = Recorder([](const std::string& key, int attempt) {
     return key.substr(key.find('/')) == "/1" && attempt == 1
                ? absl::UnavailableError("down")
