@@ -36,17 +36,21 @@ bool IsFinalDeliveryError(const absl::Status& status) {
   }
 }
 
-CommandOutbox::CommandOutbox(Store& store, ColumnFamily family,
-                             Deliver deliver, Options options)
-    : store_(store),
-      family_(family),
-      deliver_(std::move(deliver)),
-      options_(std::move(options)) {}
+CommandOutbox::CommandOutbox(Store& store, ColumnFamily family, Deliver deliver,
+                             Options options)
+    : CommandOutbox(store, family, std::move(deliver), nullptr,
+                    std::move(options)) {}
 
 CommandOutbox::CommandOutbox(Store& store, ColumnFamily family,
                              StartDelivery start, Options options)
+    : CommandOutbox(store, family, nullptr, std::move(start),
+                    std::move(options)) {}
+
+CommandOutbox::CommandOutbox(Store& store, ColumnFamily family, Deliver deliver,
+                             StartDelivery start, Options options)
     : store_(store),
       family_(family),
+      deliver_(std::move(deliver)),
       start_(std::move(start)),
       options_(std::move(options)) {}
 

@@ -136,6 +136,10 @@ class CommandOutbox {
   uint64_t rejected() const;
 
  private:
+  // Exactly one of `deliver` and `start` is set.
+  CommandOutbox(Store& store, ColumnFamily family, Deliver deliver,
+                StartDelivery start, Options options);
+
   struct Backoff {
     std::string value;  // the record the backoff applies to
     int attempts = 0;

@@ -33,6 +33,7 @@ namespace {
 
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::IsEmpty;
 using ::testing::SizeIs;
 namespace common = cs::common::v1;
 namespace tv1 = cs::ticket::v1;
@@ -232,6 +233,24 @@ class RoutingAppTest : public ::testing::Test {
     return name;
   }
 
+  // Agent a1 (capacity 1) takes ticket <prefix>1; <prefix>2 and <prefix>3,
+  // created a minute apart, queue behind it. Resolving the first hands the
+  // second out from the queue. Returns the names of the second (now a1's)
+  // and the third (still queued).
+  std::pair<std::string, std::string> HandOutTheHeadOfAQueue(
+      const std::string& prefix) {
+    AddAgent("a1", "客服部", {"手机类"}, 1);
+    const std::string first = Create(prefix + "1");
+    clock_.Advance(absl::Minutes(1));
+    const std::string second = Create(prefix + "2");
+    clock_.Advance(absl::Minutes(1));
+    const std::string third = Create(prefix + "3");
+    Resolve(first);
+    EXPECT_EQ(Routing(second).assignee(), "a1");
+    EXPECT_TRUE(Routing(third).queued());
+    return {second, third};
+  }
+
   void ChangeStatus(const std::string& name, tv1::TicketStatus status) {
     tv1::TicketFacts& f = facts_[name];
     tv1::TicketStatusChanged changed;
@@ -310,6 +329,21 @@ class RoutingAppTest : public ::testing::Test {
     auto routing = app_->GetTicketRouting(Supervisor(), request);
     EXPECT_TRUE(routing.ok()) << routing.status();
     return routing.value_or(v1::TicketRouting());
+  }
+
+  // The tickets ListQueue shows for `department`, oldest first (one page).
+  std::vector<std::string> Queued(const std::string& department) {
+    v1::ListQueueRequest request;
+    request.set_department(department);
+    auto queue = app_->ListQueue(Supervisor(), request);
+    EXPECT_TRUE(queue.ok()) << queue.status();
+    std::vector<std::string> tickets;
+    if (queue.ok()) {
+      for (const auto& routing : queue->tickets()) {
+        tickets.push_back(routing.ticket());
+      }
+    }
+    return tickets;
   }
 
   std::vector<v1::SlaClock> Clocks(const std::string& subject) {
@@ -436,21 +470,14 @@ TEST_F(RoutingAppTest, SkillsCapacityLeastLoadedAndRoundRobin) {
   EXPECT_EQ(Routing(Create("N1", common::CHANNEL_PHONE, {"宽带类"})).assignee(),
             "a3");
 
-  v1::ListQueueRequest list;
-  list.set_department("客服部");
-  auto queue = app_->ListQueue(Supervisor(), list);
-  ASSERT_TRUE(queue.ok()) << queue.status();
-  ASSERT_THAT(queue->tickets(), SizeIs(1));
-  EXPECT_EQ(queue->tickets(0).ticket(), waiting);
+  EXPECT_THAT(Queued("客服部"), ElementsAre(waiting));
 
   // a1 resolves P1: the queued ticket goes to a1 at once.
   Resolve("tickets/P1");
   EXPECT_EQ(Routing(waiting).assignee(), "a1");
   EXPECT_FALSE(Routing(waiting).queued());
   EXPECT_EQ(ActiveTickets("a1"), 2);
-  queue = app_->ListQueue(Supervisor(), list);
-  ASSERT_TRUE(queue.ok());
-  EXPECT_THAT(queue->tickets(), SizeIs(0));
+  EXPECT_THAT(Queued("客服部"), IsEmpty());
   SettleAssigner();
   ASSERT_TRUE(tickets_.Last(waiting).has_value());
   EXPECT_EQ(tickets_.Last(waiting)->assignee(), "a1");
@@ -514,41 +541,20 @@ TEST_F(RoutingAppTest, CapacityIncreaseDrainsTheQueue) {
 }
 
 TEST_F(RoutingAppTest, AnOlderTicketQueuedAfterTheQueueMovedGoesFirst) {
-  AddAgent("a1", "客服部", {"手机类"}, 1);
-  const std::string first = Create("F1");
-  clock_.Advance(absl::Minutes(1));
-  const std::string second = Create("F2");
-  clock_.Advance(absl::Minutes(1));
-  const std::string third = Create("F3");
-  Resolve(first);  // the queue moves on: F2 is handed out
-  ASSERT_EQ(Routing(second).assignee(), "a1");
-  ASSERT_TRUE(Routing(third).queued());
+  const auto [second, third] = HandOutTheHeadOfAQueue("F");
 
   // Queued below where the last drain stopped: the next drain must still
   // start low enough to see it.
   const std::string older = CreateAt("F0", Start() - absl::Hours(1));
   ASSERT_TRUE(Routing(older).queued());
-  v1::ListQueueRequest list;
-  list.set_department("客服部");
-  auto queue = app_->ListQueue(Supervisor(), list);
-  ASSERT_TRUE(queue.ok()) << queue.status();
-  ASSERT_THAT(queue->tickets(), SizeIs(2));
-  EXPECT_EQ(queue->tickets(0).ticket(), older);
-  EXPECT_EQ(queue->tickets(1).ticket(), third);
+  EXPECT_THAT(Queued("客服部"), ElementsAre(older, third));
   Resolve(second);
   EXPECT_EQ(Routing(older).assignee(), "a1");
   EXPECT_TRUE(Routing(third).queued());
 }
 
 TEST_F(RoutingAppTest, ADrainStartsWhereTheLastOneLeftTheQueue) {
-  AddAgent("a1", "客服部", {"手机类"}, 1);
-  const std::string first = Create("G1");
-  clock_.Advance(absl::Minutes(1));
-  const std::string second = Create("G2");
-  clock_.Advance(absl::Minutes(1));
-  const std::string third = Create("G3");
-  Resolve(first);
-  ASSERT_EQ(Routing(second).assignee(), "a1");
+  const auto [second, third] = HandOutTheHeadOfAQueue("G");
 
   // An entry below the queue's floor that no Enqueue announced (no ticket
   // has it: a drain that reads it drops it as an orphan).
