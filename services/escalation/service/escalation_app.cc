@@ -473,26 +473,30 @@ absl::StatusOr<v1::ListCasesResponse> EscalationApp::ListCases(
   v1::ListCasesResponse response;
   std::string last;
   bool more = false;
-  RETURN_IF_ERROR(store_->ScanCases(
-      after, [&](const std::string& id, const v1::EscalationCase& record) {
-        if (req.state() != v1::CASE_STATE_UNSPECIFIED &&
-            record.state() != req.state())
-          return true;
-        if (req.grade() != common::v1::GRADE_UNSPECIFIED &&
-            record.grade() != req.grade())
-          return true;
-        if (req.level() != 0 && record.level() != req.level()) return true;
-        if (!req.department().empty() &&
-            record.department() != req.department())
-          return true;
-        if (response.cases_size() >= page_size) {
-          more = true;
-          return false;
-        }
-        *response.add_cases() = record;
-        last = id;
-        return true;
-      }));
+  auto visit = [&](const std::string& id, const v1::EscalationCase& record) {
+    if (req.state() != v1::CASE_STATE_UNSPECIFIED &&
+        record.state() != req.state())
+      return true;
+    if (req.grade() != common::v1::GRADE_UNSPECIFIED &&
+        record.grade() != req.grade())
+      return true;
+    if (req.level() != 0 && record.level() != req.level()) return true;
+    if (!req.department().empty() && record.department() != req.department())
+      return true;
+    if (response.cases_size() >= page_size) {
+      more = true;
+      return false;
+    }
+    *response.add_cases() = record;
+    last = id;
+    return true;
+  };
+  // Open cases are few and closed ones accumulate: read the index of open
+  // cases when only they can match.
+  const bool only_open = req.state() == v1::CASE_STATE_OPEN ||
+                         req.state() == v1::CASE_STATE_ACKNOWLEDGED;
+  RETURN_IF_ERROR(only_open ? store_->ScanOpenCases(after, visit)
+                            : store_->ScanCases(after, visit));
   if (more) response.set_next_page_token(EncodePageToken(last, fingerprint));
   return response;
 }

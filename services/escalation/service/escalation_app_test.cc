@@ -14,6 +14,7 @@
 #include "gtest/gtest.h"
 #include "libs/common/time_proto.h"
 #include "libs/testing/temp_dir.h"
+#include "services/escalation/store/escalation_store.h"
 
 namespace cs::escalation {
 namespace {
@@ -323,6 +324,59 @@ TEST_F(EscalationAppTest, FulfilledOrStoppedClockClosesTheCase) {
   EXPECT_EQ(resolved->state(), v1::CASE_STATE_CLOSED);
   EXPECT_EQ(app_->Resolve(Lead(), resolve).status().code(),
             absl::StatusCode::kFailedPrecondition);
+}
+
+TEST_F(EscalationAppTest, OpenCasesAreListedFromTheirIndex) {
+  for (const char* id : {"o1", "o2", "o3"}) Breach(Clock(id, common::GRADE_C));
+  for (const char* id : {"o1", "o3"}) {
+    rv1::SlaClockFulfilled fulfilled;
+    *fulfilled.mutable_clock() = Clock(id, common::GRADE_C);
+    Deliver(fulfilled);
+  }
+  v1::ListCasesRequest open;
+  open.set_state(v1::CASE_STATE_OPEN);
+  ASSERT_THAT(Cases(open), SizeIs(1));
+  EXPECT_EQ(Cases(open)[0].subject(), "tickets/t-o2");
+  v1::ListCasesRequest acknowledged;
+  acknowledged.set_state(v1::CASE_STATE_ACKNOWLEDGED);
+  v1::AcknowledgeRequest ack;
+  ack.set_name(Cases(open)[0].name());
+  ASSERT_TRUE(app_->Acknowledge(Lead(), ack).ok());
+  EXPECT_THAT(Cases(open), SizeIs(0));
+  ASSERT_THAT(Cases(acknowledged), SizeIs(1));
+  EXPECT_EQ(Cases(acknowledged)[0].subject(), "tickets/t-o2");
+
+  // A case record without its index entry is not read by a state filter
+  // (only by an unfiltered scan of every case).
+  v1::EscalationCase stray = Cases(acknowledged)[0];
+  stray.set_name("escalations/stray");
+  stray.set_state(v1::CASE_STATE_OPEN);
+  WriteSet writes;
+  writes.PutProto(*store_->Family(kCasesFamily), "stray", stray);
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  EXPECT_THAT(Cases(open), SizeIs(0));
+  EXPECT_THAT(Cases(), SizeIs(4));
+}
+
+TEST_F(EscalationAppTest, AStoreWithoutTheOpenIndexGetsItBuiltAtStart) {
+  Breach(Clock("b1", common::GRADE_C));
+  Breach(Clock("b2", common::GRADE_C));
+  rv1::SlaClockFulfilled fulfilled;
+  *fulfilled.mutable_clock() = Clock("b1", common::GRADE_C);
+  Deliver(fulfilled);
+  // As a store written before the index existed.
+  WriteSet writes;
+  writes.DeleteRange(*store_->Family(kOpenCasesFamily), "", "\xff");
+  writes.Delete(*store_->Family(kDedupFamily), kOpenIndexBuiltKey);
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  v1::ListCasesRequest open;
+  open.set_state(v1::CASE_STATE_OPEN);
+  EXPECT_THAT(Cases(open), SizeIs(0));
+
+  Close();
+  Open();
+  ASSERT_THAT(Cases(open), SizeIs(1));
+  EXPECT_EQ(Cases(open)[0].subject(), "tickets/t-b2");
 }
 
 TEST_F(EscalationAppTest, RestartMidChainLosesNoRaiseAndOpensNoSecondCase) {

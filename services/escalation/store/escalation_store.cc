@@ -7,9 +7,18 @@
 
 namespace cs::escalation {
 
+namespace {
+
+// The smallest key after `after` ("" from the start).
+std::string KeyAfter(absl::string_view after) {
+  return after.empty() ? "" : absl::StrCat(after, std::string(1, '\0'));
+}
+
+}  // namespace
+
 std::vector<std::string> EscalationColumnFamilies() {
   return {std::string(kCasesFamily), std::string(kDedupFamily),
-          std::string(kTimersFamily)};
+          std::string(kTimersFamily), std::string(kOpenCasesFamily)};
 }
 
 absl::StatusOr<std::unique_ptr<EscalationStore>> EscalationStore::Open(
@@ -18,7 +27,23 @@ absl::StatusOr<std::unique_ptr<EscalationStore>> EscalationStore::Open(
   ASSIGN_OR_RETURN(out->cases_, store.Family(kCasesFamily));
   ASSIGN_OR_RETURN(out->dedup_, store.Family(kDedupFamily));
   ASSIGN_OR_RETURN(out->timers_, store.Family(kTimersFamily));
+  ASSIGN_OR_RETURN(out->open_, store.Family(kOpenCasesFamily));
+  RETURN_IF_ERROR(out->BuildOpenIndexOnce());
   return out;
+}
+
+absl::Status EscalationStore::BuildOpenIndexOnce() {
+  absl::StatusOr<std::string> built = store_.Get(dedup_, kOpenIndexBuiltKey);
+  if (built.ok()) return absl::OkStatus();
+  if (!absl::IsNotFound(built.status())) return built.status();
+  WriteSet writes;
+  RETURN_IF_ERROR(ScanCases(
+      "", [&](const std::string& id, const v1::EscalationCase& record) {
+        if (record.state() != v1::CASE_STATE_CLOSED) writes.Put(open_, id, "");
+        return true;
+      }));
+  writes.Put(dedup_, kOpenIndexBuiltKey, "");
+  return store_.Commit(writes);
 }
 
 absl::StatusOr<std::optional<v1::EscalationCase>> EscalationStore::GetCase(
@@ -33,6 +58,11 @@ absl::StatusOr<std::optional<v1::EscalationCase>> EscalationStore::GetCase(
 void EscalationStore::PutCase(WriteSet& writes, absl::string_view case_id,
                               const v1::EscalationCase& record) const {
   writes.PutProto(cases_, case_id, record);
+  if (record.state() == v1::CASE_STATE_CLOSED) {
+    writes.Delete(open_, case_id);
+  } else {
+    writes.Put(open_, case_id, "");
+  }
 }
 
 absl::StatusOr<std::optional<std::string>> EscalationStore::CaseFor(
@@ -52,11 +82,9 @@ absl::Status EscalationStore::ScanCases(
     absl::string_view after,
     const std::function<bool(const std::string&, const v1::EscalationCase&)>&
         visit) const {
-  const std::string start =
-      after.empty() ? "" : absl::StrCat(after, std::string(1, '\0'));
   absl::Status parse_error;
   RETURN_IF_ERROR(
-      store_.Scan(cases_, start, "", 0,
+      store_.Scan(cases_, KeyAfter(after), "", 0,
                   [&](absl::string_view key, absl::string_view value) {
                     v1::EscalationCase record;
                     if (!record.ParseFromArray(
@@ -68,6 +96,30 @@ absl::Status EscalationStore::ScanCases(
                     return visit(std::string(key), record);
                   }));
   return parse_error;
+}
+
+absl::Status EscalationStore::ScanOpenCases(
+    absl::string_view after,
+    const std::function<bool(const std::string&, const v1::EscalationCase&)>&
+        visit) const {
+  absl::Status failed;
+  RETURN_IF_ERROR(store_.Scan(
+      open_, KeyAfter(after), "", 0,
+      [&](absl::string_view key, absl::string_view) {
+        const std::string id(key);
+        absl::StatusOr<std::optional<v1::EscalationCase>> record = GetCase(id);
+        if (!record.ok()) {
+          failed = record.status();
+          return false;
+        }
+        // Read apart from the index entry: the case may have closed since.
+        if (!record->has_value() ||
+            (*record)->state() == v1::CASE_STATE_CLOSED) {
+          return true;
+        }
+        return visit(id, **record);
+      }));
+  return failed;
 }
 
 }  // namespace cs::escalation

@@ -7,6 +7,14 @@
 //                                         "complaints/y/request/serious")
 //   esc_timers    TimerEngine records ("t/" + case id): the current level's
 //                 acknowledgement deadline
+//   open_cases    case id                 "" while the case is not CLOSED
+//                                         (what ListCases of OPEN or
+//                                         ACKNOWLEDGED cases reads, so it
+//                                         costs the open cases, not every
+//                                         case ever opened)
+//
+// A store written before open_cases existed gets it built once, at Open()
+// (marked by kOpenIndexBuiltKey in the dedup family).
 //
 // Notifications are not a family of their own: each is an EscalationNotified
 // event in the outbox, whose sequence is the WatchNotifications cursor.
@@ -36,6 +44,10 @@ namespace cs::escalation {
 inline constexpr absl::string_view kCasesFamily = "cases";
 inline constexpr absl::string_view kDedupFamily = "case_dedup";
 inline constexpr absl::string_view kTimersFamily = "esc_timers";
+inline constexpr absl::string_view kOpenCasesFamily = "open_cases";
+// In the dedup family once open_cases was built (readable dedup paths never
+// start with a zero byte).
+inline constexpr absl::string_view kOpenIndexBuiltKey("\0index/open_cases", 18);
 
 // Every family the escalation service opens.
 std::vector<std::string> EscalationColumnFamilies();
@@ -43,7 +55,9 @@ std::vector<std::string> EscalationColumnFamilies();
 class EscalationStore {
  public:
   // NOT_FOUND when `store` was opened without EscalationColumnFamilies().
-  // `store` must outlive the result.
+  // Builds the open_cases index when the store has none yet (one durable
+  // commit). Call before anything writes cases. `store` must outlive the
+  // result.
   static absl::StatusOr<std::unique_ptr<EscalationStore>> Open(Store& store);
 
   Store& store() const { return store_; }
@@ -52,6 +66,7 @@ class EscalationStore {
   // nullopt when absent; DATA_LOSS when the record does not parse.
   absl::StatusOr<std::optional<v1::EscalationCase>> GetCase(
       absl::string_view case_id) const;
+  // Writes the case and keeps the open_cases index in step with its state.
   void PutCase(WriteSet& writes, absl::string_view case_id,
                const v1::EscalationCase& record) const;
 
@@ -67,12 +82,20 @@ class EscalationStore {
       absl::string_view after,
       const std::function<bool(const std::string& id,
                                const v1::EscalationCase& record)>& visit) const;
+  // The same over the cases that are not CLOSED only.
+  absl::Status ScanOpenCases(
+      absl::string_view after,
+      const std::function<bool(const std::string& id,
+                               const v1::EscalationCase& record)>& visit) const;
 
  private:
   explicit EscalationStore(Store& store) : store_(store) {}
 
+  // Indexes every case that is not CLOSED, unless that was done before.
+  absl::Status BuildOpenIndexOnce();
+
   Store& store_;
-  ColumnFamily cases_, dedup_, timers_;
+  ColumnFamily cases_, dedup_, timers_, open_;
 };
 
 }  // namespace cs::escalation
