@@ -376,8 +376,7 @@ absl::Time CommandOutbox::Pass(std::optional<std::string> floor,
       }
     }
     if (last) break;
-    start = chunk.back().key;
-    start.push_back('\0');  // the next key after it
+    start = ResumeAfter(chunk.back().key);
   }
   return next_look;
 }

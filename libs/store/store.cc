@@ -441,6 +441,13 @@ bool DecodeBigEndian64(absl::string_view bytes, uint64_t* value) {
   return true;
 }
 
+std::string ResumeAfter(absl::string_view after) {
+  if (after.empty()) return std::string();
+  std::string key(after);
+  key.push_back('\0');
+  return key;
+}
+
 std::string PrefixEnd(absl::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

@@ -176,6 +176,10 @@ std::string EncodeBigEndian64(uint64_t value);
 bool DecodeBigEndian64(absl::string_view bytes, uint64_t* value);
 // The smallest key greater than every key starting with `prefix` ("" if none).
 std::string PrefixEnd(absl::string_view prefix);
+// Where a scan resumes after the key `after` (a page token's last key): the
+// smallest key greater than it, or "" (from the first key) when `after` is
+// empty, i.e. nothing was read yet.
+std::string ResumeAfter(absl::string_view after);
 
 }  // namespace cs
 

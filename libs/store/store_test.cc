@@ -359,6 +359,10 @@ TEST(KeyEncodingTest, BigEndianPreservesOrder) {
   EXPECT_TRUE(DecodeBigEndian64(EncodeBigEndian64(0x0102030405060708), &v));
   EXPECT_EQ(v, 0x0102030405060708u);
   EXPECT_FALSE(DecodeBigEndian64("short", &v));
+  EXPECT_EQ(ResumeAfter(""), "");
+  EXPECT_EQ(ResumeAfter("ab"), std::string("ab\0", 3));
+  EXPECT_LT(std::string("ab"), ResumeAfter("ab"));
+  EXPECT_LT(ResumeAfter("ab"), std::string("ab\x01", 3));
   EXPECT_EQ(PrefixEnd("ab"), "ac");
   EXPECT_EQ(PrefixEnd(std::string("a\xff", 2)), "b");
   EXPECT_EQ(PrefixEnd(std::string("\xff\xff", 2)), "");

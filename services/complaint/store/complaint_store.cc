@@ -66,9 +66,7 @@ absl::Status ComplaintStore::Scan(
     absl::string_view after,
     const std::function<bool(const std::string&, const v1::Complaint&)>& visit)
     const {
-  return ScanRange(
-      after.empty() ? "" : absl::StrCat(after, std::string(1, '\0')), "",
-      visit);
+  return ScanRange(ResumeAfter(after), "", visit);
 }
 
 absl::Status ComplaintStore::ScanFiled(

@@ -7,15 +7,6 @@
 
 namespace cs::escalation {
 
-namespace {
-
-// The smallest key after `after` ("" from the start).
-std::string KeyAfter(absl::string_view after) {
-  return after.empty() ? "" : absl::StrCat(after, std::string(1, '\0'));
-}
-
-}  // namespace
-
 std::vector<std::string> EscalationColumnFamilies() {
   return {std::string(kCasesFamily), std::string(kDedupFamily),
           std::string(kTimersFamily), std::string(kOpenCasesFamily)};
@@ -84,7 +75,7 @@ absl::Status EscalationStore::ScanCases(
         visit) const {
   absl::Status parse_error;
   RETURN_IF_ERROR(
-      store_.Scan(cases_, KeyAfter(after), "", 0,
+      store_.Scan(cases_, ResumeAfter(after), "", 0,
                   [&](absl::string_view key, absl::string_view value) {
                     v1::EscalationCase record;
                     if (!record.ParseFromArray(
@@ -104,7 +95,7 @@ absl::Status EscalationStore::ScanOpenCases(
         visit) const {
   absl::Status failed;
   RETURN_IF_ERROR(store_.Scan(
-      open_, KeyAfter(after), "", 0,
+      open_, ResumeAfter(after), "", 0,
       [&](absl::string_view key, absl::string_view) {
         const std::string id(key);
         absl::StatusOr<std::optional<v1::EscalationCase>> record = GetCase(id);

@@ -64,8 +64,7 @@ void KbRepository::PutArticle(WriteSet& writes,
 absl::Status KbRepository::ScanArticles(
     absl::string_view after_id, size_t limit,
     const std::function<bool(const v1::ArticleRecord&)>& visit) const {
-  std::string start(after_id);
-  if (!start.empty()) start.push_back('\0');
+  const std::string start = ResumeAfter(after_id);
   absl::Status parse_error;
   absl::Status s = store_.Scan(
       articles_, start, "", limit,

@@ -544,10 +544,10 @@ class RoutingApp::Txn {
     ASSIGN_OR_RETURN(
         std::vector<std::string> keys,
         app_.store_->QueueKeys(department, seen.floor, kDrainScanLimit));
-    if (!keys.empty()) {
-      drained_[department] = DrainScan{std::move(seen), keys};
-    }
-    for (const std::string& key : keys) {
+    if (keys.empty()) return absl::OkStatus();
+    const DrainScan& scan = drained_[department] =
+        DrainScan{std::move(seen), std::move(keys)};
+    for (const std::string& key : scan.keys) {
       if (!HasFreeAgent(department)) break;
       if (removed_queue_keys_.count(key) > 0) continue;
       std::string queue_department, ticket_id;
@@ -1029,9 +1029,7 @@ class RoutingApp::Txn {
         return removed_queue_keys_.count(key) == 0;
       });
       std::string floor =
-          left != scan.keys.end()
-              ? *left
-              : absl::StrCat(scan.keys.back(), absl::string_view("\0", 1));
+          left != scan.keys.end() ? *left : ResumeAfter(scan.keys.back());
       auto queued = lowest_queued_.find(department);
       if (queued != lowest_queued_.end()) {
         floor = std::min(floor, queued->second);
@@ -1434,12 +1432,11 @@ absl::StatusOr<v1::ListQueueResponse> RoutingApp::ListQueue(
   const std::string prefix =
       req.department().empty() ? "" : QueuePrefix(req.department());
   const std::string end = prefix.empty() ? "" : PrefixEnd(prefix);
-  // The smallest key after `after` is `after` followed by a zero byte. A
-  // department's first page starts at its floor, past the tombstones of the
-  // tickets handed out.
+  // A department's first page starts at its floor, past the tombstones of
+  // the tickets handed out.
   std::string from = prefix;
   if (!after.empty()) {
-    from = absl::StrCat(after, absl::string_view("\0", 1));
+    from = ResumeAfter(after);
   } else if (!prefix.empty()) {
     from = std::max(prefix, queue_floors_.Read(req.department()).floor);
   }

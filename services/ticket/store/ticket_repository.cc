@@ -224,10 +224,7 @@ void TicketRepository::PutRecordedPermissions(WriteSet& writes,
 absl::Status TicketRepository::ScanCustomers(
     absl::string_view after_id, size_t limit,
     const std::function<bool(const v1::StoredCustomer&)>& visit) const {
-  // The smallest key after `after_id`.
-  const std::string start = after_id.empty()
-                                ? std::string()
-                                : absl::StrCat(after_id, std::string(1, '\0'));
+  const std::string start = ResumeAfter(after_id);
   absl::Status parse_error;
   RETURN_IF_ERROR(store_.Scan(customers_, start, "", limit,
                               [&](absl::string_view, absl::string_view value) {
@@ -293,7 +290,7 @@ absl::StatusOr<TicketListPage> TicketRepository::ListTickets(
     if (query.descending) {
       end = std::min(end, after);
     } else {
-      start = std::max(start, absl::StrCat(after, std::string(1, '\0')));
+      start = std::max(start, ResumeAfter(after));
     }
   }
 
