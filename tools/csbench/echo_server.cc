@@ -5,13 +5,18 @@
 //
 //   csbench-echo-server --port=0 --port-file=/tmp/echo.port
 //       [--red-metrics] [--offload] [--worker-threads=8]
+//       [--durable-dir=/tmp/echo-store]
 //
 // --red-metrics installs the suite's RED-metrics server interceptor
 // (libs/metrics, the one every ServiceHost installs) on a private registry,
 // to measure its cost. --offload answers from a cs::BoundedExecutor through
 // cs::ServeUnary, as every service handler does, to measure the executor
-// hop. Stops on SIGTERM/SIGINT. Exit codes: 0 after a signal, 1 when the port
-// cannot be bound, 2 for bad flags.
+// hop. --durable-dir answers once the payload is durable in a store there
+// (see echo_service.h): the floor of any durable write RPC, the RPC stack
+// plus the storage path with no application logic. It is not combined with
+// --offload. Stops on SIGTERM/SIGINT. Exit codes: 0
+// after a signal, 1 when the port cannot be bound or the store not opened, 2
+// for bad flags.
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -21,7 +26,6 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
-#include "cs/testing/v1/echo.grpc.pb.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server.h"
 #include "grpcpp/server_builder.h"
@@ -30,41 +34,8 @@
 #include "libs/metrics/grpc_server_metrics.h"
 #include "libs/server/executor.h"
 #include "libs/server/service_host.h"
-#include "libs/server/unary.h"
 #include "prometheus/registry.h"
-
-namespace {
-
-using ::cs::testing::v1::EchoRequest;
-using ::cs::testing::v1::EchoResponse;
-
-class EchoService final : public cs::testing::v1::Echo::CallbackService {
- public:
-  // `executor` null: answer on the reactor thread.
-  explicit EchoService(cs::BoundedExecutor* executor) : executor_(executor) {}
-
-  grpc::ServerUnaryReactor* Echo(grpc::CallbackServerContext* context,
-                                 const EchoRequest* request,
-                                 EchoResponse* response) override {
-    if (executor_ != nullptr) {
-      return cs::ServeUnary(context, *executor_, [request, response] {
-        response->set_payload(request->payload());
-        response->set_text(request->text());
-        return absl::OkStatus();
-      });
-    }
-    response->set_payload(request->payload());
-    response->set_text(request->text());
-    grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-    reactor->Finish(grpc::Status::OK);
-    return reactor;
-  }
-
- private:
-  cs::BoundedExecutor* const executor_;
-};
-
-}  // namespace
+#include "tools/csbench/echo_service.h"
 
 int main(int argc, char** argv) {
   cs::ServiceHost::PrepareProcess();
@@ -75,6 +46,7 @@ int main(int argc, char** argv) {
   bool offload = false;
   int worker_threads = 8;
   int worker_queue = 1024;
+  std::string durable_dir;
   cs::ConfigParser parser("csbench-echo-server", "CSBENCH_ECHO_");
   parser.AddString("host", &host, "address to bind");
   parser.AddInt("port", &port, "gRPC port (0 = any free port)", 0, 65535);
@@ -87,6 +59,9 @@ int main(int argc, char** argv) {
   parser.AddInt("worker-threads", &worker_threads, "executor threads", 1, 256);
   parser.AddInt("worker-queue", &worker_queue, "executor queue bound", 1,
                 1 << 20);
+  parser.AddString("durable-dir", &durable_dir,
+                   "commit each payload durably to a store here before "
+                   "answering (not with --offload)");
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
   if (parser.help_requested()) {
     std::cout << parser.Usage();
@@ -97,6 +72,23 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  if (offload && !durable_dir.empty()) {
+    std::cerr << "--offload and --durable-dir are not combined\n"
+              << parser.Usage();
+    return 2;
+  }
+  std::unique_ptr<cs::csbench::EchoDurableLog> durable;
+  if (!durable_dir.empty()) {
+    absl::StatusOr<std::unique_ptr<cs::csbench::EchoDurableLog>> opened =
+        cs::csbench::EchoDurableLog::Open(durable_dir);
+    if (!opened.ok()) {
+      cs::Log(cs::LogLevel::kError, "echo",
+              absl::StrCat("cannot open ", durable_dir, ": ",
+                           opened.status().ToString()));
+      return 1;
+    }
+    durable = std::move(*opened);
+  }
   std::unique_ptr<cs::BoundedExecutor> executor;
   if (offload) {
     executor =
@@ -106,7 +98,7 @@ int main(int argc, char** argv) {
   }
   // Declared before the server so that it outlives it.
   auto registry = std::make_shared<prometheus::Registry>();
-  EchoService service(executor.get());
+  cs::csbench::EchoService service(executor.get(), durable.get());
   grpc::ServerBuilder builder;
   int bound_port = 0;
   builder.AddListeningPort(absl::StrCat(host, ":", port),
@@ -137,7 +129,8 @@ int main(int argc, char** argv) {
   cs::Log(cs::LogLevel::kInfo, "echo",
           absl::StrCat("serving gRPC on ", host, ":", bound_port,
                        red_metrics ? " with RED metrics" : "",
-                       offload ? ", answering from the executor" : ""));
+                       offload ? ", answering from the executor" : "",
+                       durable ? ", answering once durable" : ""));
   cs::ServiceHost::WaitForTerminationSignal();
   server->Shutdown();
   if (executor) executor->Shutdown();
