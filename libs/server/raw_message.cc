@@ -20,8 +20,14 @@ std::string BufferBytes(const grpc::ByteBuffer& buffer) {
 
 absl::Status ParseRawRequest(const grpc::ByteBuffer& buffer,
                              google::protobuf::Message* request) {
-  const std::string bytes = BufferBytes(buffer);
-  if (request->ParseFromString(bytes)) return absl::OkStatus();
+  return ParseRawRequest(BufferBytes(buffer), request);
+}
+
+absl::Status ParseRawRequest(absl::string_view bytes,
+                             google::protobuf::Message* request) {
+  if (request->ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    return absl::OkStatus();
+  }
   request->Clear();
   return ExplainRefusedRequest(bytes, *request->GetDescriptor());
 }

@@ -27,6 +27,9 @@ std::string BufferBytes(const grpc::ByteBuffer& buffer);
 // that is not UTF-8, or saying the request is malformed.
 absl::Status ParseRawRequest(const grpc::ByteBuffer& buffer,
                              google::protobuf::Message* request);
+// The same for the bytes of a buffer (BufferBytes).
+absl::Status ParseRawRequest(absl::string_view bytes,
+                             google::protobuf::Message* request);
 
 // A response buffer holding `bytes`, a serialized response message.
 grpc::ByteBuffer RawResponse(absl::string_view bytes);

@@ -39,17 +39,28 @@ class RawEchoApp {
 
   // Echo answered from another thread after the call returned, as a write
   // answers once it is durable.
+  // Keeps the request's bytes as received (last_received()).
   void EchoLater(const auth::Principal& who, const EchoRequest& request,
-                 Reply<std::string> reply) {
+                 absl::string_view received, Reply<std::string> reply) {
     absl::StatusOr<std::string> answer = Echo(who, request);
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      last_received_ = std::string(received);
+    }
     std::lock_guard<std::mutex> lock(mu_);
     answering_.emplace_back(
         [reply = std::move(reply), answer] { reply(answer); });
   }
 
+  std::string last_received() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return last_received_;
+  }
+
  private:
   std::mutex mu_;
   std::vector<std::thread> answering_;
+  std::string last_received_;
 };
 
 // How the raw method is served: the three raw shapes of serve_app.h.
@@ -159,6 +170,15 @@ TEST_P(RawMessageTest, BadRequestsAreInvalidArgumentAsOnTypedMethods) {
   EXPECT_EQ(malformed.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldOf(malformed), "<none>");
   EXPECT_TRUE(SendBytes("").ok());  // the empty request is a valid one
+}
+
+TEST_P(RawMessageTest, AnAsyncMethodGetsTheRequestBytesAsReceived) {
+  if (GetParam() != Shape::kAsync) GTEST_SKIP() << "only ServeAppRawAsync";
+  // Field 2 before field 1: not the order protobuf serializes in.
+  const std::string bytes = std::string("\x12\x03") + "abc" +
+                            std::string("\x0a\x06") + "工单";
+  EXPECT_TRUE(SendBytes(bytes).ok());
+  EXPECT_EQ(app_.last_received(), bytes);
 }
 
 INSTANTIATE_TEST_SUITE_P(EveryRawShape, RawMessageTest,

@@ -46,10 +46,10 @@ auto AuthorizeAndCall(ServiceHost& host, App& app,
 
 // The first step of a raw method: `request` parsed into `parsed` (refused as
 // the request guard refuses a typed one), then the caller authorized.
-template <typename Request>
+template <typename Request, typename Bytes>
 absl::StatusOr<auth::Principal> ParseAndAuthorize(
-    ServiceHost& host, grpc::CallbackServerContext* ctx,
-    const grpc::ByteBuffer& request, Request* parsed, auth::RoleSet allowed) {
+    ServiceHost& host, grpc::CallbackServerContext* ctx, const Bytes& request,
+    Request* parsed, auth::RoleSet allowed) {
   RETURN_IF_ERROR(ParseRawRequest(request, parsed));
   return host.Authorize(*ctx, allowed);
 }
@@ -106,23 +106,27 @@ grpc::ServerUnaryReactor* ServeAppRaw(
 
 // As ServeAppRaw, for a method answering through a Reply with the
 // response's wire bytes (as ServeAppCallAsync): a write that answers with
-// the bytes it stored. Runs on the executor; the parsed request lives for
-// the method's call only, so the method must not keep a reference to it.
+// the bytes it stored. The method also gets the request's wire bytes as
+// received (`received`), e.g. to fingerprint the request without
+// serializing it again. Runs on the executor; the parsed request and
+// `received` live for the method's call only, so the method must not keep a
+// reference to either.
 template <typename App, typename Request>
 grpc::ServerUnaryReactor* ServeAppRawAsync(
     ServiceHost& host, App& app, grpc::CallbackServerContext* ctx,
     const grpc::ByteBuffer* request, grpc::ByteBuffer* response,
     auth::RoleSet allowed,
     void (App::*method)(const auth::Principal&, const Request&,
-                        Reply<std::string>)) {
+                        absl::string_view received, Reply<std::string>)) {
   return ServeUnaryAsync(
       ctx, host.executor(), [=, &host, &app](FinishCall finish) {
+        const std::string received = BufferBytes(*request);
         Request parsed;
         absl::StatusOr<auth::Principal> principal =
-            serve_app_internal::ParseAndAuthorize(host, ctx, *request, &parsed,
+            serve_app_internal::ParseAndAuthorize(host, ctx, received, &parsed,
                                                   allowed);
         if (!principal.ok()) return finish(principal.status());
-        (app.*method)(*principal, parsed,
+        (app.*method)(*principal, parsed, received,
                       [response, finish](absl::StatusOr<std::string> bytes) {
                         if (!bytes.ok()) return finish(bytes.status());
                         *response = RawResponse(*bytes);

@@ -288,13 +288,36 @@ Target CreateTargetOf(const v1::CreateTicketRequest& request,
   return {request.ticket().department(), "", creator.subject};
 }
 
-std::string CreateRequestFingerprint(const v1::CreateTicketRequest& request) {
+namespace {
+
+std::string CanonicalFingerprint(const v1::CreateTicketRequest& request) {
   return Sha256(DeterministicBytes(request.ticket()));
 }
 
+}  // namespace
+
+std::string CreateRequestFingerprint(const v1::CreateTicketRequest& request,
+                                     absl::string_view received) {
+  absl::string_view ticket;
+  int occurrences = 0;
+  const absl::Status read =
+      proto_wire::ForEachField(received, [&](const proto_wire::Field& field) {
+        if (field.number == v1::CreateTicketRequest::kTicketFieldNumber) {
+          ticket = field.payload;
+          ++occurrences;
+        }
+      });
+  // Several occurrences merge into one ticket when parsed; hash what they
+  // mean rather than how they were split.
+  if (!read.ok() || occurrences != 1) return CanonicalFingerprint(request);
+  return Sha256(ticket);
+}
+
 absl::Status CheckCreateReplay(const v1::CreateRequestRecord& record,
-                               const v1::CreateTicketRequest& request) {
-  if (record.fingerprint() == CreateRequestFingerprint(request)) {
+                               const v1::CreateTicketRequest& request,
+                               absl::string_view received) {
+  if (record.fingerprint() == CreateRequestFingerprint(request, received) ||
+      record.fingerprint() == CanonicalFingerprint(request)) {
     return absl::OkStatus();
   }
   return cs::InvalidField("request_id",
@@ -302,12 +325,12 @@ absl::Status CheckCreateReplay(const v1::CreateRequestRecord& record,
 }
 
 v1::CreateRequestRecord MakeCreateRequestRecord(
-    const v1::CreateTicketRequest& request, absl::string_view ticket_id,
-    absl::Time now) {
+    const v1::CreateTicketRequest& request, absl::string_view received,
+    absl::string_view ticket_id, absl::Time now) {
   v1::CreateRequestRecord record;
   record.set_request_id(request.request_id());
   record.set_ticket_id(std::string(ticket_id));
-  record.set_fingerprint(CreateRequestFingerprint(request));
+  record.set_fingerprint(CreateRequestFingerprint(request, received));
   *record.mutable_create_time() = ToProtoTime(now);
   return record;
 }

@@ -124,15 +124,25 @@ Target CreateTargetOf(const v1::CreateTicketRequest& request,
                       const Principal& creator);
 
 // Idempotency of CreateTicket. The fingerprint covers the request's ticket
-// (not the request_id); CheckCreateReplay returns OK when `request` is a retry
-// of the call recorded in `record` (answer with the ticket it created), and
-// INVALID_ARGUMENT on "request_id" when the id was used for another request.
-std::string CreateRequestFingerprint(const v1::CreateTicketRequest& request);
+// (not the request_id). `received` is the request's wire bytes as they
+// arrived, `request` what they parse into; the fingerprint is the SHA-256 of
+// the ticket's bytes in `received` (no second serialisation), or, when
+// `received` does not hold the ticket exactly once, of the ticket's
+// deterministic serialisation. For a request serialised by protobuf the two
+// are equal. CheckCreateReplay returns OK when `request` is a retry of the
+// call recorded in `record` (answer with the ticket it created): its ticket
+// arrived as the same bytes, or serialises deterministically to the same
+// bytes (which also matches records made before fingerprints were taken of
+// the received bytes). INVALID_ARGUMENT on "request_id" when the id was used
+// for another request.
+std::string CreateRequestFingerprint(const v1::CreateTicketRequest& request,
+                                     absl::string_view received);
 absl::Status CheckCreateReplay(const v1::CreateRequestRecord& record,
-                               const v1::CreateTicketRequest& request);
+                               const v1::CreateTicketRequest& request,
+                               absl::string_view received);
 v1::CreateRequestRecord MakeCreateRequestRecord(
-    const v1::CreateTicketRequest& request, absl::string_view ticket_id,
-    absl::Time now);
+    const v1::CreateTicketRequest& request, absl::string_view received,
+    absl::string_view ticket_id, absl::Time now);
 
 // ---- Tickets
 // -------------------------------------------------------------------

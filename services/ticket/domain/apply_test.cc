@@ -1,6 +1,8 @@
 #include "services/ticket/domain/apply.h"
 
+#include <algorithm>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -11,6 +13,7 @@
 #include "libs/common/errors.h"
 #include "libs/common/fingerprint.h"
 #include "libs/common/ids.h"
+#include "libs/common/proto_wire.h"
 #include "libs/common/time_proto.h"
 #include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/validation.h"
@@ -193,15 +196,75 @@ TEST(ApplyCreateTest, CustomerMustMatch) {
 
 TEST(ApplyCreateTest, RequestIdReplay) {
   const v1::CreateTicketRequest r = CreateRequest();
-  const v1::CreateRequestRecord record = MakeCreateRequestRecord(r, "T1", kNow);
+  const std::string received = r.SerializeAsString();
+  const v1::CreateRequestRecord record =
+      MakeCreateRequestRecord(r, received, "T1", kNow);
   EXPECT_EQ(record.request_id(), "req-0001");
   EXPECT_EQ(record.ticket_id(), "T1");
-  EXPECT_TRUE(CheckCreateReplay(record, r).ok());
+  EXPECT_TRUE(CheckCreateReplay(record, r, received).ok());
   v1::CreateTicketRequest changed = r;
   changed.mutable_ticket()->set_subject("另一个问题");
-  absl::Status s = CheckCreateReplay(record, changed);
+  absl::Status s =
+      CheckCreateReplay(record, changed, changed.SerializeAsString());
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(cs::FieldViolationsOf(s)[0].field, "request_id");
+}
+
+// The ticket's fields from the highest number down (a repeated field's
+// elements kept in order), and request_id first: what another serialiser
+// could send for the same request.
+std::string ReorderedRequestBytes(const v1::CreateTicketRequest& request) {
+  std::vector<std::pair<int, std::string>> fields;
+  EXPECT_TRUE(proto_wire::ForEachField(request.ticket().SerializeAsString(),
+                                       [&](const proto_wire::Field& f) {
+                                         fields.emplace_back(f.number, f.whole);
+                                       })
+                  .ok());
+  std::stable_sort(fields.begin(), fields.end(),
+                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::string ticket;
+  for (const auto& field : fields) ticket += field.second;
+  std::string bytes;
+  proto_wire::AppendLengthDelimited(
+      v1::CreateTicketRequest::kRequestIdFieldNumber, request.request_id(),
+      &bytes);
+  proto_wire::AppendLengthDelimited(
+      v1::CreateTicketRequest::kTicketFieldNumber, ticket, &bytes);
+  return bytes;
+}
+
+TEST(ApplyCreateTest, TheFingerprintIsTakenOfTheTicketAsReceived) {
+  const v1::CreateTicketRequest r = CreateRequest();
+  // As protobuf serialises it, the received ticket hashes as its
+  // deterministic serialisation did, so records made before still match.
+  EXPECT_EQ(CreateRequestFingerprint(r, r.SerializeAsString()),
+            Sha256(DeterministicBytes(r.ticket())));
+  const std::string reordered = ReorderedRequestBytes(r);
+  v1::CreateTicketRequest parsed;
+  ASSERT_TRUE(parsed.ParseFromString(reordered));
+  ASSERT_TRUE(MessageDifferencer::Equals(parsed, r));
+  EXPECT_NE(CreateRequestFingerprint(parsed, reordered),
+            CreateRequestFingerprint(r, r.SerializeAsString()));
+  // Without the ticket exactly once in the bytes: the deterministic form.
+  EXPECT_EQ(CreateRequestFingerprint(r, ""),
+            Sha256(DeterministicBytes(r.ticket())));
+}
+
+TEST(ApplyCreateTest, ARetrySerialisedDifferentlyStillReplays) {
+  const v1::CreateTicketRequest r = CreateRequest();
+  const std::string reordered = ReorderedRequestBytes(r);
+  const v1::CreateRequestRecord first =
+      MakeCreateRequestRecord(r, r.SerializeAsString(), "T1", kNow);
+  EXPECT_TRUE(CheckCreateReplay(first, r, reordered).ok());
+  // The first call's bytes were the unusual ones: the same bytes replay.
+  const v1::CreateRequestRecord unusual =
+      MakeCreateRequestRecord(r, reordered, "T1", kNow);
+  EXPECT_TRUE(CheckCreateReplay(unusual, r, reordered).ok());
+  v1::CreateTicketRequest changed = r;
+  changed.mutable_ticket()->set_description("另一段描述");
+  EXPECT_EQ(CheckCreateReplay(unusual, changed, ReorderedRequestBytes(changed))
+                .code(),
+            absl::StatusCode::kInvalidArgument);
 }
 
 TEST(ApplyCreateTest, PermissionTargets) {

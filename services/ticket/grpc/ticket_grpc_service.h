@@ -115,7 +115,7 @@ class TicketGrpcService final
   Reactor* ServeRaw(Context* ctx, const grpc::ByteBuffer* request,
                     grpc::ByteBuffer* response,
                     void (TicketApp::*method)(const auth::Principal&,
-                                              const Request&,
+                                              const Request&, absl::string_view,
                                               Reply<std::string>)) {
     return ServeAppRawAsync(host_, app_, ctx, request, response,
                             auth::RoleSet::All(), method);

@@ -244,6 +244,7 @@ absl::StatusOr<std::string> TicketApp::ListByFilter(
 
 void TicketApp::CreateTicket(const auth::Principal& caller,
                              const v1::CreateTicketRequest& req,
+                             absl::string_view received,
                              Reply<std::string> reply) {
   const Principal who = ToDomainPrincipal(caller);
   absl::Status allowed = ValidateCreateTicket(req);
@@ -262,9 +263,11 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
     absl::StatusOr<std::optional<v1::CreateRequestRecord>> record =
         repo_->FindCreateRequest(req.request_id());
     if (!record.ok()) return reply(record.status());
-    if (record->has_value()) return reply(ReplayCreate(**record, req));
+    if (record->has_value()) {
+      return reply(ReplayCreate(**record, req, received));
+    }
   }
-  absl::StatusOr<NewTicket> created = PrepareInsert(who, req);
+  absl::StatusOr<NewTicket> created = PrepareInsert(who, req, received);
   if (!created.ok()) return reply(created.status());
   if (claim != nullptr) {
     created->writes.OnCommit([claim](bool) { claim->Release(); });
@@ -279,15 +282,17 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
 }
 
 absl::StatusOr<std::string> TicketApp::ReplayCreate(
-    const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req) {
-  RETURN_IF_ERROR(CheckCreateReplay(record, req));
+    const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req,
+    absl::string_view received) {
+  RETURN_IF_ERROR(CheckCreateReplay(record, req, received));
   ASSIGN_OR_RETURN(std::string stored,
                    repo_->LoadTicketBytes(record.ticket_id()));
   return ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored));
 }
 
 absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
-    const Principal& who, const v1::CreateTicketRequest& req) {
+    const Principal& who, const v1::CreateTicketRequest& req,
+    absl::string_view received) {
   absl::StatusOr<v1::StoredCustomer> customer =
       repo_->LoadCustomer(req.ticket().customer_id());
   if (absl::IsNotFound(customer.status())) {
@@ -310,7 +315,7 @@ absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
   repo_->PutNumber(created.writes, day, sequence, id);
   if (!req.request_id().empty()) {
     repo_->PutCreateRequest(created.writes,
-                            MakeCreateRequestRecord(req, id, now));
+                            MakeCreateRequestRecord(req, received, id, now));
   }
   ASSIGN_OR_RETURN(created.answer, ApplyViewToWire(v1::TICKET_VIEW_BASIC,
                                                    std::move(change.wire)));

@@ -107,11 +107,13 @@ class TicketApp {
   // refused or replayed, otherwise from the commit pipeline's thread once
   // the new ticket is durable: the calling thread never waits for the disk.
   // The answer is the serialized v1.Ticket (BASIC view), cut from the bytes
-  // stored, so a create serialises the ticket once. `req` is read during
-  // the call only.
+  // stored, so a create serialises the ticket once. `received` is the
+  // request's wire bytes as they arrived, which `req` was parsed from (the
+  // idempotency fingerprint is taken of them; see CreateRequestFingerprint).
+  // `req` and `received` are read during the call only.
   void CreateTicket(const auth::Principal& caller,
                     const v1::CreateTicketRequest& req,
-                    Reply<std::string> reply);
+                    absl::string_view received, Reply<std::string> reply);
   absl::StatusOr<v1::Ticket> GetTicket(const auth::Principal& caller,
                                        const v1::GetTicketRequest& req);
   // GetTicket's answer as the serialized v1.Ticket, made from the stored
@@ -249,7 +251,7 @@ class TicketApp {
   // The answer of a create replayed by its request_id (as CreateTicket's).
   absl::StatusOr<std::string> ReplayCreate(
       const v1::CreateRequestRecord& record,
-      const v1::CreateTicketRequest& req);
+      const v1::CreateTicketRequest& req, absl::string_view received);
   // Everything of a create but the commit: the answer (the serialized
   // ticket, BASIC view) and the writes that insert it.
   struct NewTicket {
@@ -257,7 +259,8 @@ class TicketApp {
     WriteSet writes;
   };
   absl::StatusOr<NewTicket> PrepareInsert(const Principal& who,
-                                          const v1::CreateTicketRequest& req);
+                                          const v1::CreateTicketRequest& req,
+                                          absl::string_view received);
   // Commits `record` durably on its own (assigning a fresh id when it has
   // none) and returns its name.
   absl::StatusOr<std::string> CommitAudit(common::v1::AuditRecord record);
