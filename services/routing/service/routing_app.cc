@@ -49,7 +49,6 @@ using ticket::v1::TicketFacts;
 using ticket::v1::TicketStatus;
 
 constexpr absl::string_view kTicketsPrefix = "tickets/";
-constexpr absl::string_view kComplaintsPrefix = "complaints/";
 constexpr absl::string_view kClocksPrefix = "clocks/";
 // Queue entries a drain examines at most (oldest first).
 constexpr size_t kDrainScanLimit = 1000;
@@ -97,18 +96,6 @@ std::string KindText(v1::ClockKind kind) {
 
 std::vector<std::string> CategoryOf(const TicketFacts& facts) {
   return {facts.category().begin(), facts.category().end()};
-}
-
-// "tickets/01H…" + FIRST_RESPONSE + 1 → "t.01H….first_response.1".
-std::string ClockIdFor(absl::string_view subject, v1::ClockKind kind, int n) {
-  absl::string_view id = subject;
-  std::string collection = "x";
-  if (absl::ConsumePrefix(&id, kTicketsPrefix)) {
-    collection = "t";
-  } else if (absl::ConsumePrefix(&id, kComplaintsPrefix)) {
-    collection = "c";
-  }
-  return absl::StrCat(collection, ".", id, ".", KindText(kind), ".", n);
 }
 
 std::string ClockIdOf(const SlaClock& clock) {
@@ -193,24 +180,37 @@ class RoutingApp::Txn {
     ASSIGN_OR_RETURN(std::optional<v1::StoredClock> stored,
                      app_.store_->GetClock(clock_id));
     if (!stored) return nullptr;
+    return Cache(clock_id, *stored);
+  }
+
+  // The clock `clock_id` as this Txn sees it: the cached one when it was
+  // read before (it may have changed since), else `stored`, now cached.
+  absl::StatusOr<SlaClock*> Cache(const std::string& clock_id,
+                                  const v1::StoredClock& stored) {
+    auto& slot = clocks_[clock_id];
+    if (slot != nullptr) return slot.get();
     absl::StatusOr<SlaClock> clock =
-        SlaClock::FromProto(stored->clock(), stored->warning_fraction());
+        SlaClock::FromProto(stored.clock(), stored.warning_fraction());
     if (!clock.ok()) {
+      clocks_.erase(clock_id);
       return absl::DataLossError(
           absl::StrCat("stored clock ", clock_id,
                        " is inconsistent: ", clock.status().message()));
     }
-    auto& slot = clocks_[clock_id];
     slot = std::make_unique<SlaClock>(*std::move(clock));
     return slot.get();
   }
 
-  // Every clock of `subject`, by kind then id (new ones last).
+  // Every clock of `subject`, by kind, then in the order started.
   absl::StatusOr<std::vector<SlaClock*>> ClocksOf(const std::string& subject) {
     auto it = subject_clock_ids_.find(subject);
     if (it == subject_clock_ids_.end()) {
-      ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                       app_.store_->ClockIdsOf(subject));
+      ASSIGN_OR_RETURN(auto stored, app_.store_->ClocksOf(subject));
+      std::vector<std::string> ids;
+      for (const auto& [id, record] : stored) {
+        RETURN_IF_ERROR(Cache(id, record).status());
+        ids.push_back(id);
+      }
       it = subject_clock_ids_.emplace(subject, std::move(ids)).first;
     }
     std::vector<SlaClock*> clocks;
@@ -244,7 +244,7 @@ class RoutingApp::Txn {
     for (SlaClock* clock : existing) {
       if (clock->kind() == policy.kind) ++n;
     }
-    const std::string id = ClockIdFor(subject, policy.kind, n);
+    const std::string id = ClockId(subject, policy.kind, n);
     auto owned = std::make_unique<SlaClock>(absl::StrCat(kClocksPrefix, id),
                                             subject, policy, grade);
     SlaClock* clock = owned.get();
@@ -264,7 +264,6 @@ class RoutingApp::Txn {
     entries.insert(entries.end(), due.begin(), due.end());
     clocks_[id] = std::move(owned);
     subject_clock_ids_[subject].push_back(id);
-    new_clocks_.insert(id);
     Changed(*clock, entries);
     return clock;
   }
@@ -986,9 +985,6 @@ class RoutingApp::Txn {
       *stored.mutable_clock() = clock.ToProto(now_, calendar);
       stored.set_warning_fraction(clock.policy().warning_fraction);
       app_.store_->PutClock(writes_, id, stored);
-      if (new_clocks_.count(id) > 0) {
-        app_.store_->PutClockIndex(writes_, clock.subject(), clock.kind(), id);
-      }
       std::optional<absl::Time> next = clock.NextDeadline(calendar);
       if (next && *next != absl::InfiniteFuture()) {
         RETURN_IF_ERROR(app_.timers_->Arm(writes_, id, CeilMicros(*next)));
@@ -1050,7 +1046,6 @@ class RoutingApp::Txn {
   std::map<std::string, std::unique_ptr<SlaClock>> clocks_;
   std::map<std::string, std::vector<std::string>> subject_clock_ids_;
   std::set<std::string> dirty_clocks_;
-  std::set<std::string> new_clocks_;
   std::set<std::string> removed_queue_keys_;
   std::map<std::string, DrainScan> drained_;  // by department
   // The lowest queue key this Txn wrote, by department.
@@ -1582,16 +1577,12 @@ absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
 absl::StatusOr<v1::GetTicketClocksResponse> RoutingApp::GetTicketClocks(
     const auth::Principal& caller, const v1::GetTicketClocksRequest& req) {
   RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
-  ASSIGN_OR_RETURN(std::vector<std::string> ids,
-                   store_->ClockIdsOf(req.subject()));
+  ASSIGN_OR_RETURN(auto stored_clocks, store_->ClocksOf(req.subject()));
   const absl::Time now = clock_.Now();
   std::vector<v1::SlaClock> clocks;
-  for (const std::string& id : ids) {
-    ASSIGN_OR_RETURN(std::optional<v1::StoredClock> stored,
-                     store_->GetClock(id));
-    if (!stored) continue;
+  for (const auto& [id, stored] : stored_clocks) {
     absl::StatusOr<SlaClock> clock =
-        SlaClock::FromProto(stored->clock(), stored->warning_fraction());
+        SlaClock::FromProto(stored.clock(), stored.warning_fraction());
     if (!clock.ok()) {
       return absl::DataLossError(
           absl::StrCat("stored clock ", id, " is inconsistent"));

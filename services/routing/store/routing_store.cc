@@ -3,7 +3,10 @@
 #include <algorithm>
 #include <utility>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "libs/common/status_macros.h"
 
 namespace cs::routing {
@@ -33,8 +36,8 @@ absl::StatusOr<std::optional<Message>> GetOptional(const Store& store,
 std::vector<std::string> RoutingColumnFamilies() {
   return {std::string(kAgentsFamily),     std::string(kRoutingFamily),
           std::string(kQueueFamily),      std::string(kClocksFamily),
-          std::string(kClockIndexFamily), std::string(kAssignmentsFamily),
-          std::string(kLoadsFamily),      std::string(kTimersFamily)};
+          std::string(kAssignmentsFamily), std::string(kLoadsFamily),
+          std::string(kTimersFamily)};
 }
 
 std::string QueueKey(absl::string_view department, absl::Time queued,
@@ -57,15 +60,41 @@ bool ParseQueueKey(absl::string_view key, std::string* department,
   return true;
 }
 
-std::string ClockIndexPrefix(absl::string_view subject) {
-  return absl::StrCat(subject, absl::string_view(&kSeparator, 1));
+namespace {
+
+constexpr absl::string_view kTicketsPrefix = "tickets/";
+constexpr absl::string_view kComplaintsPrefix = "complaints/";
+
+// The number a ClockId ends with; 0 when it ends otherwise.
+int ClockNumber(absl::string_view clock_id) {
+  int n = 0;
+  const size_t dot = clock_id.rfind('.');
+  if (dot == absl::string_view::npos ||
+      !absl::SimpleAtoi(clock_id.substr(dot + 1), &n)) {
+    return 0;
+  }
+  return n;
 }
 
-std::string ClockIndexKey(absl::string_view subject, int kind,
-                          absl::string_view clock_id) {
-  const char kind_byte = static_cast<char>(kind & 0xff);
-  return absl::StrCat(ClockIndexPrefix(subject),
-                      absl::string_view(&kind_byte, 1), clock_id);
+}  // namespace
+
+std::string ClockIdPrefix(absl::string_view subject) {
+  absl::string_view id = subject;
+  absl::string_view collection = "x";
+  if (absl::ConsumePrefix(&id, kTicketsPrefix)) {
+    collection = "t";
+  } else if (absl::ConsumePrefix(&id, kComplaintsPrefix)) {
+    collection = "c";
+  }
+  return absl::StrCat(collection, ".", id, ".");
+}
+
+std::string ClockId(absl::string_view subject, v1::ClockKind kind, int n) {
+  return absl::StrCat(
+      ClockIdPrefix(subject),
+      absl::AsciiStrToLower(
+          absl::StripPrefix(v1::ClockKind_Name(kind), "CLOCK_KIND_")),
+      ".", n);
 }
 
 std::string LoadKey(absl::string_view agent_id, absl::string_view ticket_id) {
@@ -81,7 +110,6 @@ absl::StatusOr<std::unique_ptr<RoutingStore>> RoutingStore::Open(Store& store) {
   ASSIGN_OR_RETURN(s->routing_, store.Family(kRoutingFamily));
   ASSIGN_OR_RETURN(s->queue_, store.Family(kQueueFamily));
   ASSIGN_OR_RETURN(s->clocks_, store.Family(kClocksFamily));
-  ASSIGN_OR_RETURN(s->clock_index_, store.Family(kClockIndexFamily));
   ASSIGN_OR_RETURN(s->assignments_, store.Family(kAssignmentsFamily));
   ASSIGN_OR_RETURN(s->loads_, store.Family(kLoadsFamily));
   ASSIGN_OR_RETURN(s->timers_, store.Family(kTimersFamily));
@@ -108,25 +136,34 @@ void RoutingStore::PutClock(WriteSet& writes, absl::string_view clock_id,
   writes.PutProto(clocks_, clock_id, clock);
 }
 
-void RoutingStore::PutClockIndex(WriteSet& writes, absl::string_view subject,
-                                 int kind, absl::string_view clock_id) const {
-  writes.Put(clock_index_, ClockIndexKey(subject, kind, clock_id), "");
-}
-
-absl::StatusOr<std::vector<std::string>> RoutingStore::ClockIdsOf(
-    absl::string_view subject) const {
-  const std::string prefix = ClockIndexPrefix(subject);
-  std::vector<std::string> ids;
-  RETURN_IF_ERROR(store_.Scan(clock_index_, prefix, PrefixEnd(prefix), 0,
-                              [&](absl::string_view key, absl::string_view) {
-                                // prefix, one kind byte, the id.
-                                if (key.size() > prefix.size() + 1) {
-                                  ids.emplace_back(
-                                      key.substr(prefix.size() + 1));
-                                }
-                                return true;
-                              }));
-  return ids;
+absl::StatusOr<std::vector<std::pair<std::string, v1::StoredClock>>>
+RoutingStore::ClocksOf(absl::string_view subject) const {
+  const std::string prefix = ClockIdPrefix(subject);
+  std::vector<std::pair<std::string, v1::StoredClock>> clocks;
+  absl::Status parse_error;
+  RETURN_IF_ERROR(store_.Scan(
+      clocks_, prefix, PrefixEnd(prefix), 0,
+      [&](absl::string_view key, absl::string_view value) {
+        v1::StoredClock stored;
+        if (!stored.ParseFromArray(value.data(),
+                                   static_cast<int>(value.size()))) {
+          parse_error = absl::DataLossError(
+              absl::StrCat("stored clock ", key, " does not parse"));
+          return false;
+        }
+        if (stored.clock().subject() == subject) {
+          clocks.emplace_back(std::string(key), std::move(stored));
+        }
+        return true;
+      }));
+  RETURN_IF_ERROR(parse_error);
+  auto order = [](const auto& clock) {
+    return std::make_pair(static_cast<int>(clock.second.clock().kind()),
+                          ClockNumber(clock.first));
+  };
+  std::sort(clocks.begin(), clocks.end(),
+            [&](const auto& a, const auto& b) { return order(a) < order(b); });
+  return clocks;
 }
 
 absl::StatusOr<std::vector<std::string>> RoutingStore::QueueKeys(

@@ -7,8 +7,9 @@
 //                                                            (AgentRegistry)
 //   routing      ticket id                                   v1::StoredRouting
 //   queue        department \0 queued BE micros ticket id    "" (oldest first)
-//   clocks       clock id                                    v1::StoredClock
-//   clock_index  subject \0 kind byte clock id               ""
+//   clocks       clock id (ClockId: the subject's id, then    v1::StoredClock
+//                kind and number, so a subject's clocks are
+//                adjacent)
 //   assignments  ticket id AssignTicketRequest
 //                                                            waiting to be sent
 //   loads        agent id \0 ticket id                       "" (an active
@@ -18,6 +19,10 @@
 //                                                            agent's last
 //                                                            assignment
 //   sla_timers   TimerEngine records ("t/" + clock id)
+//
+// Stores written before 2026-11-24 also hold a family "clock_index"
+// (subject \0 kind byte clock id), which is no longer read or written: a
+// subject's clocks are found by their ids' common prefix.
 //
 // Agent ids are [A-Za-z0-9._@-] and departments valid UTF-8 without control
 // characters, so the \0 / \1 separators never occur inside them.
@@ -36,6 +41,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/status/status.h"
@@ -54,7 +60,6 @@ inline constexpr absl::string_view kAgentsFamily = "agents";
 inline constexpr absl::string_view kRoutingFamily = "routing";
 inline constexpr absl::string_view kQueueFamily = "queue";
 inline constexpr absl::string_view kClocksFamily = "clocks";
-inline constexpr absl::string_view kClockIndexFamily = "clock_index";
 inline constexpr absl::string_view kAssignmentsFamily = "assignments";
 inline constexpr absl::string_view kLoadsFamily = "loads";
 inline constexpr absl::string_view kTimersFamily = "sla_timers";
@@ -73,10 +78,13 @@ std::string QueuePrefix(absl::string_view department);
 bool ParseQueueKey(absl::string_view key, std::string* department,
                    std::string* ticket_id);
 
-// subject \0 <kind as one byte> clock id.
-std::string ClockIndexKey(absl::string_view subject, int kind,
-                          absl::string_view clock_id);
-std::string ClockIndexPrefix(absl::string_view subject);
+// The id of the `n`th clock (from 1) of `kind` on `subject`:
+// "tickets/01H…" + FIRST_RESPONSE + 1 → "t.01H….first_response.1";
+// "complaints/…" gives "c.…", any other subject "x.<subject>.…".
+std::string ClockId(absl::string_view subject, v1::ClockKind kind, int n);
+// What every ClockId of `subject` starts with. Another subject's ids may
+// start with it too ("x.a." and "x.a.b."): read the stored subject.
+std::string ClockIdPrefix(absl::string_view subject);
 
 std::string LoadKey(absl::string_view agent_id, absl::string_view ticket_id);
 std::string LastAssignedKey(absl::string_view agent_id);
@@ -97,7 +105,6 @@ class RoutingStore {
   ColumnFamily routing() const { return routing_; }
   ColumnFamily queue() const { return queue_; }
   ColumnFamily clocks() const { return clocks_; }
-  ColumnFamily clock_index() const { return clock_index_; }
   ColumnFamily assignments() const { return assignments_; }
   ColumnFamily loads() const { return loads_; }
   ColumnFamily timers() const { return timers_; }
@@ -112,11 +119,11 @@ class RoutingStore {
       absl::string_view clock_id) const;
   void PutClock(WriteSet& writes, absl::string_view clock_id,
                 const v1::StoredClock& clock) const;
-  void PutClockIndex(WriteSet& writes, absl::string_view subject, int kind,
-                     absl::string_view clock_id) const;
-  // Ids of every clock of `subject`, ordered by kind, then id.
-  absl::StatusOr<std::vector<std::string>> ClockIdsOf(
-      absl::string_view subject) const;
+  // Every stored clock of `subject` with its id, ordered by kind, then by
+  // number (the order they were started in). DATA_LOSS when one does not
+  // parse.
+  absl::StatusOr<std::vector<std::pair<std::string, v1::StoredClock>>>
+  ClocksOf(absl::string_view subject) const;
 
   // Queue keys of `department` in age order, at most `limit` (0: all),
   // starting at `from` (a queue key of the department; "" or a lower key
@@ -146,7 +153,7 @@ class RoutingStore {
   explicit RoutingStore(Store& store) : store_(store) {}
 
   Store& store_;
-  ColumnFamily routing_, queue_, clocks_, clock_index_, assignments_, loads_,
+  ColumnFamily routing_, queue_, clocks_, assignments_, loads_,
       timers_;
 };
 
