@@ -38,16 +38,13 @@ class RawEchoApp {
   }
 
   // Echo answered from another thread after the call returned, as a write
-  // answers once it is durable.
-  // Keeps the request's bytes as received (last_received()).
+  // answers once it is durable. Keeps the request's bytes as received
+  // (last_received()).
   void EchoLater(const auth::Principal& who, const EchoRequest& request,
                  absl::string_view received, Reply<std::string> reply) {
     absl::StatusOr<std::string> answer = Echo(who, request);
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      last_received_ = std::string(received);
-    }
     std::lock_guard<std::mutex> lock(mu_);
+    last_received_ = std::string(received);
     answering_.emplace_back(
         [reply = std::move(reply), answer] { reply(answer); });
   }
@@ -175,8 +172,8 @@ TEST_P(RawMessageTest, BadRequestsAreInvalidArgumentAsOnTypedMethods) {
 TEST_P(RawMessageTest, AnAsyncMethodGetsTheRequestBytesAsReceived) {
   if (GetParam() != Shape::kAsync) GTEST_SKIP() << "only ServeAppRawAsync";
   // Field 2 before field 1: not the order protobuf serializes in.
-  const std::string bytes = std::string("\x12\x03") + "abc" +
-                            std::string("\x0a\x06") + "工单";
+  const std::string bytes =
+      std::string("\x12\x03") + "abc" + std::string("\x0a\x06") + "工单";
   EXPECT_TRUE(SendBytes(bytes).ok());
   EXPECT_EQ(app_.last_received(), bytes);
 }

@@ -54,8 +54,8 @@ class EchoServiceTest : public ::testing::Test {
 
 TEST_F(EchoServiceTest, AnswersOnTheReactorThreadAndFromTheExecutor) {
   BoundedExecutor executor({.threads = 2, .queue_capacity = 8});
-  for (BoundedExecutor* where : {static_cast<BoundedExecutor*>(nullptr),
-                                 &executor}) {
+  for (BoundedExecutor* where :
+       {static_cast<BoundedExecutor*>(nullptr), &executor}) {
     Serve(where, nullptr);
     const EchoResponse response = Call("工单\x01\x02", "手机信号弱");
     EXPECT_EQ(response.payload(), "工单\x01\x02");

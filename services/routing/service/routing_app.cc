@@ -89,11 +89,6 @@ std::string GradeText(Grade grade) {
       absl::StripPrefix(common::v1::Grade_Name(grade), "GRADE_"));
 }
 
-std::string KindText(v1::ClockKind kind) {
-  return absl::AsciiStrToLower(
-      absl::StripPrefix(v1::ClockKind_Name(kind), "CLOCK_KIND_"));
-}
-
 std::vector<std::string> CategoryOf(const TicketFacts& facts) {
   return {facts.category().begin(), facts.category().end()};
 }
@@ -1543,8 +1538,8 @@ absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
     if (chosen == nullptr || !IsOpen(*chosen)) chosen = clock;
   }
   if (chosen == nullptr) {
-    return absl::NotFoundError(absl::StrCat(req.subject(), " has no ",
-                                            KindText(req.kind()), " clock"));
+    return absl::NotFoundError(absl::StrCat(
+        req.subject(), " has no ", ClockKindText(req.kind()), " clock"));
   }
   const BusinessCalendar& calendar = CalendarOf(chosen->policy().calendar);
   if (chosen->state() == target_state) {  // a retry: already done

@@ -34,8 +34,8 @@ absl::StatusOr<std::optional<Message>> GetOptional(const Store& store,
 }  // namespace
 
 std::vector<std::string> RoutingColumnFamilies() {
-  return {std::string(kAgentsFamily),     std::string(kRoutingFamily),
-          std::string(kQueueFamily),      std::string(kClocksFamily),
+  return {std::string(kAgentsFamily),      std::string(kRoutingFamily),
+          std::string(kQueueFamily),       std::string(kClocksFamily),
           std::string(kAssignmentsFamily), std::string(kLoadsFamily),
           std::string(kTimersFamily)};
 }
@@ -89,12 +89,13 @@ std::string ClockIdPrefix(absl::string_view subject) {
   return absl::StrCat(collection, ".", id, ".");
 }
 
+std::string ClockKindText(v1::ClockKind kind) {
+  return absl::AsciiStrToLower(
+      absl::StripPrefix(v1::ClockKind_Name(kind), "CLOCK_KIND_"));
+}
+
 std::string ClockId(absl::string_view subject, v1::ClockKind kind, int n) {
-  return absl::StrCat(
-      ClockIdPrefix(subject),
-      absl::AsciiStrToLower(
-          absl::StripPrefix(v1::ClockKind_Name(kind), "CLOCK_KIND_")),
-      ".", n);
+  return absl::StrCat(ClockIdPrefix(subject), ClockKindText(kind), ".", n);
 }
 
 std::string LoadKey(absl::string_view agent_id, absl::string_view ticket_id) {
@@ -141,21 +142,21 @@ RoutingStore::ClocksOf(absl::string_view subject) const {
   const std::string prefix = ClockIdPrefix(subject);
   std::vector<std::pair<std::string, v1::StoredClock>> clocks;
   absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      clocks_, prefix, PrefixEnd(prefix), 0,
-      [&](absl::string_view key, absl::string_view value) {
-        v1::StoredClock stored;
-        if (!stored.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError(
-              absl::StrCat("stored clock ", key, " does not parse"));
-          return false;
-        }
-        if (stored.clock().subject() == subject) {
-          clocks.emplace_back(std::string(key), std::move(stored));
-        }
-        return true;
-      }));
+  RETURN_IF_ERROR(
+      store_.Scan(clocks_, prefix, PrefixEnd(prefix), 0,
+                  [&](absl::string_view key, absl::string_view value) {
+                    v1::StoredClock stored;
+                    if (!stored.ParseFromArray(
+                            value.data(), static_cast<int>(value.size()))) {
+                      parse_error = absl::DataLossError(absl::StrCat(
+                          "stored clock ", key, " does not parse"));
+                      return false;
+                    }
+                    if (stored.clock().subject() == subject) {
+                      clocks.emplace_back(std::string(key), std::move(stored));
+                    }
+                    return true;
+                  }));
   RETURN_IF_ERROR(parse_error);
   auto order = [](const auto& clock) {
     return std::make_pair(static_cast<int>(clock.second.clock().kind()),

@@ -78,6 +78,8 @@ std::string QueuePrefix(absl::string_view department);
 bool ParseQueueKey(absl::string_view key, std::string* department,
                    std::string* ticket_id);
 
+// `kind` as clock ids and messages name it: "first_response".
+std::string ClockKindText(v1::ClockKind kind);
 // The id of the `n`th clock (from 1) of `kind` on `subject`:
 // "tickets/01H…" + FIRST_RESPONSE + 1 → "t.01H….first_response.1";
 // "complaints/…" gives "c.…", any other subject "x.<subject>.…".
@@ -122,8 +124,8 @@ class RoutingStore {
   // Every stored clock of `subject` with its id, ordered by kind, then by
   // number (the order they were started in). DATA_LOSS when one does not
   // parse.
-  absl::StatusOr<std::vector<std::pair<std::string, v1::StoredClock>>>
-  ClocksOf(absl::string_view subject) const;
+  absl::StatusOr<std::vector<std::pair<std::string, v1::StoredClock>>> ClocksOf(
+      absl::string_view subject) const;
 
   // Queue keys of `department` in age order, at most `limit` (0: all),
   // starting at `from` (a queue key of the department; "" or a lower key
@@ -153,8 +155,7 @@ class RoutingStore {
   explicit RoutingStore(Store& store) : store_(store) {}
 
   Store& store_;
-  ColumnFamily routing_, queue_, clocks_, assignments_, loads_,
-      timers_;
+  ColumnFamily routing_, queue_, clocks_, assignments_, loads_, timers_;
 };
 
 }  // namespace cs::routing

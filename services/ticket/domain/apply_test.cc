@@ -220,16 +220,17 @@ std::string ReorderedRequestBytes(const v1::CreateTicketRequest& request) {
                                          fields.emplace_back(f.number, f.whole);
                                        })
                   .ok());
-  std::stable_sort(fields.begin(), fields.end(),
-                   [](const auto& a, const auto& b) { return a.first > b.first; });
+  std::stable_sort(
+      fields.begin(), fields.end(),
+      [](const auto& a, const auto& b) { return a.first > b.first; });
   std::string ticket;
   for (const auto& field : fields) ticket += field.second;
   std::string bytes;
   proto_wire::AppendLengthDelimited(
       v1::CreateTicketRequest::kRequestIdFieldNumber, request.request_id(),
       &bytes);
-  proto_wire::AppendLengthDelimited(
-      v1::CreateTicketRequest::kTicketFieldNumber, ticket, &bytes);
+  proto_wire::AppendLengthDelimited(v1::CreateTicketRequest::kTicketFieldNumber,
+                                    ticket, &bytes);
   return bytes;
 }
 

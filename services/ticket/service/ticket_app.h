@@ -250,8 +250,8 @@ class TicketApp {
                        const std::vector<PendingEvent>& events);
   // The answer of a create replayed by its request_id (as CreateTicket's).
   absl::StatusOr<std::string> ReplayCreate(
-      const v1::CreateRequestRecord& record,
-      const v1::CreateTicketRequest& req, absl::string_view received);
+      const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req,
+      absl::string_view received);
   // Everything of a create but the commit: the answer (the serialized
   // ticket, BASIC view) and the writes that insert it.
   struct NewTicket {
