@@ -13,6 +13,7 @@
 #include "libs/events/consumer.h"
 #include "libs/events/consumer_progress_service.h"
 #include "libs/events/test_producer.h"
+#include "libs/testing/loopback_server.h"
 
 namespace cs {
 namespace {
@@ -85,12 +86,8 @@ class ConsumerProgressTest : public ::testing::Test {
           threads_.emplace_back(std::move(task));
           return absl::OkStatus();
         });
-    grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
+    server_ = cs::testing::ServeOnLoopback(*service_, &port);
     stub_ = events::v1::ConsumerProgress::NewStub(grpc::CreateChannel(
         absl::StrCat("127.0.0.1:", port), grpc::InsecureChannelCredentials()));
   }

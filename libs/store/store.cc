@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <utility>
 
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/status_macros.h"
 #include "rocksdb/cache.h"
@@ -206,6 +207,27 @@ absl::Status Store::Scan(
     const std::function<bool(absl::string_view, absl::string_view)>& visit)
     const {
   return ScanImpl(cf, start, end, limit, /*reverse=*/false, visit);
+}
+
+absl::Status Store::ScanProtos(
+    ColumnFamily cf, absl::string_view start, absl::string_view end,
+    size_t limit, absl::string_view what,
+    google::protobuf::MessageLite* message,
+    const std::function<bool(absl::string_view key)>& visit) const {
+  absl::Status parse_error;
+  RETURN_IF_ERROR(
+      Scan(cf, start, end, limit,
+           [&](absl::string_view key, absl::string_view value) {
+             if (!message->ParseFromArray(value.data(),
+                                          static_cast<int>(value.size()))) {
+               parse_error = absl::DataLossError(absl::StrCat(
+                   "stored ", what, " ", absl::Utf8SafeCHexEscape(key),
+                   " does not parse"));
+               return false;
+             }
+             return visit(key);
+           }));
+  return parse_error;
 }
 
 absl::Status Store::ScanReverse(

@@ -106,6 +106,17 @@ class Store {
       const std::function<bool(absl::string_view key, absl::string_view value)>&
           visit) const;
 
+  // Like Scan, for a family whose values are serialized messages: each
+  // value is parsed into `*message` before `visit(key)` runs, which reads it
+  // and may move from it. DATA_LOSS "stored <what> <key> does not parse" at
+  // the first value that does not; the scan stops there. Thread-safe when
+  // each caller has its own `message`.
+  absl::Status ScanProtos(
+      ColumnFamily cf, absl::string_view start, absl::string_view end,
+      size_t limit, absl::string_view what,
+      google::protobuf::MessageLite* message,
+      const std::function<bool(absl::string_view key)>& visit) const;
+
   // Like Scan, from the last key < `end` backwards to `start` (inclusive).
   absl::Status ScanReverse(
       ColumnFamily cf, absl::string_view start, absl::string_view end,

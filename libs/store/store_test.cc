@@ -279,6 +279,34 @@ TEST_F(StoreTest, GarbageRecordIsDataLoss) {
   EXPECT_TRUE(absl::IsDataLoss(store_->GetProto(tickets_, "t1", &read)));
 }
 
+TEST_F(StoreTest, ScanProtosParsesEachValueAndStopsAtOneThatDoesNot) {
+  WriteSet writes;
+  for (int64_t seconds : {3, 1, 2}) {
+    google::protobuf::Timestamp ts;
+    ts.set_seconds(seconds);
+    writes.PutProto(tickets_, absl::StrCat("工单/", seconds), ts);
+  }
+  writes.Put(tickets_, "工单/9", "\xff\xff\xff");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  google::protobuf::Timestamp ts;
+  std::vector<int64_t> seen;
+  auto visit = [&](absl::string_view key) {
+    EXPECT_EQ(key, absl::StrCat("工单/", ts.seconds()));
+    seen.push_back(ts.seconds());
+    return true;
+  };
+  EXPECT_TRUE(
+      store_->ScanProtos(tickets_, "工单/", "工单/4", 0, "stamp", &ts, visit)
+          .ok());
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+  seen.clear();
+  const absl::Status garbage =
+      store_->ScanProtos(tickets_, "工单/", "", 0, "stamp", &ts, visit);
+  EXPECT_TRUE(absl::IsDataLoss(garbage)) << garbage;
+  EXPECT_EQ(garbage.message(), "stored stamp 工单/9 does not parse");
+  EXPECT_THAT(seen, ElementsAre(1, 2, 3));
+}
+
 TEST_F(StoreTest, SecondOpenOfSameDirectoryIsUnavailable) {
   auto second = Store::Open({.path = dir_.path()});
   EXPECT_TRUE(absl::IsUnavailable(second.status())) << second.status();

@@ -9,6 +9,7 @@
 #include "grpcpp/grpcpp.h"
 #include "gtest/gtest.h"
 #include "libs/server/test_host.h"
+#include "libs/testing/loopback_server.h"
 #include "libs/testing/temp_dir.h"
 
 namespace cs::csbench {
@@ -22,12 +23,8 @@ class EchoServiceTest : public ::testing::Test {
  protected:
   void Serve(BoundedExecutor* executor, EchoDurableLog* durable) {
     service_ = std::make_unique<EchoService>(executor, durable);
-    grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(),
-                             &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
+    server_ = cs::testing::ServeOnLoopback(*service_, &port);
     ASSERT_NE(port, 0);
     stub_ = Echo::NewStub(cs::testing::LoopbackChannel(port));
   }

@@ -91,20 +91,10 @@ absl::Status ComplaintStore::ScanRange(
     absl::string_view first, absl::string_view limit,
     const std::function<bool(const std::string&, const v1::Complaint&)>& visit)
     const {
-  absl::Status parse_error;
-  RETURN_IF_ERROR(
-      store_.Scan(complaints_, first, limit, 0,
-                  [&](absl::string_view key, absl::string_view value) {
-                    v1::Complaint record;
-                    if (!record.ParseFromArray(
-                            value.data(), static_cast<int>(value.size()))) {
-                      parse_error = absl::DataLossError(absl::StrCat(
-                          "stored complaint ", key, " does not parse"));
-                      return false;
-                    }
-                    return visit(std::string(key), record);
-                  }));
-  return parse_error;
+  v1::Complaint record;
+  return store_.ScanProtos(
+      complaints_, first, limit, 0, "complaint", &record,
+      [&](absl::string_view key) { return visit(std::string(key), record); });
 }
 
 }  // namespace cs::complaint

@@ -73,20 +73,10 @@ absl::Status EscalationStore::ScanCases(
     absl::string_view after,
     const std::function<bool(const std::string&, const v1::EscalationCase&)>&
         visit) const {
-  absl::Status parse_error;
-  RETURN_IF_ERROR(
-      store_.Scan(cases_, ResumeAfter(after), "", 0,
-                  [&](absl::string_view key, absl::string_view value) {
-                    v1::EscalationCase record;
-                    if (!record.ParseFromArray(
-                            value.data(), static_cast<int>(value.size()))) {
-                      parse_error = absl::DataLossError(
-                          absl::StrCat("stored case ", key, " does not parse"));
-                      return false;
-                    }
-                    return visit(std::string(key), record);
-                  }));
-  return parse_error;
+  v1::EscalationCase record;
+  return store_.ScanProtos(
+      cases_, ResumeAfter(after), "", 0, "case", &record,
+      [&](absl::string_view key) { return visit(std::string(key), record); });
 }
 
 absl::Status EscalationStore::ScanOpenCases(

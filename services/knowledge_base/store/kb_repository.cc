@@ -65,20 +65,9 @@ absl::Status KbRepository::ScanArticles(
     absl::string_view after_id, size_t limit,
     const std::function<bool(const v1::ArticleRecord&)>& visit) const {
   const std::string start = ResumeAfter(after_id);
-  absl::Status parse_error;
-  absl::Status s = store_.Scan(
-      articles_, start, "", limit,
-      [&](absl::string_view, absl::string_view value) {
-        v1::ArticleRecord record;
-        if (!record.ParseFromArray(value.data(),
-                                   static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("unreadable article record");
-          return false;
-        }
-        return visit(record);
-      });
-  if (!s.ok()) return s;
-  return parse_error;
+  v1::ArticleRecord record;
+  return store_.ScanProtos(articles_, start, "", limit, "article", &record,
+                           [&](absl::string_view) { return visit(record); });
 }
 
 absl::StatusOr<v1::ArticleVersion> KbRepository::GetVersion(
@@ -104,21 +93,14 @@ absl::StatusOr<std::vector<v1::ArticleVersion>> KbRepository::ListVersions(
     absl::string_view id) const {
   std::vector<v1::ArticleVersion> out;
   std::string prefix = absl::StrCat(id, "/");
-  absl::Status parse_error;
-  absl::Status s = store_.Scan(
-      versions_, prefix, PrefixEnd(prefix), 0,
-      [&](absl::string_view, absl::string_view value) {
-        v1::ArticleVersion version;
-        if (!version.ParseFromArray(value.data(),
-                                    static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("unreadable version record");
-          return false;
-        }
-        out.push_back(std::move(version));
-        return true;
-      });
+  v1::ArticleVersion version;
+  absl::Status s =
+      store_.ScanProtos(versions_, prefix, PrefixEnd(prefix), 0,
+                        "article version", &version, [&](absl::string_view) {
+                          out.push_back(std::move(version));
+                          return true;
+                        });
   if (!s.ok()) return s;
-  if (!parse_error.ok()) return parse_error;
   return out;
 }
 

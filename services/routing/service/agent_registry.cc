@@ -80,19 +80,12 @@ AgentRegistry::AgentRegistry(Store& store, const Clock& clock)
 
 absl::Status AgentRegistry::Load() {
   absl::MutexLock lock(&mu_);
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      family_, "", "", 0, [&](absl::string_view key, absl::string_view value) {
-        v1::Agent agent;
-        if (!agent.ParseFromArray(value.data(),
-                                  static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored agent does not parse");
-          return false;
-        }
-        agents_[std::string(key)] = std::move(agent);
-        return true;
-      }));
-  return parse_error;
+  v1::Agent agent;
+  return store_.ScanProtos(family_, "", "", 0, "agent", &agent,
+                           [&](absl::string_view key) {
+                             agents_[std::string(key)] = std::move(agent);
+                             return true;
+                           });
 }
 
 absl::StatusOr<std::string> AgentRegistry::AgentIdOf(

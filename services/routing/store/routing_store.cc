@@ -141,23 +141,15 @@ absl::StatusOr<std::vector<std::pair<std::string, v1::StoredClock>>>
 RoutingStore::ClocksOf(absl::string_view subject) const {
   const std::string prefix = ClockIdPrefix(subject);
   std::vector<std::pair<std::string, v1::StoredClock>> clocks;
-  absl::Status parse_error;
-  RETURN_IF_ERROR(
-      store_.Scan(clocks_, prefix, PrefixEnd(prefix), 0,
-                  [&](absl::string_view key, absl::string_view value) {
-                    v1::StoredClock stored;
-                    if (!stored.ParseFromArray(
-                            value.data(), static_cast<int>(value.size()))) {
-                      parse_error = absl::DataLossError(absl::StrCat(
-                          "stored clock ", key, " does not parse"));
-                      return false;
-                    }
-                    if (stored.clock().subject() == subject) {
-                      clocks.emplace_back(std::string(key), std::move(stored));
-                    }
-                    return true;
-                  }));
-  RETURN_IF_ERROR(parse_error);
+  v1::StoredClock stored;
+  RETURN_IF_ERROR(store_.ScanProtos(
+      clocks_, prefix, PrefixEnd(prefix), 0, "clock", &stored,
+      [&](absl::string_view key) {
+        if (stored.clock().subject() == subject) {
+          clocks.emplace_back(std::string(key), std::move(stored));
+        }
+        return true;
+      }));
   auto order = [](const auto& clock) {
     return std::make_pair(static_cast<int>(clock.second.clock().kind()),
                           ClockNumber(clock.first));

@@ -139,20 +139,13 @@ absl::StatusOr<std::vector<v1::FollowUp>> QualityRepository::ListFollowUps(
     absl::string_view ticket_id) const {
   std::vector<v1::FollowUp> out;
   const std::string prefix = absl::StrCat("f/", ticket_id, "/");
-  absl::Status error;
-  RETURN_IF_ERROR(store_.Scan(
-      family_, prefix, PrefixEnd(prefix), 0,
-      [&](absl::string_view, absl::string_view value) {
-        v1::FollowUp follow_up;
-        if (!follow_up.ParseFromArray(value.data(),
-                                      static_cast<int>(value.size()))) {
-          error = absl::DataLossError("follow-up record does not parse");
-          return false;
-        }
-        out.push_back(std::move(follow_up));
-        return true;
-      }));
-  RETURN_IF_ERROR(error);
+  v1::FollowUp follow_up;
+  RETURN_IF_ERROR(store_.ScanProtos(family_, prefix, PrefixEnd(prefix), 0,
+                                    "follow-up", &follow_up,
+                                    [&](absl::string_view) {
+                                      out.push_back(std::move(follow_up));
+                                      return true;
+                                    }));
   return out;
 }
 
