@@ -97,21 +97,15 @@ absl::StatusOr<uint64_t> Outbox::Read(
   if (from > visible) return from;
   uint64_t next = from;
   size_t visited = 0;
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      family_, EncodeBigEndian64(from), EncodeBigEndian64(visible + 1), limit,
-      [&](absl::string_view key, absl::string_view value) {
-        common::v1::Event event;
-        if (!event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored event does not parse");
-          return false;
-        }
-        next = event.sequence() + 1;
-        ++visited;
-        visit(event);
-        return true;
-      }));
-  RETURN_IF_ERROR(parse_error);
+  common::v1::Event event;
+  RETURN_IF_ERROR(store_.ScanProtos(family_, EncodeBigEndian64(from),
+                                    EncodeBigEndian64(visible + 1), limit,
+                                    "event", &event, [&](absl::string_view) {
+                                      next = event.sequence() + 1;
+                                      ++visited;
+                                      visit(event);
+                                      return true;
+                                    }));
   // Fewer than `limit` events means the whole visible range was read, gaps
   // included, so the next read starts after the watermark.
   if (limit == 0 || visited < limit) next = visible + 1;

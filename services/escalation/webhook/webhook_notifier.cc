@@ -122,19 +122,13 @@ absl::StatusOr<std::vector<v1::WebhookDeadLetter>>
 WebhookNotifier::DeadLetters() const {
   std::vector<v1::WebhookDeadLetter> out;
   const std::string prefix = DeadPrefix(options_.name);
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(
-      family_, prefix, PrefixEnd(prefix), 0,
-      [&](absl::string_view key, absl::string_view value) {
-        v1::WebhookDeadLetter dead;
-        if (!dead.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
-          parse_error = absl::DataLossError("stored dead letter does not parse");
-          return false;
-        }
-        out.push_back(std::move(dead));
-        return true;
-      }));
-  RETURN_IF_ERROR(parse_error);
+  v1::WebhookDeadLetter dead;
+  RETURN_IF_ERROR(store_.ScanProtos(family_, prefix, PrefixEnd(prefix), 0,
+                                    "dead letter", &dead,
+                                    [&](absl::string_view) {
+                                      out.push_back(std::move(dead));
+                                      return true;
+                                    }));
   return out;
 }
 

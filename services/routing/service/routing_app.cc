@@ -93,6 +93,20 @@ std::vector<std::string> CategoryOf(const TicketFacts& facts) {
   return {facts.category().begin(), facts.category().end()};
 }
 
+// A stored clock as a SlaClock; DATA_LOSS naming `clock_id` when its record
+// does not describe a valid clock.
+absl::StatusOr<SlaClock> RestoreClock(absl::string_view clock_id,
+                                      const v1::StoredClock& stored) {
+  absl::StatusOr<SlaClock> clock =
+      SlaClock::FromProto(stored.clock(), stored.warning_fraction());
+  if (!clock.ok()) {
+    return absl::DataLossError(
+        absl::StrCat("stored clock ", clock_id,
+                     " is inconsistent: ", clock.status().message()));
+  }
+  return clock;
+}
+
 std::string ClockIdOf(const SlaClock& clock) {
   return std::string(absl::StripPrefix(clock.name(), kClocksPrefix));
 }
@@ -182,17 +196,11 @@ class RoutingApp::Txn {
   // read before (it may have changed since), else `stored`, now cached.
   absl::StatusOr<SlaClock*> Cache(const std::string& clock_id,
                                   const v1::StoredClock& stored) {
+    auto cached = clocks_.find(clock_id);
+    if (cached != clocks_.end()) return cached->second.get();
+    ASSIGN_OR_RETURN(SlaClock clock, RestoreClock(clock_id, stored));
     auto& slot = clocks_[clock_id];
-    if (slot != nullptr) return slot.get();
-    absl::StatusOr<SlaClock> clock =
-        SlaClock::FromProto(stored.clock(), stored.warning_fraction());
-    if (!clock.ok()) {
-      clocks_.erase(clock_id);
-      return absl::DataLossError(
-          absl::StrCat("stored clock ", clock_id,
-                       " is inconsistent: ", clock.status().message()));
-    }
-    slot = std::make_unique<SlaClock>(*std::move(clock));
+    slot = std::make_unique<SlaClock>(std::move(clock));
     return slot.get();
   }
 
@@ -1576,13 +1584,8 @@ absl::StatusOr<v1::GetTicketClocksResponse> RoutingApp::GetTicketClocks(
   const absl::Time now = clock_.Now();
   std::vector<v1::SlaClock> clocks;
   for (const auto& [id, stored] : stored_clocks) {
-    absl::StatusOr<SlaClock> clock =
-        SlaClock::FromProto(stored.clock(), stored.warning_fraction());
-    if (!clock.ok()) {
-      return absl::DataLossError(
-          absl::StrCat("stored clock ", id, " is inconsistent"));
-    }
-    clocks.push_back(clock->ToProto(now, CalendarOf(clock->policy().calendar)));
+    ASSIGN_OR_RETURN(SlaClock clock, RestoreClock(id, stored));
+    clocks.push_back(clock.ToProto(now, CalendarOf(clock.policy().calendar)));
   }
   if (clocks.empty()) {
     return absl::NotFoundError(absl::StrCat(req.subject(), " has no clocks"));

@@ -224,20 +224,10 @@ void TicketRepository::PutRecordedPermissions(WriteSet& writes,
 absl::Status TicketRepository::ScanCustomers(
     absl::string_view after_id, size_t limit,
     const std::function<bool(const v1::StoredCustomer&)>& visit) const {
-  const std::string start = ResumeAfter(after_id);
-  absl::Status parse_error;
-  RETURN_IF_ERROR(store_.Scan(customers_, start, "", limit,
-                              [&](absl::string_view, absl::string_view value) {
-                                absl::StatusOr<v1::StoredCustomer> customer =
-                                    ParseStored<v1::StoredCustomer>(value,
-                                                                   "customer");
-                                if (!customer.ok()) {
-                                  parse_error = customer.status();
-                                  return false;
-                                }
-                                return visit(*customer);
-                              }));
-  return parse_error;
+  v1::StoredCustomer customer;
+  return store_.ScanProtos(customers_, ResumeAfter(after_id), "", limit,
+                           "customer", &customer,
+                           [&](absl::string_view) { return visit(customer); });
 }
 
 // ---- Numbers --------------------------------------------------------------
