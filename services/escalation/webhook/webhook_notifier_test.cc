@@ -164,11 +164,15 @@ TEST_F(WebhookNotifierTest, RetriesOn5xxAnd429OnlyWhenTheClockMoves) {
   StartNotifier(server.url());
   const uint64_t seq = Record("", "director", "升级 level 2");
   ASSERT_TRUE(notifier_->WaitForBackoffs(1, kGuard));
+  // The server records a request after answering it, so the sender may
+  // have its answer first.
+  ASSERT_TRUE(server.WaitForRequests(1, kGuard));
   EXPECT_THAT(server.requests(), SizeIs(1));
   EXPECT_EQ(notifier_->cursor(), 0u);  // not delivered yet
 
   clock_.Advance(absl::Seconds(8));  // ≥ any backoff of this policy
   ASSERT_TRUE(notifier_->WaitForBackoffs(2, kGuard));
+  ASSERT_TRUE(server.WaitForRequests(2, kGuard));
   EXPECT_THAT(server.requests(), SizeIs(2));
   EXPECT_EQ(notifier_->cursor(), 0u);
 
