@@ -2,7 +2,9 @@
 
 #include <cstdint>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
+#include "absl/synchronization/mutex.h"
 
 namespace cs {
 namespace {
@@ -20,14 +22,35 @@ int CrockfordValue(char c) {
 
 std::string NewUlid(absl::Time now) {
   thread_local absl::BitGen gen;
-  uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(now));
+  const uint64_t millis = static_cast<uint64_t>(absl::ToUnixMillis(now));
   uint64_t random_hi = absl::Uniform<uint64_t>(gen) & 0xFFFF;  // 16 bits
   uint64_t random_lo = absl::Uniform<uint64_t>(gen);           // 64 bits
+  {
+    // The process's latest millisecond and the random part issued last in
+    // it: a later id of that millisecond takes the next value, so ids of one
+    // process sort in issue order (the ULID spec's monotonic generation).
+    ABSL_CONST_INIT static absl::Mutex last_mu(absl::kConstInit);
+    static uint64_t last_millis ABSL_GUARDED_BY(last_mu) = 0;
+    static uint64_t last_hi ABSL_GUARDED_BY(last_mu) = 0;
+    static uint64_t last_lo ABSL_GUARDED_BY(last_mu) = 0;
+    absl::MutexLock lock(&last_mu);
+    const bool exhausted = last_hi == 0xFFFF && last_lo == UINT64_MAX;
+    if (millis == last_millis && !exhausted) {
+      random_lo = last_lo + 1;
+      random_hi = last_hi + (random_lo == 0 ? 1 : 0);
+    }
+    if (millis >= last_millis) {
+      last_millis = millis;
+      last_hi = random_hi;
+      last_lo = random_lo;
+    }
+  }
   std::string out(26, '0');
   // 10 chars of time (50 bits, top 2 always zero for 48-bit time).
+  uint64_t time = millis;
   for (int i = 9; i >= 0; --i) {
-    out[i] = kCrockford[millis & 31];
-    millis >>= 5;
+    out[i] = kCrockford[time & 31];
+    time >>= 5;
   }
   // 16 chars of randomness: 80 bits = hi(16) . lo(64).
   for (int i = 25; i >= 10; --i) {

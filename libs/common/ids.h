@@ -15,8 +15,14 @@
 
 namespace cs {
 
-// Thread-safe. Randomness comes from a per-thread generator seeded from the
-// OS; monotonic within a thread for the same millisecond is not promised.
+// Thread-safe. The random part of the first id of a millisecond comes from a
+// per-thread generator seeded from the OS; a later id of the process's latest
+// millisecond takes the previous random part plus one (the ULID spec's
+// monotonic generation), so the ids one process issues in its latest
+// millisecond sort in issue order. That keeps writes keyed by new ids at the
+// end of a key range even when the clock stands still (a manual test clock)
+// or many ids share a millisecond. A `now` earlier than the latest
+// millisecond gets a plain random id.
 std::string NewUlid(absl::Time now);
 
 // NewUlid(now) when it sorts after `last`, else the ULID right after `last`

@@ -1,6 +1,9 @@
 #include "libs/common/ids.h"
 
 #include <set>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "gtest/gtest.h"
 
@@ -17,6 +20,37 @@ TEST(UlidTest, WellFormedUniqueAndTimeOrdered) {
   }
   EXPECT_EQ(UlidTime(NewUlid(t)), t);
   EXPECT_LT(NewUlid(t), NewUlid(t + absl::Milliseconds(1)));
+}
+
+TEST(UlidTest, IdsOfOneMillisecondSortInIssueOrderAcrossThreads) {
+  // A clock that stands still, as a manual test clock does.
+  const absl::Time t = absl::FromUnixMillis(1'900'000'000'000);
+  std::vector<std::vector<std::string>> issued(4);
+  std::vector<std::thread> threads;
+  for (auto& ids : issued) {
+    threads.emplace_back([&ids, t] {
+      for (int i = 0; i < 2000; ++i) ids.push_back(NewUlid(t));
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  std::set<std::string> all;
+  for (const auto& ids : issued) {
+    for (size_t i = 0; i < ids.size(); ++i) {
+      ASSERT_TRUE(IsUlid(ids[i])) << ids[i];
+      ASSERT_EQ(UlidTime(ids[i]), t);
+      if (i > 0) {
+        ASSERT_GT(ids[i], ids[i - 1]);
+      }
+    }
+    all.insert(ids.begin(), ids.end());
+  }
+  EXPECT_EQ(all.size(), 4u * 2000u);
+  const std::string latest = *all.rbegin();
+  // An earlier millisecond gets an id of its own time and leaves the order
+  // of the latest one alone.
+  const std::string earlier = NewUlid(t - absl::Milliseconds(5));
+  EXPECT_EQ(UlidTime(earlier), t - absl::Milliseconds(5));
+  EXPECT_GT(NewUlid(t), latest);
 }
 
 TEST(UlidTest, RejectsMalformed) {
