@@ -146,7 +146,10 @@ void CommandOutbox::DeleteIfUnchanged(
     unchanged.push_back(&record->key);
   }
   if (writes.empty()) return;
-  if (absl::Status committed = store_.Commit(writes); !committed.ok()) {
+  // Unsynced: a power loss that drops the deletion only delivers the records
+  // again (at-least-once), and the writers' synced commits of this store do
+  // not wait behind an fsync for it.
+  if (absl::Status committed = store_.CommitUnsynced(writes); !committed.ok()) {
     // The records stay and are delivered again later: harmless (idempotent).
     Log(LogLevel::kWarning, options_.name,
         absl::StrCat("deleting ", delivered.size(),

@@ -31,7 +31,9 @@
 // record added). A writer announces the key it added with WakeFor(key);
 // Wake() makes the next pass read the whole family.
 //
-// Delivery is at-least-once: the receiving call must be idempotent.
+// Delivery is at-least-once: the receiving call must be idempotent. (A
+// delivered record's deletion is not synced: after a power loss the record
+// may be delivered again.)
 //
 //   cs::CommandOutbox sender(store, family, [&](auto key, auto value) {
 //     return client.Call(Parse(value));

@@ -179,6 +179,49 @@ TEST(PowerLossTest, WithoutSyncAcknowledgedWritesAreLost) {
   EXPECT_GT(o.losses.bytes_cut, 0u);
 }
 
+// CommitUnsynced: visible at once, durable only with the next sync of the
+// store; a power loss before that drops it (and nothing synced).
+TEST(PowerLossTest, AnUnsyncedCommitLastsOnlyUntilTheNextSync) {
+  testing::TempDir dir;
+  auto fs =
+      std::make_shared<PowerLossFileSystem>(rocksdb::FileSystem::Default());
+  std::unique_ptr<rocksdb::Env> env = rocksdb::NewCompositeEnv(fs);
+  auto store = Store::Open({.path = dir.Sub("db"),
+                            .column_families = {"commands"},
+                            .env = env.get()});
+  ASSERT_TRUE(store.ok()) << store.status();
+  ColumnFamily commands = *(*store)->Family("commands");
+  auto commit = [&](absl::string_view key, bool synced) {
+    WriteSet writes;
+    bool announced = false;
+    writes.Put(commands, key, "指派给坐席");
+    writes.OnCommit([&announced](bool committed) { announced = committed; });
+    absl::Status status =
+        synced ? (*store)->Commit(writes) : (*store)->CommitUnsynced(writes);
+    EXPECT_TRUE(status.ok()) << status;
+    EXPECT_TRUE(announced);
+    EXPECT_TRUE(writes.consumed());
+  };
+  commit("unsynced-then-synced", /*synced=*/false);
+  EXPECT_TRUE((*store)->Get(commands, "unsynced-then-synced").ok());
+  commit("synced", /*synced=*/true);
+  commit("unsynced-last", /*synced=*/false);
+  fs->PowerOff();
+  (*store)->Close().IgnoreError();  // its WAL sync comes after the cut
+  store->reset();
+  auto losses = fs->ApplyPowerLoss();
+  ASSERT_TRUE(losses.ok()) << losses.status();
+  EXPECT_GT(losses->bytes_cut, 0u);
+
+  auto reopened = Store::Open({.path = dir.Sub("db")});
+  ASSERT_TRUE(reopened.ok()) << reopened.status();
+  ColumnFamily family = *(*reopened)->Family("commands");
+  EXPECT_TRUE((*reopened)->Get(family, "unsynced-then-synced").ok());
+  EXPECT_TRUE((*reopened)->Get(family, "synced").ok());
+  EXPECT_TRUE(
+      absl::IsNotFound((*reopened)->Get(family, "unsynced-last").status()));
+}
+
 // The file system's own rules, on single files.
 class PowerLossFileSystemTest : public ::testing::Test {
  protected:

@@ -277,10 +277,18 @@ absl::Status Store::ScanImpl(
 }
 
 absl::Status Store::Commit(WriteSet& writes) {
+  return WriteAndConsume(writes, impl_->write_options.sync);
+}
+
+absl::Status Store::CommitUnsynced(WriteSet& writes) {
+  return WriteAndConsume(writes, /*sync=*/false);
+}
+
+absl::Status Store::WriteAndConsume(WriteSet& writes, bool sync) {
   if (writes.consumed()) {
     return absl::FailedPreconditionError("write set already committed");
   }
-  absl::Status written = Write(writes, impl_->write_options.sync);
+  absl::Status written = Write(writes, sync);
   writes.FinishCommit(written.ok());
   return written;
 }

@@ -129,6 +129,15 @@ class Store {
   // committing it again is FAILED_PRECONDITION. Thread-safe.
   absl::Status Commit(WriteSet& writes);
 
+  // Like Commit but returns without waiting for the disk: the batch is
+  // visible at once and survives kill -9 of the process (it reached the
+  // operating system), but a power loss may drop it, together with every
+  // later unsynced write and nothing written before the last sync. Only for
+  // writes whose loss merely repeats work, such as deleting a command that
+  // was delivered (it is delivered again, and delivery is at-least-once); a
+  // sync-on-commit write of the same store waits on no fsync for it.
+  absl::Status CommitUnsynced(WriteSet& writes);
+
   // Commits every set of `sets` with one write (and one fsync with sync):
   // what becomes visible is durable, as with Commit. A set that cannot be
   // applied (an unknown family, already consumed) fails alone; the others
@@ -165,6 +174,8 @@ class Store {
   struct Impl;
   explicit Store(std::unique_ptr<Impl> impl);
   absl::Status Write(const WriteSet& writes, bool sync);
+  // Write, then consumes `writes` and runs its callbacks with the outcome.
+  absl::Status WriteAndConsume(WriteSet& writes, bool sync);
   // Adds the operations of `writes` to `batch`; INTERNAL for an unknown
   // family (the batch may then hold part of them).
   absl::Status AppendTo(const WriteSet& writes,
