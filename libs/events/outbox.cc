@@ -1,6 +1,8 @@
 #include "libs/events/outbox.h"
 
+#include <algorithm>
 #include <utility>
+#include <vector>
 
 #include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
@@ -34,7 +36,8 @@ Outbox::Outbox(Store& store, ColumnFamily family, Options options,
       clock_(clock),
       next_sequence_(last + 1),
       first_sequence_(first == 0 ? last + 1 : first),
-      visible_(last) {}
+      visible_(last),
+      cache_first_(last + 1) {}
 
 uint64_t Outbox::Append(WriteSet& writes, absl::string_view subject,
                         const google::protobuf::Message& payload) {
@@ -67,16 +70,30 @@ uint64_t Outbox::AppendPacked(WriteSet& writes, absl::string_view subject,
   event.set_partition(options_.partition);
   *event.mutable_payload() = payload;
   writes.PutProto(family_, EncodeBigEndian64(sequence), event);
+  std::shared_ptr<const common::v1::Event> cached;
+  if (options_.cached_events > 0) {
+    cached = std::make_shared<const common::v1::Event>(std::move(event));
+  }
   // Whether the batch lands or not, the sequence stops holding readers back.
-  writes.OnCommit([this, sequence](bool) { Release(sequence); });
+  writes.OnCommit([this, sequence, cached = std::move(cached)](bool landed) {
+    Release(sequence, landed ? cached : nullptr);
+  });
   return sequence;
 }
 
-void Outbox::Release(uint64_t sequence) {
+void Outbox::Release(uint64_t sequence,
+                     std::shared_ptr<const common::v1::Event> committed) {
   bool advanced = false;
   {
     absl::MutexLock lock(&mu_);
     in_flight_.erase(sequence);
+    if (committed != nullptr && sequence >= cache_first_) {
+      cache_.emplace(sequence, std::move(committed));
+      while (cache_.size() > options_.cached_events) {
+        cache_first_ = cache_.begin()->first + 1;
+        cache_.erase(cache_.begin());
+      }
+    }
     uint64_t watermark =
         in_flight_.empty() ? next_sequence_ - 1 : *in_flight_.begin() - 1;
     if (watermark > visible_) {
@@ -89,6 +106,22 @@ void Outbox::Release(uint64_t sequence) {
   for (auto& [id, listener] : listeners_) listener();
 }
 
+bool Outbox::ReadCached(
+    uint64_t from, uint64_t visible, size_t limit,
+    std::vector<std::shared_ptr<const common::v1::Event>>* out) const {
+  absl::MutexLock lock(&mu_);
+  // Every committed sequence in [cache_first_, visible_] is in the cache,
+  // and `visible` <= visible_.
+  if (from < cache_first_) return false;
+  for (auto it = cache_.lower_bound(from);
+       it != cache_.end() && it->first <= visible &&
+       (limit == 0 || out->size() < limit);
+       ++it) {
+    out->push_back(it->second);
+  }
+  return true;
+}
+
 absl::StatusOr<uint64_t> Outbox::Read(
     uint64_t from, size_t limit,
     const std::function<void(const common::v1::Event&)>& visit) const {
@@ -97,15 +130,24 @@ absl::StatusOr<uint64_t> Outbox::Read(
   if (from > visible) return from;
   uint64_t next = from;
   size_t visited = 0;
-  common::v1::Event event;
-  RETURN_IF_ERROR(store_.ScanProtos(family_, EncodeBigEndian64(from),
-                                    EncodeBigEndian64(visible + 1), limit,
-                                    "event", &event, [&](absl::string_view) {
-                                      next = event.sequence() + 1;
-                                      ++visited;
-                                      visit(event);
-                                      return true;
-                                    }));
+  auto take = [&](const common::v1::Event& event) {
+    next = event.sequence() + 1;
+    ++visited;
+    visit(event);
+  };
+  // Visited outside the cache's lock: `visit` may take its caller's locks.
+  std::vector<std::shared_ptr<const common::v1::Event>> cached;
+  if (ReadCached(from, visible, limit, &cached)) {
+    for (const auto& event : cached) take(*event);
+  } else {
+    common::v1::Event event;
+    RETURN_IF_ERROR(store_.ScanProtos(family_, EncodeBigEndian64(from),
+                                      EncodeBigEndian64(visible + 1), limit,
+                                      "event", &event, [&](absl::string_view) {
+                                        take(event);
+                                        return true;
+                                      }));
+  }
   // Fewer than `limit` events means the whole visible range was read, gaps
   // included, so the next read starts after the watermark.
   if (limit == 0 || visited < limit) next = visible + 1;
@@ -158,6 +200,8 @@ absl::StatusOr<uint64_t> Outbox::TrimBefore(absl::Time cutoff) {
   RETURN_IF_ERROR(store_.Commit(writes));
   absl::MutexLock lock(&mu_);
   first_sequence_ = trim_end;
+  cache_.erase(cache_.begin(), cache_.lower_bound(trim_end));
+  cache_first_ = std::max(cache_first_, trim_end);
   return trim_end - first;
 }
 

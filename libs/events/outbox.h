@@ -14,6 +14,11 @@
 // sequence below which every reserved sequence has either committed or been
 // abandoned. A reader therefore never skips an event that commits later.
 // Abandoned sequences (batch not committed) leave permanent, harmless gaps.
+//
+// The newest committed events are also kept in memory (Options::
+// cached_events), so subscribers that keep up with the log, usually several
+// per producer, read them without a store scan and a parse each; a reader
+// further behind reads the store.
 #ifndef CS_LIBS_EVENTS_OUTBOX_H_
 #define CS_LIBS_EVENTS_OUTBOX_H_
 
@@ -43,6 +48,8 @@ class Outbox {
   struct Options {
     std::string producer;     // e.g. "ticket"
     uint32_t partition = 0;
+    // Newest committed events kept in memory for Read (0: none).
+    size_t cached_events = 4096;
   };
 
   // Opens the log kept in `store` (family Store::kOutboxFamily), resuming
@@ -93,7 +100,15 @@ class Outbox {
  private:
   Outbox(Store& store, ColumnFamily family, Options options,
          const Clock& clock, uint64_t first, uint64_t last);
-  void Release(uint64_t sequence);
+  // Settles `sequence`; `committed` is its event when the batch landed,
+  // null when it was abandoned.
+  void Release(uint64_t sequence,
+               std::shared_ptr<const common::v1::Event> committed);
+  // Events of [from, visible] from the cache, up to `limit` (0: all); false
+  // when the cache does not cover `from`.
+  bool ReadCached(
+      uint64_t from, uint64_t visible, size_t limit,
+      std::vector<std::shared_ptr<const common::v1::Event>>* out) const;
 
   Store& store_;
   const ColumnFamily family_;
@@ -105,6 +120,12 @@ class Outbox {
   uint64_t first_sequence_ ABSL_GUARDED_BY(mu_);
   uint64_t visible_ ABSL_GUARDED_BY(mu_);
   std::set<uint64_t> in_flight_ ABSL_GUARDED_BY(mu_);
+  // Every event that committed with a sequence from cache_first_ on and was
+  // released; abandoned sequences are simply absent. Evicting the oldest
+  // entry moves cache_first_ past it.
+  std::map<uint64_t, std::shared_ptr<const common::v1::Event>> cache_
+      ABSL_GUARDED_BY(mu_);
+  uint64_t cache_first_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex listeners_mu_;
   int next_listener_id_ ABSL_GUARDED_BY(listeners_mu_) = 0;

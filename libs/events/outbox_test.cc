@@ -182,6 +182,63 @@ TEST_F(OutboxTest, RetentionTrimsOldEventsOnly) {
   EXPECT_EQ(outbox_->FirstSequence(), 3u);
 }
 
+// The newest events are read from memory: a stored record overwritten behind
+// the outbox's back does not matter for them, and does for older ones.
+TEST_F(OutboxTest, NewestEventsAreReadFromMemoryOlderOnesFromTheStore) {
+  outbox_ = *Outbox::Open(*store_, {.producer = "ticket", .cached_events = 2},
+                          clock_);
+  for (int i = 1; i <= 4; ++i) {
+    WriteSet w;
+    outbox_->Append(w, absl::StrCat("工单/", i), Text("投诉已受理"));
+    ASSERT_TRUE(store_->Commit(w).ok());
+  }
+  ColumnFamily log = *store_->Family(Store::kOutboxFamily);
+  WriteSet corrupt;
+  corrupt.Put(log, EncodeBigEndian64(1), "not an event");
+  corrupt.Put(log, EncodeBigEndian64(3), "not an event");
+  ASSERT_TRUE(store_->Commit(corrupt).ok());
+
+  std::vector<std::string> subjects;
+  auto next = outbox_->Read(3, 0, [&](const common::v1::Event& e) {
+    subjects.push_back(e.subject());
+    google::protobuf::StringValue payload;
+    EXPECT_TRUE(e.payload().UnpackTo(&payload));
+    EXPECT_EQ(payload.value(), "投诉已受理");
+  });
+  ASSERT_TRUE(next.ok()) << next.status();
+  EXPECT_EQ(*next, 5u);
+  EXPECT_THAT(subjects, ElementsAre("工单/3", "工单/4"));
+  EXPECT_EQ(outbox_->Read(1, 0, [](const auto&) {}).status().code(),
+            absl::StatusCode::kDataLoss);
+}
+
+// Pages that start before the cached events come from the store, the rest
+// from memory, with gaps and limits as before.
+TEST_F(OutboxTest, ReadPagesAcrossTheStoreAndTheCache) {
+  outbox_ = *Outbox::Open(*store_, {.producer = "ticket", .cached_events = 2},
+                          clock_);
+  for (int i = 1; i <= 5; ++i) {
+    WriteSet w;
+    outbox_->Append(w, "s", Text(absl::StrCat("事件", i)));
+    if (i == 2) continue;  // abandoned
+    ASSERT_TRUE(store_->Commit(w).ok());
+  }
+  std::vector<std::string> texts;
+  auto visit = [&](const common::v1::Event& e) {
+    google::protobuf::StringValue payload;
+    EXPECT_TRUE(e.payload().UnpackTo(&payload));
+    texts.push_back(absl::StrCat(e.sequence(), ":", payload.value()));
+  };
+  auto next = outbox_->Read(1, 2, visit);  // 1 and 3, from the store
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, 4u);
+  next = outbox_->Read(*next, 2, visit);  // 4 and 5, from memory
+  ASSERT_TRUE(next.ok());
+  EXPECT_EQ(*next, 6u);
+  EXPECT_EQ(*outbox_->Read(*next, 2, visit), 6u);
+  EXPECT_THAT(texts, ElementsAre("1:事件1", "3:事件3", "4:事件4", "5:事件5"));
+}
+
 // kill -9 in the middle of a stream of (state, event) commits: afterwards
 // every state record has its event and every event its state record.
 TEST(OutboxCrashTest, StateAndEventNeverSeparateAcrossSigkill) {
