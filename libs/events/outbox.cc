@@ -111,8 +111,8 @@ bool Outbox::ReadCached(
     std::vector<std::shared_ptr<const common::v1::Event>>* out) const {
   absl::MutexLock lock(&mu_);
   // Every committed sequence in [cache_first_, visible_] is in the cache,
-  // and `visible` <= visible_.
-  if (from < cache_first_) return false;
+  // and `visible` <= visible_ (with a cache at all).
+  if (options_.cached_events == 0 || from < cache_first_) return false;
   for (auto it = cache_.lower_bound(from);
        it != cache_.end() && it->first <= visible &&
        (limit == 0 || out->size() < limit);

@@ -239,6 +239,17 @@ TEST_F(OutboxTest, ReadPagesAcrossTheStoreAndTheCache) {
   EXPECT_THAT(texts, ElementsAre("1:事件1", "3:事件3", "4:事件4", "5:事件5"));
 }
 
+TEST_F(OutboxTest, WithoutACacheEveryEventIsReadFromTheStore) {
+  outbox_ = *Outbox::Open(*store_, {.producer = "ticket", .cached_events = 0},
+                          clock_);
+  for (int i = 0; i < 3; ++i) {
+    WriteSet w;
+    outbox_->Append(w, "工单/1", Text("已回复"));
+    ASSERT_TRUE(store_->Commit(w).ok());
+  }
+  EXPECT_THAT(ReadAll(), ElementsAre(1, 2, 3));
+}
+
 // kill -9 in the middle of a stream of (state, event) commits: afterwards
 // every state record has its event and every event its state record.
 TEST(OutboxCrashTest, StateAndEventNeverSeparateAcrossSigkill) {
