@@ -117,6 +117,14 @@ class Store {
       google::protobuf::MessageLite* message,
       const std::function<bool(absl::string_view key)>& visit) const;
 
+  // Every value whose key starts with `prefix`, parsed as a `Message`, in
+  // key order; DATA_LOSS as for ScanProtos. For small, bounded lists (a
+  // ticket's follow-ups, an article's versions); page anything larger.
+  template <typename Message>
+  absl::StatusOr<std::vector<Message>> ListProtos(ColumnFamily cf,
+                                                  absl::string_view prefix,
+                                                  absl::string_view what) const;
+
   // Like Scan, from the last key < `end` backwards to `start` (inclusive).
   absl::Status ScanReverse(
       ColumnFamily cf, absl::string_view start, absl::string_view end,
@@ -202,6 +210,20 @@ std::string PrefixEnd(absl::string_view prefix);
 // smallest key greater than it, or "" (from the first key) when `after` is
 // empty, i.e. nothing was read yet.
 std::string ResumeAfter(absl::string_view after);
+
+template <typename Message>
+absl::StatusOr<std::vector<Message>> Store::ListProtos(
+    ColumnFamily cf, absl::string_view prefix, absl::string_view what) const {
+  std::vector<Message> out;
+  Message message;
+  absl::Status scanned = ScanProtos(cf, prefix, PrefixEnd(prefix), 0, what,
+                                    &message, [&](absl::string_view) {
+                                      out.push_back(std::move(message));
+                                      return true;
+                                    });
+  if (!scanned.ok()) return scanned;
+  return out;
+}
 
 }  // namespace cs
 

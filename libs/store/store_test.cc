@@ -307,6 +307,31 @@ TEST_F(StoreTest, ScanProtosParsesEachValueAndStopsAtOneThatDoesNot) {
   EXPECT_THAT(seen, ElementsAre(1, 2, 3));
 }
 
+TEST_F(StoreTest, ListProtosReturnsThePrefixsValuesInKeyOrder) {
+  WriteSet writes;
+  for (const auto& [key, seconds] :
+       std::vector<std::pair<std::string, int64_t>>{
+           {"投诉/2", 2}, {"投诉/1", 1}, {"投诉0", 9}, {"工单/1", 7}}) {
+    google::protobuf::Timestamp ts;
+    ts.set_seconds(seconds);
+    writes.PutProto(tickets_, key, ts);
+  }
+  ASSERT_TRUE(store_->Commit(writes).ok());
+  auto listed = store_->ListProtos<google::protobuf::Timestamp>(
+      tickets_, "投诉/", "stamp");
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  std::vector<int64_t> seconds;
+  for (const auto& ts : *listed) seconds.push_back(ts.seconds());
+  EXPECT_THAT(seconds, ElementsAre(1, 2));
+
+  WriteSet garbage;
+  garbage.Put(tickets_, "投诉/3", "\xff\xff\xff");
+  ASSERT_TRUE(store_->Commit(garbage).ok());
+  listed = store_->ListProtos<google::protobuf::Timestamp>(tickets_, "投诉/",
+                                                           "stamp");
+  EXPECT_TRUE(absl::IsDataLoss(listed.status())) << listed.status();
+}
+
 TEST_F(StoreTest, SecondOpenOfSameDirectoryIsUnavailable) {
   auto second = Store::Open({.path = dir_.path()});
   EXPECT_TRUE(absl::IsUnavailable(second.status())) << second.status();

@@ -120,16 +120,8 @@ bool WebhookNotifier::WaitForBackoffs(int n, absl::Duration timeout) const {
 
 absl::StatusOr<std::vector<v1::WebhookDeadLetter>>
 WebhookNotifier::DeadLetters() const {
-  std::vector<v1::WebhookDeadLetter> out;
-  const std::string prefix = DeadPrefix(options_.name);
-  v1::WebhookDeadLetter dead;
-  RETURN_IF_ERROR(store_.ScanProtos(family_, prefix, PrefixEnd(prefix), 0,
-                                    "dead letter", &dead,
-                                    [&](absl::string_view) {
-                                      out.push_back(std::move(dead));
-                                      return true;
-                                    }));
-  return out;
+  return store_.ListProtos<v1::WebhookDeadLetter>(
+      family_, DeadPrefix(options_.name), "dead letter");
 }
 
 void WebhookNotifier::Commit(

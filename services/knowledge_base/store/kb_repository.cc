@@ -91,17 +91,8 @@ void KbRepository::PutVersion(WriteSet& writes, absl::string_view id,
 
 absl::StatusOr<std::vector<v1::ArticleVersion>> KbRepository::ListVersions(
     absl::string_view id) const {
-  std::vector<v1::ArticleVersion> out;
-  std::string prefix = absl::StrCat(id, "/");
-  v1::ArticleVersion version;
-  absl::Status s =
-      store_.ScanProtos(versions_, prefix, PrefixEnd(prefix), 0,
-                        "article version", &version, [&](absl::string_view) {
-                          out.push_back(std::move(version));
-                          return true;
-                        });
-  if (!s.ok()) return s;
-  return out;
+  return store_.ListProtos<v1::ArticleVersion>(versions_, absl::StrCat(id, "/"),
+                                               "article version");
 }
 
 absl::StatusOr<v1::Category> KbRepository::GetCategory(

@@ -137,16 +137,8 @@ absl::StatusOr<InspectionSignals> QualityRepository::LoadSignals(
 
 absl::StatusOr<std::vector<v1::FollowUp>> QualityRepository::ListFollowUps(
     absl::string_view ticket_id) const {
-  std::vector<v1::FollowUp> out;
-  const std::string prefix = absl::StrCat("f/", ticket_id, "/");
-  v1::FollowUp follow_up;
-  RETURN_IF_ERROR(store_.ScanProtos(family_, prefix, PrefixEnd(prefix), 0,
-                                    "follow-up", &follow_up,
-                                    [&](absl::string_view) {
-                                      out.push_back(std::move(follow_up));
-                                      return true;
-                                    }));
-  return out;
+  return store_.ListProtos<v1::FollowUp>(
+      family_, absl::StrCat("f/", ticket_id, "/"), "follow-up");
 }
 
 void QualityRepository::PutReview(WriteSet& writes,
