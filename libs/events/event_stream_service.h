@@ -1,10 +1,7 @@
 // cs.events.v1.EventStream over an Outbox: Subscribe replays the backlog from
-// the requested sequence, then tails new events as they commit — woken by the
-// outbox, never by polling.
-//
-// Backpressure: each subscriber has at most one write in flight and a small
-// read-ahead buffer; a slow consumer slows only its own stream, and events
-// wait in the store, not in memory.
+// the requested sequence, then tails new events as they commit (an
+// OutboxStreams stream: woken by the outbox, one write in flight, a small
+// read-ahead; a slow consumer slows only its own stream).
 //
 //   cs::EventStreamService events(outbox, authorize);
 //   builder.RegisterService(&events);
@@ -14,17 +11,13 @@
 #define CS_LIBS_EVENTS_EVENT_STREAM_SERVICE_H_
 
 #include <functional>
-#include <set>
 
-#include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
-#include "absl/synchronization/mutex.h"
 #include "cs/events/v1/event_stream.grpc.pb.h"
 #include "libs/events/outbox.h"
+#include "libs/events/outbox_stream.h"
 
 namespace cs {
-
-class SubscribeReactor;
 
 class EventStreamService final
     : public events::v1::EventStream::CallbackService {
@@ -36,7 +29,6 @@ class EventStreamService final
 
   // `outbox` must outlive the service. Thread-safe.
   EventStreamService(Outbox& outbox, Authorizer authorize);
-  ~EventStreamService() override;
 
   grpc::ServerWriteReactor<common::v1::Event>* Subscribe(
       grpc::CallbackServerContext* context,
@@ -50,21 +42,15 @@ class EventStreamService final
   // Ends every open stream with UNAVAILABLE and refuses new ones. Call before
   // shutting the gRPC server down, so shutdown does not wait for streams that
   // never end on their own. Idempotent.
-  void Stop();
+  void Stop() { streams_.Stop(); }
 
   // Number of open streams (for metrics and tests).
-  size_t ActiveStreams() const;
+  size_t ActiveStreams() const { return streams_.Active(); }
 
  private:
-  friend class SubscribeReactor;
-  void Forget(SubscribeReactor* reactor);
-
   Outbox& outbox_;
   Authorizer authorize_;
-  mutable absl::Mutex mu_;
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<SubscribeReactor*> reactors_ ABSL_GUARDED_BY(mu_);
-  absl::CondVar all_done_;
+  OutboxStreams<common::v1::Event> streams_;
 };
 
 }  // namespace cs

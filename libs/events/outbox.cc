@@ -125,28 +125,37 @@ bool Outbox::ReadCached(
 absl::StatusOr<uint64_t> Outbox::Read(
     uint64_t from, size_t limit,
     const std::function<void(const common::v1::Event&)>& visit) const {
+  return ReadShared(
+      from, limit,
+      [&](std::shared_ptr<const common::v1::Event> event) { visit(*event); });
+}
+
+absl::StatusOr<uint64_t> Outbox::ReadShared(
+    uint64_t from, size_t limit,
+    const std::function<void(std::shared_ptr<const common::v1::Event>)>& visit)
+    const {
   uint64_t visible = VisibleSequence();
   if (from == 0) from = 1;
   if (from > visible) return from;
   uint64_t next = from;
   size_t visited = 0;
-  auto take = [&](const common::v1::Event& event) {
-    next = event.sequence() + 1;
+  auto take = [&](std::shared_ptr<const common::v1::Event> event) {
+    next = event->sequence() + 1;
     ++visited;
-    visit(event);
+    visit(std::move(event));
   };
   // Visited outside the cache's lock: `visit` may take its caller's locks.
   std::vector<std::shared_ptr<const common::v1::Event>> cached;
   if (ReadCached(from, visible, limit, &cached)) {
-    for (const auto& event : cached) take(*event);
+    for (auto& event : cached) take(std::move(event));
   } else {
     common::v1::Event event;
-    RETURN_IF_ERROR(store_.ScanProtos(family_, EncodeBigEndian64(from),
-                                      EncodeBigEndian64(visible + 1), limit,
-                                      "event", &event, [&](absl::string_view) {
-                                        take(event);
-                                        return true;
-                                      }));
+    RETURN_IF_ERROR(store_.ScanProtos(
+        family_, EncodeBigEndian64(from), EncodeBigEndian64(visible + 1), limit,
+        "event", &event, [&](absl::string_view) {
+          take(std::make_shared<const common::v1::Event>(std::move(event)));
+          return true;
+        }));
   }
   // Fewer than `limit` events means the whole visible range was read, gaps
   // included, so the next read starts after the watermark.

@@ -78,6 +78,14 @@ class Outbox {
       uint64_t from, size_t limit,
       const std::function<void(const common::v1::Event&)>& visit) const;
 
+  // Read, handing each event over shared: an event served from memory
+  // (Options::cached_events) is the cached one itself, not a copy, so a
+  // reader that keeps events (a stream's write buffer) copies nothing.
+  absl::StatusOr<uint64_t> ReadShared(
+      uint64_t from, size_t limit,
+      const std::function<void(std::shared_ptr<const common::v1::Event>)>&
+          visit) const;
+
   // Highest sequence readers may see; 0 when empty. Thread-safe.
   uint64_t VisibleSequence() const;
   // Lowest sequence still stored (retention may remove older ones); when the

@@ -7,6 +7,8 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <memory>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -237,6 +239,48 @@ TEST_F(OutboxTest, ReadPagesAcrossTheStoreAndTheCache) {
   EXPECT_EQ(*next, 6u);
   EXPECT_EQ(*outbox_->Read(*next, 2, visit), 6u);
   EXPECT_THAT(texts, ElementsAre("1:事件1", "3:事件3", "4:事件4", "5:事件5"));
+}
+
+// ReadShared hands a cached event over as the cached object itself, so a
+// reader that keeps it (a stream's write buffer) copies nothing; an event read
+// from the store is the reader's own.
+TEST_F(OutboxTest, ReadSharedHandsOverCachedEventsWithoutCopying) {
+  outbox_ = *Outbox::Open(*store_, {.producer = "ticket", .cached_events = 2},
+                          clock_);
+  for (int i = 1; i <= 3; ++i) {
+    WriteSet w;
+    outbox_->Append(w, "工单/1", Text(absl::StrCat("回复", i)));
+    ASSERT_TRUE(store_->Commit(w).ok());
+  }
+  auto read_from = [&](uint64_t from) {
+    std::vector<std::shared_ptr<const common::v1::Event>> events;
+    EXPECT_TRUE(
+        outbox_
+            ->ReadShared(from, 0,
+                         [&](std::shared_ptr<const common::v1::Event> e) {
+                           events.push_back(std::move(e));
+                         })
+            .ok());
+    return events;
+  };
+  auto cached = read_from(2);  // 2 and 3 are in memory
+  auto again = read_from(2);
+  ASSERT_EQ(cached.size(), 2u);
+  ASSERT_EQ(again.size(), 2u);
+  EXPECT_EQ(cached[0].get(), again[0].get());
+  EXPECT_EQ(cached[1].get(), again[1].get());
+  google::protobuf::StringValue payload;
+  ASSERT_TRUE(again[1]->payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.value(), "回复3");
+
+  auto stored = read_from(1);  // a read from before the cache: the store
+  auto stored_again = read_from(1);
+  ASSERT_EQ(stored.size(), 3u);
+  ASSERT_EQ(stored_again.size(), 3u);
+  EXPECT_NE(stored[0].get(), stored_again[0].get());
+  EXPECT_EQ(stored[0]->subject(), "工单/1");
+  ASSERT_TRUE(stored[2]->payload().UnpackTo(&payload));
+  EXPECT_EQ(payload.value(), "回复3");
 }
 
 TEST_F(OutboxTest, WithoutACacheEveryEventIsReadFromTheStore) {

@@ -1,11 +1,11 @@
 // gRPC glue of cs.escalation.v1.EscalationService: each unary handler
 // authenticates the caller with the role group of its RPC and forwards to
 // EscalationApp on the bounded executor (cs::ServeUnary). WatchNotifications
-// is a server-streaming reactor shaped like libs/events' Subscribe: it
-// replays the stored EscalationNotified events after `from_cursor` that are
-// for the requested person or role, then tails new ones as they commit
-// (woken by the outbox, not by polling), one write in flight at a time
-// (backpressure: nothing is read ahead of a slow watcher beyond one batch).
+// is an OutboxStreams stream, as libs/events' Subscribe is: it replays the
+// stored EscalationNotified events after `from_cursor` that are for the
+// requested person or role, then tails new ones as they commit (woken by the
+// outbox, not by polling), one write in flight at a time (backpressure:
+// nothing is read ahead of a slow watcher beyond one batch).
 //
 //   EscalationGrpcService service(*host, *app);
 //   host->RegisterService(&service);
@@ -17,25 +17,19 @@
 #ifndef CS_SERVICES_ESCALATION_GRPC_ESCALATION_GRPC_SERVICE_H_
 #define CS_SERVICES_ESCALATION_GRPC_ESCALATION_GRPC_SERVICE_H_
 
-#include <set>
-
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
 #include "cs/escalation/v1/escalation.grpc.pb.h"
+#include "libs/events/outbox_stream.h"
 #include "libs/server/service_host.h"
 #include "services/escalation/service/escalation_app.h"
 
 namespace cs::escalation {
 
-class WatchReactor;
-
 class EscalationGrpcService final
     : public v1::EscalationService::CallbackService {
  public:
+  // Destruction ends the open watches and waits (up to 5 s) for them.
   EscalationGrpcService(ServiceHost& host, EscalationApp& app)
-      : host_(host), app_(app) {}
-  // Ends the open watches and waits (up to 5 s) for them to finish.
-  ~EscalationGrpcService() override;
+      : host_(host), app_(app), watches_(app.outbox()) {}
 
   using Context = grpc::CallbackServerContext;
   using Reactor = grpc::ServerUnaryReactor;
@@ -57,19 +51,13 @@ class EscalationGrpcService final
       Context* ctx, const v1::WatchNotificationsRequest* request) override;
 
   // Ends every open watch with UNAVAILABLE and refuses new ones. Idempotent.
-  void StopWatches();
-  size_t ActiveWatches() const;
+  void StopWatches() { watches_.Stop(); }
+  size_t ActiveWatches() const { return watches_.Active(); }
 
  private:
-  friend class WatchReactor;
-  void Forget(WatchReactor* reactor);
-
   ServiceHost& host_;
   EscalationApp& app_;
-  mutable absl::Mutex mu_;
-  absl::CondVar all_done_;
-  bool stopped_ ABSL_GUARDED_BY(mu_) = false;
-  std::set<WatchReactor*> watches_ ABSL_GUARDED_BY(mu_);
+  OutboxStreams<v1::Notification> watches_;
 };
 
 }  // namespace cs::escalation
