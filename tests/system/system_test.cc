@@ -216,15 +216,21 @@ class SystemTest : public ::testing::Test {
     return sequence;
   }
 
-  absl::StatusOr<rv1::SlaClock> FirstResponseClock(const std::string& ticket) {
+  absl::StatusOr<rv1::SlaClock> ClockOf(const std::string& ticket,
+                                        rv1::ClockKind kind) {
     rv1::GetTicketClocksRequest request;
     request.set_subject(ticket);
     auto clocks = CallAs(sla_.get(), &SS::GetTicketClocks, supervisor_, request);
     if (!clocks.ok()) return clocks.status();
     for (const rv1::SlaClock& c : clocks->clocks()) {
-      if (c.kind() == rv1::CLOCK_KIND_FIRST_RESPONSE) return c;
+      if (c.kind() == kind) return c;
     }
-    return absl::NotFoundError("no FIRST_RESPONSE clock");
+    return absl::NotFoundError(
+        absl::StrCat("no ", rv1::ClockKind_Name(kind), " clock"));
+  }
+
+  absl::StatusOr<rv1::SlaClock> FirstResponseClock(const std::string& ticket) {
+    return ClockOf(ticket, rv1::CLOCK_KIND_FIRST_RESPONSE);
   }
 
   void RegisterAgentLiOnline() {
@@ -292,6 +298,7 @@ class SystemTest : public ::testing::Test {
     t->add_category("支付故障");
     t->set_affected_customer_count(120);
     t->set_customer_id("c-3001");
+    t->set_customer_type(tv1::CUSTOMER_TYPE_RETURNING);
     t->set_subject("门店刷卡支付全部失败");
     t->set_description("今天下午起所有门店顾客刷卡支付均失败，影响约120位客户。");
     auto ticket = CallAs(tickets_.get(), &TS::CreateTicket, supervisor_, create);
@@ -472,6 +479,14 @@ TEST_F(SystemTest, FridayEveningOutageFromTicketToDailyReport) {
   feedback.mutable_feedback()->set_nps(10);
   auto rated = CallAs(tickets_.get(), &TS::SubmitFeedback, ivr_, feedback);
   ASSERT_TRUE(rated.ok()) << rated.status();
+  // The resolution completes the service record (ServiceRecordChecked, a
+  // quality event), and routing-sla fulfils the record-completeness clock.
+  ASSERT_TRUE(CaughtUp("routing"));
+  absl::StatusOr<rv1::SlaClock> record =
+      ClockOf(ticket.name(), rv1::CLOCK_KIND_RECORD_COMPLETENESS);
+  ASSERT_TRUE(record.ok()) << record.status();
+  EXPECT_EQ(record->state(), rv1::CLOCK_STATE_FULFILLED)
+      << rv1::ClockState_Name(record->state());
 
   // ---- A complaint: the first solution is rejected, the second accepted.
   cv1::FileRequest file;

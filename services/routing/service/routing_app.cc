@@ -1,6 +1,8 @@
 #include "services/routing/service/routing_app.h"
 
 #include <algorithm>
+#include <iterator>
+#include <memory>
 #include <optional>
 #include <set>
 #include <utility>
@@ -36,13 +38,34 @@ static_assert(AgentRegistry::kFamily == kAgentsFamily,
 
 namespace {
 
-// Ticket events after TicketCreated that routing follows; each carries the
-// ticket's TicketFacts in its `facts` field.
-constexpr absl::string_view kFollowedTicketEvents[] = {
-    "TicketUpdated",       "TicketAssigned", "TicketReplied",
-    "TicketStatusChanged", "TicketResolved", "TicketClosed",
-    "TicketReopened",      "TicketMerged",   "FollowUpRecorded",
-    "ServiceRecordChecked"};
+template <typename Message>
+std::unique_ptr<google::protobuf::Message> NewPayload() {
+  return std::make_unique<Message>();
+}
+
+// Ticket events after TicketCreated that routing follows, each with the
+// cs.ticket.v1 message it carries (which has the ticket's TicketFacts in its
+// `facts` field). Naming the classes here, rather than looking the type up
+// by name in the generated descriptor pool, also links their generated code
+// into the binary: the pool only holds types some code of the binary
+// references, and FollowUpRecorded and ServiceRecordChecked (quality.proto)
+// were missing from routing-server that way.
+struct FollowedTicketEvent {
+  absl::string_view type;
+  std::unique_ptr<google::protobuf::Message> (*new_payload)();
+};
+constexpr FollowedTicketEvent kFollowedTicketEvents[] = {
+    {"TicketUpdated", &NewPayload<ticket::v1::TicketUpdated>},
+    {"TicketAssigned", &NewPayload<ticket::v1::TicketAssigned>},
+    {"TicketReplied", &NewPayload<ticket::v1::TicketReplied>},
+    {"TicketStatusChanged", &NewPayload<ticket::v1::TicketStatusChanged>},
+    {"TicketResolved", &NewPayload<ticket::v1::TicketResolved>},
+    {"TicketClosed", &NewPayload<ticket::v1::TicketClosed>},
+    {"TicketReopened", &NewPayload<ticket::v1::TicketReopened>},
+    {"TicketMerged", &NewPayload<ticket::v1::TicketMerged>},
+    {"FollowUpRecorded", &NewPayload<ticket::v1::FollowUpRecorded>},
+    {"ServiceRecordChecked", &NewPayload<ticket::v1::ServiceRecordChecked>},
+};
 
 using common::v1::Grade;
 using ticket::v1::TicketFacts;
@@ -1102,8 +1125,8 @@ RoutingApp::RoutingApp(Store& store, Outbox& outbox, Clock& clock,
     consumer_options.target = options_.ticket_events_target;
     consumer_options.channels = options_.channels;
     consumer_options.types = {"TicketCreated"};
-    for (absl::string_view type : kFollowedTicketEvents) {
-      consumer_options.types.emplace_back(type);
+    for (const FollowedTicketEvent& followed : kFollowedTicketEvents) {
+      consumer_options.types.emplace_back(followed.type);
     }
     consumer_options.token = options_.token;
     consumer_options.initial_backoff = options_.consumer_initial_backoff;
@@ -1238,20 +1261,13 @@ absl::Status RoutingApp::ApplyTicketEvent(Txn& txn,
   }
 
   // Every other event is about a ticket routing already knows.
-  if (!absl::c_linear_search(kFollowedTicketEvents, type)) {
+  const auto* followed = absl::c_find_if(
+      kFollowedTicketEvents,
+      [&](const FollowedTicketEvent& f) { return f.type == type; });
+  if (followed == std::end(kFollowedTicketEvents)) {
     return absl::OkStatus();  // not a type routing reacts to
   }
-  // Each followed type is the cs.ticket.v1 message of that name.
-  const google::protobuf::Descriptor* descriptor =
-      google::protobuf::DescriptorPool::generated_pool()->FindMessageTypeByName(
-          absl::StrCat("cs.ticket.v1.", type));
-  if (descriptor == nullptr) {
-    return absl::InternalError(absl::StrCat("no message type for ", type));
-  }
-  std::unique_ptr<google::protobuf::Message> payload(
-      google::protobuf::MessageFactory::generated_factory()
-          ->GetPrototype(descriptor)
-          ->New());
+  std::unique_ptr<google::protobuf::Message> payload = followed->new_payload();
   if (!event.payload().UnpackTo(payload.get())) {
     return absl::InvalidArgumentError(absl::StrCat(
         "event ", event.sequence(), " (", type, "): payload does not parse"));
