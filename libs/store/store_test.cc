@@ -19,6 +19,7 @@
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "google/protobuf/timestamp.pb.h"
+#include "google/protobuf/wrappers.pb.h"
 #include "gtest/gtest.h"
 #include "libs/common/ids.h"
 #include "libs/store/commit_group.h"
@@ -391,6 +392,38 @@ TEST_F(StoreTest, IdempotencyRecordLandsWithTheBatch) {
   EXPECT_EQ(after->value_or(""), "t1");
   // Scopes are separate namespaces.
   EXPECT_FALSE(FindIdempotentResult(*store_, "other", "req-请求-1")->has_value());
+}
+
+// With a fingerprint, a retry of the same request finds the result and a
+// request_id reused for a different request is refused; a record written
+// without one (before fingerprints were kept) is still found.
+TEST_F(StoreTest, IdempotencyRecordRefusesARequestIdReusedForAnotherRequest) {
+  google::protobuf::StringValue first, second;
+  first.set_value("投诉：快递延误");
+  second.set_value("投诉：商品破损");
+  WriteSet writes;
+  RecordIdempotentResult(*store_, writes, "file", "req-投诉-1", "c1",
+                         RequestFingerprint(first));
+  RecordIdempotentResult(*store_, writes, "file", "req-legacy", "c0");
+  ASSERT_TRUE(store_->Commit(writes).ok());
+
+  auto retry = FindIdempotentResult(*store_, "file", "req-投诉-1",
+                                    RequestFingerprint(first));
+  ASSERT_TRUE(retry.ok()) << retry.status();
+  EXPECT_EQ(retry->value_or(""), "c1");
+  auto reused = FindIdempotentResult(*store_, "file", "req-投诉-1",
+                                     RequestFingerprint(second));
+  EXPECT_EQ(reused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(reused.status().message()),
+              ::testing::HasSubstr("request_id"));
+  auto legacy = FindIdempotentResult(*store_, "file", "req-legacy",
+                                     RequestFingerprint(second));
+  ASSERT_TRUE(legacy.ok());
+  EXPECT_EQ(legacy->value_or(""), "c0");
+  auto none = FindIdempotentResult(*store_, "file", "req-new",
+                                   RequestFingerprint(first));
+  ASSERT_TRUE(none.ok());
+  EXPECT_FALSE(none->has_value());
 }
 
 TEST_F(StoreTest, PropertiesIncludeWriteStall) {

@@ -160,6 +160,25 @@ TEST_F(ComplaintServiceTest, FileIsIdempotentPerRequestId) {
   EXPECT_EQ(all->complaints_size(), 1);
 }
 
+// A request_id reused for a different complaint is refused, naming the
+// field, rather than answered with the earlier complaint (which the caller
+// would take for the new one), and nothing is filed.
+TEST_F(ComplaintServiceTest, FileRefusesARequestIdReusedForAnotherComplaint) {
+  const v1::Complaint first = FileOk("ivr-reused");
+  v1::FileRequest other = FileRequest("ivr-reused", v1::SEVERITY_MINOR);
+  other.mutable_complaint()->set_description("商品破损，要求换货");
+  auto refused = Call(complaints_.get(), &CS::File, channel_, other);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              ::testing::HasSubstr("request_id"));
+  v1::ListRequest list;
+  auto all = Call(complaints_.get(), &CS::List, officer_, list);
+  ASSERT_TRUE(all.ok()) << all.status();
+  ASSERT_EQ(all->complaints_size(), 1);
+  EXPECT_EQ(all->complaints(0).name(), first.name());
+  EXPECT_EQ(FileOk("ivr-reused").name(), first.name());  // a true retry
+}
+
 TEST_F(ComplaintServiceTest, RejectionOpensNewRoundKeepingTheOld) {
   const v1::Complaint filed = FileOk("ivr-rounds");
   v1::AcknowledgeRequest ack;
@@ -583,7 +602,7 @@ TEST_F(ComplaintServiceTest, RestartKeepsComplaintsAndSendsPendingCommands) {
   ASSERT_TRUE(pending.ok());
   EXPECT_TRUE(pending->empty());
   // The idempotency record survived: the same request returns the same id.
-  EXPECT_EQ(FileOk("ivr-restart").name(), filed.name());
+  EXPECT_EQ(FileOk("ivr-restart", v1::SEVERITY_SERIOUS).name(), filed.name());
 }
 
 }  // namespace

@@ -565,6 +565,21 @@ TEST_F(KbServiceTest, CreateIsIdempotentPerRequestId) {
   EXPECT_EQ(a->name(), b->name());
 }
 
+TEST_F(KbServiceTest, CreateRefusesARequestIdReusedForAnotherArticle) {
+  v1::CreateArticleRequest r;
+  r.mutable_content()->set_title("手机信号弱怎么办");
+  r.mutable_content()->set_body("重启手机");
+  r.mutable_content()->set_category(SignalCategory());
+  r.set_request_id("req-复用");
+  auto a = Call(&Stub::CreateArticle, editor_, r);
+  ASSERT_TRUE(a.ok()) << a.status();
+  r.mutable_content()->set_title("如何重置密码");
+  auto b = Call(&Stub::CreateArticle, editor_, r);
+  EXPECT_EQ(b.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(b.status().message()),
+              ::testing::HasSubstr("request_id"));
+}
+
 TEST_F(KbServiceTest, RejectNeedsACommentAndEtagsGuardEdits) {
   auto a = Create("手机信号弱", "重启手机");
   ASSERT_TRUE(a.ok()) << a.status();

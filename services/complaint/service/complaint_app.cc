@@ -218,9 +218,10 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
                                                  const v1::FileRequest& req) {
   RETURN_IF_ERROR(ValidateFile(req));
   absl::MutexLock lock(&request_stripes_.For(req.request_id()));
-  ASSIGN_OR_RETURN(
-      std::optional<std::string> previous,
-      FindIdempotentResult(store_base_, kFileScope, req.request_id()));
+  const std::string fingerprint = RequestFingerprint(req);
+  ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                   FindIdempotentResult(store_base_, kFileScope,
+                                        req.request_id(), fingerprint));
   if (previous) {
     ASSIGN_OR_RETURN(std::optional<v1::Complaint> existing,
                      store_->Get(*previous));
@@ -256,7 +257,8 @@ absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
   filed->set_ticket(record.ticket());
   WriteSet writes;
   Stage(writes, id, record, effects);
-  RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id);
+  RecordIdempotentResult(store_base_, writes, kFileScope, req.request_id(), id,
+                         fingerprint);
   RETURN_IF_ERROR(StageAudit(writes, caller,
                              common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR,
                              {record.name()}));

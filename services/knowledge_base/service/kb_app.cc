@@ -373,10 +373,11 @@ absl::StatusOr<v1::Article> KbApp::CreateArticle(
   RETURN_IF_ERROR(category);
   absl::Mutex& stripe = article_locks_.For(r.request_id());
   absl::MutexLock lock(&stripe);
+  const std::string fingerprint = RequestFingerprint(r);
   if (!r.request_id().empty()) {
-    ASSIGN_OR_RETURN(
-        std::optional<std::string> previous,
-        FindIdempotentResult(store_, kCreateScope, r.request_id()));
+    ASSIGN_OR_RETURN(std::optional<std::string> previous,
+                     FindIdempotentResult(store_, kCreateScope, r.request_id(),
+                                          fingerprint));
     if (previous.has_value()) {
       ASSIGN_OR_RETURN(v1::ArticleRecord record, repo_->GetArticle(*previous));
       return EditorView(record);
@@ -396,7 +397,8 @@ absl::StatusOr<v1::Article> KbApp::CreateArticle(
   WriteSet writes;
   repo_->PutArticle(writes, record);
   if (!r.request_id().empty()) {
-    RecordIdempotentResult(store_, writes, kCreateScope, r.request_id(), id);
+    RecordIdempotentResult(store_, writes, kCreateScope, r.request_id(), id,
+                           fingerprint);
   }
   RETURN_IF_ERROR(store_.Commit(writes));
   return EditorView(record);
