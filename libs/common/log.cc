@@ -1,5 +1,6 @@
 #include "libs/common/log.h"
 
+#include <algorithm>
 #include <atomic>
 #include <cstdio>
 #include <string>
@@ -7,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "google/protobuf/stubs/logging.h"
 
 namespace cs {
 namespace {
@@ -27,6 +29,20 @@ const char* LevelName(LogLevel level) {
   return "?";
 }
 
+std::atomic<int> protobuf_max_level{static_cast<int>(LogLevel::kWarning)};
+
+void ProtobufLogHandler(google::protobuf::LogLevel level, const char* filename,
+                        int line, const std::string& message) {
+  LogLevel ours = level == google::protobuf::LOGLEVEL_INFO ? LogLevel::kInfo
+                  : level == google::protobuf::LOGLEVEL_WARNING
+                      ? LogLevel::kWarning
+                      : LogLevel::kError;
+  ours = static_cast<LogLevel>(
+      std::min(static_cast<int>(ours),
+               protobuf_max_level.load(std::memory_order_relaxed)));
+  Log(ours, "protobuf", absl::StrCat(message, " (", filename, ":", line, ")"));
+}
+
 }  // namespace
 
 void Log(LogLevel level, absl::string_view component,
@@ -45,6 +61,12 @@ void Log(LogLevel level, absl::string_view component,
 
 void SetMinLogLevel(LogLevel level) {
   min_level.store(static_cast<int>(level), std::memory_order_relaxed);
+}
+
+void RouteProtobufLogs(LogLevel max_level) {
+  protobuf_max_level.store(static_cast<int>(max_level),
+                           std::memory_order_relaxed);
+  google::protobuf::SetLogHandler(&ProtobufLogHandler);
 }
 
 }  // namespace cs

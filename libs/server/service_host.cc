@@ -256,6 +256,7 @@ void ServiceHost::Shutdown() {
 
 void ServiceHost::PrepareProcess() {
   absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
+  RouteProtobufLogs(LogLevel::kWarning);
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);

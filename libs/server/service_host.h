@@ -94,7 +94,9 @@ class ServiceHost {
   //    without NDEBUG, which leaves it on: every Mutex lock then records
   //    lock-order edges in one process-wide graph behind a global lock, a
   //    serialisation point between all request threads (bench/README.md has
-  //    the profile). Tests, which never call this, keep the detection.
+  //    the profile). Tests, which never call this, keep the detection;
+  //  - sends protobuf's own log messages through cs::Log
+  //    (RouteProtobufLogs), so the log has no raw, untimed lines.
   static void PrepareProcess();
   // Waits (sigwait) for SIGTERM or SIGINT; returns the signal number.
   static int WaitForTerminationSignal();
