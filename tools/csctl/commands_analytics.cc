@@ -18,8 +18,10 @@
 #include <ostream>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -46,11 +48,23 @@ std::string Secs(double v) {
   return v < 0 ? "-" : absl::StrFormat("%.0fs", v);
 }
 
-std::string Dims(const v1::Dimensions& d) {
+// A row's group: its value of each dimension in `group_by` ("-" where the
+// row has none: SLA breaches, for one, carry no channel or region), or
+// "(all)" for the one row of an ungrouped query.
+std::string Dims(const v1::Dimensions& d,
+                 const std::vector<std::string>& group_by) {
+  const std::pair<absl::string_view, const std::string*> values[] = {
+      {"day", &d.day()},
+      {"channel", &d.channel()},
+      {"region", &d.region()},
+      {"grade", &d.grade()},
+      {"department", &d.department()},
+      {"agent", &d.agent()}};
   std::vector<std::string> parts;
-  for (const std::string& p : {d.day(), d.channel(), d.region(), d.grade(),
-                               d.department(), d.agent()}) {
-    if (!p.empty()) parts.push_back(SanitizeCell(p));
+  for (const auto& [name, value] : values) {
+    if (absl::c_linear_search(group_by, name)) {
+      parts.push_back(value->empty() ? "-" : SanitizeCell(*value));
+    }
   }
   return parts.empty() ? "(all)" : absl::StrJoin(parts, " ");
 }
@@ -70,9 +84,9 @@ class MetricsCommand final : public Command {
     v1::GetMetricsRequest request;
     request.set_start_date(context.args()[0]);
     request.set_end_date(to_);
-    for (absl::string_view g : absl::StrSplit(group_by_, ',', absl::SkipEmpty())) {
-      request.add_group_by(std::string(g));
-    }
+    const std::vector<std::string> group_by =
+        absl::StrSplit(group_by_, ',', absl::SkipEmpty());
+    for (const std::string& g : group_by) request.add_group_by(g);
     request.mutable_filters()->set_channel(channel_);
     request.mutable_filters()->set_department(department_);
     request.mutable_filters()->set_agent(agent_);
@@ -82,15 +96,14 @@ class MetricsCommand final : public Command {
     Table table({"GROUP", "TICKETS", "ON-TIME", "FCR", "AVG RESP", "P90 RESP",
                  "CSAT", "NPS", "COMPLAINTS", "BREACHES"});
     for (const v1::MetricsRow& r : response.rows()) {
-      table.AddRow({Dims(r.dimensions()), absl::StrCat(r.tickets()),
-                    Pct(r.on_time_response_rate()),
-                    Pct(r.first_contact_resolution_rate()),
-                    Secs(r.avg_response_seconds()),
-                    Secs(r.p90_response_seconds()), Pct(r.csat()),
-                    r.nps_responses() == 0 ? "-"
-                                           : absl::StrFormat("%.0f", r.nps()),
-                    absl::StrCat(r.complaints()),
-                    absl::StrCat(r.sla_breaches())});
+      table.AddRow(
+          {Dims(r.dimensions(), group_by), absl::StrCat(r.tickets()),
+           Pct(r.on_time_response_rate()),
+           Pct(r.first_contact_resolution_rate()),
+           Secs(r.avg_response_seconds()), Secs(r.p90_response_seconds()),
+           Pct(r.csat()),
+           r.nps_responses() == 0 ? "-" : absl::StrFormat("%.0f", r.nps()),
+           absl::StrCat(r.complaints()), absl::StrCat(r.sla_breaches())});
     }
     table.Print(context.out());
     return absl::OkStatus();

@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -120,6 +121,42 @@ TEST_F(CsctlAnalyticsTest, ReportsAsTableCsvAndHtmlFile) {
                  "pdf"},
                 &out),
             0);
+}
+
+// Grouped rows name their group; a row without a value of a grouped
+// dimension (an SLA breach has no channel) shows "-", never "(all)", which
+// only labels the single row of an ungrouped query.
+TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
+  Feed();
+  routing::v1::SlaBreached breached;
+  routing::v1::SlaClock* clock = breached.mutable_clock();
+  clock->set_name("clocks/c1");
+  clock->set_subject("tickets/t1");
+  clock->set_kind(routing::v1::CLOCK_KIND_RESOLUTION);
+  clock->set_department("客服部");
+  const absl::Time at = absl::FromUnixSeconds(1773108000) + absl::Hours(2);
+  *breached.mutable_breach_time() = ToProtoTime(at);
+  common::v1::Event e;
+  e.set_sequence(1);
+  e.set_producer("routing");
+  e.set_type("SlaBreached");
+  *e.mutable_occurred_time() = ToProtoTime(at);
+  e.mutable_payload()->PackFrom(breached);
+  WriteSet writes;
+  ASSERT_TRUE(app_->HandleEvent(e, writes).ok());
+  ASSERT_TRUE(host_->store().Commit(writes).ok());
+
+  std::string out;
+  ASSERT_EQ(
+      Run({"analytics", "metrics", "2026-03-10", "--group-by=channel"}, &out),
+      0)
+      << out;
+  EXPECT_THAT(out, ::testing::ContainsRegex("\nPHONE +1 "));
+  EXPECT_THAT(out, ::testing::ContainsRegex("\n- +0 .* 1\n"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("(all)")));
+
+  ASSERT_EQ(Run({"analytics", "metrics", "2026-03-10"}, &out), 0) << out;
+  EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 .* 1\n"));
 }
 
 }  // namespace
