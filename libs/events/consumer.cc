@@ -270,6 +270,9 @@ void EventConsumer::Advance(uint64_t cursor, int dead_lettered) {
     dead_lettered_ += dead_lettered;
   }
   if (options_.on_cursor) options_.on_cursor(cursor);
+  if (options_.on_dead_letter) {
+    for (int i = 0; i < dead_lettered; ++i) options_.on_dead_letter();
+  }
 }
 
 }  // namespace cs

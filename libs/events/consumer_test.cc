@@ -25,14 +25,16 @@ class ConsumerTest : public ::testing::Test {
           [](const common::v1::Event&) { return absl::OkStatus(); }) {
     return std::make_unique<EventConsumer>(
         *store_,
-        EventConsumer::Options{.name = "test<-producer",
-                               .target = producer_.target(),
-                               .types = {},
-                               .token = nullptr,
-                               .initial_backoff = absl::Milliseconds(1),
-                               .max_backoff = absl::Milliseconds(20),
-                               .max_attempts = 3,
-                               .on_cursor = [this](uint64_t c) { last_cursor_ = c; }},
+        EventConsumer::Options{
+            .name = "test<-producer",
+            .target = producer_.target(),
+            .types = {},
+            .token = nullptr,
+            .initial_backoff = absl::Milliseconds(1),
+            .max_backoff = absl::Milliseconds(20),
+            .max_attempts = 3,
+            .on_cursor = [this](uint64_t c) { last_cursor_ = c; },
+            .on_dead_letter = [this] { ++dead_letters_seen_; }},
         [this, check](const common::v1::Event& event, WriteSet& writes) {
           ++handled_;
           RETURN_IF_ERROR(check(event));
@@ -63,6 +65,7 @@ class ConsumerTest : public ::testing::Test {
   ColumnFamily effects_;
   std::atomic<int> handled_{0};
   std::atomic<uint64_t> last_cursor_{0};
+  std::atomic<int> dead_letters_seen_{0};
 };
 
 std::vector<uint64_t> Range(uint64_t from, uint64_t to) {
@@ -173,6 +176,7 @@ TEST_F(ConsumerTest, RetriesFailingEventThenDeadLettersIt) {
   ASSERT_TRUE(consumer->WaitForCursor(3, kWait));
   EXPECT_EQ(attempts_on_2.load(), 3);  // max_attempts
   EXPECT_EQ(consumer->dead_lettered(), 1u);
+  EXPECT_EQ(dead_letters_seen_.load(), 1);  // the hook behind the metric
   EXPECT_EQ(Effects(), (std::vector<uint64_t>{1, 3}));
 }
 
@@ -188,6 +192,7 @@ TEST_F(ConsumerTest, TransientFailureIsRetriedNotSkipped) {
   ASSERT_TRUE(consumer->Start().ok());
   ASSERT_TRUE(consumer->WaitForCursor(1, kWait));
   EXPECT_EQ(consumer->dead_lettered(), 0u);
+  EXPECT_EQ(dead_letters_seen_.load(), 0);
   EXPECT_EQ(Effects(), Range(1, 1));
 }
 

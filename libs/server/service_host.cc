@@ -22,6 +22,7 @@
 #include "libs/server/host_rate_limiter.h"
 #include "libs/server/request_guard.h"
 #include "libs/server/test_clock_service.h"
+#include "prometheus/counter.h"
 #include "prometheus/gauge.h"
 
 namespace cs {
@@ -326,6 +327,18 @@ std::function<void(uint64_t)> ServiceHost::ConsumerCursorGauge(
     gauge->Set(static_cast<double>(cursor));
     progress(cursor);
   };
+}
+
+std::function<void()> ServiceHost::ConsumerDeadLetterCounter(
+    const std::string& consumer, const std::string& producer) {
+  auto& family =
+      prometheus::BuildCounter()
+          .Name("cs_consumer_dead_letters_total")
+          .Help("Events a consumer parked as dead letters after its retries")
+          .Register(metrics_->registry());
+  prometheus::Counter* counter =
+      &family.Add({{"consumer", consumer}, {"producer", producer}});
+  return [counter] { counter->Increment(); };
 }
 
 void ServiceHost::RunRetention() {

@@ -114,6 +114,12 @@ class ServiceHost {
   // as cs.events.v1.ConsumerProgress. Thread-safe.
   std::function<void(uint64_t)> ConsumerCursorGauge(const std::string& consumer,
                                                     const std::string& producer);
+  // An incrementer of the counter cs_consumer_dead_letters_total{consumer,
+  // producer}, to pass as EventConsumer::Options::on_dead_letter: events a
+  // consumer gave up on after its retries (alert CsConsumerDeadLetters).
+  // Thread-safe.
+  std::function<void()> ConsumerDeadLetterCounter(const std::string& consumer,
+                                                  const std::string& producer);
 
   // A short-lived token for this service's own calls to other services
   // (subject "service:<name>", role service), re-minted before it expires.

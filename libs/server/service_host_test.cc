@@ -146,22 +146,44 @@ TEST_F(ServiceHostTest, RecordsRedMetricsPerMethod) {
   EXPECT_EQ(unauthenticated, 1);
 }
 
-TEST_F(ServiceHostTest, ConsumerCursorGaugeIsExported) {
-  auto set = host_->ConsumerCursorGauge("routing<-ticket", "ticket");
-  set(42);
-  double value = -1;
-  for (const auto& family : host_->metrics().Collect()) {
-    if (family.name != "cs_consumer_cursor") continue;
+// The value of `name`{consumer, producer} in the host's registry, -1 when
+// absent.
+double ConsumerMetric(metrics::Metrics& metrics, const std::string& name,
+                      const std::string& consumer,
+                      const std::string& producer) {
+  for (const auto& family : metrics.Collect()) {
+    if (family.name != name) continue;
     for (const auto& metric : family.metric) {
       std::map<std::string, std::string> labels;
       for (const auto& l : metric.label) labels[l.name] = l.value;
-      if (labels["consumer"] == "routing<-ticket" &&
-          labels["producer"] == "ticket") {
-        value = metric.gauge.value;
+      if (labels["consumer"] == consumer && labels["producer"] == producer) {
+        return family.type == prometheus::MetricType::Counter
+                   ? metric.counter.value
+                   : metric.gauge.value;
       }
     }
   }
-  EXPECT_EQ(value, 42);
+  return -1;
+}
+
+TEST_F(ServiceHostTest, ConsumerCursorGaugeIsExported) {
+  auto set = host_->ConsumerCursorGauge("routing<-ticket", "ticket");
+  set(42);
+  EXPECT_EQ(ConsumerMetric(host_->metrics(), "cs_consumer_cursor",
+                           "routing<-ticket", "ticket"),
+            42);
+}
+
+TEST_F(ServiceHostTest, ConsumerDeadLettersAreCounted) {
+  auto count = host_->ConsumerDeadLetterCounter("routing<-ticket", "ticket");
+  EXPECT_EQ(ConsumerMetric(host_->metrics(), "cs_consumer_dead_letters_total",
+                           "routing<-ticket", "ticket"),
+            0);  // exported from the start, so increase() sees the first
+  count();
+  count();
+  EXPECT_EQ(ConsumerMetric(host_->metrics(), "cs_consumer_dead_letters_total",
+                           "routing<-ticket", "ticket"),
+            2);
 }
 
 TEST_F(ServiceHostTest, EventStreamNeedsAServicePrincipal) {

@@ -111,6 +111,10 @@ int main(int argc, char** argv) {
                              const std::string& producer) {
     return h->ConsumerCursorGauge(consumer, producer);
   };
+  options.dead_letter_counter = [h](const std::string& consumer,
+                                    const std::string& producer) {
+    return h->ConsumerDeadLetterCounter(consumer, producer);
+  };
   options.on_kpis = [&gauges](const cs::analytics::v1::MetricsRow& today) {
     gauges.Set(today);
   };

@@ -100,6 +100,8 @@ int main(int argc, char** argv) {
   options.channels = h->channels();
   options.on_cursor = h->ConsumerCursorGauge(
       std::string(cs::escalation::EscalationApp::kConsumerName), "routing");
+  options.on_dead_letter = h->ConsumerDeadLetterCounter(
+      std::string(cs::escalation::EscalationApp::kConsumerName), "routing");
   auto app = cs::escalation::EscalationApp::Create(
       h->store(), h->outbox(), h->clock(), *std::move(settings),
       std::move(options));

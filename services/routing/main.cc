@@ -98,6 +98,8 @@ int main(int argc, char** argv) {
   options.self_subject = absl::StrCat("service:", config.service_name);
   options.on_cursor = h->ConsumerCursorGauge(
       std::string(cs::routing::RoutingApp::kConsumerName), "ticket");
+  options.on_dead_letter = h->ConsumerDeadLetterCounter(
+      std::string(cs::routing::RoutingApp::kConsumerName), "ticket");
   options.on_deadline = cs::routing::SlaDeadlineCounter(h->metrics());
   auto app = cs::routing::RoutingApp::Create(h->store(), h->outbox(),
                                              h->clock(), *std::move(settings),

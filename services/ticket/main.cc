@@ -147,6 +147,10 @@ int main(int argc, char** argv) {
        .on_routing_cursor = h->ConsumerCursorGauge(
            InspectionSignalFeed::kRoutingConsumer, "routing"),
        .on_complaint_cursor = h->ConsumerCursorGauge(
+           InspectionSignalFeed::kComplaintConsumer, "complaint"),
+       .on_routing_dead_letter = h->ConsumerDeadLetterCounter(
+           InspectionSignalFeed::kRoutingConsumer, "routing"),
+       .on_complaint_dead_letter = h->ConsumerDeadLetterCounter(
            InspectionSignalFeed::kComplaintConsumer, "complaint")});
   if (!feed.ok()) return Fail("start-up failed", feed.status());
   InspectionSignalFeed* f = feed->get();

@@ -88,7 +88,7 @@ KNOWN_METRICS = {
     "cs_store_running_compactions", "cs_store_running_flushes",
     "cs_store_background_errors", "cs_store_block_cache_usage_bytes",
     "cs_events_last_sequence", "cs_events_first_sequence",
-    "cs_consumer_cursor",
+    "cs_consumer_cursor", "cs_consumer_dead_letters_total",
     # contracts
     "cs_sla_breaches_total",
     "cs_kpi_on_time_response_ratio", "cs_kpi_first_contact_resolution_ratio",

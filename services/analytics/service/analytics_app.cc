@@ -120,6 +120,9 @@ void AnalyticsApp::MakeConsumers() {
     o.token = options_.token;
     o.initial_backoff = options_.consumer_initial_backoff;
     if (options_.cursor_gauge) o.on_cursor = options_.cursor_gauge(o.name, p.name());
+    if (options_.dead_letter_counter) {
+      o.on_dead_letter = options_.dead_letter_counter(o.name, p.name());
+    }
     consumers_[p.name()] = std::make_unique<EventConsumer>(
         store_, std::move(o),
         [this](const common::v1::Event& event, WriteSet& writes) {

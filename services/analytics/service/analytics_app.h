@@ -89,6 +89,10 @@ class AnalyticsApp {
     std::function<std::function<void(uint64_t)>(const std::string& consumer,
                                                 const std::string& producer)>
         cursor_gauge;
+    // Returns the dead-letter counter of a consumer (may be empty).
+    std::function<std::function<void()>(const std::string& consumer,
+                                        const std::string& producer)>
+        dead_letter_counter;
     // Called after each committed event with today's (Shanghai) totals,
     // e.g. to set the KPI gauges. Must be quick.
     std::function<void(const v1::MetricsRow& today)> on_kpis;

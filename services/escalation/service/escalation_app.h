@@ -77,6 +77,8 @@ class EscalationApp {
     absl::Duration consumer_initial_backoff = absl::Milliseconds(50);
     // Called with the consumer's cursor after each applied routing event.
     std::function<void(uint64_t)> on_cursor;
+    // Called once per routing event the consumer dead-letters.
+    std::function<void()> on_dead_letter;
   };
 
   static constexpr absl::string_view kConsumerName = "escalation<-routing";

@@ -1131,6 +1131,7 @@ RoutingApp::RoutingApp(Store& store, Outbox& outbox, Clock& clock,
     consumer_options.token = options_.token;
     consumer_options.initial_backoff = options_.consumer_initial_backoff;
     consumer_options.on_cursor = options_.on_cursor;
+    consumer_options.on_dead_letter = options_.on_dead_letter;
     consumer_ = std::make_unique<EventConsumer>(
         store, std::move(consumer_options),
         [this](const common::v1::Event& event, WriteSet& writes) {

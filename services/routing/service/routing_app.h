@@ -135,6 +135,8 @@ class RoutingApp {
     absl::Duration consumer_initial_backoff = absl::Milliseconds(50);
     // Called with the consumer's cursor after each applied ticket event.
     std::function<void(uint64_t)> on_cursor;
+    // Called once per ticket event the consumer dead-letters.
+    std::function<void()> on_dead_letter;
     // Called once per warning or breach that committed (for the
     // cs_sla_warnings_total / cs_sla_breaches_total counters).
     std::function<void(const v1::SlaClock&, v1::ClockTransition)> on_deadline;

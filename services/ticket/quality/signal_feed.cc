@@ -18,7 +18,8 @@ InspectionSignalFeed::Create(Store& store, const TicketRepository& tickets,
   std::unique_ptr<InspectionSignalFeed> feed(
       new InspectionSignalFeed(tickets, std::move(repo)));
   auto consumer = [&](const char* name, const std::string& target,
-                      const char* type, std::function<void(uint64_t)> on_cursor)
+                      const char* type, std::function<void(uint64_t)> on_cursor,
+                      std::function<void()> on_dead_letter)
       -> std::unique_ptr<EventConsumer> {
     if (target.empty()) return nullptr;
     EventConsumer::Options o;
@@ -29,6 +30,7 @@ InspectionSignalFeed::Create(Store& store, const TicketRepository& tickets,
     o.token = options.token;
     o.initial_backoff = options.initial_backoff;
     o.on_cursor = std::move(on_cursor);
+    o.on_dead_letter = std::move(on_dead_letter);
     InspectionSignalFeed* self = feed.get();
     return std::make_unique<EventConsumer>(
         store, std::move(o),
@@ -36,11 +38,12 @@ InspectionSignalFeed::Create(Store& store, const TicketRepository& tickets,
           return self->Apply(event, writes);
         });
   };
-  feed->routing_ = consumer(kRoutingConsumer, options.routing_target,
-                            kSlaBreachedType, options.on_routing_cursor);
-  feed->complaints_ =
-      consumer(kComplaintConsumer, options.complaint_target,
-               kComplaintFiledType, options.on_complaint_cursor);
+  feed->routing_ =
+      consumer(kRoutingConsumer, options.routing_target, kSlaBreachedType,
+               options.on_routing_cursor, options.on_routing_dead_letter);
+  feed->complaints_ = consumer(kComplaintConsumer, options.complaint_target,
+                               kComplaintFiledType, options.on_complaint_cursor,
+                               options.on_complaint_dead_letter);
   return feed;
 }
 

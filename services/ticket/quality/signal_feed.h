@@ -59,6 +59,10 @@ class InspectionSignalFeed {
     // be empty.
     std::function<void(uint64_t)> on_routing_cursor;
     std::function<void(uint64_t)> on_complaint_cursor;
+    // Count each consumer's dead letters
+    // (ServiceHost::ConsumerDeadLetterCounter); may be empty.
+    std::function<void()> on_routing_dead_letter;
+    std::function<void()> on_complaint_dead_letter;
   };
 
   // `store` (with kQualityFamily) and `tickets` must outlive the feed.
