@@ -650,6 +650,31 @@ TEST_F(KbServiceTest, SearchFiltersByChannelAndCustomerType) {
   auto bad = Call(&Stub::Search, agent_, r);
   EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad.status().message(), HasSubstr("channel"));
+  // A channel or customer type that does not exist is refused, not searched
+  // for (and counted as a gap).
+  r.set_channel("FAX");
+  bad = Call(&Stub::Search, agent_, r);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("channel"));
+  r.set_channel("phone");
+  r.set_customer_type("GOLD");
+  bad = Call(&Stub::Search, agent_, r);
+  EXPECT_EQ(bad.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(bad.status().message(), HasSubstr("customer_type"));
+
+  v1::CreateArticleRequest create;
+  create.mutable_content()->set_title("传真办理退款");
+  create.mutable_content()->set_body("请发送传真。");
+  create.mutable_content()->set_category(SignalCategory());
+  create.mutable_content()->add_channels("FAX");
+  auto refused = Call(&Stub::CreateArticle, editor_, create);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("content.channels"));
+  create.mutable_content()->set_channels(0, "phone");
+  create.mutable_content()->add_customer_types("GOLD");
+  refused = Call(&Stub::CreateArticle, editor_, create);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.status().message(), HasSubstr("content.customer_types"));
 }
 
 TEST_F(KbServiceTest, RenamedCategoryKeepsArticlesAndFilters) {

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/utf8.h"
@@ -157,6 +158,40 @@ absl::Status ValidateText(absl::string_view text, absl::string_view field,
   return absl::OkStatus();
 }
 
+namespace {
+
+// Customer types as in cs.ticket.v1.CustomerType, without the prefix.
+constexpr absl::string_view kCustomerTypes[] = {"NEW", "RETURNING", "VIP"};
+
+// OK for a channel named as in cs.common.v1.Channel without its prefix
+// ("PHONE", "ONLINE_CHAT"; any case), INVALID_ARGUMENT on `field` otherwise.
+absl::Status CheckChannel(absl::string_view name, absl::string_view field) {
+  RETURN_IF_ERROR(ValidateText(name, field, 40, true));
+  const std::string upper = absl::AsciiStrToUpper(name);
+  common::v1::Channel channel;
+  if (upper != "UNSPECIFIED" &&
+      common::v1::Channel_Parse(absl::StrCat("CHANNEL_", upper), &channel)) {
+    return absl::OkStatus();
+  }
+  return InvalidField(
+      field, absl::StrCat("unknown channel ", name,
+                          "; one of PHONE, ONLINE_CHAT, APP, MINI_PROGRAM, "
+                          "EMAIL, SOCIAL, WALK_IN"));
+}
+
+// The same for a customer type (NEW, RETURNING, VIP; any case).
+absl::Status CheckCustomerType(absl::string_view name,
+                               absl::string_view field) {
+  RETURN_IF_ERROR(ValidateText(name, field, 40, true));
+  for (absl::string_view known : kCustomerTypes) {
+    if (absl::EqualsIgnoreCase(name, known)) return absl::OkStatus();
+  }
+  return InvalidField(field, absl::StrCat("unknown customer type ", name,
+                                          "; one of NEW, RETURNING, VIP"));
+}
+
+}  // namespace
+
 absl::Status ValidateContent(v1::ArticleContent& content,
                              absl::string_view prefix) {
   auto f = [&](absl::string_view name) { return absl::StrCat(prefix, name); };
@@ -188,15 +223,10 @@ absl::Status ValidateContent(v1::ArticleContent& content,
     }
   }
   for (const std::string& c : content.channels()) {
-    if (absl::Status s = ValidateText(c, f("channels"), 40, true); !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckChannel(c, f("channels")));
   }
   for (const std::string& c : content.customer_types()) {
-    if (absl::Status s = ValidateText(c, f("customer_types"), 40, true);
-        !s.ok()) {
-      return s;
-    }
+    RETURN_IF_ERROR(CheckCustomerType(c, f("customer_types")));
   }
   if (content.language().empty()) content.set_language("zh-CN");
   if (absl::Status s =
@@ -223,8 +253,11 @@ absl::Status ValidateSearch(const v1::SearchRequest& request) {
         ValidateText(request.tags(i), absl::StrCat("tags[", i, "]"), 40, true));
   }
   RETURN_IF_ERROR(ValidateText(request.language(), "language", 35, false));
-  RETURN_IF_ERROR(ValidateText(request.channel(), "channel", 40, false));
-  return ValidateText(request.customer_type(), "customer_type", 40, false);
+  if (!request.channel().empty()) {
+    RETURN_IF_ERROR(CheckChannel(request.channel(), "channel"));
+  }
+  if (request.customer_type().empty()) return absl::OkStatus();
+  return CheckCustomerType(request.customer_type(), "customer_type");
 }
 
 }  // namespace cs::kb
