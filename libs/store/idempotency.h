@@ -2,11 +2,13 @@
 // `request_id` in the same WriteSet as the change it made, so a retry finds
 // the original result instead of creating a duplicate.
 //
-//   absl::MutexLock lock(&stripes.For(request_id));   // check-then-insert
-//   ASSIGN_OR_RETURN(auto previous, cs::FindIdempotentResult(*store,
-//   "tickets.create", request_id)); if (previous) return LoadTicket(*previous);
-//   ... writes.PutProto(...); cs::RecordIdempotentResult(*store, writes,
-//   "tickets.create", request_id, id);
+//   absl::MutexLock lock(&stripes.For(request_id));  // check-then-insert
+//   ASSIGN_OR_RETURN(auto previous, cs::FindIdempotentResult(
+//                                       *store, "tickets.create", request_id));
+//   if (previous) return LoadTicket(*previous);
+//   ... writes.PutProto(...);
+//   cs::RecordIdempotentResult(*store, writes, "tickets.create", request_id,
+//                              id);
 //
 // With a fingerprint of the request (RequestFingerprint), a request_id
 // reused for a different request is refused rather than answered with the

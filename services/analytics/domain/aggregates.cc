@@ -14,6 +14,7 @@
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "cs/ticket/v1/quality.pb.h"
+#include "libs/common/channel_name.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
@@ -26,13 +27,6 @@ const absl::TimeZone& Shanghai() {
   static const absl::TimeZone* tz =
       new absl::TimeZone(absl::FixedTimeZone(8 * 3600));
   return *tz;
-}
-
-std::string ChannelName(int channel) {
-  if (channel == 0 || !common::v1::Channel_IsValid(channel)) return "";
-  return std::string(absl::StripPrefix(
-      common::v1::Channel_Name(static_cast<common::v1::Channel>(channel)),
-      "CHANNEL_"));
 }
 
 std::string GradeName(common::v1::Grade grade) {
@@ -100,7 +94,7 @@ std::optional<std::pair<std::string, v1::Bucket>> Contribution(
   const absl::Time created = FromProtoTime(facts.create_time());
   v1::Dimensions d;
   d.set_day(ShanghaiDay(created));
-  d.set_channel(ChannelName(facts.channel()));
+  d.set_channel(ChannelShortName(facts.channel()));
   d.set_region(facts.region());
   d.set_grade(GradeName(facts.grade()));
   d.set_department(facts.department());
@@ -241,7 +235,7 @@ absl::Status ApplyHelp(const common::v1::Event& event, AggregateState& state,
       reply.has_reply_time() ? reply.reply_time() : event.occurred_time());
   v1::Dimensions d;
   d.set_day(ShanghaiDay(at));
-  d.set_channel(ChannelName(f.channel()));
+  d.set_channel(ChannelShortName(f.channel()));
   d.set_region(f.region());
   d.set_grade(GradeName(f.grade()));
   d.set_department(f.department());
@@ -366,11 +360,8 @@ absl::Status ValidateFilters(const v1::Dimensions& filters) {
   if (!filters.day().empty()) {
     RETURN_IF_ERROR(ParseDay(filters.day(), "filters.day").status());
   }
-  common::v1::Channel channel;
   if (!filters.channel().empty() &&
-      (!common::v1::Channel_Parse(absl::StrCat("CHANNEL_", filters.channel()),
-                                  &channel) ||
-       ChannelName(channel).empty())) {
+      !ParseChannelShortName(filters.channel()).has_value()) {
     return InvalidField("filters.channel",
                         "is not a channel name such as PHONE");
   }
@@ -615,7 +606,7 @@ absl::Status ApplyEvent(const AggregationRules& rules,
     if (!c.ParseFromString(bytes)) return Unpackable(event);
     v1::Dimensions d;
     d.set_day(ShanghaiDay(at));
-    d.set_channel(ChannelName(c.channel()));
+    d.set_channel(ChannelShortName(c.channel()));
     d.set_department(c.department());
     v1::Bucket delta;
     delta.set_complaints(1);

@@ -8,7 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "cs/common/v1/types.pb.h"
+#include "libs/common/channel_name.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/utf8.h"
@@ -167,16 +167,11 @@ constexpr absl::string_view kCustomerTypes[] = {"NEW", "RETURNING", "VIP"};
 // ("PHONE", "ONLINE_CHAT"; any case), INVALID_ARGUMENT on `field` otherwise.
 absl::Status CheckChannel(absl::string_view name, absl::string_view field) {
   RETURN_IF_ERROR(ValidateText(name, field, 40, true));
-  const std::string upper = absl::AsciiStrToUpper(name);
-  common::v1::Channel channel;
-  if (upper != "UNSPECIFIED" &&
-      common::v1::Channel_Parse(absl::StrCat("CHANNEL_", upper), &channel)) {
+  if (ParseChannelShortName(absl::AsciiStrToUpper(name)).has_value()) {
     return absl::OkStatus();
   }
-  return InvalidField(
-      field, absl::StrCat("unknown channel ", name,
-                          "; one of PHONE, ONLINE_CHAT, APP, MINI_PROGRAM, "
-                          "EMAIL, SOCIAL, WALK_IN"));
+  return InvalidField(field, absl::StrCat("unknown channel ", name, "; one of ",
+                                          ChannelShortNames()));
 }
 
 // The same for a customer type (NEW, RETURNING, VIP; any case).
