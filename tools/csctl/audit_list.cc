@@ -17,8 +17,7 @@ void AuditListCommandBase::DefineFlags(ConfigParser& flags) {
   flags.AddString("resource", &resource_, spec_.resource_help);
   flags.AddString("since", &since_, "from this time (or 24h ago)");
   flags.AddString("until", &until_, "before this time (or 1h ago)");
-  flags.AddInt("page-size", &page_size_, "records per page (max 200)", 0, 200);
-  flags.AddBool("all", &all_, "follow next_page_token to the last page");
+  paging_.Define(flags, "records");
 }
 
 absl::StatusOr<pb::ListAuditRecordsRequest> AuditListCommandBase::Request(
@@ -29,7 +28,6 @@ absl::StatusOr<pb::ListAuditRecordsRequest> AuditListCommandBase::Request(
     request.set_resource(spec_.resource_name ? spec_.resource_name(resource_)
                                              : resource_);
   }
-  request.set_page_size(page_size_);
   if (!action_.empty()) {
     ASSIGN_OR_RETURN(
         int action, ParseEnumFlag(pb::AuditAction_descriptor(), "AUDIT_ACTION_",
@@ -53,7 +51,7 @@ Table AuditListCommandBase::EmptyTable() const {
 void AuditListCommandBase::AddRow(Table& table,
                                   const pb::AuditRecord& r) const {
   std::vector<std::string> row = {
-      FormatDisplayTime(FromTimestamp(r.time())), r.actor(),
+      FormatDisplayTimestamp(r.time()), r.actor(),
       absl::StrJoin(r.actor_roles(), ","),
       EnumLabel(pb::AuditAction_descriptor(), r.action(), "AUDIT_ACTION_"),
       absl::StrJoin(r.resources(), " ")};

@@ -45,13 +45,12 @@ class AuditListCommandBase : public Command {
       CommandContext& context) const;
   Table EmptyTable() const;
   void AddRow(Table& table, const common::v1::AuditRecord& r) const;
-  bool all() const { return all_; }
+  const PageFlags& paging() const { return paging_; }
 
  private:
   const AuditListSpec& spec_;
   std::string actor_, action_, resource_, since_, until_;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 // The command against the service behind `Stub` (one with ListAuditRecords).
@@ -64,7 +63,7 @@ class AuditListCommand : public AuditListCommandBase {
     ASSIGN_OR_RETURN(common::v1::ListAuditRecordsRequest request,
                      Request(context));
     return ListPages(
-        context, &Stub::ListAuditRecords, std::move(request), all(),
+        context, &Stub::ListAuditRecords, std::move(request), paging(),
         [](const auto& page) -> const auto& { return page.audit_records(); },
         EmptyTable(),
         [this](Table& table, const common::v1::AuditRecord& r) {

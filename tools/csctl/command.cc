@@ -8,11 +8,20 @@
 #include <iostream>
 #include <sstream>
 
+#include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "libs/auth/grpc_auth.h"
 #include "libs/common/status_macros.h"
+#include "tools/csctl/output.h"
 #include "tools/csctl/table.h"
 
 namespace cs::csctl {
@@ -74,6 +83,12 @@ bool CommandContext::err_is_terminal() const {
   return &err_ == &std::cerr && isatty(STDERR_FILENO) == 1;
 }
 
+std::string ResourceNameIn(absl::string_view collection,
+                           absl::string_view arg) {
+  if (absl::StrContains(arg, '/')) return std::string(arg);
+  return absl::StrCat(collection, "/", arg);
+}
+
 absl::Status UsageError(absl::string_view message) {
   absl::Status status = absl::InvalidArgumentError(message);
   status.SetPayload(kUsageErrorUrl, absl::Cord("1"));
@@ -84,6 +99,30 @@ bool IsUsageError(const absl::Status& status) {
   return status.GetPayload(kUsageErrorUrl).has_value();
 }
 
+namespace {
+
+// A time, or the start of a date in the display time zone.
+bool ParseTimeOrDate(absl::string_view text, absl::Time* time) {
+  std::string error;
+  if (absl::ParseTime(absl::RFC3339_full, text, time, &error)) return true;
+  absl::CivilDay day;
+  if (!absl::ParseCivilTime(text, &day)) return false;
+  *time = absl::FromCivil(day, DisplayTimeZone());
+  return true;
+}
+
+}  // namespace
+
+absl::StatusOr<absl::Time> ParseTimeOrDateFlag(absl::string_view flag,
+                                               absl::string_view text) {
+  absl::Time time;
+  if (ParseTimeOrDate(text, &time)) return time;
+  return UsageError(absl::StrCat("--", flag, ": \"", text,
+                                 "\" is neither an RFC 3339 time "
+                                 "(2026-11-30T18:00:00+08:00) nor a date "
+                                 "(2026-11-30)"));
+}
+
 absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
                                          const std::string& text,
                                          absl::Time now) {
@@ -92,12 +131,43 @@ absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
     return now - back;
   }
   absl::Time time;
-  std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, &time, &error)) return time;
+  if (ParseTimeOrDate(text, &time)) return time;
   return UsageError(absl::StrCat("--", flag, ": \"", text,
                                  "\" is neither an RFC 3339 time "
-                                 "(2026-11-23T09:00:00+08:00) nor a duration "
-                                 "(24h)"));
+                                 "(2026-11-23T09:00:00+08:00), a date "
+                                 "(2026-11-23) nor a duration (24h)"));
+}
+
+absl::StatusOr<int64_t> ParseYuan(absl::string_view what,
+                                  absl::string_view text) {
+  text = absl::StripAsciiWhitespace(text);
+  std::pair<absl::string_view, absl::string_view> parts =
+      absl::StrSplit(text, absl::MaxSplits('.', 1));
+  int64_t yuan = 0, fen = 0;
+  const bool ok =
+      !parts.first.empty() && parts.second.size() <= 2 &&
+      absl::c_all_of(parts.first, absl::ascii_isdigit) &&
+      absl::c_all_of(parts.second, absl::ascii_isdigit) &&
+      absl::SimpleAtoi(parts.first, &yuan) && yuan < int64_t{1} << 50 &&
+      (parts.second.empty() ||
+       absl::SimpleAtoi(
+           absl::StrCat(parts.second, parts.second.size() == 1 ? "0" : ""),
+           &fen));
+  if (!ok) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        what, ": \"", text, "\" is not an amount in yuan (e.g. 1200.50)"));
+  }
+  return yuan * 100 + fen;
+}
+
+std::string FormatMinorUnits(absl::string_view currency_code,
+                             int64_t minor_units) {
+  const char* sign = minor_units < 0 ? "-" : "";
+  const uint64_t magnitude = minor_units < 0
+                                 ? 0 - static_cast<uint64_t>(minor_units)
+                                 : static_cast<uint64_t>(minor_units);
+  return absl::StrFormat("%s %s%d.%02d", currency_code, sign, magnitude / 100,
+                         magnitude % 100);
 }
 
 CommandContext::CommandContext(GlobalOptions options,

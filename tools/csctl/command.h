@@ -38,6 +38,7 @@
 #define CS_TOOLS_CSCTL_COMMAND_H_
 
 #include <cstddef>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -78,17 +79,36 @@ void RegisterGlobalFlags(ConfigParser& parser, GlobalOptions* options);
 // the next argument when written without "=".
 bool IsGlobalFlag(absl::string_view name, bool* takes_value);
 
+// The resource name of a command argument: `arg` itself when it already is a
+// name ("tickets/01J…", "articles/a/versions/1.0"), else "{collection}/{arg}".
+std::string ResourceNameIn(absl::string_view collection, absl::string_view arg);
+
 // INVALID_ARGUMENT marked as a usage error (bad flags or arguments): csctl
 // exits with 2 instead of 1. Server errors are never usage errors.
 absl::Status UsageError(absl::string_view message);
 bool IsUsageError(const absl::Status& status);
 
-// The time of a --since/--until style flag --`flag`: an RFC 3339 time, or a
-// duration before `now` ("24h", "30m"). UsageError naming the flag
+// The time of a flag --`flag` naming a point in time: an RFC 3339 time
+// ("2026-11-30T18:00:00+08:00") or a date ("2026-11-30", its start in
+// Asia/Shanghai). UsageError naming the flag and both forms otherwise.
+absl::StatusOr<absl::Time> ParseTimeOrDateFlag(absl::string_view flag,
+                                               absl::string_view text);
+
+// The time of a --since/--until style flag --`flag`: as ParseTimeOrDateFlag,
+// or a duration before `now` ("24h", "30m"). UsageError naming the flag
 // otherwise.
 absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
                                          const std::string& text,
                                          absl::Time now);
+
+// "1200.50" yuan → 120050 fen: a plain decimal with at most two places.
+// INVALID_ARGUMENT starting with `what` (a flag or column name) otherwise.
+absl::StatusOr<int64_t> ParseYuan(absl::string_view what,
+                                  absl::string_view text);
+
+// "CNY 1200.50" for 120050 minor units of a two-decimal currency.
+std::string FormatMinorUnits(absl::string_view currency_code,
+                             int64_t minor_units);
 
 // Sets `request`'s start_time from --since and end_time from --until
 // (ParseTimeFlag; an empty flag leaves its field unset).

@@ -8,6 +8,8 @@ void RegisterAllCommands(CommandRegistry& registry) {
   RegisterEventsCommands(registry);
   RegisterClockCommands(registry);
   RegisterTicketCommands(registry);
+  RegisterTicketLifecycleCommands(registry);
+  RegisterCustomerCommands(registry);
   RegisterAuditCommands(registry);
   RegisterRoutingCommands(registry);
   RegisterKbCommands(registry);

@@ -22,8 +22,12 @@ void RegisterHealthCommands(CommandRegistry& registry);
 void RegisterEventsCommands(CommandRegistry& registry);
 // clock get | advance: cs.admin.v1.TestClock of a --clock=manual server.
 void RegisterClockCommands(CommandRegistry& registry);
-// ticket create|get|list|reply|resolve|feedback, customer upsert|get.
+// ticket create|get|list|reply|resolve|feedback.
 void RegisterTicketCommands(CommandRegistry& registry);
+// ticket update|assign|status|close|reopen|merge.
+void RegisterTicketLifecycleCommands(CommandRegistry& registry);
+// customer upsert|get|history|reveal.
+void RegisterCustomerCommands(CommandRegistry& registry);
 // audit list, pii keys | rotate (the ticket service's audit trail and keys).
 void RegisterAuditCommands(CommandRegistry& registry);
 // routing agent|ticket|queue, sla clocks|policies|start|update.

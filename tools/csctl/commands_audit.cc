@@ -7,7 +7,8 @@
 //   per key id/version csctl pii rotate --batch 500    # re-encrypt everything
 //   on the current key
 //
-// --since / --until take an RFC 3339 time or a duration back from now (24h).
+// --since / --until take an RFC 3339 time, a date (2026-11-23) or a duration
+// back from now (24h).
 // `pii rotate` follows RotatePiiKeys' next_page_token to the end, printing
 // one line per batch; interrupted, `--from <token>` resumes (re-running from
 // the start is also safe: rotated customers are skipped).

@@ -49,18 +49,8 @@ namespace {
 namespace v1 = ::cs::complaint::v1;
 using Stub = v1::ComplaintService::Stub;
 
-std::string NameOf(absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat("complaints/", arg);
-}
-
 std::string StageName(int stage) {
   return EnumLabel(v1::ComplaintStage_descriptor(), stage, "COMPLAINT_STAGE_");
-}
-
-std::string When(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
 }
 
 std::string RemedyText(const v1::Remedy& r) {
@@ -88,15 +78,15 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
       {"name", c.name()},
       {"stage", StageName(c.stage())},
       {"customer", c.customer_id()},
-      {"severity", EnumLabel(v1::Severity_descriptor(), c.severity(),
-                            "SEVERITY_")},
-      {"cause", EnumLabel(v1::CauseCategory_descriptor(), c.cause(),
-                         "CAUSE_CATEGORY_")},
+      {"severity",
+       EnumLabel(v1::Severity_descriptor(), c.severity(), "SEVERITY_")},
+      {"cause",
+       EnumLabel(v1::CauseCategory_descriptor(), c.cause(), "CAUSE_CATEGORY_")},
       {"department", SanitizeCell(c.department())},
       {"officer", c.officer()},
       {"rounds", absl::StrCat(c.rounds_size())},
       {"escalated", c.escalated() ? "yes" : "no"},
-      {"filed", When(c.create_time())},
+      {"filed", FormatDisplayTimestamp(c.create_time())},
       {"description", SanitizeCell(c.description())}};
   for (const v1::Round& round : c.rounds()) {
     std::vector<std::string> remedies;
@@ -112,11 +102,11 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
                         absl::StrJoin(remedies, "; ")))});
   }
   for (const v1::CorrectiveAction& a : c.corrective_actions()) {
-    rows.push_back({absl::StrCat("action ", a.number()),
-                    SanitizeCell(absl::StrCat(a.done() ? "[done] " : "[open] ",
-                                              a.description(), " (",
-                                              a.owner(), ", due ",
-                                              When(a.due_time()), ")"))});
+    rows.push_back(
+        {absl::StrCat("action ", a.number()),
+         SanitizeCell(absl::StrCat(
+             a.done() ? "[done] " : "[open] ", a.description(), " (", a.owner(),
+             ", due ", FormatDisplayTimestamp(a.due_time()), ")"))});
   }
   if (c.revisit_satisfaction() > 0) {
     rows.push_back({"satisfaction", absl::StrCat(c.revisit_satisfaction())});
@@ -206,7 +196,7 @@ class GetCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::GetRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::Get, request));
     return PrintComplaint(context, c);
@@ -220,9 +210,7 @@ class ListCommand final : public Command {
     flags.AddString("department", &department_, "only this department");
     flags.AddString("customer", &customer_, "only this customer");
     flags.AddString("officer", &officer_, "only this officer");
-    flags.AddInt("page-size", &page_size_, "complaints per page (max 200)", 0,
-                 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "complaints");
   }
   absl::Status Run(CommandContext& context) override {
     v1::ListRequest request;
@@ -232,9 +220,8 @@ class ListCommand final : public Command {
     request.set_department(department_);
     request.set_customer_id(customer_);
     request.set_officer(officer_);
-    request.set_page_size(page_size_);
     return ListPages(
-        context, &Stub::List, request, all_,
+        context, &Stub::List, request, paging_,
         [](const auto& page) -> const auto& { return page.complaints(); },
         Table({"NAME", "STAGE", "SEVERITY", "CUSTOMER", "DEPARTMENT", "OFFICER",
                "ROUNDS", "FILED"}),
@@ -243,14 +230,14 @@ class ListCommand final : public Command {
               {c.name(), StageName(c.stage()),
                EnumLabel(v1::Severity_descriptor(), c.severity(), "SEVERITY_"),
                c.customer_id(), SanitizeCell(c.department()), c.officer(),
-               absl::StrCat(c.rounds_size()), When(c.create_time())});
+               absl::StrCat(c.rounds_size()),
+               FormatDisplayTimestamp(c.create_time())});
         });
   }
 
  private:
   std::string stage_, department_, customer_, officer_;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 class AckCommand final : public Command {
@@ -261,7 +248,7 @@ class AckCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::AcknowledgeRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_officer(officer_);
     request.set_department(department_);
     ASSIGN_OR_RETURN(v1::Complaint c,
@@ -284,7 +271,7 @@ class InvestigateCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::StartInvestigationRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(int classification,
                      ParseEnumFlag(v1::Classification_descriptor(),
                                "CLASSIFICATION_", "classification",
@@ -314,7 +301,7 @@ class ProposeCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ProposeSolutionRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_solution(solution_);
     if (!remedies_.empty()) {
       for (absl::string_view text : absl::StrSplit(remedies_, ',')) {
@@ -339,7 +326,7 @@ class DecideCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::RecordCustomerDecisionRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(int decision,
                      ParseEnumFlag(v1::CustomerDecision_descriptor(),
                                "CUSTOMER_DECISION_", "decision", decision_));
@@ -363,7 +350,7 @@ class ApproveCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ApproveRemedyRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_remedy_index(index_);
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::ApproveRemedy, request));
@@ -378,7 +365,7 @@ class ResolveCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::ResolveRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::Resolve, request));
     return PrintComplaint(context, c);
@@ -396,7 +383,7 @@ class RevisitCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::RecordRevisitRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_satisfaction(satisfaction_);
     request.set_note(note_);
     request.set_not_solved(not_solved_);
@@ -415,7 +402,7 @@ class CloseCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::CloseRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::Close, request));
     return PrintComplaint(context, c);
@@ -426,7 +413,7 @@ class PublishCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::PublishToKnowledgeBaseRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Complaint c,
                      CallRpc(context, &Stub::PublishToKnowledgeBase, request));
     return PrintComplaint(context, c);
@@ -444,7 +431,7 @@ class RootCauseCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::RecordRootCauseRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     ASSIGN_OR_RETURN(int category,
                      ParseEnumFlag(v1::FishboneCategory_descriptor(),
                                "FISHBONE_CATEGORY_", "category", category_));
@@ -465,19 +452,15 @@ class ActionAddCommand final : public Command {
     flags.AddString("description", &description_, "what will be done",
                     ConfigParser::kRequired);
     flags.AddString("owner", &owner_, "who does it", ConfigParser::kRequired);
-    flags.AddString("due", &due_, "due time, RFC 3339",
+    flags.AddString("due", &due_, "due time, RFC 3339 or a date (2026-11-30)",
                     ConfigParser::kRequired);
   }
   absl::Status Run(CommandContext& context) override {
     v1::AddCorrectiveActionRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_description(description_);
     request.set_owner(owner_);
-    absl::Time due;
-    std::string error;
-    if (!absl::ParseTime(absl::RFC3339_full, due_, &due, &error)) {
-      return UsageError(absl::StrCat("--due: ", error));
-    }
+    ASSIGN_OR_RETURN(absl::Time due, ParseTimeOrDateFlag("due", due_));
     request.mutable_due_time()->set_seconds(absl::ToUnixSeconds(due));
     ASSIGN_OR_RETURN(
         v1::Complaint c,
@@ -496,7 +479,7 @@ class ActionDoneCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::CompleteCorrectiveActionRequest request;
-    request.set_name(NameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("complaints", context.args()[0]));
     request.set_number(number_);
     ASSIGN_OR_RETURN(
         v1::Complaint c,
@@ -511,8 +494,9 @@ class ActionDoneCommand final : public Command {
 class StatsCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("from", &from_, "period start, RFC 3339 (default: all)");
-    flags.AddString("to", &to_, "period end, RFC 3339 (exclusive)");
+    flags.AddString("from", &from_,
+                    "period start, RFC 3339 or a date (default: all)");
+    flags.AddString("to", &to_, "period end, RFC 3339 or a date (exclusive)");
   }
   absl::Status Run(CommandContext& context) override {
     v1::GetStatisticsRequest request;
@@ -520,11 +504,7 @@ class StatsCommand final : public Command {
          {std::make_tuple(&from_, "from", request.mutable_start_time()),
           std::make_tuple(&to_, "to", request.mutable_end_time())}) {
       if (text->empty()) continue;
-      absl::Time t;
-      std::string error;
-      if (!absl::ParseTime(absl::RFC3339_full, *text, &t, &error)) {
-        return UsageError(absl::StrCat("--", flag, ": ", error));
-      }
+      ASSIGN_OR_RETURN(absl::Time t, ParseTimeOrDateFlag(flag, *text));
       ts->set_seconds(absl::ToUnixSeconds(t));
     }
     if (from_.empty()) request.clear_start_time();
@@ -555,7 +535,9 @@ class StatsCommand final : public Command {
 
 const AuditListSpec kComplaintAuditList = {
     "read_complaint_clear, list_complaints_clear or write_complaint_clear",
-    "complaints/{id} (or the id)", NameOf, "COMPLAINTS", false};
+    "complaints/{id} (or the id)",
+    [](absl::string_view arg) { return ResourceNameIn("complaints", arg); },
+    "COMPLAINTS", false};
 
 class ComplaintAuditListCommand final : public AuditListCommand<Stub> {
  public:

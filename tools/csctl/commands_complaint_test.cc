@@ -18,8 +18,8 @@
 #include "services/complaint/service/complaint_app.h"
 #include "services/complaint/store/complaint_store.h"
 #include "tools/csctl/cli.h"
-#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
+#include "tools/csctl/test_util.h"
 
 namespace cs::csctl {
 namespace {
@@ -27,16 +27,7 @@ namespace {
 using auth::Role;
 using ::testing::HasSubstr;
 
-using Result = CliRun;
-
-std::string ValueOf(const std::string& out, absl::string_view key) {
-  for (absl::string_view line : absl::StrSplit(out, '\n')) {
-    if (absl::ConsumePrefix(&line, key) && absl::StartsWith(line, " ")) {
-      return std::string(absl::StripLeadingAsciiWhitespace(line));
-    }
-  }
-  return "";
-}
+using Result = CliResult;
 
 class CsctlComplaintTest : public ::testing::Test {
  protected:
@@ -60,7 +51,7 @@ class CsctlComplaintTest : public ::testing::Test {
   void TearDown() override { host_->Shutdown(); }
 
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    return RunCliAs(registry_, addr_, args, token);
+    return RunCsctl(registry_, addr_, args, token);
   }
 
   CommandRegistry registry_;
@@ -139,10 +130,20 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   EXPECT_EQ(ValueOf(r.out, "kb article"), "pending");
 
   r = Run({"complaint", "action", "add", name, "--description", "培训",
-           "--owner", "lead-1", "--due", "2030-01-01T00:00:00Z"},
+           "--owner", "lead-1", "--due", "01/01/2030"},
+          officer_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--due: \"01/01/2030\" is neither an RFC 3339 "
+                               "time (2026-11-30T18:00:00+08:00) nor a date "
+                               "(2026-11-30)"));
+  // A date is the start of that day in Beijing time.
+  r = Run({"complaint", "action", "add", name, "--description", "培训",
+           "--owner", "lead-1", "--due", "2030-01-01"},
           officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(ValueOf(r.out, "action 1"), HasSubstr("[open]"));
+  EXPECT_THAT(ValueOf(r.out, "action 1"),
+              HasSubstr("2030-01-01T00:00:00+08:00"));
   r = Run({"complaint", "action", "done", name, "--number", "1"}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(ValueOf(r.out, "action 1"), HasSubstr("[done]"));

@@ -44,16 +44,6 @@ namespace {
 namespace v1 = ::cs::escalation::v1;
 using Stub = v1::EscalationService::Stub;
 
-std::string CaseNameOf(absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat("cases/", arg);
-}
-
-std::string When(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
-}
-
 std::string GradeName(int grade) {
   return EnumLabel(cs::common::v1::Grade_descriptor(), grade, "GRADE_");
 }
@@ -81,10 +71,10 @@ absl::Status PrintCase(CommandContext& context, const v1::EscalationCase& c) {
                   {"policy", c.policy()},
                   {"level", SanitizeCell(level)},
                   {"reason", SanitizeCell(c.reason())},
-                  {"opened", When(c.open_time())},
-                  {"ack_due", When(c.ack_due_time())},
+                  {"opened", FormatDisplayTimestamp(c.open_time())},
+                  {"ack_due", FormatDisplayTimestamp(c.ack_due_time())},
                   {"acknowledged_by", c.acknowledged_by()},
-                  {"closed", When(c.close_time())},
+                  {"closed", FormatDisplayTimestamp(c.close_time())},
                   {"close_reason", SanitizeCell(c.close_reason())}});
   return absl::OkStatus();
 }
@@ -100,8 +90,7 @@ class CasesListCommand final : public Command {
     flags.AddInt("level", &level_, "only cases at this level (1-based)", 0,
                  100);
     flags.AddString("department", &department_, "only this department");
-    flags.AddInt("page-size", &page_size_, "cases per page (max 200)", 0, 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "cases");
   }
 
   absl::Status Run(CommandContext& context) override {
@@ -114,9 +103,8 @@ class CasesListCommand final : public Command {
     request.set_grade(static_cast<cs::common::v1::Grade>(grade));
     request.set_level(level_);
     request.set_department(department_);
-    request.set_page_size(page_size_);
     return ListPages(
-        context, &Stub::ListCases, request, all_,
+        context, &Stub::ListCases, request, paging_,
         [](const auto& page) -> const auto& { return page.cases(); },
         Table({"NAME", "STATE", "SUBJECT", "GRADE", "LEVEL", "DEPARTMENT",
                "OPENED", "ACK DUE"}),
@@ -124,23 +112,23 @@ class CasesListCommand final : public Command {
           table.AddRow({c.name(), StateName(c.state()), c.subject(),
                         GradeName(c.grade()),
                         absl::StrCat(c.level(), "/", c.chain_size()),
-                        SanitizeCell(c.department()), When(c.open_time()),
-                        When(c.ack_due_time())});
+                        SanitizeCell(c.department()),
+                        FormatDisplayTimestamp(c.open_time()),
+                        FormatDisplayTimestamp(c.ack_due_time())});
         });
   }
 
  private:
   std::string state_, grade_, department_;
   int level_ = 0;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 class CasesGetCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::GetCaseRequest request;
-    request.set_name(CaseNameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("cases", context.args()[0]));
     ASSIGN_OR_RETURN(v1::EscalationCase c,
                      CallRpc(context, &Stub::GetCase, request));
     return PrintCase(context, c);
@@ -154,7 +142,7 @@ class CasesAckCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::AcknowledgeRequest request;
-    request.set_name(CaseNameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("cases", context.args()[0]));
     request.set_note(note_);
     ASSIGN_OR_RETURN(v1::EscalationCase c,
                      CallRpc(context, &Stub::Acknowledge, request));
@@ -172,7 +160,7 @@ class CasesResolveCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ResolveRequest request;
-    request.set_name(CaseNameOf(context.args()[0]));
+    request.set_name(ResourceNameIn("cases", context.args()[0]));
     request.set_note(note_);
     ASSIGN_OR_RETURN(v1::EscalationCase c,
                      CallRpc(context, &Stub::Resolve, request));
@@ -275,9 +263,10 @@ class WatchCommand final : public Command {
       if (context.options().json) {
         RETURN_IF_ERROR(PrintJson(context.out(), n));
       } else {
-        context.out() << n.sequence() << "  " << When(n.time()) << "  "
+        context.out() << n.sequence() << "  "
+                      << FormatDisplayTimestamp(n.time()) << "  "
                       << EnumLabel(v1::NotificationKind_descriptor(), n.kind(),
-                                  "NOTIFICATION_KIND_")
+                                   "NOTIFICATION_KIND_")
                       << "  " << n.case_name() << "  " << n.subject()
                       << "  level " << n.level() << "  "
                       << SanitizeCell(n.text()) << "\n";

@@ -17,8 +17,8 @@
 #include "services/escalation/service/escalation_app.h"
 #include "services/escalation/store/escalation_store.h"
 #include "tools/csctl/cli.h"
-#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
+#include "tools/csctl/test_util.h"
 
 namespace cs::csctl {
 namespace {
@@ -30,7 +30,7 @@ namespace esc = cs::escalation;
 
 class CsctlEscalationTest : public ::testing::Test {
  protected:
-  using Result = CliRun;
+  using Result = CliResult;
 
   void SetUp() override {
     RegisterAllCommands(registry_);
@@ -89,7 +89,7 @@ class CsctlEscalationTest : public ::testing::Test {
   }
 
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    return RunCliAs(registry_, addr_, args, token);
+    return RunCsctl(registry_, addr_, args, token);
   }
 
   CommandRegistry registry_;

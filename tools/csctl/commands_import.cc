@@ -58,30 +58,6 @@ std::vector<std::string> SplitColumnList(absl::string_view text) {
   return items;
 }
 
-// "1234.5" yuan → 123450 fen. Plain decimals only, at most two places.
-absl::StatusOr<int64_t> ParseYuan(absl::string_view column,
-                                  absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(text, absl::MaxSplits('.', 1));
-  int64_t yuan = 0, fen = 0;
-  const bool ok =
-      !parts.first.empty() && parts.second.size() <= 2 &&
-      absl::c_all_of(parts.first, absl::ascii_isdigit) &&
-      absl::c_all_of(parts.second, absl::ascii_isdigit) &&
-      absl::SimpleAtoi(parts.first, &yuan) && yuan < int64_t{1} << 50 &&
-      (parts.second.empty() ||
-       absl::SimpleAtoi(absl::StrCat(parts.second, parts.second.size() == 1
-                                                       ? "0"
-                                                       : ""),
-                        &fen));
-  if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        column, ": \"", text, "\" is not an amount in yuan (e.g. 1200.50)"));
-  }
-  return yuan * 100 + fen;
-}
-
 // ---- import tickets -----------------------------------------------------
 
 class ImportTicketsCommand final : public Command {

@@ -14,13 +14,12 @@
 #include "libs/server/service_host.h"
 #include "libs/server/test_host.h"
 #include "libs/testing/temp_dir.h"
-#include "services/knowledge_base/grpc/kb_grpc_service.h"
-#include "services/knowledge_base/service/kb_app.h"
-#include "services/knowledge_base/store/kb_repository.h"
+#include "services/knowledge_base/testing/kb_test_server.h"
 #include "services/ticket/testing/ticket_test_server.h"
 #include "tools/csctl/cli.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/import_runner.h"
+#include "tools/csctl/test_util.h"
 
 namespace cs::csctl {
 namespace {
@@ -29,32 +28,17 @@ using auth::Role;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-struct Result {
-  int code;
-  std::string out;
-  std::string err;
-};
+using Result = CliResult;
 
 class ImportTest : public ::testing::Test {
  protected:
   void SetUp() override {
     RegisterAllCommands(registry_);
     tickets_.Start(ticket_dir_, clock_);
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(kb_dir_, "knowledge-base"),
-        kb::KbColumnFamilies(), &clock_);
-    ASSERT_TRUE(host.ok()) << host.status();
-    kb_host_ = *std::move(host);
-    auto app = kb::KbApp::Create(kb_host_->store(), kb_host_->outbox(),
-                                 kb_host_->clock(), nullptr, kb::KbOptions{});
-    ASSERT_TRUE(app.ok()) << app.status();
-    kb_app_ = *std::move(app);
-    kb_grpc_ = std::make_unique<kb::KbGrpcService>(*kb_host_, *kb_app_);
-    kb_host_->RegisterService(kb_grpc_.get());
-    ASSERT_TRUE(kb_host_->Start().ok());
+    kb_.Start(kb_dir_, clock_);
   }
   void TearDown() override {
-    kb_host_->Shutdown();
+    kb_.Shutdown();
     tickets_.Shutdown();
   }
 
@@ -66,12 +50,7 @@ class ImportTest : public ::testing::Test {
 
   Result Run(const std::string& addr, const std::vector<std::string>& args,
              const std::string& token, Environment env = {}) {
-    std::vector<std::string> full = {"--addr", addr};
-    full.insert(full.end(), args.begin(), args.end());
-    env["CSCTL_TOKEN"] = token;
-    std::ostringstream out, err;
-    int code = RunCli(registry_, full, env, out, err);
-    return {code, out.str(), err.str()};
+    return RunCsctl(registry_, addr, args, token, std::move(env));
   }
 
   int TicketCount() {
@@ -85,17 +64,13 @@ class ImportTest : public ::testing::Test {
     return response.ok() ? response->tickets_size() : -1;
   }
 
-  std::string kb_addr() const {
-    return absl::StrCat("127.0.0.1:", kb_host_->port());
-  }
+  std::string kb_addr() const { return kb_.target(); }
 
   CommandRegistry registry_;
   ManualClock clock_{absl::FromUnixSeconds(1795000000)};
   cs::testing::TempDir ticket_dir_, kb_dir_, files_;
   ticket::testing::TicketTestServer tickets_;
-  std::unique_ptr<ServiceHost> kb_host_;
-  std::unique_ptr<kb::KbApp> kb_app_;
-  std::unique_ptr<kb::KbGrpcService> kb_grpc_;
+  kb::testing::KbTestServer kb_;
   const std::string supervisor_ =
       cs::testing::TestToken({Role::kSupervisor}, "sup-1", "客服部");
   const std::string editor_ =
@@ -225,9 +200,7 @@ TEST_F(ImportTest, ArticlesPublishedIntoCreatedCategoriesAndSearchable) {
           {{"CSCTL_IMPORT_ARTICLES_REVIEWER_TOKEN", reviewer_}});
   EXPECT_THAT(r.out, HasSubstr("3 rows, 2 imported"));
 
-  auto stub =
-      kb::v1::KnowledgeBaseService::NewStub(cs::testing::LoopbackChannel(
-          kb_host_->port()));
+  auto stub = kb_.NewStub();
   auto articles = cs::testing::CallAs(
       stub.get(), &kb::v1::KnowledgeBaseService::Stub::ListArticles, editor_,
       kb::v1::ListArticlesRequest());

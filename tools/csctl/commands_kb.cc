@@ -1,29 +1,31 @@
 // kb …: the knowledge-base service (cs.kb.v1.KnowledgeBaseService, default
 // port 50053: pass --addr 127.0.0.1:50053 or set CSCTL_ADDR).
 //
-//   csctl --addr 127.0.0.1:50053 kb category create 手机类
-//   csctl --addr 127.0.0.1:50053 kb category create 信号问题 --parent
-//   categories/… csctl --addr 127.0.0.1:50053 kb category list csctl --addr
-//   127.0.0.1:50053 kb category rename categories/… 移动终端
-//   csctl --addr 127.0.0.1:50053 kb category delete categories/…
-//   csctl --addr 127.0.0.1:50053 kb article create --title 手机信号弱怎么办
-//         --body-file steps.md --markdown --category categories/… --tags 信号
+//   csctl kb category create 手机类
+//   csctl kb category create 信号问题 --parent categories/…
+//   csctl kb category list
+//   csctl kb category rename categories/… 移动终端
+//   csctl kb category delete categories/…
+//   csctl kb article create --title 手机信号弱怎么办 --body-file steps.md
+//         --markdown --category categories/… --tags 信号
 //         [--channels PHONE,ONLINE_CHAT] [--customer-types VIP]
-//   csctl --addr 127.0.0.1:50053 kb article restore articles/…
-//   csctl --addr 127.0.0.1:50053 kb article submit articles/… --note 初稿
-//   csctl --addr 127.0.0.1:50053 kb article approve articles/… [--major]
-//   csctl --addr 127.0.0.1:50053 kb article reject articles/… --comment 请补充
-//   csctl --addr 127.0.0.1:50053 kb article get|archive|versions articles/…
-//   csctl --addr 127.0.0.1:50053 kb article diff articles/…/versions/1.0
-//   articles/…/versions/1.1 csctl --addr 127.0.0.1:50053 kb article rollback
-//   articles/… articles/…/versions/1.0 csctl --addr 127.0.0.1:50053 kb search
-//   手机信号弱 [--category …] [--tags a,b] csctl --addr 127.0.0.1:50053 kb
-//   suggest --subject … --description … csctl --addr 127.0.0.1:50053 kb share
-//   articles/… tickets/… [--internal] csctl --addr 127.0.0.1:50053 kb feedback
-//   articles/… --helpful|--not-helpful csctl --addr 127.0.0.1:50053 kb gaps |
-//   kb stale | kb report-missing 查询
+//   csctl kb article update articles/… --body-file steps.md --tags 信号,SIM卡
+//   csctl kb article list [--state draft]
+//   csctl kb article submit articles/… --note 初稿
+//   csctl kb article approve articles/… [--major]
+//   csctl kb article reject articles/… --comment 请补充
+//   csctl kb article get | archive | restore | versions | confirm articles/…
+//   csctl kb article diff articles/… 1.0 V1.1
+//   csctl kb article rollback articles/… 1.0
+//   csctl kb search 手机信号弱 [--category …] [--tags a,b]
+//   csctl kb suggest --subject … --description …
+//   csctl kb share articles/… tickets/… [--internal]
+//   csctl kb feedback articles/… --helpful | --not-helpful
+//   csctl kb gaps | stale | report-missing 查询
 //
-// Articles are named "articles/{id}" or just the id.
+// Articles are named "articles/{id}" or just the id; their versions
+// "articles/{id}/versions/1.0", or after the article "1.0" or "V1.0" as
+// `versions` prints them.
 #include <memory>
 #include <string>
 #include <utility>
@@ -41,6 +43,7 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
 
@@ -50,9 +53,14 @@ namespace {
 namespace v1 = ::cs::kb::v1;
 using KbStub = v1::KnowledgeBaseService::Stub;
 
-std::string ArticleArg(absl::string_view arg) {
+// The version `arg` of `article`: "1.0" and "V1.0" name
+// "articles/{id}/versions/1.0"; a full version name is kept as is.
+std::string VersionNameOf(absl::string_view article, absl::string_view arg) {
   if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat("articles/", arg);
+  if (!arg.empty() && (arg.front() == 'V' || arg.front() == 'v')) {
+    arg.remove_prefix(1);
+  }
+  return absl::StrCat(ResourceNameIn("articles", article), "/versions/", arg);
 }
 
 std::vector<std::string> SplitList(const std::string& text) {
@@ -62,11 +70,6 @@ std::vector<std::string> SplitList(const std::string& text) {
     out.emplace_back(absl::StripAsciiWhitespace(part));
   }
   return out;
-}
-
-std::string When(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
 }
 
 std::string StateName(v1::ArticleState state) {
@@ -88,7 +91,7 @@ absl::Status PrintArticle(CommandContext& context, const v1::Article& a) {
        {"language", a.content().language()},
        {"version", a.published_version()},
        {"owner", a.owner()},
-       {"review_by", When(a.review_by())},
+       {"review_by", FormatDisplayTimestamp(a.review_by())},
        {"review_comment", SanitizeCell(a.review_comment())},
        {"usage",
         absl::StrCat(a.view_count(), " views, ", a.share_count(), " shares, +",
@@ -178,40 +181,80 @@ class CategoryDeleteCommand final : public Command {
 // ---- kb article
 // ---------------------------------------------------------------
 
+// The flags of an article's content, shared by create and update: update
+// sends only the fields whose flags were given (each adds its path to the
+// update mask), so an absent flag never clears a field.
+struct ArticleContentFlags {
+  std::string title, body, body_file, format, category, tags, language,
+      channels, customer_types;
+
+  void Define(ConfigParser& flags, bool required) {
+    flags.AddString("title", &title, "title", required);
+    flags.AddString("body", &body, "body text (or --body-file)");
+    flags.AddString("body-file", &body_file, "read the body from this file");
+    flags.AddString("format", &format, "plain_text or markdown");
+    flags.AddString("category", &category, "categories/{id}", required);
+    flags.AddString("tags", &tags, "comma-separated tags");
+    flags.AddString("language", &language, "language (default zh-CN)");
+    flags.AddString("channels", &channels,
+                    "comma-separated channels it applies to (default all)");
+    flags.AddString("customer-types", &customer_types,
+                    "comma-separated customer types (default all)");
+  }
+
+  // Sets the given fields of `content` and names them in `mask`.
+  absl::Status Fill(v1::ArticleContent& content,
+                    google::protobuf::FieldMask& mask) {
+    if (!body_file.empty()) {
+      if (!body.empty()) return UsageError("give --body or --body-file");
+      ASSIGN_OR_RETURN(body, ReadFileToString(body_file));
+    }
+    auto given = [&](const std::string& flag, const char* path) {
+      if (flag.empty()) return false;
+      mask.add_paths(path);
+      return true;
+    };
+    if (given(title, "title")) content.set_title(title);
+    if (given(body, "body")) content.set_body(body);
+    if (given(category, "category")) {
+      content.set_category(ResourceNameIn("categories", category));
+    }
+    if (given(language, "language")) content.set_language(language);
+    if (given(format, "format")) {
+      ASSIGN_OR_RETURN(
+          int value, ParseEnumFlag(v1::BodyFormat_descriptor(), "BODY_FORMAT_",
+                                   "format", format));
+      content.set_format(static_cast<v1::BodyFormat>(value));
+    }
+    if (given(tags, "tags")) {
+      for (std::string& t : SplitList(tags)) content.add_tags(std::move(t));
+    }
+    if (given(channels, "channels")) {
+      for (std::string& v : SplitList(channels)) {
+        content.add_channels(std::move(v));
+      }
+    }
+    if (given(customer_types, "customer_types")) {
+      for (std::string& v : SplitList(customer_types)) {
+        content.add_customer_types(std::move(v));
+      }
+    }
+    return absl::OkStatus();
+  }
+};
+
 class ArticleCreateCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("title", &title_, "title", ConfigParser::kRequired);
-    flags.AddString("body", &body_, "body text (or --body-file)");
-    flags.AddString("body-file", &body_file_, "read the body from this file");
-    flags.AddBool("markdown", &markdown_, "the body is Markdown");
-    flags.AddString("category", &category_, "categories/{id}",
-                    ConfigParser::kRequired);
-    flags.AddString("tags", &tags_, "comma-separated tags");
-    flags.AddString("language", &language_, "language (default zh-CN)");
-    flags.AddString("channels", &channels_,
-                    "comma-separated channels it applies to (default all)");
-    flags.AddString("customer-types", &customer_types_,
-                    "comma-separated customer types (default all)");
+    content_.Define(flags, ConfigParser::kRequired);
+    flags.AddBool("markdown", &markdown_, "the body is Markdown (--format)");
     flags.AddString("request-id", &request_id_, "idempotency key");
   }
   absl::Status Run(CommandContext& context) override {
     v1::CreateArticleRequest request;
-    v1::ArticleContent* c = request.mutable_content();
-    c->set_title(title_);
-    if (!body_file_.empty()) {
-      ASSIGN_OR_RETURN(body_, ReadFileToString(body_file_));
-    }
-    c->set_body(body_);
-    c->set_format(markdown_ ? v1::BODY_FORMAT_MARKDOWN
-                            : v1::BODY_FORMAT_PLAIN_TEXT);
-    c->set_category(category_);
-    for (std::string& t : SplitList(tags_)) c->add_tags(std::move(t));
-    c->set_language(language_);
-    for (std::string& v : SplitList(channels_)) c->add_channels(std::move(v));
-    for (std::string& v : SplitList(customer_types_)) {
-      c->add_customer_types(std::move(v));
-    }
+    if (markdown_) content_.format = "markdown";
+    google::protobuf::FieldMask unused;
+    RETURN_IF_ERROR(content_.Fill(*request.mutable_content(), unused));
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::CreateArticle, request));
@@ -219,16 +262,84 @@ class ArticleCreateCommand final : public Command {
   }
 
  private:
-  std::string title_, body_, body_file_, category_, tags_, language_,
-      channels_, customer_types_, request_id_;
+  ArticleContentFlags content_;
   bool markdown_ = false;
+  std::string request_id_;
+};
+
+class ArticleUpdateCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    content_.Define(flags, false);
+    flags.AddString("etag", &etag_, "fail unless the article still has it");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::UpdateArticleRequest request;
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
+    RETURN_IF_ERROR(content_.Fill(*request.mutable_content(),
+                                  *request.mutable_update_mask()));
+    if (request.update_mask().paths_size() == 0) {
+      return UsageError("csctl kb article update: give at least one field");
+    }
+    request.set_etag(etag_);
+    ASSIGN_OR_RETURN(v1::Article a,
+                     CallRpc(context, &KbStub::UpdateArticle, request));
+    return PrintArticle(context, a);
+  }
+
+ private:
+  ArticleContentFlags content_;
+  std::string etag_;
+};
+
+class ArticleListCommand final : public Command {
+ public:
+  void DefineFlags(ConfigParser& flags) override {
+    flags.AddString("state", &state_,
+                    "draft, in_review, published or archived (editors)");
+    paging_.Define(flags, "articles");
+  }
+  absl::Status Run(CommandContext& context) override {
+    v1::ListArticlesRequest request;
+    if (!state_.empty()) {
+      ASSIGN_OR_RETURN(int state,
+                       ParseEnumFlag(v1::ArticleState_descriptor(),
+                                     "ARTICLE_STATE_", "state", state_));
+      request.set_state(static_cast<v1::ArticleState>(state));
+    }
+    return ListPages(
+        context, &KbStub::ListArticles, request, paging_,
+        [](const auto& page) -> const auto& { return page.articles(); },
+        Table({"ARTICLE", "STATE", "VERSION", "UPDATED", "CATEGORY", "TITLE"}),
+        [](Table& table, const v1::Article& a) {
+          table.AddRow({a.name(), StateName(a.state()), a.published_version(),
+                        FormatDisplayTimestamp(a.update_time()),
+                        SanitizeCell(absl::StrJoin(a.category_path(), " › ")),
+                        SanitizeCell(a.content().title())});
+        });
+  }
+
+ private:
+  std::string state_;
+  PageFlags paging_;
+};
+
+class ArticleConfirmCommand final : public Command {
+ public:
+  absl::Status Run(CommandContext& context) override {
+    v1::ConfirmArticleFreshRequest request;
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
+    ASSIGN_OR_RETURN(v1::Article a,
+                     CallRpc(context, &KbStub::ConfirmArticleFresh, request));
+    return PrintArticle(context, a);
+  }
 };
 
 class ArticleGetCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::GetArticleRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::GetArticle, request));
     return PrintArticle(context, a);
@@ -242,7 +353,7 @@ class ArticleSubmitCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::SubmitForReviewRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     request.set_change_note(note_);
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::SubmitForReview, request));
@@ -263,7 +374,7 @@ class ArticleReviewCommand : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ReviewArticleRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     request.set_approve(approve_);
     request.set_comment(comment_);
     request.set_major_version(major_);
@@ -293,7 +404,7 @@ class ArticleArchiveCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ArchiveArticleRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     request.set_reason(reason_);
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::ArchiveArticle, request));
@@ -308,7 +419,7 @@ class ArticleRestoreCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::RestoreArticleRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::RestoreArticle, request));
     return PrintArticle(context, a);
@@ -319,15 +430,15 @@ class ArticleVersionsCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::ListVersionsRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
     ASSIGN_OR_RETURN(v1::ListVersionsResponse r,
                      CallRpc(context, &KbStub::ListVersions, request));
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"VERSION", "PUBLISHED", "AUTHOR", "APPROVER", "NOTE"});
     for (const v1::ArticleVersion& v : r.versions()) {
       table.AddRow({absl::StrCat("V", v.major(), ".", v.minor()),
-                    When(v.publish_time()), v.author(), v.approver(),
-                    SanitizeCell(v.change_note())});
+                    FormatDisplayTimestamp(v.publish_time()), v.author(),
+                    v.approver(), SanitizeCell(v.change_note())});
     }
     table.Print(context.out());
     return absl::OkStatus();
@@ -337,9 +448,21 @@ class ArticleVersionsCommand final : public Command {
 class ArticleDiffCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
+    // ARTICLE FROM TO, or (as before) the two full version names.
+    const std::vector<std::string>& args = context.args();
     v1::DiffVersionsRequest request;
-    request.set_from_version(context.args()[0]);
-    request.set_to_version(context.args()[1]);
+    if (args.size() == 3) {
+      request.set_from_version(VersionNameOf(args[0], args[1]));
+      request.set_to_version(VersionNameOf(args[0], args[2]));
+    } else if (absl::StrContains(args[0], "/versions/") &&
+               absl::StrContains(args[1], "/versions/")) {
+      request.set_from_version(args[0]);
+      request.set_to_version(args[1]);
+    } else {
+      return UsageError(
+          "csctl kb article diff: give ARTICLE FROM TO (e.g. articles/… 1.0 "
+          "1.1) or two full version names");
+    }
     ASSIGN_OR_RETURN(v1::DiffVersionsResponse r,
                      CallRpc(context, &KbStub::DiffVersions, request));
     if (context.options().json) return PrintJson(context.out(), r);
@@ -357,8 +480,8 @@ class ArticleRollbackCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::RollbackArticleRequest request;
-    request.set_name(ArticleArg(context.args()[0]));
-    request.set_version(context.args()[1]);
+    request.set_name(ResourceNameIn("articles", context.args()[0]));
+    request.set_version(VersionNameOf(context.args()[0], context.args()[1]));
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::RollbackArticle, request));
     return PrintArticle(context, a);
@@ -437,7 +560,7 @@ class ShareCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::ShareToTicketRequest request;
-    request.set_article(ArticleArg(context.args()[0]));
+    request.set_article(ResourceNameIn("articles", context.args()[0]));
     std::string ticket = context.args()[1];
     if (!absl::StrContains(ticket, '/')) ticket = "tickets/" + ticket;
     request.set_ticket(ticket);
@@ -467,7 +590,7 @@ class FeedbackCommand final : public Command {
       return UsageError("give exactly one of --helpful, --not-helpful");
     }
     v1::SubmitFeedbackRequest request;
-    request.set_article(ArticleArg(context.args()[0]));
+    request.set_article(ResourceNameIn("articles", context.args()[0]));
     request.set_helpful(helpful_);
     request.set_comment(comment_);
     ASSIGN_OR_RETURN(v1::ArticleFeedback r,
@@ -497,7 +620,8 @@ class GapsCommand final : public Command {
     Table table({"QUERY", "SEARCHES", "REPORTS", "LAST SEEN"});
     for (const v1::Gap& g : r.gaps()) {
       table.AddRow({SanitizeCell(g.query()), absl::StrCat(g.search_count()),
-                    absl::StrCat(g.report_count()), When(g.last_seen())});
+                    absl::StrCat(g.report_count()),
+                    FormatDisplayTimestamp(g.last_seen())});
     }
     table.Print(context.out());
     return absl::OkStatus();
@@ -539,7 +663,8 @@ class StaleCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"ARTICLE", "VERSION", "REVIEW BY", "TITLE"});
     for (const v1::Article& a : r.articles()) {
-      table.AddRow({a.name(), a.published_version(), When(a.review_by()),
+      table.AddRow({a.name(), a.published_version(),
+                    FormatDisplayTimestamp(a.review_by()),
                     SanitizeCell(a.content().title())});
     }
     table.Print(context.out());
@@ -577,11 +702,19 @@ void RegisterKbCommands(CommandRegistry& registry) {
   registry.Add<ArticleRestoreCommand>(
       {"kb", "article", "restore"},
       "archived → draft (searchable again once republished)", one);
+  registry.Add<ArticleUpdateCommand>(
+      {"kb", "article", "update"},
+      "edit the working copy (a published article returns to draft)", one);
+  registry.Add<ArticleListCommand>({"kb", "article", "list"},
+                                   "list articles (editors: every state)");
+  registry.Add<ArticleConfirmCommand>(
+      {"kb", "article", "confirm"},
+      "mark a published article as checked (review_by moves on)", one);
   registry.Add<ArticleVersionsCommand>({"kb", "article", "versions"},
                                        "list published versions", one);
   registry.Add<ArticleDiffCommand>({"kb", "article", "diff"},
                                    "line diff of two versions",
-                                   {"FROM_VERSION TO_VERSION", 2, 2});
+                                   {"ARTICLE FROM TO", 2, 3});
   registry.Add<ArticleRollbackCommand>({"kb", "article", "rollback"},
                                        "republish an old version",
                                        {"ARTICLE VERSION", 2, 2});

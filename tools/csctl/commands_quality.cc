@@ -31,6 +31,7 @@
 #include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
+#include "tools/csctl/ticket_view.h"
 
 namespace cs::csctl {
 namespace {
@@ -38,24 +39,12 @@ namespace {
 namespace v1 = ::cs::ticket::v1;
 using Stub = v1::QualityService::Stub;
 
-std::string Named(absl::string_view prefix, absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat(prefix, arg);
-}
 std::string ReviewNameOf(absl::string_view arg) {
-  return Named("qualityReviews/", arg);
-}
-std::string TicketNameOf(absl::string_view arg) {
-  return Named("tickets/", arg);
+  return ResourceNameIn("qualityReviews", arg);
 }
 
 std::string StateName(int state) {
   return EnumLabel(v1::ReviewState_descriptor(), state, "REVIEW_STATE_");
-}
-
-std::string When(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
 }
 
 // "service_language=9,attitude=10" → one ItemScore per pair.
@@ -104,9 +93,9 @@ absl::Status PrintReview(CommandContext& context, const v1::QualityReview& r) {
     rows.push_back({"coaching", SanitizeCell(a)});
   }
   for (const v1::ReviewVersion& v : r.versions()) {
-    rows.push_back(
-        {absl::StrCat("version ", v.version()),
-         absl::StrCat(v.total(), " by ", v.author(), " at ", When(v.time()))});
+    rows.push_back({absl::StrCat("version ", v.version()),
+                    absl::StrCat(v.total(), " by ", v.author(), " at ",
+                                 FormatDisplayTimestamp(v.time()))});
   }
   for (const v1::Dispute& d : r.disputes()) {
     rows.push_back(
@@ -164,9 +153,7 @@ class ReviewListCommand final : public Command {
   void DefineFlags(ConfigParser& flags) override {
     flags.AddString("agent", &agent_, "only this agent (agents: only you)");
     flags.AddString("state", &state_, "reviewed, disputed, confirmed, amended");
-    flags.AddInt("page-size", &page_size_, "reviews per page (max 200)", 0,
-                 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "reviews");
   }
   absl::Status Run(CommandContext& context) override {
     v1::ListReviewsRequest request;
@@ -175,23 +162,21 @@ class ReviewListCommand final : public Command {
         int state, ParseEnumFlag(v1::ReviewState_descriptor(), "REVIEW_STATE_",
                                  "state", state_));
     request.set_state(static_cast<v1::ReviewState>(state));
-    request.set_page_size(page_size_);
     return ListPages(
-        context, &Stub::ListReviews, request, all_,
+        context, &Stub::ListReviews, request, paging_,
         [](const auto& page) -> const auto& { return page.reviews(); },
         Table({"NAME", "TICKET", "AGENT", "TOTAL", "STATE", "REVIEWER",
                "CREATED"}),
         [](Table& table, const v1::QualityReview& r) {
           table.AddRow({r.name(), r.ticket_number(), r.agent(),
                         absl::StrCat(r.current().total()), StateName(r.state()),
-                        r.reviewer(), When(r.create_time())});
+                        r.reviewer(), FormatDisplayTimestamp(r.create_time())});
         });
   }
 
  private:
   std::string agent_, state_;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 class ReviewDisputeCommand final : public Command {

@@ -53,16 +53,6 @@ using SlaStub = v1::SlaService::Stub;
 
 // ---- Helpers ----------------------------------------------------------------
 
-std::string NameIn(absl::string_view collection, absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat(collection, "/", arg);
-}
-
-std::string When(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
-}
-
 std::string Span(const google::protobuf::Duration& d) {
   absl::Duration duration =
       absl::Seconds(d.seconds()) + absl::Nanoseconds(d.nanos());
@@ -75,22 +65,24 @@ std::string GradeName(int grade) {
 
 absl::Status PrintAgent(CommandContext& context, const v1::Agent& a) {
   if (context.options().json) return PrintJson(context.out(), a);
-  PrintKeyValues(context.out(),
-                 {{"name", a.name()},
-                  {"display_name", SanitizeCell(a.display_name())},
-                  {"department", SanitizeCell(a.department())},
-                  {"skills", SanitizeCell(absl::StrJoin(a.skills(), ","))},
-                  {"availability", EnumLabel(v1::Availability_descriptor(),
-                                            a.availability(), "AVAILABILITY_")},
-                  {"load", absl::StrCat(a.active_tickets(), "/", a.capacity())},
-                  {"last_assigned", When(a.last_assigned_time())},
-                  {"updated", When(a.update_time())}});
+  PrintKeyValues(
+      context.out(),
+      {{"name", a.name()},
+       {"display_name", SanitizeCell(a.display_name())},
+       {"department", SanitizeCell(a.department())},
+       {"skills", SanitizeCell(absl::StrJoin(a.skills(), ","))},
+       {"availability", EnumLabel(v1::Availability_descriptor(),
+                                  a.availability(), "AVAILABILITY_")},
+       {"load", absl::StrCat(a.active_tickets(), "/", a.capacity())},
+       {"last_assigned", FormatDisplayTimestamp(a.last_assigned_time())},
+       {"updated", FormatDisplayTimestamp(a.update_time())}});
   return absl::OkStatus();
 }
 
 void AddRoutingRow(Table& table, const v1::TicketRouting& r) {
   table.AddRow({r.ticket(), GradeName(r.grade()), SanitizeCell(r.department()),
-                r.assignee(), r.queued() ? "yes" : "", When(r.routed_time())});
+                r.assignee(), r.queued() ? "yes" : "",
+                FormatDisplayTimestamp(r.routed_time())});
 }
 
 // ---- routing agent ----------------------------------------------------------
@@ -110,7 +102,7 @@ class AgentRegisterCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::RegisterAgentRequest request;
     v1::Agent* agent = request.mutable_agent();
-    agent->set_name(NameIn("agents", context.args()[0]));
+    agent->set_name(ResourceNameIn("agents", context.args()[0]));
     agent->set_department(department_);
     agent->set_capacity(capacity_);
     agent->set_display_name(display_name_);
@@ -133,7 +125,7 @@ class AgentGetCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::GetAgentRequest request;
-    request.set_name(NameIn("agents", context.args()[0]));
+    request.set_name(ResourceNameIn("agents", context.args()[0]));
     ASSIGN_OR_RETURN(v1::Agent agent,
                      CallRpc(context, &RoutingStub::GetAgent, request));
     return PrintAgent(context, agent);
@@ -144,16 +136,14 @@ class AgentListCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
     flags.AddString("department", &department_, "only this department");
-    flags.AddInt("page-size", &page_size_, "agents per page (max 200)", 0, 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "agents");
   }
 
   absl::Status Run(CommandContext& context) override {
     v1::ListAgentsRequest request;
     request.set_department(department_);
-    request.set_page_size(page_size_);
     return ListPages(
-        context, &RoutingStub::ListAgents, request, all_,
+        context, &RoutingStub::ListAgents, request, paging_,
         [](const auto& page) -> const auto& { return page.agents(); },
         Table({"NAME", "DISPLAY", "DEPARTMENT", "SKILLS", "AVAILABILITY",
                "LOAD", "LAST ASSIGNED"}),
@@ -164,14 +154,13 @@ class AgentListCommand final : public Command {
                         EnumLabel(v1::Availability_descriptor(),
                                   a.availability(), "AVAILABILITY_"),
                         absl::StrCat(a.active_tickets(), "/", a.capacity()),
-                        When(a.last_assigned_time())});
+                        FormatDisplayTimestamp(a.last_assigned_time())});
         });
   }
 
  private:
   std::string department_;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 template <v1::Availability kAvailability>
@@ -179,7 +168,7 @@ class AgentAvailabilityCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::SetAgentAvailabilityRequest request;
-    request.set_name(NameIn("agents", context.args()[0]));
+    request.set_name(ResourceNameIn("agents", context.args()[0]));
     request.set_availability(kAvailability);
     ASSIGN_OR_RETURN(
         v1::Agent agent,
@@ -194,7 +183,7 @@ class TicketRoutingCommand final : public Command {
  public:
   absl::Status Run(CommandContext& context) override {
     v1::GetTicketRoutingRequest request;
-    request.set_ticket(NameIn("tickets", context.args()[0]));
+    request.set_ticket(ResourceNameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(
         v1::TicketRouting r,
         CallRpc(context, &RoutingStub::GetTicketRouting, request));
@@ -209,7 +198,7 @@ class TicketRoutingCommand final : public Command {
           SanitizeCell(absl::StrJoin(r.collaborating_departments(), ","))},
          {"assignee", r.assignee()},
          {"queued", r.queued() ? "yes" : "no"},
-         {"routed", When(r.routed_time())},
+         {"routed", FormatDisplayTimestamp(r.routed_time())},
          {"config_version", absl::StrCat(r.config_version())}});
     return absl::OkStatus();
   }
@@ -219,17 +208,14 @@ class QueueCommand final : public Command {
  public:
   void DefineFlags(ConfigParser& flags) override {
     flags.AddString("department", &department_, "only this department");
-    flags.AddInt("page-size", &page_size_, "tickets per page (max 200)", 0,
-                 200);
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "tickets");
   }
 
   absl::Status Run(CommandContext& context) override {
     v1::ListQueueRequest request;
     request.set_department(department_);
-    request.set_page_size(page_size_);
     return ListPages(
-        context, &RoutingStub::ListQueue, request, all_,
+        context, &RoutingStub::ListQueue, request, paging_,
         [](const auto& page) -> const auto& { return page.tickets(); },
         Table(
             {"TICKET", "GRADE", "DEPARTMENT", "ASSIGNEE", "QUEUED", "ROUTED"}),
@@ -240,8 +226,7 @@ class QueueCommand final : public Command {
 
  private:
   std::string department_;
-  int page_size_ = 0;
-  bool all_ = false;
+  PageFlags paging_;
 };
 
 // ---- sla --------------------------------------------------------------------
@@ -260,8 +245,8 @@ absl::Status PrintClocks(CommandContext& context,
         {c.name(), KindName(c.kind()),
          EnumLabel(v1::ClockState_descriptor(), c.state(), "CLOCK_STATE_"),
          GradeName(c.grade()), Span(c.target()), Span(c.elapsed()),
-         Span(c.remaining()), When(c.due_time()), c.warned() ? "yes" : "",
-         c.breached() ? "yes" : "", c.calendar(),
+         Span(c.remaining()), FormatDisplayTimestamp(c.due_time()),
+         c.warned() ? "yes" : "", c.breached() ? "yes" : "", c.calendar(),
          absl::StrCat(c.policy(), " v", c.policy_version()), c.assignee()});
   }
   table.Print(context.out());
@@ -270,9 +255,9 @@ absl::Status PrintClocks(CommandContext& context,
     context.out() << "\n" << c.name() << "\n";
     Table entries({"TIME", "TRANSITION", "ELAPSED", "VERSION", "REASON"});
     for (const v1::ClockLedgerEntry& e : c.ledger()) {
-      entries.AddRow({When(e.time()),
-                      EnumLabel(v1::ClockTransition_descriptor(), e.transition(),
-                               "CLOCK_TRANSITION_"),
+      entries.AddRow({FormatDisplayTimestamp(e.time()),
+                      EnumLabel(v1::ClockTransition_descriptor(),
+                                e.transition(), "CLOCK_TRANSITION_"),
                       Span(e.elapsed()), absl::StrCat(e.policy_version()),
                       SanitizeCell(e.reason())});
     }
@@ -289,7 +274,7 @@ class ClocksCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::GetTicketClocksRequest request;
-    request.set_subject(NameIn("tickets", context.args()[0]));
+    request.set_subject(ResourceNameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(v1::GetTicketClocksResponse response,
                      CallRpc(context, &SlaStub::GetTicketClocks, request));
     if (context.options().json) return PrintJson(context.out(), response);
@@ -350,7 +335,7 @@ class StartClockCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::StartClockRequest request;
-    request.set_subject(NameIn("tickets", context.args()[0]));
+    request.set_subject(ResourceNameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(int kind, ParseEnumFlag(v1::ClockKind_descriptor(),
                                          "CLOCK_KIND_", "kind", kind_));
     request.set_kind(static_cast<v1::ClockKind>(kind));
@@ -394,7 +379,7 @@ class UpdateClockCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::UpdateClockRequest request;
-    request.set_subject(NameIn("tickets", context.args()[0]));
+    request.set_subject(ResourceNameIn("tickets", context.args()[0]));
     ASSIGN_OR_RETURN(int kind, ParseEnumFlag(v1::ClockKind_descriptor(),
                                          "CLOCK_KIND_", "kind", kind_));
     request.set_kind(static_cast<v1::ClockKind>(kind));

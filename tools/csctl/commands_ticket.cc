@@ -1,8 +1,8 @@
-// ticket create | get | list | reply | resolve | feedback, and
-// customer upsert | get: the ticket service (cs.ticket.v1.TicketService).
+// ticket create | get | list | reply | resolve | feedback: the everyday
+// ticket commands of the ticket service (cs.ticket.v1.TicketService). The
+// other lifecycle changes are in commands_ticket_lifecycle.cc, customers in
+// commands_customer.cc.
 //
-//   csctl customer upsert c-1001 --full-name 张三 --title mr
-//         --phone 13812341234 --region 广东省深圳市
 //   csctl ticket create --customer c-1001 --channel phone
 //         --stage after_sale --subject 手机信号弱 --description 地下车库无信号
 //   csctl ticket list --status new,open --department 客服部
@@ -11,11 +11,9 @@
 //   csctl ticket resolve 01J… --resolution "已更换SIM卡" --fcr
 //   csctl ticket feedback 01J… --csat 5 --nps 9
 //
-// Tickets are named by "tickets/{id}" or just the id; customers by
-// "customers/{id}" or the id. Enum flags take the value name without its
-// prefix, in any case (phone, AFTER_SALE, very_satisfied). ID-card and
-// bank-card numbers are better passed through the environment
-// (CSCTL_CUSTOMER_UPSERT_ID_CARD, …) than as flags, which show up in ps.
+// Tickets are named by "tickets/{id}" or just the id. Enum flags take the
+// value name without its prefix, in any case (phone, AFTER_SALE,
+// very_satisfied).
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -35,110 +33,16 @@
 #include "libs/common/status_macros.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
+#include "tools/csctl/paging.h"
 #include "tools/csctl/rpc.h"
 #include "tools/csctl/table.h"
+#include "tools/csctl/ticket_view.h"
 
 namespace cs::csctl {
 namespace {
 
 namespace v1 = ::cs::ticket::v1;
 using Stub = v1::TicketService::Stub;
-
-// ---- Helpers ----------------------------------------------------------------
-
-std::string ResourceName(absl::string_view collection, absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat(collection, "/", arg);
-}
-
-std::string TimeText(const google::protobuf::Timestamp& ts) {
-  if (ts.seconds() == 0 && ts.nanos() == 0) return "";
-  return FormatDisplayTime(FromTimestamp(ts));
-}
-
-std::string StatusText(int status) {
-  return EnumLabel(v1::TicketStatus_descriptor(), status, "TICKET_STATUS_");
-}
-
-absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
-  if (context.options().json) return PrintJson(context.out(), t);
-  std::vector<std::pair<std::string, std::string>> rows = {
-      {"name", t.name()},
-      {"number", t.number()},
-      {"status", StatusText(t.status())},
-      {"channel",
-       EnumLabel(cs::common::v1::Channel_descriptor(), t.channel(), "CHANNEL_")},
-      {"stage",
-       EnumLabel(cs::common::v1::Stage_descriptor(), t.stage(), "STAGE_")},
-      {"category", absl::StrJoin(t.category(), " › ")},
-      {"grade",
-       EnumLabel(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_")},
-      {"department", t.department()},
-      {"assignee", t.assignee()},
-      {"customer",
-       absl::StrCat(t.customer_display_name(), " (", t.customer_id(), ")")},
-      {"contact", t.customer_contact()},
-      {"subject", SanitizeCell(t.subject())},
-      {"description", SanitizeCell(t.description())},
-      {"resolution", SanitizeCell(t.resolution())},
-      {"satisfaction",
-       t.satisfaction() > 0 ? absl::StrCat(t.satisfaction()) : ""},
-      {"created", TimeText(t.create_time())},
-      {"updated", TimeText(t.update_time())},
-      {"created_by", t.created_by()},
-      {"etag", t.etag()},
-  };
-  if (!t.merged_into().empty())
-    rows.push_back({"merged_into", t.merged_into()});
-  PrintKeyValues(context.out(), rows);
-  if (t.replies_size() > 0) {
-    context.out() << "\n";
-    Table replies({"TIME", "AUTHOR", "KIND", "VISIBILITY", "BODY"});
-    for (const v1::Reply& r : t.replies()) {
-      replies.AddRow({TimeText(r.create_time()), r.author(),
-                      EnumLabel(v1::AuthorKind_descriptor(), r.author_kind(),
-                               "AUTHOR_KIND_"),
-                      EnumLabel(v1::ReplyVisibility_descriptor(), r.visibility(),
-                               "REPLY_VISIBILITY_"),
-                      SanitizeCell(r.body())});
-    }
-    replies.Print(context.out());
-  }
-  if (t.history_size() > 0) {
-    context.out() << "\n";
-    Table history({"TIME", "ACTOR", "ACTION", "CHANGES"});
-    for (const v1::HistoryEntry& h : t.history()) {
-      std::vector<std::string> changes;
-      for (const v1::FieldChange& c : h.changes()) {
-        changes.push_back(
-            absl::StrCat(c.field(), ": ", c.old_value(), " → ", c.new_value()));
-      }
-      history.AddRow({TimeText(h.time()), h.actor(),
-                      EnumLabel(v1::HistoryAction_descriptor(), h.action(),
-                               "HISTORY_ACTION_"),
-                      SanitizeCell(absl::StrJoin(changes, "; "))});
-    }
-    history.Print(context.out());
-  }
-  return absl::OkStatus();
-}
-
-absl::Status PrintCustomer(CommandContext& context, const v1::Customer& c) {
-  if (context.options().json) return PrintJson(context.out(), c);
-  PrintKeyValues(context.out(),
-                 {{"name", c.name()},
-                  {"full_name", c.full_name()},
-                  {"type", EnumLabel(v1::CustomerType_descriptor(), c.type(),
-                                    "CUSTOMER_TYPE_")},
-                  {"region", c.region()},
-                  {"phone", c.phone()},
-                  {"id_card", c.id_card_masked()},
-                  {"bank_card", c.bank_card_masked()},
-                  {"created", TimeText(c.create_time())},
-                  {"updated", TimeText(c.update_time())},
-                  {"etag", c.etag()}});
-  return absl::OkStatus();
-}
 
 // ---- ticket -----------------------------------------------------------------
 
@@ -207,7 +111,7 @@ class GetCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::GetTicketRequest request;
-    request.set_name(ResourceName("tickets", context.args()[0]));
+    request.set_name(TicketNameOf(context.args()[0]));
     ASSIGN_OR_RETURN(int view, ParseEnumFlag(v1::TicketView_descriptor(),
                                              "TICKET_VIEW_", "view", view_));
     request.set_view(static_cast<v1::TicketView>(view));
@@ -230,11 +134,7 @@ class ListCommand final : public Command {
     flags.AddString("assignee", &assignee_, "agent id");
     flags.AddString("customer", &customer_, "customer id");
     flags.AddString("order", &order_, "create_time_desc or create_time_asc");
-    flags.AddInt("page-size", &page_size_, "tickets per page (max 200)", 0,
-                 200);
-    flags.AddString("page-token", &page_token_,
-                    "next_page_token of the previous page");
-    flags.AddBool("all", &all_, "follow next_page_token to the last page");
+    paging_.Define(flags, "tickets");
   }
 
   absl::Status Run(CommandContext& context) override {
@@ -264,44 +164,15 @@ class ListCommand final : public Command {
                                      "TICKET_ORDER_", "order", order_));
       request.set_order_by(static_cast<v1::TicketOrder>(order));
     }
-    request.set_page_size(page_size_);
-    request.set_page_token(page_token_);
-
-    Table table({"NUMBER", "ID", "STATUS", "GRADE", "CHANNEL", "DEPARTMENT",
-                 "ASSIGNEE", "CREATED", "SUBJECT"});
-    std::string next;
-    do {
-      ASSIGN_OR_RETURN(v1::ListTicketsResponse page,
-                       CallRpc(context, &Stub::ListTickets, request));
-      for (const v1::Ticket& t : page.tickets()) {
-        if (context.options().json) {
-          RETURN_IF_ERROR(PrintJson(context.out(), t));
-          continue;
-        }
-        table.AddRow(
-            {t.number(), t.id(), StatusText(t.status()),
-             EnumLabel(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_"),
-             EnumLabel(cs::common::v1::Channel_descriptor(), t.channel(),
-                      "CHANNEL_"),
-             SanitizeCell(t.department()), t.assignee(),
-             TimeText(t.create_time()), SanitizeCell(t.subject())});
-      }
-      next = page.next_page_token();
-      request.set_page_token(next);
-    } while (all_ && !next.empty());
-    if (!context.options().json) {
-      table.Print(context.out());
-      if (!next.empty())
-        context.out() << "next page: --page-token " << next << "\n";
-    }
-    return absl::OkStatus();
+    return ListPages(
+        context, &Stub::ListTickets, request, paging_,
+        [](const auto& page) -> const auto& { return page.tickets(); },
+        TicketTable(), AddTicketRow);
   }
 
  private:
-  std::string statuses_, channels_, department_, assignee_, customer_, order_,
-      page_token_;
-  int page_size_ = 0;
-  bool all_ = false;
+  std::string statuses_, channels_, department_, assignee_, customer_, order_;
+  PageFlags paging_;
 };
 
 class ReplyCommand final : public Command {
@@ -315,7 +186,7 @@ class ReplyCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::AddReplyRequest request;
-    request.set_name(ResourceName("tickets", context.args()[0]));
+    request.set_name(TicketNameOf(context.args()[0]));
     ASSIGN_OR_RETURN(int author,
                      ParseEnumFlag(v1::AuthorKind_descriptor(), "AUTHOR_KIND_",
                                    "author", author_));
@@ -332,7 +203,7 @@ class ReplyCommand final : public Command {
     PrintKeyValues(context.out(),
                    {{"reply", response.reply().id()},
                     {"ticket", response.ticket().name()},
-                    {"status", StatusText(response.ticket().status())},
+                    {"status", TicketStatusLabel(response.ticket().status())},
                     {"etag", response.ticket().etag()}});
     return absl::OkStatus();
   }
@@ -353,7 +224,7 @@ class ResolveCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     v1::ResolveTicketRequest request;
-    request.set_name(ResourceName("tickets", context.args()[0]));
+    request.set_name(TicketNameOf(context.args()[0]));
     request.set_resolution(resolution_);
     request.set_solved_at_first_contact(fcr_);
     request.set_etag(etag_);
@@ -384,7 +255,7 @@ class FeedbackCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     if (csat_ == 0) return UsageError("--csat (1-5) is required");
     v1::SubmitFeedbackRequest request;
-    request.set_name(ResourceName("tickets", context.args()[0]));
+    request.set_name(TicketNameOf(context.args()[0]));
     v1::Feedback* f = request.mutable_feedback();
     f->set_csat(csat_);
     if (nps_ >= 0) f->set_nps(nps_);
@@ -411,7 +282,7 @@ class FeedbackCommand final : public Command {
         context.out(),
         {{"csat", absl::StrCat(feedback.csat())},
          {"nps", feedback.has_nps() ? absl::StrCat(feedback.nps()) : ""},
-         {"submitted", TimeText(feedback.submit_time())}});
+         {"submitted", FormatDisplayTimestamp(feedback.submit_time())}});
     return absl::OkStatus();
   }
 
@@ -421,79 +292,6 @@ class FeedbackCommand final : public Command {
   int csat_ = 0;
   int nps_ = -1;
   std::string attitude_, skill_, timeliness_, promises_kept_, comment_;
-};
-
-// ---- customer ---------------------------------------------------------------
-
-class CustomerUpsertCommand final : public Command {
- public:
-  void DefineFlags(ConfigParser& flags) override {
-    flags.AddString("full-name", &full_name_,
-                    "full name (required to create a customer)");
-    flags.AddString("title", &title_, "mr or ms (shown as 先生 / 女士)");
-    flags.AddString("phone", &phone_, "mobile or landline number");
-    flags.AddString("region", &region_, "region (e.g. 广东省深圳市)");
-    flags.AddString("type", &type_, "new, returning or vip");
-    flags.AddString("id-card", &id_card_,
-                    "ID-card number (stored encrypted; prefer the env var)");
-    flags.AddString("bank-card", &bank_card_,
-                    "bank-card number (stored encrypted; prefer the env var)");
-    flags.AddString("etag", &etag_, "fail unless the customer still has it");
-  }
-
-  absl::Status Run(CommandContext& context) override {
-    v1::UpsertCustomerRequest request;
-    v1::Customer* c = request.mutable_customer();
-    c->set_name(ResourceName("customers", context.args()[0]));
-    c->set_etag(etag_);
-    // Only the fields given change (update_mask of the non-empty flags).
-    auto set = [&](const std::string& value, const char* path, auto setter) {
-      if (value.empty()) return;
-      setter(value);
-      request.mutable_update_mask()->add_paths(path);
-    };
-    set(full_name_, "full_name",
-        [&](const std::string& v) { c->set_full_name(v); });
-    set(phone_, "phone", [&](const std::string& v) { c->set_phone(v); });
-    set(region_, "region", [&](const std::string& v) { c->set_region(v); });
-    set(id_card_, "id_card", [&](const std::string& v) { c->set_id_card(v); });
-    set(bank_card_, "bank_card",
-        [&](const std::string& v) { c->set_bank_card(v); });
-    if (!title_.empty()) {
-      ASSIGN_OR_RETURN(int title, ParseEnumFlag(v1::Title_descriptor(),
-                                                "TITLE_", "title", title_));
-      c->set_title(static_cast<v1::Title>(title));
-      request.mutable_update_mask()->add_paths("title");
-    }
-    if (!type_.empty()) {
-      ASSIGN_OR_RETURN(int type,
-                       ParseEnumFlag(v1::CustomerType_descriptor(),
-                                     "CUSTOMER_TYPE_", "type", type_));
-      c->set_type(static_cast<v1::CustomerType>(type));
-      request.mutable_update_mask()->add_paths("type");
-    }
-    if (request.update_mask().paths_size() == 0) {
-      return UsageError("csctl customer upsert: give at least one field");
-    }
-    ASSIGN_OR_RETURN(v1::Customer customer,
-                     CallRpc(context, &Stub::UpsertCustomer, request));
-    return PrintCustomer(context, customer);
-  }
-
- private:
-  std::string full_name_, title_, phone_, region_, type_, id_card_, bank_card_,
-      etag_;
-};
-
-class CustomerGetCommand final : public Command {
- public:
-  absl::Status Run(CommandContext& context) override {
-    v1::GetCustomerRequest request;
-    request.set_name(ResourceName("customers", context.args()[0]));
-    ASSIGN_OR_RETURN(v1::Customer customer,
-                     CallRpc(context, &Stub::GetCustomer, request));
-    return PrintCustomer(context, customer);
-  }
 };
 
 }  // namespace
@@ -512,12 +310,6 @@ void RegisterTicketCommands(CommandRegistry& registry) {
   registry.Add<FeedbackCommand>({"ticket", "feedback"},
                                 "record the customer's satisfaction survey",
                                 {"TICKET", 1, 1});
-  registry.Add<CustomerUpsertCommand>({"customer", "upsert"},
-                                      "create or update a customer profile",
-                                      {"CUSTOMER", 1, 1});
-  registry.Add<CustomerGetCommand>({"customer", "get"},
-                                   "show a customer (masked without read_pii)",
-                                   {"CUSTOMER", 1, 1});
 }
 
 }  // namespace cs::csctl

@@ -3,6 +3,7 @@
 #include <memory>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/strings/match.h"
@@ -19,9 +20,9 @@
 #include "services/ticket/service/ticket_app.h"
 #include "services/ticket/store/ticket_repository.h"
 #include "tools/csctl/cli.h"
-#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/table.h"
+#include "tools/csctl/test_util.h"
 
 namespace cs::csctl {
 namespace {
@@ -31,17 +32,7 @@ using ::testing::HasSubstr;
 using ::testing::Not;
 using ::testing::StartsWith;
 
-using Result = CliRun;
-
-// The value of the "key  value" line for `key` in PrintKeyValues output.
-std::string ValueOf(const std::string& out, absl::string_view key) {
-  for (absl::string_view line : absl::StrSplit(out, '\n')) {
-    if (absl::ConsumePrefix(&line, key) && absl::StartsWith(line, " ")) {
-      return std::string(absl::StripLeadingAsciiWhitespace(line));
-    }
-  }
-  return "";
-}
+using Result = CliResult;
 
 class CsctlTicketTest : public ::testing::Test {
  protected:
@@ -66,8 +57,21 @@ class CsctlTicketTest : public ::testing::Test {
   }
   void TearDown() override { host_->Shutdown(); }
 
-  Result Run(const std::vector<std::string>& args, const std::string& token) {
-    return RunCliAs(registry_, addr_, args, token);
+  Result Run(const std::vector<std::string>& args, const std::string& token,
+             Environment env = {}) {
+    return RunCsctl(registry_, addr_, args, token, std::move(env));
+  }
+
+  // Opens a phone ticket of `customer` as the agent; returns its id.
+  std::string CreateTicket(const std::string& customer,
+                           const std::string& subject) {
+    Result r =
+        Run({"ticket", "create", "--customer", customer, "--channel", "phone",
+             "--stage", "after_sale", "--subject", subject, "--description",
+             absl::StrCat("客户描述：", subject), "--department", "客服部"},
+            agent_);
+    EXPECT_EQ(r.code, kExitOk) << r.err;
+    return std::string(absl::StripPrefix(ValueOf(r.out, "name"), "tickets/"));
   }
 
   CommandRegistry registry_;
@@ -171,6 +175,157 @@ TEST_F(CsctlTicketTest, ErrorsKeepTheirCodesAndFields) {
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
   EXPECT_THAT(r.out, Not(HasSubstr("RESOLVED")));
+}
+
+TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
+  ASSERT_EQ(Run({"customer", "upsert", "c-2001", "--full-name", "李娜",
+                 "--phone", "13912345678"},
+                agent_)
+                .code,
+            kExitOk);
+  const std::string id = CreateTicket("c-2001", "宽带断网");
+
+  Result r = Run({"ticket", "update", id, "--grade", "b",
+                  "--affected-customers", "40", "--loss-yuan", "1200.5",
+                  "--category", "宽带类/断网", "--subject", "小区宽带断网"},
+                 agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "grade"), "B");
+  EXPECT_EQ(ValueOf(r.out, "affected"), "40");
+  EXPECT_EQ(ValueOf(r.out, "loss"), "CNY 1200.50");
+  EXPECT_EQ(ValueOf(r.out, "category"), "宽带类 › 断网");
+  EXPECT_EQ(ValueOf(r.out, "subject"), "小区宽带断网");
+  // A flag not given leaves its field alone.
+  EXPECT_EQ(ValueOf(r.out, "description"), "客户描述：宽带断网");
+  const std::string etag = ValueOf(r.out, "etag");
+
+  r = Run({"ticket", "update", id, "--loss-yuan", "12.345"}, agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--loss-yuan"));
+  r = Run({"ticket", "update", id}, agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+
+  r = Run({"ticket", "assign", id, "--department", "客服部", "--assignee",
+           "agent-007", "--note", "熟悉宽带业务"},
+          supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "ASSIGNED");
+  EXPECT_EQ(ValueOf(r.out, "assignee"), "agent-007");
+
+  // The etag read before the assignment is stale now: nothing changes.
+  r = Run({"ticket", "status", id, "in_progress", "--etag", etag}, agent_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: ABORTED"));
+  r = Run({"ticket", "get", id}, agent_);
+  EXPECT_EQ(ValueOf(r.out, "status"), "ASSIGNED");
+
+  r = Run({"ticket", "status", id, "resolved"}, agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("ticket assign, resolve, close or reopen"));
+  r = Run({"ticket", "status", id, "in_progress"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "IN_PROGRESS");
+  r = Run({"ticket", "status", id, "pending_customer", "--reason",
+           "等待客户提供光猫照片"},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "PENDING_CUSTOMER");
+
+  r = Run({"ticket", "close", id, "--reason", "客户未再联系"}, agent_);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
+  r = Run({"ticket", "close", id, "--reason", "客户未再联系"}, supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "CLOSED");
+  // Reopening a closed ticket is for supervisors.
+  r = Run({"ticket", "reopen", id, "--reason", "客户反馈仍断网"}, agent_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
+  r = Run({"ticket", "reopen", id}, supervisor_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--reason"));
+  r = Run({"ticket", "reopen", id, "--reason", "客户反馈仍断网"}, supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "status"), "REOPENED");
+  EXPECT_EQ(ValueOf(r.out, "reopens"), "1");
+
+  r = Run({"ticket", "get", id, "--view", "full"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("熟悉宽带业务"));
+  EXPECT_THAT(r.out, HasSubstr("等待客户提供光猫照片"));
+}
+
+TEST_F(CsctlTicketTest, MergeHistoryAndRevealFromTheCommandLine) {
+  ASSERT_EQ(
+      Run({"customer", "upsert", "c-3001", "--full-name", "王芳", "--phone",
+           "13700001111"},
+          agent_, {{"CSCTL_CUSTOMER_UPSERT_ID_CARD", "11010519491231002X"}})
+          .code,
+      kExitOk);
+  const std::string target = CreateTicket("c-3001", "退款未到账");
+  const std::string duplicate = CreateTicket("c-3001", "退款还没到");
+
+  Result r = Run({"customer", "history", "customers/c-3001"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  std::vector<std::string> lines =
+      absl::StrSplit(r.out, '\n', absl::SkipEmpty());
+  ASSERT_EQ(lines.size(), 3u) << r.out;
+  EXPECT_THAT(lines[1], HasSubstr("退款还没到"));  // newest first
+  EXPECT_THAT(lines[2], HasSubstr("退款未到账"));
+  r = Run({"customer", "history", "c-3001", "--page-size", "1"}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, Not(HasSubstr("退款未到账")));
+  const size_t hint = r.out.find("next page: --page-token ");
+  ASSERT_NE(hint, std::string::npos) << r.out;
+  const std::string token =
+      r.out.substr(hint + 24, r.out.find(' ', hint + 24) - (hint + 24));
+  r = Run({"customer", "history", "c-3001", "--page-size", "1", "--page-token",
+           token},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("退款未到账"));
+  EXPECT_THAT(r.out, Not(HasSubstr("退款还没到")));
+  r = Run({"customer", "history", "c-3001", "--page-size", "1", "--all"},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("退款未到账"));
+  EXPECT_THAT(r.out, Not(HasSubstr("next page")));
+
+  r = Run({"ticket", "merge", target, duplicate, "--reason", "重复工单"},
+          agent_);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
+  r = Run({"ticket", "merge", target, duplicate, "--reason", "重复工单"},
+          supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "merged_from"), absl::StrCat("tickets/", duplicate));
+  EXPECT_THAT(r.out, HasSubstr("MERGED"));
+  EXPECT_THAT(r.out, HasSubstr("CLOSED"));
+  r = Run({"ticket", "get", duplicate}, agent_);
+  EXPECT_EQ(ValueOf(r.out, "merged_into"), absl::StrCat("tickets/", target));
+  r = Run({"ticket", "merge", target, target}, supervisor_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: INVALID_ARGUMENT"));
+
+  // Reading the ID card needs read_pii and a reason, and is audited.
+  r = Run({"customer", "reveal", "c-3001", "id_card", "--reason",
+           "核实身份：退款申请"},
+          agent_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
+  r = Run({"customer", "reveal", "c-3001", "passport", "--reason", "核实身份"},
+          supervisor_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("id_card"));
+  r = Run({"customer", "reveal", "c-3001", "id_card", "--reason",
+           "核实身份：退款申请"},
+          supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "value"), "11010519491231002X");
+  const std::string record = ValueOf(r.out, "audit_record");
+  ASSERT_FALSE(record.empty());
+  r = Run({"audit", "list", "--action", "reveal_pii"}, supervisor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("customers/c-3001"));
+  EXPECT_THAT(r.out, HasSubstr("核实身份：退款申请"));
 }
 
 TEST_F(CsctlTicketTest, AuditListAndKeyRotationFromTheCommandLine) {

@@ -24,8 +24,8 @@
 #include "libs/server/test_host.h"
 #include "libs/testing/temp_dir.h"
 #include "tools/csctl/cli.h"
-#include "tools/csctl/cli_test_run.h"
 #include "tools/csctl/commands.h"
+#include "tools/csctl/test_util.h"
 
 namespace cs::csctl {
 namespace {
@@ -40,7 +40,7 @@ using ::testing::StartsWith;
 const absl::Time kStart = absl::FromCivil(
     absl::CivilSecond(2030, 1, 2, 3, 4, 5), absl::UTCTimeZone());
 
-using Result = CliRun;
+using Result = CliResult;
 
 std::vector<std::string> Lines(const std::string& text) {
   return absl::StrSplit(text, '\n', absl::SkipEmpty());
@@ -98,7 +98,7 @@ class CsctlServerTest : public CsctlTest {
 
   // Runs csctl against the host with `token` in CSCTL_TOKEN.
   Result Run(const std::vector<std::string>& args, const std::string& token) {
-    return RunCliAs(registry_, addr_, args, token);
+    return RunCsctl(registry_, addr_, args, token);
   }
   Result Run(const std::vector<std::string>& args) {
     return Run(args, admin_token_);

@@ -31,6 +31,12 @@ absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp) {
          absl::Nanoseconds(timestamp.nanos());
 }
 
+std::string FormatDisplayTimestamp(
+    const google::protobuf::Timestamp& timestamp) {
+  if (timestamp.seconds() == 0 && timestamp.nanos() == 0) return "";
+  return FormatDisplayTime(FromTimestamp(timestamp));
+}
+
 absl::StatusOr<std::string> ToJson(const google::protobuf::Message& message,
                                    JsonStyle style) {
   google::protobuf::util::JsonPrintOptions options;

@@ -34,6 +34,10 @@ std::string FormatDisplayTime(absl::Time time);
 
 absl::Time FromTimestamp(const google::protobuf::Timestamp& timestamp);
 
+// FormatDisplayTime of `timestamp`, or "" when it is unset (all zero).
+std::string FormatDisplayTimestamp(
+    const google::protobuf::Timestamp& timestamp);
+
 enum class JsonStyle {
   kFull,     // every field, defaults included (for --json)
   kCompact,  // only set fields (for payloads inside a table line)

@@ -24,15 +24,17 @@ struct CliResult {
   std::string err;
 };
 
-// Runs `args` against `addr` with CSCTL_TOKEN = `token`.
+// Runs `csctl --addr <addr> <args...>` with CSCTL_TOKEN = `token` added to
+// `env`.
 inline CliResult RunCsctl(const CommandRegistry& registry,
                           const std::string& addr,
                           const std::vector<std::string>& args,
-                          const std::string& token) {
+                          const std::string& token, Environment env = {}) {
   std::vector<std::string> full = {"--addr", addr};
   full.insert(full.end(), args.begin(), args.end());
+  env["CSCTL_TOKEN"] = token;
   std::ostringstream out, err;
-  int code = RunCli(registry, full, {{"CSCTL_TOKEN", token}}, out, err);
+  const int code = RunCli(registry, full, env, out, err);
   return {code, out.str(), err.str()};
 }
 

@@ -4,6 +4,7 @@
 #include <set>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "google/protobuf/io/tokenizer.h"
@@ -95,6 +96,17 @@ const v1::EscalationPolicy* EscalationSettings::ForSeverity(
     }
   }
   return nullptr;
+}
+
+std::vector<std::string> EscalationSettings::Severities() const {
+  std::vector<std::string> severities;
+  for (const v1::EscalationPolicy& policy : proto.policies()) {
+    if (!policy.severity().empty() &&
+        absl::c_find(severities, policy.severity()) == severities.end()) {
+      severities.push_back(policy.severity());
+    }
+  }
+  return severities;
 }
 
 std::string EscalationSettings::WarningRole() const {

@@ -13,6 +13,7 @@
 #define CS_SERVICES_ESCALATION_DOMAIN_ESCALATION_CONFIG_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -34,6 +35,8 @@ struct EscalationSettings {
   // The first policy for an escalation request of `severity`; nullptr when
   // none.
   const v1::EscalationPolicy* ForSeverity(absl::string_view severity) const;
+  // The severities request policies cover, in policy order, each once.
+  std::vector<std::string> Severities() const;
   // The role told about SLA warnings ("team_lead" by default).
   std::string WarningRole() const;
 };

@@ -1,6 +1,7 @@
 #include "services/escalation/domain/escalation_config.h"
 
 #include <string>
+#include <vector>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -36,6 +37,7 @@ TEST(EscalationConfigTest, ShippedConfigLoadsWithTheSeedChains) {
   ASSERT_NE(serious, nullptr);
   EXPECT_EQ(serious->levels(0).people(0), "vice-president");
   EXPECT_EQ(settings->ForSeverity("mild"), nullptr);
+  EXPECT_EQ(settings->Severities(), std::vector<std::string>{"serious"});
   EXPECT_EQ(settings->WarningRole(), "team_lead");
 }
 

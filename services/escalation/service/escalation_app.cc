@@ -6,6 +6,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "libs/common/errors.h"
@@ -436,8 +437,13 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
   RETURN_IF_ERROR(ValidateRequestEscalation(req));
   const v1::EscalationPolicy* policy = settings_.ForSeverity(req.severity());
   if (policy == nullptr) {
+    const std::vector<std::string> covered = settings_.Severities();
     return absl::FailedPreconditionError(absl::StrCat(
-        "no escalation policy for severity \"", req.severity(), "\""));
+        "no escalation policy for severity \"", req.severity(), "\" (",
+        covered.empty()
+            ? "no policy covers a severity"
+            : absl::StrCat("policies cover: ", absl::StrJoin(covered, ", ")),
+        ")"));
   }
   v1::EscalationCase seed;
   seed.set_subject(req.subject());

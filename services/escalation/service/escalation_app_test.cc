@@ -21,6 +21,7 @@ namespace {
 
 using auth::Role;
 using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using ::testing::SizeIs;
 namespace common = cs::common::v1;
 namespace rv1 = cs::routing::v1;
@@ -419,8 +420,12 @@ TEST_F(EscalationAppTest, RequestEscalationGoesToTheVicePresident) {
   EXPECT_THAT(Cases(), SizeIs(1));
 
   request.set_severity("mild");
-  EXPECT_EQ(app_->RequestEscalation(complaint, request).status().code(),
-            absl::StatusCode::kFailedPrecondition);
+  const absl::Status uncovered =
+      app_->RequestEscalation(complaint, request).status();
+  EXPECT_EQ(uncovered.code(), absl::StatusCode::kFailedPrecondition);
+  // The caller learns which severities exist.
+  EXPECT_THAT(uncovered.message(), HasSubstr("policies cover: serious"));
+  EXPECT_THAT(Cases(), SizeIs(1));
   request.set_subject("");
   EXPECT_EQ(app_->RequestEscalation(complaint, request).status().code(),
             absl::StatusCode::kInvalidArgument);

@@ -1,0 +1,42 @@
+// How csctl shows the ticket service's resources, shared by the ticket,
+// ticket-lifecycle and customer commands: one ticket or customer as
+// "key  value" lines (or JSON with --json), and listings as a table.
+#ifndef CS_TOOLS_CSCTL_TICKET_VIEW_H_
+#define CS_TOOLS_CSCTL_TICKET_VIEW_H_
+
+#include <string>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+#include "cs/ticket/v1/ticket.pb.h"
+#include "tools/csctl/command.h"
+#include "tools/csctl/table.h"
+
+namespace cs::csctl {
+
+// "IN_PROGRESS" for TICKET_STATUS_IN_PROGRESS.
+std::string TicketStatusLabel(int status);
+
+// "tickets/{id}" for an id; a name is kept as is.
+std::string TicketNameOf(absl::string_view arg);
+// "customers/{id}" for an id; a name is kept as is.
+std::string CustomerNameOf(absl::string_view arg);
+
+// The ticket's fields, then (FULL view) its replies and history; JSON with
+// --json.
+absl::Status PrintTicket(CommandContext& context,
+                         const ticket::v1::Ticket& ticket);
+
+// The customer profile as the server answered it (masked unless the caller
+// holds read_pii); JSON with --json.
+absl::Status PrintCustomer(CommandContext& context,
+                           const ticket::v1::Customer& customer);
+
+// The table of a ticket listing, and the row of one ticket in it.
+Table TicketTable();
+void AddTicketRow(Table& table, const ticket::v1::Ticket& ticket);
+
+}  // namespace cs::csctl
+
+#endif  // CS_TOOLS_CSCTL_TICKET_VIEW_H_
