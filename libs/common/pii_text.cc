@@ -4,6 +4,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -231,6 +232,12 @@ std::string MaskPiiText(absl::string_view text) {
     i = end;
   }
   return out;
+}
+
+bool ContainsPiiText(absl::string_view text) {
+  const bool may_hold_value =
+      absl::c_any_of(text, [](char c) { return IsDigit(c) || c == '@'; });
+  return may_hold_value && MaskPiiText(text) != text;
 }
 
 }  // namespace cs

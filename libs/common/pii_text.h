@@ -40,6 +40,10 @@ namespace cs {
 // `text` with every value listed above replaced by its masked form.
 std::string MaskPiiText(absl::string_view text);
 
+// Whether MaskPiiText would change `text`. Cheap for text without ASCII
+// digits and '@' (most Chinese prose): no copy is made.
+bool ContainsPiiText(absl::string_view text);
+
 }  // namespace cs
 
 #endif  // CS_LIBS_COMMON_PII_TEXT_H_

@@ -89,5 +89,15 @@ TEST(MaskEmailTest, Forms) {
   EXPECT_EQ(MaskEmail(""), "");
 }
 
+TEST(ContainsPiiTextTest, TrueExactlyWhenMaskingChangesTheText) {
+  EXPECT_TRUE(ContainsPiiText("请回电13812345678"));
+  EXPECT_TRUE(ContainsPiiText("邮箱 li.na@example.com"));
+  EXPECT_TRUE(ContainsPiiText("身份证11010519491231002X"));
+  EXPECT_FALSE(ContainsPiiText("地下车库无信号，通话中断"));
+  EXPECT_FALSE(ContainsPiiText("订单号：2024051812345678901"));
+  EXPECT_FALSE(ContainsPiiText("SN13812345678 重启 3 次"));
+  EXPECT_FALSE(ContainsPiiText(""));
+}
+
 }  // namespace
 }  // namespace cs

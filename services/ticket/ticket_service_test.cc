@@ -1102,6 +1102,79 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   EXPECT_FALSE(absl::StrContains(everything, kFullName));
 }
 
+TEST_F(TicketServiceTest, FreeTextPersonalDataIsMaskedWithoutReadPii) {
+  v1::CreateTicketRequest create = CreateRequest();
+  create.mutable_ticket()->set_description(
+      "客户要求回电13912345678，邮箱 wang.fang@example.com");
+  auto created = Call(&Stub::CreateTicket, agent_, create);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_EQ(created->description(),
+            "客户要求回电139****5678，邮箱 w***@example.com");
+  const std::string name = created->name();
+
+  auto replied =
+      Reply(agent_, name, v1::AUTHOR_KIND_AGENT, "已致电13912345678，无人接听");
+  ASSERT_TRUE(replied.ok()) << replied.status();
+  EXPECT_EQ(replied->reply().body(), "已致电139****5678，无人接听");
+
+  // Agents (no read_pii) see the free text masked in every answer ...
+  auto basic = Get(agent_, name);
+  ASSERT_TRUE(basic.ok()) << basic.status();
+  EXPECT_EQ(basic->description(),
+            "客户要求回电139****5678，邮箱 w***@example.com");
+  auto full = Get(agent_, name, v1::TICKET_VIEW_FULL);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->replies_size(), 1);
+  EXPECT_EQ(full->replies(0).body(), "已致电139****5678，无人接听");
+  v1::ListTicketsRequest list;
+  auto page = Call(&Stub::ListTickets, agent_, list);
+  ASSERT_TRUE(page.ok()) << page.status();
+  ASSERT_EQ(page->tickets_size(), 1);
+  EXPECT_THAT(page->tickets(0).description(), HasSubstr("139****5678"));
+  v1::ListCustomerHistoryRequest history;
+  history.set_customer(kCustomer);
+  auto customer_history = Call(&Stub::ListCustomerHistory, agent_, history);
+  ASSERT_TRUE(customer_history.ok()) << customer_history.status();
+  ASSERT_EQ(customer_history->tickets_size(), 1);
+  EXPECT_THAT(customer_history->tickets(0).description(),
+              HasSubstr("139****5678"));
+
+  // ... and sending the masked text back in a full replacement keeps the
+  // clear original, while a real edit replaces it.
+  v1::UpdateTicketRequest update;
+  *update.mutable_ticket() = *basic;
+  update.mutable_ticket()->set_subject("手机信号弱，需回电");
+  update.mutable_update_mask()->add_paths("*");
+  auto updated = Call(&Stub::UpdateTicket, agent_, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->subject(), "手机信号弱，需回电");
+
+  // A supervisor (read_pii) sees the clear text, which nothing overwrote.
+  auto clear = Get(supervisor_, name, v1::TICKET_VIEW_FULL);
+  ASSERT_TRUE(clear.ok()) << clear.status();
+  EXPECT_EQ(clear->description(),
+            "客户要求回电13912345678，邮箱 wang.fang@example.com");
+  EXPECT_EQ(clear->replies(0).body(), "已致电13912345678，无人接听");
+  EXPECT_EQ(clear->subject(), "手机信号弱，需回电");
+  for (const v1::HistoryEntry& entry : clear->history()) {
+    for (const v1::FieldChange& change : entry.changes()) {
+      EXPECT_NE(change.field(), "description") << "the description changed";
+    }
+  }
+
+  update.mutable_ticket()->set_description("客户改为回电13700002222");
+  update.mutable_ticket()->set_etag(updated->etag());
+  ASSERT_TRUE(Call(&Stub::UpdateTicket, agent_, update).ok());
+  EXPECT_EQ(Get(supervisor_, name)->description(), "客户改为回电13700002222");
+  // The history shows the change masked to agents as well.
+  full = Get(agent_, name, v1::TICKET_VIEW_FULL);
+  ASSERT_TRUE(full.ok()) << full.status();
+  const std::string agent_view = full->SerializeAsString();
+  EXPECT_FALSE(absl::StrContains(agent_view, "13912345678"));
+  EXPECT_FALSE(absl::StrContains(agent_view, "13700002222"));
+  EXPECT_TRUE(absl::StrContains(agent_view, "137****2222"));
+}
+
 // ---- 8. Events --------------------------------------------------------------
 
 TEST_F(TicketServiceTest, LifecycleEmitsTheExactEventSequenceWithoutPii) {

@@ -14,6 +14,7 @@
 #include "services/ticket/domain/audit.h"
 #include "services/ticket/domain/customer_crypto.h"
 #include "services/ticket/domain/query.h"
+#include "services/ticket/domain/text_masking.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/domain/validation.h"
 #include "services/ticket/quality/follow_up.h"
@@ -194,11 +195,28 @@ absl::StatusOr<TicketApp::TicketWrite> TicketApp::PrepareMutation(
   return write;
 }
 
+bool TicketApp::SeesClearText(const Principal& who) const {
+  return IsAllowed(permissions_, who, Action::kReadPii);
+}
+
+absl::StatusOr<std::string> TicketApp::TextAsSeenBy(const Principal& who,
+                                                    std::string ticket) const {
+  if (SeesClearText(who)) return ticket;
+  return MaskTicketTextInWire(std::move(ticket));
+}
+
 template <typename Response>
-void TicketApp::CommitThenReply(absl::StatusOr<TicketWrite> write,
+void TicketApp::CommitThenReply(const auth::Principal& caller,
+                                absl::StatusOr<TicketWrite> write,
                                 Response (*shape)(v1::Ticket),
                                 Reply<Response> reply) {
   if (!write.ok()) return reply(write.status());
+  if (!SeesClearText(ToDomainPrincipal(caller))) {
+    reply = [reply = std::move(reply)](absl::StatusOr<Response> answer) {
+      if (answer.ok()) MaskTicketText(*answer);
+      reply(std::move(answer));
+    };
+  }
   if (write->writes.empty()) {
     write->claim->Release();
     return reply(shape(std::move(write->ticket)));
@@ -215,8 +233,8 @@ void TicketApp::CommitThenReply(absl::StatusOr<TicketWrite> write,
 }
 
 absl::StatusOr<std::string> TicketApp::ListByFilter(
-    const v1::TicketFilter& filter, v1::TicketOrder order, uint64_t fingerprint,
-    int32_t page_size, const std::string& page_token) {
+    const Principal& who, const v1::TicketFilter& filter, v1::TicketOrder order,
+    uint64_t fingerprint, int32_t page_size, const std::string& page_token) {
   ASSIGN_OR_RETURN(std::string after, DecodePageToken(page_token, fingerprint));
   TicketListQuery query;
   query.filter = filter;
@@ -229,6 +247,7 @@ absl::StatusOr<std::string> TicketApp::ListByFilter(
   for (std::string& stored : page.tickets) {
     ASSIGN_OR_RETURN(std::string basic,
                      ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored)));
+    ASSIGN_OR_RETURN(basic, TextAsSeenBy(who, std::move(basic)));
     proto_wire::AppendLengthDelimited(
         v1::ListTicketsResponse::kTicketsFieldNumber, basic, &response);
   }
@@ -264,7 +283,7 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
         repo_->FindCreateRequest(req.request_id());
     if (!record.ok()) return reply(record.status());
     if (record->has_value()) {
-      return reply(ReplayCreate(**record, req, received));
+      return reply(ReplayCreate(who, **record, req, received));
     }
   }
   absl::StatusOr<NewTicket> created = PrepareInsert(who, req, received);
@@ -282,12 +301,14 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
 }
 
 absl::StatusOr<std::string> TicketApp::ReplayCreate(
-    const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req,
-    absl::string_view received) {
+    const Principal& who, const v1::CreateRequestRecord& record,
+    const v1::CreateTicketRequest& req, absl::string_view received) {
   RETURN_IF_ERROR(CheckCreateReplay(record, req, received));
   ASSIGN_OR_RETURN(std::string stored,
                    repo_->LoadTicketBytes(record.ticket_id()));
-  return ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored));
+  ASSIGN_OR_RETURN(std::string basic,
+                   ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored)));
+  return TextAsSeenBy(who, std::move(basic));
 }
 
 absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
@@ -317,8 +338,9 @@ absl::StatusOr<TicketApp::NewTicket> TicketApp::PrepareInsert(
     repo_->PutCreateRequest(created.writes,
                             MakeCreateRequestRecord(req, received, id, now));
   }
-  ASSIGN_OR_RETURN(created.answer, ApplyViewToWire(v1::TICKET_VIEW_BASIC,
-                                                   std::move(change.wire)));
+  ASSIGN_OR_RETURN(std::string basic, ApplyViewToWire(v1::TICKET_VIEW_BASIC,
+                                                      std::move(change.wire)));
+  ASSIGN_OR_RETURN(created.answer, TextAsSeenBy(who, std::move(basic)));
   return created;
 }
 
@@ -339,7 +361,9 @@ absl::StatusOr<std::string> TicketApp::GetTicketBytes(
       CheckTicketAccess(who, gates,
                         stored.ok() ? TargetOfWire(*stored)
                                     : absl::StatusOr<Target>(stored.status())));
-  return ApplyViewToWire(req.view(), *std::move(stored));
+  ASSIGN_OR_RETURN(std::string view,
+                   ApplyViewToWire(req.view(), *std::move(stored)));
+  return TextAsSeenBy(who, std::move(view));
 }
 
 absl::StatusOr<v1::ListTicketsResponse> TicketApp::ListTickets(
@@ -354,7 +378,7 @@ absl::StatusOr<std::string> TicketApp::ListTicketsBytes(
   v1::TicketFilter filter = req.filter();
   RETURN_IF_ERROR(ConstrainFilterToScope(permissions_, who, &filter));
   const v1::TicketOrder order = EffectiveOrder(req.order_by());
-  return ListByFilter(filter, order, TicketQueryFingerprint(filter, order),
+  return ListByFilter(who, filter, order, TicketQueryFingerprint(filter, order),
                       req.page_size(), req.page_token());
 }
 
@@ -362,17 +386,29 @@ void TicketApp::UpdateTicket(const auth::Principal& caller,
                              const v1::UpdateTicketRequest& req,
                              Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         ASSIGN_OR_RETURN(std::vector<std::string> paths,
                          ValidateUpdateTicket(req));
         ASSIGN_OR_RETURN(std::string id,
                          ParseTicketName(req.ticket().name(), "ticket.name"));
         const Principal who = ToDomainPrincipal(caller);
-        return PrepareMutation(who, id, {{Action::kUpdateTicket}, nullptr},
-                               [&](const v1::Ticket& current, absl::Time now) {
-                                 return ApplyUpdate(current, req, paths, who,
-                                                    now);
-                               });
+        return PrepareMutation(
+            who, id, {{Action::kUpdateTicket}, nullptr},
+            [&](const v1::Ticket& current, absl::Time now) {
+              if (SeesClearText(who)) {
+                return ApplyUpdate(current, req, paths, who, now);
+              }
+              // Text this caller was shown masked and sent back unchanged
+              // keeps its clear original.
+              v1::UpdateTicketRequest unmasked = req;
+              v1::Ticket& t = *unmasked.mutable_ticket();
+              t.set_subject(KeepClearTextOverItsMaskedForm(current.subject(),
+                                                           t.subject()));
+              t.set_description(KeepClearTextOverItsMaskedForm(
+                  current.description(), t.description()));
+              return ApplyUpdate(current, unmasked, paths, who, now);
+            });
       }(),
       &Basic, std::move(reply));
 }
@@ -381,6 +417,7 @@ void TicketApp::AssignTicket(const auth::Principal& caller,
                              const v1::AssignTicketRequest& req,
                              Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateAssignTicket(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -407,6 +444,7 @@ void TicketApp::AddReply(const auth::Principal& caller,
                          const v1::AddReplyRequest& req,
                          Reply<v1::AddReplyResponse> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateAddReply(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -432,6 +470,7 @@ void TicketApp::ChangeStatus(const auth::Principal& caller,
                              const v1::ChangeStatusRequest& req,
                              Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateChangeStatus(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -449,6 +488,7 @@ void TicketApp::ResolveTicket(const auth::Principal& caller,
                               const v1::ResolveTicketRequest& req,
                               Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateResolveTicket(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -465,6 +505,7 @@ void TicketApp::CloseTicket(const auth::Principal& caller,
                             const v1::CloseTicketRequest& req,
                             Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateCloseTicket(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -481,6 +522,7 @@ void TicketApp::ReopenTicket(const auth::Principal& caller,
                              const v1::ReopenTicketRequest& req,
                              Reply<v1::Ticket> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateReopenTicket(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
@@ -549,6 +591,12 @@ absl::StatusOr<v1::MergeTicketsResponse> TicketApp::MergeTickets(
   for (v1::Ticket& source : change.sources) {
     *response.add_sources() = Basic(std::move(source));
   }
+  if (!SeesClearText(who)) {
+    MaskTicketText(*response.mutable_target());
+    for (v1::Ticket& source : *response.mutable_sources()) {
+      MaskTicketText(source);
+    }
+  }
   return response;
 }
 
@@ -616,8 +664,8 @@ absl::StatusOr<std::string> TicketApp::ListCustomerHistoryBytes(
   filter.set_customer_id(id);
   const uint64_t fingerprint =
       QueryFingerprint(absl::StrCat("history|", CustomerName(id)));
-  return ListByFilter(filter, v1::TICKET_ORDER_CREATE_TIME_DESC, fingerprint,
-                      req.page_size(), req.page_token());
+  return ListByFilter(who, filter, v1::TICKET_ORDER_CREATE_TIME_DESC,
+                      fingerprint, req.page_size(), req.page_token());
 }
 
 // ---- Feedback, PII, audit -------------------------------------------------
@@ -626,6 +674,7 @@ void TicketApp::SubmitFeedback(const auth::Principal& caller,
                                const v1::SubmitFeedbackRequest& req,
                                Reply<v1::Feedback> reply) {
   CommitThenReply(
+      caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateSubmitFeedback(req));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));

@@ -240,9 +240,17 @@ class TicketApp {
   // Commits `write` through the pipeline, releases its claim once the
   // writes are applied, and answers `reply` with shape(ticket) once they are
   // durable; answers errors (and unchanged tickets) at once.
+  // The answer's free text is masked unless `caller` holds read_pii.
   template <typename Response>
-  void CommitThenReply(absl::StatusOr<TicketWrite> write,
+  void CommitThenReply(const auth::Principal& caller,
+                       absl::StatusOr<TicketWrite> write,
                        Response (*shape)(v1::Ticket), Reply<Response> reply);
+  // Whether `who` sees free text in clear (read_pii); otherwise answers
+  // carry it masked (text_masking.h).
+  bool SeesClearText(const Principal& who) const;
+  // `ticket` (serialized) as `who` may see it.
+  absl::StatusOr<std::string> TextAsSeenBy(const Principal& who,
+                                           std::string ticket) const;
   // Adds a change (ticket and its wire bytes, index diff against `before`,
   // events) to `writes`.
   void AddTicketWrites(WriteSet& writes, const v1::Ticket* before,
@@ -250,8 +258,8 @@ class TicketApp {
                        const std::vector<PendingEvent>& events);
   // The answer of a create replayed by its request_id (as CreateTicket's).
   absl::StatusOr<std::string> ReplayCreate(
-      const v1::CreateRequestRecord& record, const v1::CreateTicketRequest& req,
-      absl::string_view received);
+      const Principal& who, const v1::CreateRequestRecord& record,
+      const v1::CreateTicketRequest& req, absl::string_view received);
   // Everything of a create but the commit: the answer (the serialized
   // ticket, BASIC view) and the writes that insert it.
   struct NewTicket {
@@ -268,9 +276,11 @@ class TicketApp {
   // last (or none was), writes a PERMISSIONS_CHANGED record listing the
   // added/removed grants, with the new table as the next baseline.
   absl::Status RecordPermissionChanges();
-  // One page of tickets (BASIC view) as the serialized ListTicketsResponse,
-  // which ListCustomerHistoryResponse shares field for field.
-  absl::StatusOr<std::string> ListByFilter(const v1::TicketFilter& filter,
+  // One page of tickets (BASIC view, as `who` may see them) as the
+  // serialized ListTicketsResponse, which ListCustomerHistoryResponse shares
+  // field for field.
+  absl::StatusOr<std::string> ListByFilter(const Principal& who,
+                                           const v1::TicketFilter& filter,
                                            v1::TicketOrder order,
                                            uint64_t fingerprint,
                                            int32_t page_size,
