@@ -5,6 +5,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/utf8.h"
@@ -256,14 +257,32 @@ std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
                       const std::vector<std::string>& terms, size_t max_chars) {
   std::unordered_set<std::string> wanted(terms.begin(), terms.end());
   std::vector<char32_t> chars = DecodeUtf8(text);
-  // Matched ranges, merged.
-  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  // Matched tokens. A one-character term (the segmenter's single-character
+  // words: 重 of 重置) also occurs inside unrelated words (重启), so it is
+  // marked only where it touches a longer match (SIM + 卡), or when no
+  // longer term matched at all (then it is why the text was found).
+  std::vector<const Token*> longer, single;
   for (const Token& t : tokens) {
     if (wanted.count(t.term) == 0) continue;
-    if (!ranges.empty() && t.begin <= ranges.back().second) {
-      ranges.back().second = std::max(ranges.back().second, t.end);
+    (t.end - t.begin == 1 ? single : longer).push_back(&t);
+  }
+  std::vector<const Token*> matches = longer;
+  for (const Token* t : single) {
+    const bool touches_longer = absl::c_any_of(longer, [t](const Token* l) {
+      return t->begin <= l->end && l->begin <= t->end;
+    });
+    if (longer.empty() || touches_longer) matches.push_back(t);
+  }
+  absl::c_sort(matches, [](const Token* a, const Token* b) {
+    return a->begin < b->begin;
+  });
+  // Matched ranges, merged.
+  std::vector<std::pair<uint32_t, uint32_t>> ranges;
+  for (const Token* t : matches) {
+    if (!ranges.empty() && t->begin <= ranges.back().second) {
+      ranges.back().second = std::max(ranges.back().second, t->end);
     } else {
-      ranges.emplace_back(t.begin, t.end);
+      ranges.emplace_back(t->begin, t->end);
     }
   }
   size_t begin = 0, end = chars.size();

@@ -1,6 +1,5 @@
 #include "services/knowledge_base/domain/search_index.h"
 
-#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -161,6 +160,21 @@ TEST(HighlightTest, WrapsMatchesInOriginalText) {
   EXPECT_THAT(snippet, HasSubstr("【信号弱】"));
   EXPECT_THAT(snippet, testing::StartsWith("…"));
   EXPECT_THAT(snippet, testing::EndsWith("…"));
+}
+
+TEST(HighlightTest, SingleCharacterTermsOnlyNextToLongerMatches) {
+  const std::string text = "1. 重启手机 2. 检查SIM卡 3. 重置网络设置后信号恢复";
+  // 重 is a term of both queries (a single-character word of the segmenter);
+  // it is not marked inside the other word.
+  EXPECT_EQ(Highlight(text, DistinctTerms("重置网络"), 200),
+            "1. 重启手机 2. 检查SIM卡 3. 【重置网络】设置后信号恢复");
+  EXPECT_EQ(Highlight(text, DistinctTerms("信号不好重启无效"), 200),
+            "1. 【重启】手机 2. 检查SIM卡 3. 重置网络设置后【信号】恢复");
+  // Next to a longer match it extends it; alone it is what matched.
+  EXPECT_EQ(Highlight("请检查SIM卡是否松动", {"sim", "卡"}, 200),
+            "请检查【SIM卡】是否松动");
+  EXPECT_EQ(Highlight("请检查SIM卡是否松动", {"卡"}, 200),
+            "请检查SIM【卡】是否松动");
 }
 
 }  // namespace
