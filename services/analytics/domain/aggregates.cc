@@ -523,6 +523,8 @@ absl::Status ApplyEvent(const AggregationRules& rules,
       }
       v1::Dimensions d;
       d.set_day(ShanghaiDay(breach_time));
+      d.set_channel(ChannelShortName(clock.channel()));
+      d.set_region(clock.region());
       d.set_grade(GradeName(clock.grade()));
       d.set_department(clock.department());
       d.set_agent(clock.assignee());

@@ -6,8 +6,8 @@
 //
 //   MemoryState state;
 //   AggregationRules rules = DefaultRules();
-//   RETURN_IF_ERROR(ApplyEvent(rules, event, state));   // any order, repeats ok
-//   MetricsRow row = Summarize(MergeBuckets(...));
+//   RETURN_IF_ERROR(ApplyEvent(rules, event, state));   // any order, repeats
+//   ok MetricsRow row = Summarize(MergeBuckets(...));
 //
 // ============================================================================
 // KPI DEFINITIONS (exact; the README copies this block)
@@ -63,8 +63,9 @@
 // complaint rate = complaints / tickets; complaints = ComplaintFiled events
 //   (once per complaint) counted on the day they were filed.
 // SLA breaches       SlaBreached events, once per clock, by clock kind, on
-//   the Shanghai day of breach_time; cell: grade/department/assignee of the
-//   clock (channel/region empty).
+//   the Shanghai day of breach_time; cell: channel/region/grade/department/
+//   assignee of the clock (routing keeps a ticket clock's channel and region
+//   those of its ticket; a complaint's clock has none).
 // escalations        EscalationOpened (level 1) and EscalationLevelRaised
 //   (new level), once per (case, level), on the day of the event.
 // KB zero-result rate = kb_zero_result_searches / kb_searches over

@@ -218,6 +218,8 @@ std::vector<common::v1::Event> History(int n, uint32_t seed) {
       b.mutable_clock()->set_name(absl::StrCat("clocks/res", i));
       b.mutable_clock()->set_subject(f.ticket());
       b.mutable_clock()->set_kind(routing::v1::CLOCK_KIND_RESOLUTION);
+      b.mutable_clock()->set_channel(f.channel());
+      b.mutable_clock()->set_region(f.region());
       *b.mutable_breach_time() = ToProtoTime(created + absl::Hours(24));
       out.push_back(Wrap(++seq, created + absl::Hours(24), b));
       escalation::v1::EscalationOpened o;
@@ -563,6 +565,60 @@ TEST(QualityKpiTest, RecordCompletenessCountsLatestCheckAndBreach) {
   EXPECT_EQ(row.records_checked(), 4);
   EXPECT_EQ(row.records_incomplete(), 2);
   EXPECT_EQ(row.sla_breaches_by_kind().at("RECORD_COMPLETENESS"), 1);
+}
+
+// A ticket clock's breach lands in its ticket's channel and region, in
+// whatever order the ticket's facts and the breach arrive; a clock without
+// them (a complaint's) has no channel.
+TEST(AggregatesTest, BreachesCountByTheirClocksChannelAndRegion) {
+  ticket::v1::TicketCreated phone_ticket, chat_ticket;
+  *phone_ticket.mutable_facts() = Facts(1, kT0);  // PHONE, north
+  *chat_ticket.mutable_facts() = Facts(2, kT0);   // ONLINE_CHAT, north
+  auto breach = [](const ticket::v1::TicketFacts& f, int id) {
+    routing::v1::SlaBreached b;
+    b.mutable_clock()->set_name(absl::StrCat("clocks/fr", id));
+    b.mutable_clock()->set_subject(f.ticket());
+    b.mutable_clock()->set_kind(routing::v1::CLOCK_KIND_FIRST_RESPONSE);
+    b.mutable_clock()->set_channel(f.channel());
+    b.mutable_clock()->set_region(f.region());
+    *b.mutable_breach_time() = ToProtoTime(kT0 + absl::Minutes(20));
+    return b;
+  };
+  routing::v1::SlaBreached complaint_breach;
+  complaint_breach.mutable_clock()->set_name("clocks/cp1");
+  complaint_breach.mutable_clock()->set_subject("complaints/c1");
+  complaint_breach.mutable_clock()->set_kind(
+      routing::v1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE);
+  *complaint_breach.mutable_breach_time() = ToProtoTime(kT0);
+  const std::vector<common::v1::Event> in_order = {
+      Wrap(1, kT0, phone_ticket), Wrap(2, kT0, chat_ticket),
+      Wrap(3, kT0 + absl::Minutes(20), breach(phone_ticket.facts(), 1)),
+      Wrap(4, kT0 + absl::Minutes(20), breach(chat_ticket.facts(), 2)),
+      Wrap(5, kT0, complaint_breach)};
+  const std::vector<common::v1::Event> reversed(in_order.rbegin(),
+                                                in_order.rend());
+  for (const auto* events : {&in_order, &reversed}) {
+    auto rows = GroupCells(Apply(*events), {"channel"}, v1::Dimensions());
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    std::map<std::string, int64_t> breaches, tickets;
+    for (const v1::MetricsRow& row : *rows) {
+      for (const auto& [kind, n] : row.sla_breaches_by_kind()) {
+        breaches[row.dimensions().channel()] += n;
+      }
+      tickets[row.dimensions().channel()] += row.tickets();
+    }
+    EXPECT_EQ(breaches, (std::map<std::string, int64_t>{
+                            {"", 1}, {"ONLINE_CHAT", 1}, {"PHONE", 1}}));
+    EXPECT_EQ(tickets["PHONE"], 1);
+    v1::Dimensions phone_north;
+    phone_north.set_channel("PHONE");
+    phone_north.set_region("north");
+    rows = GroupCells(Apply(*events), {}, phone_north);
+    ASSERT_TRUE(rows.ok()) << rows.status();
+    ASSERT_EQ(rows->size(), 1u);
+    EXPECT_EQ(rows->front().tickets(), 1);
+    EXPECT_EQ(rows->front().sla_breaches_by_kind().at("FIRST_RESPONSE"), 1);
+  }
 }
 
 TEST(QualityKpiTest, ScorecardCombinesQaWithCsatAndRecordsWithResponses) {

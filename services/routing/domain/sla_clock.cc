@@ -357,6 +357,8 @@ v1::SlaClock SlaClock::ToProto(absl::Time at,
   }
   p.set_department(department_);
   p.set_assignee(assignee_);
+  p.set_channel(channel_);
+  p.set_region(region_);
   for (const LedgerEntry& e : ledger_) {
     v1::ClockLedgerEntry* out = p.add_ledger();
     *out->mutable_time() = ToProtoTime(e.time);
@@ -381,6 +383,8 @@ absl::StatusOr<SlaClock> SlaClock::FromProto(const v1::SlaClock& proto,
   SlaClock clock(proto.name(), proto.subject(), policy, proto.grade());
   clock.department_ = proto.department();
   clock.assignee_ = proto.assignee();
+  clock.channel_ = proto.channel();
+  clock.region_ = proto.region();
 
   // Replay the ledger.
   absl::Time last = absl::InfinitePast();

@@ -256,6 +256,11 @@ class SlaClock {
   }
   void set_assignee(std::string assignee) { assignee_ = std::move(assignee); }
   void set_grade(cs::common::v1::Grade grade) { grade_ = grade; }
+  // Context for reports (ticket clocks): the ticket's channel and region.
+  cs::common::v1::Channel channel() const { return channel_; }
+  const std::string& region() const { return region_; }
+  void set_channel(cs::common::v1::Channel channel) { channel_ = channel; }
+  void set_region(std::string region) { region_ = std::move(region); }
 
  private:
   absl::Status Illegal(absl::string_view verb) const;
@@ -274,6 +279,8 @@ class SlaClock {
   cs::common::v1::Grade grade_;
   std::string department_;
   std::string assignee_;
+  cs::common::v1::Channel channel_ = cs::common::v1::CHANNEL_UNSPECIFIED;
+  std::string region_;
 
   v1::ClockState state_ = v1::CLOCK_STATE_UNSPECIFIED;
   // Business time consumed up to segment_start_ (while RUNNING) or in total

@@ -38,6 +38,22 @@ static_assert(AgentRegistry::kFamily == kAgentsFamily,
 
 namespace {
 
+// What a new clock records besides its policy: escalation routes on the
+// department and assignee, reports break breaches down by channel and
+// region.
+struct ClockContext {
+  std::string department;
+  std::string assignee;
+  common::v1::Channel channel = common::v1::CHANNEL_UNSPECIFIED;
+  std::string region;
+};
+
+ClockContext TicketClockContext(const v1::TicketRouting& routing,
+                                const ticket::v1::TicketFacts& facts) {
+  return {routing.department(), routing.assignee(), facts.channel(),
+          facts.region()};
+}
+
 template <typename Message>
 std::unique_ptr<google::protobuf::Message> NewPayload() {
   return std::make_unique<Message>();
@@ -261,8 +277,7 @@ class RoutingApp::Txn {
   // when `paused`), records what already fell due by now, publishes.
   absl::StatusOr<SlaClock*> StartClock(const std::string& subject,
                                        const ClockPolicy& policy, Grade grade,
-                                       const std::string& department,
-                                       const std::string& assignee,
+                                       const ClockContext& context,
                                        absl::Time start,
                                        absl::string_view reason, bool paused) {
     ASSIGN_OR_RETURN(std::vector<SlaClock*> existing, ClocksOf(subject));
@@ -274,8 +289,10 @@ class RoutingApp::Txn {
     auto owned = std::make_unique<SlaClock>(absl::StrCat(kClocksPrefix, id),
                                             subject, policy, grade);
     SlaClock* clock = owned.get();
-    clock->set_department(department);
-    clock->set_assignee(assignee);
+    clock->set_department(context.department);
+    clock->set_assignee(context.assignee);
+    clock->set_channel(context.channel);
+    clock->set_region(context.region);
     ASSIGN_OR_RETURN(std::vector<LedgerEntry> entries,
                      clock->Start(start, reason));
     const BusinessCalendar& calendar = app_.CalendarOf(policy.calendar);
@@ -389,6 +406,19 @@ class RoutingApp::Txn {
         continue;
       clock->set_department(department);
       clock->set_assignee(assignee);
+      Changed(*clock, {});
+    }
+    return absl::OkStatus();
+  }
+
+  // The ticket's region on its open clocks (reports break breaches down by
+  // it).
+  absl::Status SetClockRegion(const std::string& subject,
+                              const std::string& region) {
+    ASSIGN_OR_RETURN(std::vector<SlaClock*> clocks, ClocksOf(subject));
+    for (SlaClock* clock : clocks) {
+      if (!IsOpen(*clock) || clock->region() == region) continue;
+      clock->set_region(region);
       Changed(*clock, {});
     }
     return absl::OkStatus();
@@ -648,8 +678,7 @@ class RoutingApp::Txn {
                                  facts.channel(), record.routing().grade()));
     return StartClock(
                record.routing().ticket(), policy, record.routing().grade(),
-               record.routing().department(), record.routing().assignee(), at,
-               reason,
+               TicketClockContext(record.routing(), facts), at, reason,
                facts.status() == ticket::v1::TICKET_STATUS_PENDING_CUSTOMER)
         .status();
   }
@@ -704,8 +733,8 @@ class RoutingApp::Txn {
         facts.has_create_time() ? FromProtoTime(facts.create_time()) : at;
     for (const ClockToStart& c : clocks) {
       RETURN_IF_ERROR(StartClock(facts.ticket(), c.policy, grade.grade,
-                                 routing->department(), routing->assignee(),
-                                 created, "TicketCreated", false)
+                                 TicketClockContext(*routing, facts), created,
+                                 "TicketCreated", false)
                           .status());
     }
     return absl::OkStatus();
@@ -716,6 +745,7 @@ class RoutingApp::Txn {
                          const ticket::v1::TicketUpdated& event,
                          absl::Time at) {
     const TicketFacts& facts = event.facts();
+    RETURN_IF_ERROR(SetClockRegion(facts.ticket(), facts.region()));
     if (event.grading_inputs_changed()) {
       GradeDecision grade = DecideGrade(facts, config().grading,
                                         GradeTrigger::kGradingInputsChanged);
@@ -1538,9 +1568,10 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
   const std::string reason =
       req.reason().empty() ? absl::StrCat("StartClock by ", caller.subject)
                            : req.reason();
-  ASSIGN_OR_RETURN(SlaClock * clock,
-                   txn.StartClock(req.subject(), policy, grade, department,
-                                  assignee, start, reason, false));
+  ASSIGN_OR_RETURN(
+      SlaClock * clock,
+      txn.StartClock(req.subject(), policy, grade, {department, assignee},
+                     start, reason, false));
   v1::SlaClock view = clock->ToProto(now, CalendarOf(policy.calendar));
   RETURN_IF_ERROR(txn.Finish());
   RETURN_IF_ERROR(store_base_.Commit(writes));

@@ -214,6 +214,7 @@ class RoutingAppTest : public ::testing::Test {
     f.set_affected_customer_count(affected);
     f.set_customer_id("c-1");
     f.set_customer_type(type);
+    f.set_region("广东省深圳市");
     f.set_department("客服部");
     f.set_status(tv1::TICKET_STATUS_NEW);
     *f.mutable_create_time() = ToProtoTime(create_time_.value_or(clock_.Now()));
@@ -646,6 +647,8 @@ TEST_F(RoutingAppTest, StartsClocksWithThePolicyTargets) {
   EXPECT_EQ(FromProtoTime(first.due_time()), created + absl::Minutes(10));
   EXPECT_EQ(first.grade(), common::GRADE_C);
   EXPECT_EQ(first.department(), "客服部");
+  EXPECT_EQ(first.channel(), common::CHANNEL_PHONE);
+  EXPECT_EQ(first.region(), "广东省深圳市");
   v1::SlaClock resolution = ClockOf(phone, v1::CLOCK_KIND_RESOLUTION);
   EXPECT_EQ(resolution.policy(), "after_sale_resolution_c");
   EXPECT_EQ(FromProtoDuration(resolution.target()), absl::Hours(72));
@@ -781,6 +784,16 @@ TEST_F(RoutingAppTest, RegradeRetargetsClocksAndReroutes) {
   v1::TicketRouting r = Routing(t);
   EXPECT_EQ(r.grade(), common::GRADE_A);
   EXPECT_EQ(r.department(), "技术支持部");
+  // A region change reaches the open clocks (reports break breaches down by
+  // it).
+  f.set_region("浙江省杭州市");
+  tv1::TicketUpdated moved;
+  *moved.mutable_facts() = f;
+  moved.add_changed_fields("region");
+  moved.set_updated_by("agent-1");
+  Deliver(t, moved);
+  EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_RESOLUTION).region(), "浙江省杭州市");
+  EXPECT_EQ(ClockOf(t, v1::CLOCK_KIND_FIRST_RESPONSE).region(), "浙江省杭州市");
   EXPECT_EQ(r.assignee(), "tech-1");
   EXPECT_EQ(ActiveTickets("cs-1"), 0);
   EXPECT_EQ(ActiveTickets("tech-1"), 1);
