@@ -58,8 +58,9 @@ std::string RemedyText(const v1::Remedy& r) {
       absl::AsciiStrToLower(EnumLabel(v1::RemedyKind_descriptor(), r.kind(),
                                      "REMEDY_KIND_"));
   if (r.amount().minor_units() != 0) {
-    absl::StrAppend(&text, " ", r.amount().currency_code(), " ",
-                    r.amount().minor_units());
+    absl::StrAppend(
+        &text, " ",
+        FormatMinorUnits(r.amount().currency_code(), r.amount().minor_units()));
   }
   absl::StrAppend(&text, " [",
                   absl::AsciiStrToLower(EnumLabel(
@@ -119,7 +120,7 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
   return absl::OkStatus();
 }
 
-// "compensation:CNY:2000" or "apology".
+// "compensation:CNY:20.00" (20 yuan, sent as 2000 minor units) or "apology".
 absl::StatusOr<v1::Remedy> ParseRemedy(absl::string_view text) {
   std::vector<std::string> parts = absl::StrSplit(text, ':');
   v1::Remedy remedy;
@@ -127,15 +128,12 @@ absl::StatusOr<v1::Remedy> ParseRemedy(absl::string_view text) {
                                        "REMEDY_KIND_", "remedy", parts[0]));
   remedy.set_kind(static_cast<v1::RemedyKind>(kind));
   if (parts.size() == 3) {
-    int64_t amount = 0;
-    if (!absl::SimpleAtoi(parts[2], &amount)) {
-      return UsageError(absl::StrCat("--remedy: \"", parts[2],
-                                     "\" is not an amount in minor units"));
-    }
+    absl::StatusOr<int64_t> minor_units = ParseYuan("--remedy", parts[2]);
+    if (!minor_units.ok()) return UsageError(minor_units.status().message());
     remedy.mutable_amount()->set_currency_code(parts[1]);
-    remedy.mutable_amount()->set_minor_units(amount);
+    remedy.mutable_amount()->set_minor_units(*minor_units);
   } else if (parts.size() != 1) {
-    return UsageError("--remedy: use KIND or KIND:CURRENCY:MINOR_UNITS");
+    return UsageError("--remedy: use KIND or KIND:CURRENCY:AMOUNT");
   }
   return remedy;
 }
@@ -296,8 +294,8 @@ class ProposeCommand final : public Command {
     flags.AddString("solution", &solution_, "the proposed solution",
                     ConfigParser::kRequired);
     flags.AddString("remedy", &remedies_,
-                    "comma-separated KIND[:CURRENCY:MINOR_UNITS], e.g. "
-                    "refund:CNY:9900,apology");
+                    "comma-separated KIND[:CURRENCY:AMOUNT], the amount in "
+                    "yuan, e.g. refund:CNY:99.00,apology");
   }
   absl::Status Run(CommandContext& context) override {
     v1::ProposeSolutionRequest request;

@@ -86,11 +86,18 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
            "non_quality", "--cause", "logistics"},
           officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
-  r = Run({"complaint", "propose", name, "--solution", "补偿",
-           "--remedy", "compensation:CNY:100000,apology"},
+  r = Run({"complaint", "propose", name, "--solution", "补偿", "--remedy",
+           "compensation:CNY:1000.5,apology"},
           officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
-  EXPECT_THAT(ValueOf(r.out, "round 1"), HasSubstr("[pending]"));
+  // Above the officer's ¥500.00 limit: waits for a director.
+  EXPECT_THAT(ValueOf(r.out, "round 1"),
+              HasSubstr("compensation CNY 1000.50 [pending]"));
+  r = Run({"complaint", "propose", name, "--solution", "补偿", "--remedy",
+           "compensation:CNY:12.345"},
+          officer_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("is not an amount in yuan"));
   r = Run({"complaint", "decide", name, "--decision", "accepted"}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   r = Run({"complaint", "resolve", name}, officer_);
