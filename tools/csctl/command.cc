@@ -20,6 +20,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "libs/auth/grpc_auth.h"
+#include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/table.h"
@@ -140,34 +141,10 @@ absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
 
 absl::StatusOr<int64_t> ParseYuan(absl::string_view what,
                                   absl::string_view text) {
-  text = absl::StripAsciiWhitespace(text);
-  std::pair<absl::string_view, absl::string_view> parts =
-      absl::StrSplit(text, absl::MaxSplits('.', 1));
-  int64_t yuan = 0, fen = 0;
-  const bool ok =
-      !parts.first.empty() && parts.second.size() <= 2 &&
-      absl::c_all_of(parts.first, absl::ascii_isdigit) &&
-      absl::c_all_of(parts.second, absl::ascii_isdigit) &&
-      absl::SimpleAtoi(parts.first, &yuan) && yuan < int64_t{1} << 50 &&
-      (parts.second.empty() ||
-       absl::SimpleAtoi(
-           absl::StrCat(parts.second, parts.second.size() == 1 ? "0" : ""),
-           &fen));
-  if (!ok) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        what, ": \"", text, "\" is not an amount in yuan (e.g. 1200.50)"));
-  }
-  return yuan * 100 + fen;
-}
-
-std::string FormatMinorUnits(absl::string_view currency_code,
-                             int64_t minor_units) {
-  const char* sign = minor_units < 0 ? "-" : "";
-  const uint64_t magnitude = minor_units < 0
-                                 ? 0 - static_cast<uint64_t>(minor_units)
-                                 : static_cast<uint64_t>(minor_units);
-  return absl::StrFormat("%s %s%d.%02d", currency_code, sign, magnitude / 100,
-                         magnitude % 100);
+  absl::StatusOr<int64_t> minor_units = ParseMajorUnits(text);
+  if (minor_units.ok()) return minor_units;
+  return absl::InvalidArgumentError(
+      absl::StrCat(what, ": ", minor_units.status().message()));
 }
 
 CommandContext::CommandContext(GlobalOptions options,

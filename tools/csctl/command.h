@@ -101,14 +101,10 @@ absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
                                          const std::string& text,
                                          absl::Time now);
 
-// "1200.50" yuan → 120050 fen: a plain decimal with at most two places.
+// "1200.50" yuan → 120050 fen (ParseMajorUnits, libs/common/money.h);
 // INVALID_ARGUMENT starting with `what` (a flag or column name) otherwise.
 absl::StatusOr<int64_t> ParseYuan(absl::string_view what,
                                   absl::string_view text);
-
-// "CNY 1200.50" for 120050 minor units of a two-decimal currency.
-std::string FormatMinorUnits(absl::string_view currency_code,
-                             int64_t minor_units);
 
 // Sets `request`'s start_time from --since and end_time from --until
 // (ParseTimeFlag; an empty flag leaves its field unset).

@@ -35,6 +35,7 @@
 #include "cs/complaint/v1/complaint.grpc.pb.h"
 #include "google/protobuf/descriptor.h"
 #include "libs/common/grpc_status.h"
+#include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/audit_list.h"
 #include "tools/csctl/commands.h"
@@ -58,9 +59,7 @@ std::string RemedyText(const v1::Remedy& r) {
       absl::AsciiStrToLower(EnumLabel(v1::RemedyKind_descriptor(), r.kind(),
                                      "REMEDY_KIND_"));
   if (r.amount().minor_units() != 0) {
-    absl::StrAppend(
-        &text, " ",
-        FormatMinorUnits(r.amount().currency_code(), r.amount().minor_units()));
+    absl::StrAppend(&text, " ", FormatMoney(r.amount()));
   }
   absl::StrAppend(&text, " [",
                   absl::AsciiStrToLower(EnumLabel(

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "cs/common/v1/types.pb.h"
+#include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/rpc.h"
@@ -60,8 +61,7 @@ absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
     rows.push_back({"affected", absl::StrCat(t.affected_customer_count())});
   }
   if (t.has_loss_estimate()) {
-    rows.push_back({"loss", FormatMinorUnits(t.loss_estimate().currency_code(),
-                                             t.loss_estimate().minor_units())});
+    rows.push_back({"loss", FormatMoney(t.loss_estimate())});
   }
   if (t.reopen_count() > 0) {
     rows.push_back({"reopens", absl::StrCat(t.reopen_count())});

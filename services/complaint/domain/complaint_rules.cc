@@ -11,6 +11,7 @@
 #include "absl/strings/strip.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
+#include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
@@ -451,8 +452,9 @@ absl::StatusOr<v1::Remedy> ApplyApproveRemedy(
   if (remedy.amount().minor_units() > limit) {
     return WithErrorInfo(
         absl::PermissionDeniedError(absl::StrCat(
-            "the amount ", remedy.amount().minor_units(),
-            " exceeds the caller's approval limit ", limit)),
+            "the amount ", FormatMoney(remedy.amount()),
+            " exceeds the caller's approval limit ",
+            FormatMinorUnits(remedy.amount().currency_code(), limit))),
         "APPROVAL_LIMIT_EXCEEDED",
         {{"amount", absl::StrCat(remedy.amount().minor_units())},
          {"limit", absl::StrCat(limit)}});

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/time.h"
 #include "libs/common/errors.h"
+#include "libs/common/money.h"
 #include "libs/common/pii_text.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
@@ -76,12 +77,6 @@ absl::string_view DecisionName(v1::CustomerDecision d) {
   }
 }
 
-std::string Amount(const common::v1::Money& m) {
-  const int64_t units = m.minor_units();
-  return absl::StrFormat("%s %d.%02d", m.currency_code(), units / 100,
-                         std::llabs(units % 100));
-}
-
 // One line of Markdown list text: masked, newlines folded.
 std::string Line(absl::string_view text) {
   std::string out = MaskPiiText(text);
@@ -116,7 +111,7 @@ std::string Body(const v1::Complaint& c) {
     for (const v1::Remedy& remedy : round.remedies()) {
       absl::StrAppend(&b, "- ", RemedyName(remedy.kind()));
       if (remedy.amount().minor_units() > 0) {
-        absl::StrAppend(&b, " ", Amount(remedy.amount()));
+        absl::StrAppend(&b, " ", FormatMoney(remedy.amount()));
       }
       if (!remedy.note().empty())
         absl::StrAppend(&b, "：", Line(remedy.note()));
