@@ -38,15 +38,17 @@ class FakeReplier : public TicketReplier {
   struct Call {
     std::string ticket, body;
     bool internal;
+    std::string caller_token;
   };
-  absl::StatusOr<std::string> AddReply(absl::string_view ticket,
-                                       absl::string_view body,
-                                       bool internal) override {
+  absl::StatusOr<std::string> AddReply(
+      absl::string_view ticket, absl::string_view body, bool internal,
+      absl::string_view caller_token) override {
     absl::MutexLock lock(&mu_);
     if (ticket == "tickets/missing") {
       return absl::NotFoundError("tickets/missing not found");
     }
-    calls_.push_back({std::string(ticket), std::string(body), internal});
+    calls_.push_back({std::string(ticket), std::string(body), internal,
+                      std::string(caller_token)});
     return absl::StrCat("reply-", calls_.size());
   }
   std::vector<Call> calls() {
@@ -493,6 +495,8 @@ TEST_F(KbServiceTest, FeedbackShareAndSuggest) {
   ASSERT_EQ(replier_.calls().size(), 1u);
   EXPECT_EQ(replier_.calls()[0].ticket, "tickets/t-42");
   EXPECT_FALSE(replier_.calls()[0].internal);
+  // Posted as the agent who shared it (their own token), not as the KB.
+  EXPECT_EQ(replier_.calls()[0].caller_token, agent_);
   share.set_ticket("tickets/missing");
   EXPECT_EQ(Call(&Stub::ShareToTicket, agent_, share).status().code(),
             absl::StatusCode::kNotFound);

@@ -16,10 +16,13 @@ GrpcTicketReplier::GrpcTicketReplier(
       timeout_(timeout) {}
 
 absl::StatusOr<std::string> GrpcTicketReplier::AddReply(
-    absl::string_view ticket, absl::string_view body, bool internal) {
+    absl::string_view ticket, absl::string_view body, bool internal,
+    absl::string_view caller_token) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  context.AddMetadata("authorization", absl::StrCat("Bearer ", token_()));
+  context.AddMetadata(
+      "authorization",
+      absl::StrCat("Bearer ", caller_token.empty() ? token_() : caller_token));
   ticket::v1::AddReplyRequest request;
   request.set_name(std::string(ticket));
   request.mutable_reply()->set_author_kind(ticket::v1::AUTHOR_KIND_AGENT);

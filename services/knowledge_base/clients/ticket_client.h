@@ -1,9 +1,9 @@
 // The knowledge base's view of the ticket service: posting a shared article
-// as a reply (TicketService.AddReply) with the host's service token.
+// as a reply (TicketService.AddReply) as the person who shares it.
 //
 //   GrpcTicketReplier replier(channel, [&] { return host.ServiceToken(); });
-//   absl::StatusOr<std::string> reply_id =
-//       replier.AddReply("tickets/01H…", text, /*internal=*/false);
+//   absl::StatusOr<std::string> reply_id = replier.AddReply(
+//       "tickets/01H…", text, /*internal=*/false, caller_bearer_token);
 #ifndef CS_SERVICES_KNOWLEDGE_BASE_CLIENTS_TICKET_CLIENT_H_
 #define CS_SERVICES_KNOWLEDGE_BASE_CLIENTS_TICKET_CLIENT_H_
 
@@ -22,12 +22,15 @@ class TicketReplier {
  public:
   virtual ~TicketReplier() = default;
   // Adds an agent reply (PUBLIC) or internal note (`internal`) with `body`
-  // to `ticket` ("tickets/{id}"); returns the reply id. Errors keep the
-  // ticket service's code (NOT_FOUND, FAILED_PRECONDITION for a closed
-  // ticket, UNAVAILABLE when it is down). Thread-safe.
-  virtual absl::StatusOr<std::string> AddReply(absl::string_view ticket,
-                                               absl::string_view body,
-                                               bool internal) = 0;
+  // to `ticket` ("tickets/{id}") as the holder of `caller_token` (their
+  // bearer token): the ticket service applies their reply permission and
+  // records them as the author. An empty `caller_token` posts as the
+  // knowledge-base service. Returns the reply id. Errors keep the ticket
+  // service's code (PERMISSION_DENIED, NOT_FOUND, FAILED_PRECONDITION for a
+  // closed ticket, UNAVAILABLE when it is down). Thread-safe.
+  virtual absl::StatusOr<std::string> AddReply(
+      absl::string_view ticket, absl::string_view body, bool internal,
+      absl::string_view caller_token) = 0;
 };
 
 class GrpcTicketReplier final : public TicketReplier {
@@ -36,8 +39,8 @@ class GrpcTicketReplier final : public TicketReplier {
                     std::function<std::string()> token,
                     absl::Duration timeout = absl::Seconds(10));
   absl::StatusOr<std::string> AddReply(absl::string_view ticket,
-                                       absl::string_view body,
-                                       bool internal) override;
+                                       absl::string_view body, bool internal,
+                                       absl::string_view caller_token) override;
 
  private:
   std::unique_ptr<ticket::v1::TicketService::Stub> stub_;

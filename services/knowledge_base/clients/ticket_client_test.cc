@@ -96,14 +96,45 @@ TEST_F(TicketReplierTest, PostsPublicReplyAndInternalNote) {
   const std::string ticket = CreateTicket();
   ASSERT_FALSE(ticket.empty());
   GrpcTicketReplier replier(channel_, [&] { return service_token_; });
-  auto reply = replier.AddReply(ticket, "手机信号弱怎么办\n\n重启手机", false);
+  auto reply =
+      replier.AddReply(ticket, "手机信号弱怎么办\n\n重启手机", false, "");
   ASSERT_TRUE(reply.ok()) << reply.status();
   EXPECT_FALSE(reply->empty());
-  auto note = replier.AddReply(ticket, "内部：参考知识库 V1.0", true);
+  auto note = replier.AddReply(ticket, "内部：参考知识库 V1.0", true, "");
   ASSERT_TRUE(note.ok()) << note.status();
   auto missing =
-      replier.AddReply("tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ", "x", false);
+      replier.AddReply("tickets/01JZZZZZZZZZZZZZZZZZZZZZZZ", "x", false, "");
   EXPECT_EQ(missing.status().code(), absl::StatusCode::kNotFound);
+}
+
+// A share is posted as the person sharing: the ticket service applies their
+// reply permission (its department scope) and names them as the author.
+TEST_F(TicketReplierTest, PostsAsTheCallerWithTheirPermissions) {
+  const std::string ticket = CreateTicket();
+  ASSERT_FALSE(ticket.empty());
+  GrpcTicketReplier replier(channel_, [&] { return service_token_; });
+  const std::string other_department =
+      cs::testing::TestToken({auth::Role::kAgent}, "agent-tech", "技术支持部");
+  const std::string editor =
+      cs::testing::TestToken({auth::Role::kKbEditor}, "editor-1");
+  for (const std::string& token : {other_department, editor}) {
+    EXPECT_EQ(replier.AddReply(ticket, "手机信号弱怎么办", false, token)
+                  .status()
+                  .code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+  const std::string agent =
+      cs::testing::TestToken({auth::Role::kAgent}, "agent-007", "客服部");
+  auto reply = replier.AddReply(ticket, "手机信号弱怎么办", false, agent);
+  ASSERT_TRUE(reply.ok()) << reply.status();
+  tv1::GetTicketRequest get;
+  get.set_name(ticket);
+  get.set_view(tv1::TICKET_VIEW_FULL);
+  auto full = cs::testing::CallAs(
+      stub_.get(), &tv1::TicketService::Stub::GetTicket, service_token_, get);
+  ASSERT_TRUE(full.ok()) << full.status();
+  ASSERT_EQ(full->replies_size(), 1);
+  EXPECT_EQ(full->replies(0).author(), "agent-007");
 }
 
 }  // namespace

@@ -1,5 +1,9 @@
 #include "services/knowledge_base/grpc/kb_grpc_service.h"
 
+#include <string>
+
+#include "libs/auth/grpc_auth.h"
+
 namespace cs::kb {
 
 grpc::ServerUnaryReactor* KbGrpcService::CreateCategory(
@@ -130,7 +134,22 @@ grpc::ServerUnaryReactor* KbGrpcService::SubmitFeedback(
 grpc::ServerUnaryReactor* KbGrpcService::ShareToTicket(
     Context* ctx, const v1::ShareToTicketRequest* request,
     v1::ShareToTicketResponse* response) {
-  return Serve(ctx, request, response, &KbApp::ShareToTicket);
+  // The reply is posted with the caller's own token, so that the ticket
+  // service decides whether they may reply to that ticket.
+  return ServeUnary(ctx, host_.executor(), [=]() -> absl::Status {
+    ASSIGN_OR_RETURN(auth::Principal principal,
+                     host_.Authorize(*ctx, auth::RoleSet::All()));
+    const auto header = ctx->client_metadata().find(
+        std::string(auth::kAuthorizationMetadataKey));
+    if (header == ctx->client_metadata().end()) {
+      return absl::UnauthenticatedError("missing bearer token");
+    }
+    ASSIGN_OR_RETURN(absl::string_view token,
+                     auth::BearerTokenFromHeader(absl::string_view(
+                         header->second.data(), header->second.size())));
+    ASSIGN_OR_RETURN(*response, app_.ShareToTicket(principal, *request, token));
+    return absl::OkStatus();
+  });
 }
 
 grpc::ServerUnaryReactor* KbGrpcService::ReportMissingAnswer(

@@ -1041,7 +1041,8 @@ absl::StatusOr<v1::ArticleFeedback> KbApp::SubmitFeedback(
 }
 
 absl::StatusOr<v1::ShareToTicketResponse> KbApp::ShareToTicket(
-    const P& p, const v1::ShareToTicketRequest& r) {
+    const P& p, const v1::ShareToTicketRequest& r,
+    absl::string_view caller_token) {
   RETURN_IF_ERROR(CheckPermission(p, Action::kUse));
   ASSIGN_OR_RETURN(std::string id, ParseArticleName(r.article(), "article"));
   absl::string_view ticket_id = r.ticket();
@@ -1066,7 +1067,8 @@ absl::StatusOr<v1::ShareToTicketResponse> KbApp::ShareToTicket(
   ASSIGN_OR_RETURN(
       std::string reply_id,
       replier_->AddReply(r.ticket(), text,
-                         r.visibility() == v1::SHARE_VISIBILITY_INTERNAL));
+                         r.visibility() == v1::SHARE_VISIBILITY_INTERNAL,
+                         caller_token));
   const std::string label = VersionLabel(version.major(), version.minor());
   {
     absl::MutexLock lock(&article_locks_.For(id));

@@ -101,8 +101,12 @@ class KbApp {
                                               const v1::SuggestRequest& r);
   absl::StatusOr<v1::ArticleFeedback> SubmitFeedback(
       const P& p, const v1::SubmitFeedbackRequest& r);
+  // Posts the article to the ticket as `p`, with `caller_token` (p's own
+  // bearer token): whether p may reply to that ticket is the ticket
+  // service's decision, and p is the reply's author.
   absl::StatusOr<v1::ShareToTicketResponse> ShareToTicket(
-      const P& p, const v1::ShareToTicketRequest& r);
+      const P& p, const v1::ShareToTicketRequest& r,
+      absl::string_view caller_token);
   absl::StatusOr<v1::Gap> ReportMissingAnswer(
       const P& p, const v1::ReportMissingAnswerRequest& r);
   absl::StatusOr<v1::ListGapsResponse> ListGaps(const P& p,
