@@ -364,6 +364,54 @@ TEST_F(KbServiceTest, VersionsDiffAndRollback) {
             absl::StatusCode::kNotFound);
 }
 
+// A rollback changes what is live; a revision in progress (a draft, or one
+// in review) stays the working copy in its state.
+TEST_F(KbServiceTest, RollbackKeepsARevisionInProgress) {
+  const std::string name = Published("退款到账时间", "原路退回，1-3个工作日");
+  v1::UpdateArticleRequest update;
+  update.set_name(name);
+  update.mutable_update_mask()->add_paths("body");
+  update.mutable_content()->set_body("原路退回，3-5个工作日");
+  ASSERT_TRUE(Call(&Stub::UpdateArticle, editor_, update).ok());
+  ASSERT_TRUE(Submit(name).ok());
+  ASSERT_EQ(Review(name, true, reviewer_)->published_version(), "1.1");
+  update.mutable_content()->set_body("草稿：信用卡退款另计");
+  ASSERT_TRUE(Call(&Stub::UpdateArticle, editor_, update).ok());
+
+  v1::RollbackArticleRequest rollback;
+  rollback.set_name(name);
+  rollback.set_version(name + "/versions/1.0");
+  auto rolled = Call(&Stub::RollbackArticle, editor_, rollback);
+  ASSERT_TRUE(rolled.ok()) << rolled.status();
+  EXPECT_EQ(rolled->published_version(), "1.2");
+  EXPECT_EQ(rolled->state(), v1::ARTICLE_STATE_DRAFT);
+  EXPECT_EQ(rolled->content().body(), "草稿：信用卡退款另计");
+  v1::GetArticleRequest get;
+  get.set_name(name);
+  EXPECT_EQ(Call(&Stub::GetArticle, agent_, get)->content().body(),
+            "原路退回，1-3个工作日");  // what is live
+  EXPECT_EQ(Search("1-3个工作日")->total_hits(), 1);
+
+  ASSERT_TRUE(Submit(name).ok());
+  rollback.set_version(name + "/versions/1.1");
+  rolled = Call(&Stub::RollbackArticle, editor_, rollback);
+  ASSERT_TRUE(rolled.ok()) << rolled.status();
+  EXPECT_EQ(rolled->published_version(), "1.3");
+  EXPECT_EQ(rolled->state(), v1::ARTICLE_STATE_IN_REVIEW);
+  auto approved = Review(name, true, reviewer_);
+  ASSERT_TRUE(approved.ok()) << approved.status();
+  EXPECT_EQ(approved->published_version(), "1.4");
+  EXPECT_EQ(approved->content().body(), "草稿：信用卡退款另计");
+
+  // Rolling back to what is already live would only add a copy.
+  rollback.set_version(name + "/versions/1.4");
+  const absl::Status live =
+      Call(&Stub::RollbackArticle, editor_, rollback).status();
+  EXPECT_EQ(live.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_THAT(std::string(live.message()),
+              HasSubstr("already the live version"));
+}
+
 TEST_F(KbServiceTest, ArchiveRemovesFromSearch) {
   std::string name = Published("手机信号弱", "重启手机");
   ASSERT_EQ(Search("手机信号弱")->total_hits(), 1);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "cs/kb/v1/events.pb.h"
+#include "google/protobuf/util/message_differencer.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/page_token.h"
@@ -562,7 +563,8 @@ absl::StatusOr<v1::Article> KbApp::SubmitForReview(
 absl::StatusOr<v1::Article> KbApp::Publish(
     v1::ArticleRecord record, const v1::ArticleContent& content, bool major,
     const std::string& author, const std::string& approver,
-    const std::string& note, const std::string& rolled_back_from) {
+    const std::string& note, const std::string& rolled_back_from,
+    bool keep_working_copy) {
   const std::string id = IdOf(record);
   const absl::Time now = clock_.Now();
   auto [next_major, next_minor] =
@@ -579,11 +581,13 @@ absl::StatusOr<v1::Article> KbApp::Publish(
   version.set_rolled_back_from(rolled_back_from);
   record.set_latest_major(next_major);
   record.set_latest_minor(next_minor);
-  record.clear_pending_change_note();
   record.set_withdrawn(false);
   v1::Article& article = *record.mutable_article();
-  article.set_state(v1::ARTICLE_STATE_PUBLISHED);
-  *article.mutable_content() = content;
+  if (!keep_working_copy) {
+    record.clear_pending_change_note();
+    article.set_state(v1::ARTICLE_STATE_PUBLISHED);
+    *article.mutable_content() = content;
+  }
   article.set_published_version(VersionLabel(next_major, next_minor));
   *article.mutable_publish_time() = ToProtoTime(now);
   *article.mutable_review_by() = ToProtoTime(now + options_.review_cadence);
@@ -803,6 +807,14 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
       CheckTransition(record.article().state(), v1::ARTICLE_STATE_PUBLISHED));
   ASSIGN_OR_RETURN(v1::ArticleVersion old,
                    repo_->GetVersion(id, v.major, v.minor));
+  if (v.major == record.latest_major() && v.minor == record.latest_minor() &&
+      !record.withdrawn()) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(
+            absl::StrCat("version ", VersionLabel(v.major, v.minor),
+                         " is already the live version; nothing to roll back")),
+        "ALREADY_LIVE");
+  }
   std::vector<std::string> ancestry, path;
   absl::Status category =
       CategoryAncestry(old.content().category(), &ancestry, &path);
@@ -813,13 +825,27 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
         "CATEGORY_DELETED");
   }
   RETURN_IF_ERROR(category);
-  record.mutable_article()->clear_category_path();
-  for (const std::string& s : path) {
-    record.mutable_article()->add_category_path(s);
+  // A revision in progress (a draft that differs from what is live, or one
+  // in review) is not the rollback's to throw away: it stays the working
+  // copy, in its state, while the old content goes live.
+  ASSIGN_OR_RETURN(
+      v1::ArticleVersion live,
+      repo_->GetVersion(id, record.latest_major(), record.latest_minor()));
+  const v1::ArticleState state = record.article().state();
+  const bool revision_pending =
+      state == v1::ARTICLE_STATE_IN_REVIEW ||
+      (state == v1::ARTICLE_STATE_DRAFT &&
+       !google::protobuf::util::MessageDifferencer::Equals(
+           record.article().content(), live.content()));
+  if (!revision_pending) {
+    record.mutable_article()->clear_category_path();
+    for (const std::string& s : path) {
+      record.mutable_article()->add_category_path(s);
+    }
   }
   return Publish(std::move(record), old.content(), false, p.subject, p.subject,
                  absl::StrCat("rollback to ", VersionLabel(v.major, v.minor)),
-                 old.name());
+                 old.name(), revision_pending);
 }
 
 absl::StatusOr<v1::ListStaleArticlesResponse> KbApp::ListStaleArticles(

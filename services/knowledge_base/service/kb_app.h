@@ -141,13 +141,17 @@ class KbApp {
   absl::StatusOr<v1::Article> View(const P& p,
                                    const v1::ArticleRecord& record) const;
   // Publishes `content` as the next version of `record` (caller holds the
-  // article's stripe) and commits; updates the index.
+  // article's stripe) and commits; updates the index. The working copy
+  // becomes `content` and the article PUBLISHED, unless
+  // `keep_working_copy` (a rollback while a revision is pending: the
+  // revision and its state stay as they are).
   absl::StatusOr<v1::Article> Publish(v1::ArticleRecord record,
                                       const v1::ArticleContent& content,
                                       bool major, const std::string& author,
                                       const std::string& approver,
                                       const std::string& note,
-                                      const std::string& rolled_back_from);
+                                      const std::string& rolled_back_from,
+                                      bool keep_working_copy = false);
   void Touch(v1::ArticleRecord& record);
   absl::Status RecordGap(const std::string& normalized, bool report,
                          const std::string& ticket, const std::string& comment,
