@@ -199,15 +199,61 @@ std::string MaskRun(absl::string_view run) {
 
 }  // namespace
 
-std::string MaskPiiText(absl::string_view text) {
+namespace {
+
+// `text` with the full-width forms of ASCII characters (U+FF01–U+FF5E:
+// １３９, ＋８６, Ｘ, ＠, which Chinese input methods produce) replaced by
+// ASCII, and where each of its bytes came from. Values are found in this
+// text and masked in the original.
+struct HalfWidth {
+  std::string text;
+  // origin[i]: the original byte where text[i] starts; origin[text.size()]
+  // is the original's size.
+  std::vector<size_t> origin;
+};
+
+std::optional<HalfWidth> ToHalfWidth(absl::string_view text) {
+  if (text.find('\xEF') == absl::string_view::npos) return std::nullopt;
+  HalfWidth half;
+  half.text.reserve(text.size());
+  half.origin.reserve(text.size() + 1);
+  bool any = false;
+  for (size_t i = 0; i < text.size();) {
+    const auto b0 = static_cast<unsigned char>(text[i]);
+    if (b0 == 0xEF && i + 2 < text.size()) {
+      const auto b1 = static_cast<unsigned char>(text[i + 1]);
+      const auto b2 = static_cast<unsigned char>(text[i + 2]);
+      // U+FF01–U+FF3F is EF BC 81–BF, U+FF40–U+FF5E is EF BD 80–9E.
+      int ascii = -1;
+      if (b1 == 0xBC && b2 >= 0x81 && b2 <= 0xBF) ascii = b2 - 0x81 + 0x21;
+      if (b1 == 0xBD && b2 >= 0x80 && b2 <= 0x9E) ascii = b2 - 0x80 + 0x60;
+      if (ascii >= 0) {
+        half.text.push_back(static_cast<char>(ascii));
+        half.origin.push_back(i);
+        i += 3;
+        any = true;
+        continue;
+      }
+    }
+    half.text.push_back(text[i]);
+    half.origin.push_back(i);
+    ++i;
+  }
+  half.origin.push_back(text.size());
+  if (!any) return std::nullopt;
+  return half;
+}
+
+// Calls on_value(begin, end, masked) for each value of `text` (byte ranges,
+// in order, not overlapping) that masking changes.
+template <typename OnValue>
+void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
   const std::vector<Span> emails = FindEmails(text);
-  std::string out;
-  out.reserve(text.size());
   size_t e = 0;
   size_t i = 0;
   while (i < text.size()) {
     if (e < emails.size() && emails[e].begin == i) {
-      out += MaskEmail(text.substr(i, emails[e].end - i));
+      on_value(i, emails[e].end, MaskEmail(text.substr(i, emails[e].end - i)));
       i = emails[e].end;
       ++e;
       continue;
@@ -217,7 +263,7 @@ std::string MaskPiiText(absl::string_view text) {
          (text[i] == '+' && i + 1 < text.size() && IsDigit(text[i + 1]))) &&
         (i == 0 || !IsAlnum(text[i - 1]));
     if (!starts_run) {
-      out.push_back(text[i++]);
+      ++i;
       continue;
     }
     const size_t limit = e < emails.size() ? emails[e].begin : text.size();
@@ -225,18 +271,46 @@ std::string MaskPiiText(absl::string_view text) {
     const absl::string_view run = text.substr(i, end - i);
     const bool standalone = end >= text.size() || !IsAlnum(text[end]);
     if (standalone && !IsOrderNumber(text.substr(0, i))) {
-      out += MaskRun(run);
-    } else {
-      absl::StrAppend(&out, run);
+      std::string masked = MaskRun(run);
+      if (masked != run) on_value(i, end, std::move(masked));
     }
     i = end;
   }
+}
+
+}  // namespace
+
+std::string MaskPiiText(absl::string_view text) {
+  const std::optional<HalfWidth> half = ToHalfWidth(text);
+  std::string out;
+  out.reserve(text.size());
+  size_t copied = 0;
+  ForEachMaskedValue(half ? absl::string_view(half->text) : text,
+                     [&](size_t begin, size_t end, std::string masked) {
+                       if (half) {
+                         begin = half->origin[begin];
+                         end = half->origin[end];
+                       }
+                       out.append(text.data() + copied, begin - copied);
+                       out += masked;
+                       copied = end;
+                     });
+  out.append(text.data() + copied, text.size() - copied);
   return out;
 }
 
 bool ContainsPiiText(absl::string_view text) {
-  const bool may_hold_value =
-      absl::c_any_of(text, [](char c) { return IsDigit(c) || c == '@'; });
+  // Every value holds a digit or an '@', ASCII or full-width (１ is
+  // EF BC 91, ＠ is EF BC A0); most Chinese prose has neither.
+  bool may_hold_value = false;
+  for (size_t i = 0; i < text.size() && !may_hold_value; ++i) {
+    const char c = text[i];
+    may_hold_value =
+        IsDigit(c) || c == '@' ||
+        (c == '\xEF' && i + 2 < text.size() && text[i + 1] == '\xBC' &&
+         ((text[i + 2] >= '\x90' && text[i + 2] <= '\x99') ||
+          text[i + 2] == '\xA0'));
+  }
   return may_hold_value && MaskPiiText(text) != text;
 }
 

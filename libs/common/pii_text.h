@@ -5,7 +5,9 @@
 //   MaskPiiText("客户电话 138-1234-5678，邮箱 li.na@example.com")
 //     → "客户电话 138****5678，邮箱 l***@example.com"
 //
-// What is masked (ASCII digits only; full-width digits are not recognised):
+// What is masked — also when written in full-width characters, as Chinese
+// input methods produce them (１３８１２３４５６７８, ＋８６; the masked form
+// is then ASCII):
 //   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
 //     spaces or dashes between digit groups        → MaskPhone
 //   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written
@@ -41,7 +43,7 @@ namespace cs {
 std::string MaskPiiText(absl::string_view text);
 
 // Whether MaskPiiText would change `text`. Cheap for text without ASCII
-// digits and '@' (most Chinese prose): no copy is made.
+// digits, '@' and full-width forms (most Chinese prose): no copy is made.
 bool ContainsPiiText(absl::string_view text);
 
 }  // namespace cs

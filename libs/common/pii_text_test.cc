@@ -89,6 +89,25 @@ TEST(MaskEmailTest, Forms) {
   EXPECT_EQ(MaskEmail(""), "");
 }
 
+TEST(MaskPiiTextTest, FullWidthDigitsAsInputMethodsWriteThem) {
+  EXPECT_EQ(MaskPiiText("电话：１３９１２３４５６７８，谢谢"),
+            "电话：139****5678，谢谢");
+  EXPECT_EQ(MaskPiiText("C:００８６13912345678"),
+            MaskPiiText("C:008613912345678"));
+  EXPECT_EQ(MaskPiiText("＋８６ １３９１２３４５６７８"),
+            MaskPiiText("+86 13912345678"));
+  EXPECT_EQ(MaskPiiText("身份证１１０１０５１９４９１２３１００２Ｘ"),
+            "身份证110***********002X");
+  EXPECT_EQ(MaskPiiText("邮箱 ｌｉ．ｎａ＠ｅｘａｍｐｌｅ．ｃｏｍ 收"),
+            "邮箱 l***@example.com 收");
+  // Full-width text without a value is left exactly as written.
+  EXPECT_EQ(MaskPiiText("第３次来电（ＶＩＰ）"), "第３次来电（ＶＩＰ）");
+  EXPECT_EQ(MaskPiiText("订单号：２０２４０５１８１２３４５６７８９０１"),
+            "订单号：２０２４０５１８１２３４５６７８９０１");
+  EXPECT_TRUE(ContainsPiiText("１３９１２３４５６７８"));
+  EXPECT_FALSE(ContainsPiiText("第３次来电"));
+}
+
 TEST(ContainsPiiTextTest, TrueExactlyWhenMaskingChangesTheText) {
   EXPECT_TRUE(ContainsPiiText("请回电13812345678"));
   EXPECT_TRUE(ContainsPiiText("邮箱 li.na@example.com"));
