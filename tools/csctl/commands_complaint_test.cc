@@ -105,8 +105,9 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   EXPECT_THAT(r.err, HasSubstr("FAILED_PRECONDITION"));
   r = Run({"complaint", "approve", name, "--remedy-index", "0"}, officer_);
   EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED"));
-  EXPECT_THAT(r.err, HasSubstr("the amount CNY 1000.50 exceeds the caller's "
-                               "approval limit CNY 500.00"));
+  EXPECT_THAT(r.err, HasSubstr("the round's remedies total CNY 1000.50, which "
+                               "exceeds the caller's approval limit CNY "
+                               "500.00"));
   r = Run({"complaint", "approve", name, "--remedy-index", "0"}, director_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(ValueOf(r.out, "round 1"), HasSubstr("[approved by dir-1]"));

@@ -368,6 +368,22 @@ absl::Status ApplyStartInvestigation(v1::Complaint& c,
   return absl::OkStatus();
 }
 
+namespace {
+
+// What a round's remedies pay in total. Approval limits apply to this sum,
+// so that splitting a payment into several remedies needs the same
+// approval as paying it at once.
+int64_t RoundTotal(
+    const google::protobuf::RepeatedPtrField<v1::Remedy>& remedies) {
+  int64_t total = 0;  // at most 10 × kMaxAmountMinorUnits: no overflow
+  for (const v1::Remedy& remedy : remedies) {
+    total += remedy.amount().minor_units();
+  }
+  return total;
+}
+
+}  // namespace
+
 absl::Status ApplyProposeSolution(v1::Complaint& c,
                                   const v1::ProposeSolutionRequest& req,
                                   const auth::Principal& caller,
@@ -382,7 +398,8 @@ absl::Status ApplyProposeSolution(v1::Complaint& c,
         ValidateRemedy(req.remedies(i), absl::StrCat("remedies[", i, "]")));
   }
   RETURN_IF_ERROR(Move(c, v1::COMPLAINT_STAGE_SOLUTION_PROPOSED, now));
-  const int64_t limit = limits.LimitOf(caller);
+  const bool within_limit =
+      RoundTotal(req.remedies()) <= limits.LimitOf(caller);
   v1::Round& round = CurrentRound(c);
   round.set_solution(req.solution());
   round.clear_remedies();
@@ -391,7 +408,7 @@ absl::Status ApplyProposeSolution(v1::Complaint& c,
     remedy->set_kind(in.kind());
     *remedy->mutable_amount() = in.amount();
     remedy->set_note(in.note());
-    remedy->set_approval_state(in.amount().minor_units() > limit
+    remedy->set_approval_state(in.amount().minor_units() > 0 && !within_limit
                                    ? v1::APPROVAL_STATE_PENDING
                                    : v1::APPROVAL_STATE_NOT_REQUIRED);
   }
@@ -449,15 +466,16 @@ absl::StatusOr<v1::Remedy> ApplyApproveRemedy(
         "REMEDY_NOT_PENDING");
   }
   const int64_t limit = limits.LimitOf(caller);
-  if (remedy.amount().minor_units() > limit) {
+  const int64_t total = RoundTotal(round.remedies());
+  if (total > limit) {
+    const std::string& currency = remedy.amount().currency_code();
     return WithErrorInfo(
         absl::PermissionDeniedError(absl::StrCat(
-            "the amount ", FormatMoney(remedy.amount()),
-            " exceeds the caller's approval limit ",
-            FormatMinorUnits(remedy.amount().currency_code(), limit))),
+            "the round's remedies total ", FormatMinorUnits(currency, total),
+            ", which exceeds the caller's approval limit ",
+            FormatMinorUnits(currency, limit))),
         "APPROVAL_LIMIT_EXCEEDED",
-        {{"amount", absl::StrCat(remedy.amount().minor_units())},
-         {"limit", absl::StrCat(limit)}});
+        {{"amount", absl::StrCat(total)}, {"limit", absl::StrCat(limit)}});
   }
   remedy.set_approval_state(v1::APPROVAL_STATE_APPROVED);
   v1::Approval* approval = remedy.mutable_approval();

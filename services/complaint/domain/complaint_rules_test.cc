@@ -244,9 +244,40 @@ TEST_F(FlowTest, AboveLimitWaitsForCoveringRole) {
 }
 
 TEST_F(FlowTest, SupervisorProposalWithinItsLimit) {
-  ToSolution({200'000, 600'000}, supervisor_);
+  ToSolution({200'000, 250'000}, supervisor_);
   EXPECT_EQ(c_.rounds(0).remedies(0).approval_state(),
             v1::APPROVAL_STATE_NOT_REQUIRED);
+  EXPECT_EQ(c_.rounds(0).remedies(1).approval_state(),
+            v1::APPROVAL_STATE_NOT_REQUIRED);
+}
+
+// The limit applies to what a round pays in total: four remedies of ¥500
+// each are ¥2,000, above the officer's ¥500, whichever way they are split.
+TEST_F(FlowTest, SplittingARemedyNeedsTheSameApproval) {
+  ToSolution({50'000, 50'000, 0, 50'000, 50'000}, officer_);
+  for (int i : {0, 1, 3, 4}) {
+    EXPECT_EQ(c_.rounds(0).remedies(i).approval_state(),
+              v1::APPROVAL_STATE_PENDING)
+        << i;
+  }
+  // The remedy without an amount (an apology) pays nothing.
+  EXPECT_EQ(c_.rounds(0).remedies(2).approval_state(),
+            v1::APPROVAL_STATE_NOT_REQUIRED);
+  v1::ApproveRemedyRequest approve;
+  approve.set_remedy_index(0);
+  absl::StatusOr<v1::Remedy> denied =
+      ApplyApproveRemedy(c_, approve, officer_, limits_, kNow);
+  EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(std::string(denied.status().message()),
+            "the round's remedies total CNY 2000.00, which exceeds the "
+            "caller's approval limit CNY 500.00");
+  EXPECT_TRUE(ApplyApproveRemedy(c_, approve, supervisor_, limits_, kNow).ok());
+}
+
+TEST_F(FlowTest, SupervisorProposalAboveItsLimit) {
+  ToSolution({200'000, 600'000}, supervisor_);
+  EXPECT_EQ(c_.rounds(0).remedies(0).approval_state(),
+            v1::APPROVAL_STATE_PENDING);
   EXPECT_EQ(c_.rounds(0).remedies(1).approval_state(),
             v1::APPROVAL_STATE_PENDING);
   v1::ApproveRemedyRequest bad;
