@@ -381,6 +381,26 @@ TEST_F(TicketServiceTest, CreateWithRequestIdIsIdempotentUnderRetries) {
   EXPECT_EQ(CountTickets(), 2);
 }
 
+// A replay answers the creator, wherever the ticket went since, and others
+// only when they may read the ticket: a request_id does not open another
+// department's ticket.
+TEST_F(TicketServiceTest, ReplayedCreateRespectsReadScope) {
+  v1::CreateTicketRequest request = CreateRequest(/*department=*/"");
+  request.set_request_id("req-scope");
+  auto first = Call(&Stub::CreateTicket, agent_, request);
+  ASSERT_TRUE(first.ok()) << first.status();
+  ASSERT_TRUE(Assign(supervisor_, first->name(), "客服部", "agent-other").ok());
+  // Another department's agent sending the very same request.
+  EXPECT_EQ(Call(&Stub::CreateTicket, tech_agent_, request).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // Moved to another department, it still comes back to its creator.
+  ASSERT_TRUE(Assign(supervisor_, first->name(), "技术支持部", "").ok());
+  auto again = Call(&Stub::CreateTicket, agent_, request);
+  ASSERT_TRUE(again.ok()) << again.status();
+  EXPECT_EQ(again->name(), first->name());
+  EXPECT_EQ(CountTickets(), 1);
+}
+
 // ---- 2. Pagination ----------------------------------------------------------
 
 TEST_F(TicketServiceTest, PaginationVisitsEveryMatchingTicketOnceInOrder) {

@@ -306,6 +306,12 @@ absl::StatusOr<std::string> TicketApp::ReplayCreate(
   RETURN_IF_ERROR(CheckCreateReplay(record, req, received));
   ASSIGN_OR_RETURN(std::string stored,
                    repo_->LoadTicketBytes(record.ticket_id()));
+  // The creator gets their ticket back wherever it was routed since; anyone
+  // else sending the same request only if they may read that ticket.
+  ASSIGN_OR_RETURN(Target target, TargetOfWire(stored));
+  if (target.created_by != who.subject) {
+    RETURN_IF_ERROR(CheckTicketAccess(who, {Action::kReadTicket}, target));
+  }
   ASSIGN_OR_RETURN(std::string basic,
                    ApplyViewToWire(v1::TICKET_VIEW_BASIC, std::move(stored)));
   return TextAsSeenBy(who, std::move(basic));
