@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -87,7 +88,9 @@ class MetricsCommand final : public Command {
     const std::vector<std::string> group_by =
         absl::StrSplit(group_by_, ',', absl::SkipEmpty());
     for (const std::string& g : group_by) request.add_group_by(g);
-    request.mutable_filters()->set_channel(channel_);
+    // Channels are PHONE, ONLINE_CHAT, …; other commands take them in any
+    // case, so this one does too.
+    request.mutable_filters()->set_channel(absl::AsciiStrToUpper(channel_));
     request.mutable_filters()->set_department(department_);
     request.mutable_filters()->set_agent(agent_);
     ASSIGN_OR_RETURN(v1::GetMetricsResponse response,

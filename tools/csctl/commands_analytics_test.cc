@@ -157,6 +157,13 @@ TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
 
   ASSERT_EQ(Run({"analytics", "metrics", "2026-03-10"}, &out), 0) << out;
   EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 .* 1\n"));
+
+  // A channel filter in any case, as the other commands take channels.
+  ASSERT_EQ(
+      Run({"analytics", "metrics", "2026-03-10", "--channel", "phone"}, &out),
+      0)
+      << out;
+  EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 "));
 }
 
 }  // namespace

@@ -20,6 +20,16 @@ namespace {
 using admin::v1::ClockTime;
 using admin::v1::TestClock;
 
+// A server on the real clock does not serve TestClock at all; say why.
+absl::Status ClockCallStatus(const grpc::Status& status) {
+  if (status.error_code() == grpc::StatusCode::UNIMPLEMENTED) {
+    return absl::FailedPreconditionError(
+        "this server runs on the real clock; only a server started with "
+        "--clock=manual can be read or moved by csctl clock");
+  }
+  return FromGrpcStatus(status);
+}
+
 absl::Status PrintClockTime(CommandContext& context, const ClockTime& time) {
   if (context.options().json) return PrintJson(context.out(), time);
   context.out() << FormatDisplayTime(FromTimestamp(time.now())) << "\n";
@@ -34,7 +44,7 @@ class GetCommand final : public Command {
     grpc::ClientContext call;
     context.PrepareCall(&call);
     ClockTime time;
-    RETURN_IF_ERROR(FromGrpcStatus(stub->GetTime(&call, {}, &time)));
+    RETURN_IF_ERROR(ClockCallStatus(stub->GetTime(&call, {}, &time)));
     return PrintClockTime(context, time);
   }
 };
@@ -64,7 +74,7 @@ class AdvanceCommand final : public Command {
     grpc::ClientContext call;
     context.PrepareCall(&call);
     ClockTime time;
-    RETURN_IF_ERROR(FromGrpcStatus(stub->Advance(&call, request, &time)));
+    RETURN_IF_ERROR(ClockCallStatus(stub->Advance(&call, request, &time)));
     return PrintClockTime(context, time);
   }
 };
@@ -87,7 +97,7 @@ class SetCommand final : public Command {
     grpc::ClientContext call;
     context.PrepareCall(&call);
     ClockTime now;
-    RETURN_IF_ERROR(FromGrpcStatus(stub->SetTime(&call, request, &now)));
+    RETURN_IF_ERROR(ClockCallStatus(stub->SetTime(&call, request, &now)));
     return PrintClockTime(context, now);
   }
 };

@@ -93,6 +93,10 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   // Above the officer's ¥500.00 limit: waits for a director.
   EXPECT_THAT(ValueOf(r.out, "round 1"),
               HasSubstr("compensation CNY 1000.50 [pending]"));
+  // Proposing again while one waits for the customer is an illegal move.
+  r = Run({"complaint", "propose", name, "--solution", "补偿"}, officer_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("reason: ILLEGAL_TRANSITION")) << r.err;
   r = Run({"complaint", "propose", name, "--solution", "补偿", "--remedy",
            "compensation:CNY:12.345"},
           officer_);

@@ -135,6 +135,14 @@ class CustomerRevealCommand final : public Command {
     ASSIGN_OR_RETURN(int field,
                      ParseEnumFlag(cs::common::v1::PiiField_descriptor(),
                                    "PII_FIELD_", "field", context.args()[1]));
+    // Name and phone are not revealed one by one: `customer get` shows
+    // them in clear to read_pii holders.
+    if (field != cs::common::v1::PII_FIELD_ID_CARD &&
+        field != cs::common::v1::PII_FIELD_BANK_CARD) {
+      return UsageError(
+          "FIELD: id_card or bank_card (customer get shows name and phone "
+          "in clear to read_pii holders)");
+    }
     v1::RevealCustomerPiiRequest request;
     request.set_name(CustomerNameOf(context.args()[0]));
     request.set_field(static_cast<cs::common::v1::PiiField>(field));
@@ -165,7 +173,7 @@ void RegisterCustomerCommands(CommandRegistry& registry) {
       {"CUSTOMER", 1, 1});
   registry.Add<CustomerRevealCommand>(
       {"customer", "reveal"},
-      "decrypt id_card, bank_card, full_name or phone (read_pii; audited)",
+      "decrypt the id_card or bank_card (read_pii; audited)",
       {"CUSTOMER FIELD", 2, 2});
 }
 

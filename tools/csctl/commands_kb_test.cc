@@ -44,10 +44,12 @@ class CsctlKbTest : public ::testing::Test {
     EXPECT_EQ(r.code, kExitOk) << r.err;
     const std::string category = r.out.substr(0, r.out.find(' '));
     r = Run({"kb", "article", "create", "--title", title, "--body", body,
-             "--category", category, "--tags", "信号"},
+             "--category", category, "--tags", "信号", "--channels",
+             "phone,online_chat"},
             editor_);
     EXPECT_EQ(r.code, kExitOk) << r.err;
     const std::string name = ValueOf(r.out, "name");
+    EXPECT_EQ(ValueOf(r.out, "channels"), "PHONE,ONLINE_CHAT");
     EXPECT_EQ(
         Run({"kb", "article", "submit", name, "--note", "初稿"}, editor_).code,
         kExitOk);

@@ -185,16 +185,18 @@ TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
             kExitOk);
   const std::string id = CreateTicket("c-2001", "宽带断网");
 
-  Result r = Run({"ticket", "update", id, "--grade", "b",
-                  "--affected-customers", "40", "--loss-yuan", "1200.5",
-                  "--category", "宽带类/断网", "--subject", "小区宽带断网"},
-                 agent_);
+  Result r =
+      Run({"ticket", "update", id, "--grade", "b", "--affected-customers", "40",
+           "--loss-yuan", "1200.5", "--category", "宽带类/断网", "--subject",
+           "小区宽带断网", "--region", "浙江省杭州市"},
+          agent_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(ValueOf(r.out, "grade"), "B");
   EXPECT_EQ(ValueOf(r.out, "affected"), "40");
   EXPECT_EQ(ValueOf(r.out, "loss"), "CNY 1200.50");
   EXPECT_EQ(ValueOf(r.out, "category"), "宽带类 › 断网");
   EXPECT_EQ(ValueOf(r.out, "subject"), "小区宽带断网");
+  EXPECT_EQ(ValueOf(r.out, "region"), "浙江省杭州市");
   // A flag not given leaves its field alone.
   EXPECT_EQ(ValueOf(r.out, "description"), "客户描述：宽带断网");
   const std::string etag = ValueOf(r.out, "etag");
@@ -284,6 +286,13 @@ TEST_F(CsctlTicketTest, MergeHistoryAndRevealFromTheCommandLine) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("退款未到账"));
   EXPECT_THAT(r.out, Not(HasSubstr("退款还没到")));
+  // With --json, stdout holds only the tickets; the next page goes to stderr.
+  r = Run({"--json", "customer", "history", "c-3001", "--page-size", "1"},
+          agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, StartsWith("{"));
+  EXPECT_THAT(r.out, Not(HasSubstr("next page")));
+  EXPECT_THAT(r.err, StartsWith("next page: --page-token "));
   r = Run({"customer", "history", "c-3001", "--page-size", "1", "--all"},
           agent_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
@@ -311,10 +320,12 @@ TEST_F(CsctlTicketTest, MergeHistoryAndRevealFromTheCommandLine) {
           agent_);
   EXPECT_EQ(r.code, kExitFailure);
   EXPECT_THAT(r.err, StartsWith("error: PERMISSION_DENIED"));
-  r = Run({"customer", "reveal", "c-3001", "passport", "--reason", "核实身份"},
-          supervisor_);
-  EXPECT_EQ(r.code, kExitUsage);
-  EXPECT_THAT(r.err, HasSubstr("id_card"));
+  for (const char* field : {"passport", "phone"}) {
+    r = Run({"customer", "reveal", "c-3001", field, "--reason", "核实身份"},
+            supervisor_);
+    EXPECT_EQ(r.code, kExitUsage) << field;
+    EXPECT_THAT(r.err, HasSubstr("id_card")) << field;
+  }
   r = Run({"customer", "reveal", "c-3001", "id_card", "--reason",
            "核实身份：退款申请"},
           supervisor_);

@@ -51,7 +51,8 @@ struct PageFlags {
 // `paging` (and, with --all, every following page token), printing the items
 // `items(page)` returns (a reference to a repeated field of the response).
 // Without --json, `add_row` adds each item to `table`, which is printed at
-// the end, followed by the --page-token of the next page when pages remain.
+// the end, followed by the --page-token of the next page when pages remain
+// (with --json, that line goes to stderr).
 // Errors of the first failing call.
 template <typename Stub, typename Request, typename Response, typename Items,
           typename AddRow>
@@ -80,6 +81,9 @@ absl::Status ListPages(CommandContext& context,
     if (!next.empty()) {
       context.out() << "next page: --page-token " << next << " (or --all)\n";
     }
+  } else if (!next.empty()) {
+    // stdout holds only the items, one JSON object per line.
+    context.err() << "next page: --page-token " << next << " (or --all)\n";
   }
   return absl::OkStatus();
 }

@@ -42,6 +42,7 @@ absl::Status PrintTicket(CommandContext& context, const v1::Ticket& t) {
       {"category", absl::StrJoin(t.category(), " › ")},
       {"grade",
        EnumLabel(cs::common::v1::Grade_descriptor(), t.grade(), "GRADE_")},
+      {"region", t.region()},
       {"department", t.department()},
       {"assignee", t.assignee()},
       {"customer",

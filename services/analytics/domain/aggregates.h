@@ -64,8 +64,9 @@
 //   (once per complaint) counted on the day they were filed.
 // SLA breaches       SlaBreached events, once per clock, by clock kind, on
 //   the Shanghai day of breach_time; cell: channel/region/grade/department/
-//   assignee of the clock (routing keeps a ticket clock's channel and region
-//   those of its ticket; a complaint's clock has none).
+//   assignee of the clock at the breach (routing keeps a ticket clock's
+//   channel and region those of its ticket; a complaint's clock has none).
+//   Unlike a ticket's own cell, a breach does not move with later facts.
 // escalations        EscalationOpened (level 1) and EscalationLevelRaised
 //   (new level), once per (case, level), on the day of the event.
 // KB zero-result rate = kb_zero_result_searches / kb_searches over

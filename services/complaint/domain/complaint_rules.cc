@@ -30,6 +30,9 @@ absl::Status CheckText(absl::string_view value, absl::string_view field,
     if (required) return InvalidField(field, "is required");
     return absl::OkStatus();
   }
+  if (required && absl::StripAsciiWhitespace(value).empty()) {
+    return InvalidField(field, "must not be blank");
+  }
   if (!IsValidUtf8(value)) return InvalidField(field, "is not valid UTF-8");
   if (HasControlChars(value, multiline)) {
     return InvalidField(field, "contains control characters");

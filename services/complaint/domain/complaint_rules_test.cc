@@ -309,6 +309,10 @@ TEST(ValidationTest, NamesTheField) {
        [](v1::FileRequest& r) { r.mutable_complaint()->clear_description(); }},
       {"complaint.description",
        [](v1::FileRequest& r) {
+         r.mutable_complaint()->set_description(" \t\n ");
+       }},
+      {"complaint.description",
+       [](v1::FileRequest& r) {
          r.mutable_complaint()->set_description(std::string(5000, 'x'));
        }},
       {"complaint.items[0]",

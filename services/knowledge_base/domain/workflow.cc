@@ -217,11 +217,14 @@ absl::Status ValidateContent(v1::ArticleContent& content,
       return InvalidField(f("tags"), absl::StrCat("duplicate tag ", tag));
     }
   }
-  for (const std::string& c : content.channels()) {
+  // Stored in the canonical upper case, whatever case they came in.
+  for (std::string& c : *content.mutable_channels()) {
     RETURN_IF_ERROR(CheckChannel(c, f("channels")));
+    absl::AsciiStrToUpper(&c);
   }
-  for (const std::string& c : content.customer_types()) {
+  for (std::string& c : *content.mutable_customer_types()) {
     RETURN_IF_ERROR(CheckCustomerType(c, f("customer_types")));
+    absl::AsciiStrToUpper(&c);
   }
   if (content.language().empty()) content.set_language("zh-CN");
   if (absl::Status s =

@@ -16,6 +16,7 @@
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/page_token.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
@@ -974,8 +975,9 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   *event.mutable_time() = ToProtoTime(clock_.Now());
   WriteSet writes;
   if (result.total == 0 && !normalized.empty()) {
-    absl::MutexLock lock(&gap_locks_.For(normalized));
-    RETURN_IF_ERROR(RecordGap(normalized, false, "", "", nullptr, writes));
+    const std::string gap_query = MaskPiiText(normalized);
+    absl::MutexLock lock(&gap_locks_.For(gap_query));
+    RETURN_IF_ERROR(RecordGap(gap_query, false, "", "", nullptr, writes));
     outbox_.Append(writes, "search", event);
     RETURN_IF_ERROR(store_.Commit(writes));
     return response;
@@ -1136,11 +1138,12 @@ absl::StatusOr<v1::Gap> KbApp::ReportMissingAnswer(
   const std::string normalized =
       std::string(absl::StripAsciiWhitespace(NormalizeToString(r.query())));
   if (normalized.empty()) return InvalidField("query", "required");
-  absl::MutexLock lock(&gap_locks_.For(normalized));
+  const std::string gap_query = MaskPiiText(normalized);
+  absl::MutexLock lock(&gap_locks_.For(gap_query));
   v1::Gap gap;
   WriteSet writes;
-  RETURN_IF_ERROR(
-      RecordGap(normalized, true, r.ticket(), r.comment(), &gap, writes));
+  RETURN_IF_ERROR(RecordGap(gap_query, true, r.ticket(),
+                            MaskPiiText(r.comment()), &gap, writes));
   RETURN_IF_ERROR(store_.Commit(writes));
   return gap;
 }
