@@ -102,14 +102,17 @@ bool IsUsageError(const absl::Status& status) {
 
 namespace {
 
-// A time, or the start of a date in the display time zone.
+// A time, or the start of a date in the display time zone; years 1970–9999
+// only (what a protobuf Timestamp of the suite's services can hold).
 bool ParseTimeOrDate(absl::string_view text, absl::Time* time) {
   std::string error;
-  if (absl::ParseTime(absl::RFC3339_full, text, time, &error)) return true;
-  absl::CivilDay day;
-  if (!absl::ParseCivilTime(text, &day)) return false;
-  *time = absl::FromCivil(day, DisplayTimeZone());
-  return true;
+  if (!absl::ParseTime(absl::RFC3339_full, text, time, &error)) {
+    absl::CivilDay day;
+    if (!absl::ParseCivilTime(text, &day)) return false;
+    *time = absl::FromCivil(day, DisplayTimeZone());
+  }
+  const absl::CivilYear year = absl::ToCivilYear(*time, DisplayTimeZone());
+  return year.year() >= 1970 && year.year() <= 9999;
 }
 
 }  // namespace
@@ -121,7 +124,7 @@ absl::StatusOr<absl::Time> ParseTimeOrDateFlag(absl::string_view flag,
   return UsageError(absl::StrCat("--", flag, ": \"", text,
                                  "\" is neither an RFC 3339 time "
                                  "(2026-11-30T18:00:00+08:00) nor a date "
-                                 "(2026-11-30)"));
+                                 "(2026-11-30) in the years 1970-9999"));
 }
 
 absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
@@ -136,7 +139,8 @@ absl::StatusOr<absl::Time> ParseTimeFlag(absl::string_view flag,
   return UsageError(absl::StrCat("--", flag, ": \"", text,
                                  "\" is neither an RFC 3339 time "
                                  "(2026-11-23T09:00:00+08:00), a date "
-                                 "(2026-11-23) nor a duration (24h)"));
+                                 "(2026-11-23) in the years 1970-9999 nor a "
+                                 "duration (24h)"));
 }
 
 absl::StatusOr<int64_t> ParseYuan(absl::string_view what,

@@ -150,6 +150,11 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   EXPECT_THAT(r.err, HasSubstr("--due: \"01/01/2030\" is neither an RFC 3339 "
                                "time (2026-11-30T18:00:00+08:00) nor a date "
                                "(2026-11-30)"));
+  r = Run({"complaint", "action", "add", name, "--description", "培训",
+           "--owner", "lead-1", "--due", "10000-01-01"},
+          officer_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("in the years 1970-9999"));
   // A date is the start of that day in Beijing time.
   r = Run({"complaint", "action", "add", name, "--description", "培训",
            "--owner", "lead-1", "--due", "2030-01-01"},
