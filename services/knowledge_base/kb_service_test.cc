@@ -295,6 +295,8 @@ TEST_F(KbServiceTest, InvalidUtf8IsRejectedAtTheApi) {
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_EQ(FieldViolationsOf(s).at(0).field, "query");
   EXPECT_EQ(Search("").status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(Search(" \u3000 ").status().code(),
+            absl::StatusCode::kInvalidArgument);
   auto gaps = Call(&Stub::ListGaps, editor_, v1::ListGapsRequest());
   ASSERT_TRUE(gaps.ok());
   EXPECT_EQ(gaps->gaps_size(), 0);
@@ -663,7 +665,7 @@ TEST_F(KbServiceTest, RejectNeedsACommentAndEtagsGuardEdits) {
   update.mutable_update_mask()->add_paths("title");
   update.set_etag(a->etag());  // stale: the article moved on since
   absl::Status stale = Call(&Stub::UpdateArticle, editor_, update).status();
-  EXPECT_EQ(stale.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(stale.code(), absl::StatusCode::kAborted);
   EXPECT_EQ(ErrorReasonOf(stale), "ETAG_MISMATCH");
   update.set_etag(rejected->etag());
   auto updated = Call(&Stub::UpdateArticle, editor_, update);

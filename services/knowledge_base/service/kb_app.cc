@@ -49,10 +49,13 @@ std::string IdOf(const v1::ArticleRecord& record) {
 absl::Status CheckEtag(const v1::ArticleRecord& record,
                        const std::string& etag) {
   if (etag.empty() || etag == record.article().etag()) return absl::OkStatus();
+  // ABORTED, as in the ticket service: the caller should read again and
+  // redo its change (gRPC's rule for a failed test-and-set).
   return WithErrorInfo(
-      absl::FailedPreconditionError(absl::StrCat(
-          "etag mismatch: article is at ", record.article().etag())),
-      "ETAG_MISMATCH");
+      absl::AbortedError(absl::StrCat("etag mismatch: article is at ",
+                                      record.article().etag(),
+                                      "; read it again and retry")),
+      "ETAG_MISMATCH", {{"current_etag", record.article().etag()}});
 }
 
 template <typename T>
@@ -933,6 +936,8 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   RETURN_IF_ERROR(ValidateSearch(r));
   const std::string normalized =
       std::string(absl::StripAsciiWhitespace(NormalizeToString(r.query())));
+  // Blank (also full-width blank) is no query, as "" is not.
+  if (normalized.empty()) return InvalidField("query", "required");
   const uint64_t fingerprint = QueryFingerprint(
       absl::StrCat("kb.search|", normalized, "|", r.category(), "|",
                    absl::StrJoin(r.tags(), "\x1f"), "|", r.language(), "|",

@@ -8,7 +8,8 @@
 //   absl::StatusOr<v1::SearchResponse> r = (*app)->Search(principal, request);
 //
 // Errors: INVALID_ARGUMENT naming the field, NOT_FOUND naming the resource,
-// FAILED_PRECONDITION (ILLEGAL_TRANSITION, ETAG_MISMATCH), PERMISSION_DENIED
+// FAILED_PRECONDITION (ILLEGAL_TRANSITION), ABORTED (ETAG_MISMATCH: a stale
+// etag, as in the ticket service), PERMISSION_DENIED
 // (ROLE_REQUIRED, SELF_REVIEW), ticket-service errors for ShareToTicket.
 // Thread-safe: writes to one article are serialised by a lock stripe; searches
 // run on an immutable index snapshot and never wait for writers.
