@@ -231,7 +231,8 @@ class ScorecardCommand final : public Command {
     context.out() << "agent " << SanitizeCell(card.agent()) << " "
                   << card.start_date() << ".." << card.end_date() << ": "
                   << card.tickets() << " tickets on " << card.active_days()
-                  << " days; total " << Pct(card.total()) << "\n";
+                  << (card.active_days() == 1 ? " day" : " days") << "; total "
+                  << Pct(card.total()) << "\n";
     Table table({"COMPONENT", "WEIGHT", "SCORE", "SOURCE"});
     for (const v1::ScorecardComponent& c : card.components()) {
       table.AddRow({c.name(), Pct(c.weight()), Pct(c.score()), c.source()});

@@ -511,17 +511,21 @@ class StatsCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), stats);
     context.out() << "total " << stats.total() << "\n";
     Table table({"DIMENSION", "KEY", "COUNT"});
+    // Enum keys are shown without their prefix, as csctl shows enums
+    // elsewhere (LOGISTICS, not CAUSE_CATEGORY_LOGISTICS).
     auto add = [&](absl::string_view dimension,
-                   const google::protobuf::RepeatedPtrField<v1::Count>& counts) {
+                   const google::protobuf::RepeatedPtrField<v1::Count>& counts,
+                   absl::string_view enum_prefix) {
       for (const v1::Count& c : counts) {
-        table.AddRow({std::string(dimension), SanitizeCell(c.key()),
+        table.AddRow({std::string(dimension),
+                      SanitizeCell(absl::StripPrefix(c.key(), enum_prefix)),
                       absl::StrCat(c.count())});
       }
     };
-    add("cause", stats.by_cause());
-    add("department", stats.by_department());
-    add("classification", stats.by_classification());
-    add("stage", stats.by_stage());
+    add("cause", stats.by_cause(), "CAUSE_CATEGORY_");
+    add("department", stats.by_department(), "");
+    add("classification", stats.by_classification(), "CLASSIFICATION_");
+    add("stage", stats.by_stage(), "COMPLAINT_STAGE_");
     table.Print(context.out());
     return absl::OkStatus();
   }

@@ -173,6 +173,8 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   r = Run({"complaint", "stats"}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("total 1"));
+  EXPECT_THAT(r.out, ::testing::ContainsRegex("cause +LOGISTICS +1"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("CAUSE_CATEGORY_")));
   EXPECT_THAT(r.out, HasSubstr("物流部"));
 }
 

@@ -210,7 +210,12 @@ struct ArticleContentFlags {
                     google::protobuf::FieldMask& mask) {
     if (!body_file.empty()) {
       if (!body.empty()) return UsageError("give --body or --body-file");
-      ASSIGN_OR_RETURN(body, ReadFileToString(body_file));
+      absl::StatusOr<std::string> read = ReadFileToString(body_file);
+      if (!read.ok()) {
+        return UsageError(
+            absl::StrCat("--body-file: ", read.status().message()));
+      }
+      body = *std::move(read);
     }
     auto given = [&](const std::string& flag, const char* path) {
       if (flag.empty()) return false;

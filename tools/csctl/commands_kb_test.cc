@@ -85,6 +85,10 @@ TEST_F(CsctlKbTest, UpdateRepublishDiffAndRollBackByShortVersionNames) {
   EXPECT_EQ(ValueOf(r.out, "category"), "手机类");
   EXPECT_EQ(ValueOf(r.out, "tags"), "信号,网络");
   EXPECT_EQ(Run({"kb", "article", "update", name}, editor_).code, kExitUsage);
+  r = Run({"kb", "article", "update", name, "--body-file", "/nonexistent/x.md"},
+          editor_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("--body-file"));
   r = Run({"kb", "article", "update", name, "--format", "pdf"}, editor_);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("--format"));
