@@ -40,8 +40,8 @@ absl::StatusOr<absl::string_view> BearerTokenFromHeader(
   return token;
 }
 
-absl::StatusOr<Principal> Authenticator::Authenticate(
-    const grpc::ServerContextBase& ctx) const {
+absl::StatusOr<absl::string_view> BearerTokenOf(
+    const grpc::ServerContextBase& ctx) {
   const auto& metadata = ctx.client_metadata();
   auto [begin, end] = metadata.equal_range(grpc::string_ref(
       kAuthorizationMetadataKey.data(), kAuthorizationMetadataKey.size()));
@@ -51,8 +51,13 @@ absl::StatusOr<Principal> Authenticator::Authenticate(
         absl::UnauthenticatedError("more than one authorization header"),
         "MISSING_BEARER_TOKEN");
   }
-  absl::string_view header(begin->second.data(), begin->second.size());
-  ASSIGN_OR_RETURN(absl::string_view token, BearerTokenFromHeader(header));
+  return BearerTokenFromHeader(
+      absl::string_view(begin->second.data(), begin->second.size()));
+}
+
+absl::StatusOr<Principal> Authenticator::Authenticate(
+    const grpc::ServerContextBase& ctx) const {
+  ASSIGN_OR_RETURN(absl::string_view token, BearerTokenOf(ctx));
   return verifier_->Verify(token);
 }
 

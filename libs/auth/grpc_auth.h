@@ -64,6 +64,13 @@ class Authenticator {
 absl::StatusOr<absl::string_view> BearerTokenFromHeader(
     absl::string_view header);
 
+// The bearer token of the call's single "authorization" entry (the one
+// Authenticator verifies), e.g. to call another service as the caller.
+// UNAUTHENTICATED as Authenticate for a missing, repeated or non-Bearer
+// entry. The view points into `ctx`'s metadata.
+absl::StatusOr<absl::string_view> BearerTokenOf(
+    const grpc::ServerContextBase& ctx);
+
 // Adds "authorization: Bearer <token>" to an outgoing call. Call before the
 // call starts; `ctx` must not be null. Not thread-safe for one ctx.
 void AttachBearerToken(grpc::ClientContext* ctx, absl::string_view token);

@@ -8,16 +8,10 @@
 #include <iostream>
 #include <sstream>
 
-#include "absl/algorithm/container.h"
-#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
-#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "libs/auth/grpc_auth.h"
 #include "libs/common/money.h"
@@ -88,6 +82,13 @@ std::string ResourceNameIn(absl::string_view collection,
                            absl::string_view arg) {
   if (absl::StrContains(arg, '/')) return std::string(arg);
   return absl::StrCat(collection, "/", arg);
+}
+
+bool FlagGiven(const std::string& value, absl::string_view path,
+               google::protobuf::FieldMask& mask) {
+  if (value.empty()) return false;
+  mask.add_paths(std::string(path));
+  return true;
 }
 
 absl::Status UsageError(absl::string_view message) {

@@ -50,6 +50,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "google/protobuf/field_mask.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "libs/common/clock.h"
@@ -82,6 +83,12 @@ bool IsGlobalFlag(absl::string_view name, bool* takes_value);
 // The resource name of a command argument: `arg` itself when it already is a
 // name ("tickets/01J…", "articles/a/versions/1.0"), else "{collection}/{arg}".
 std::string ResourceNameIn(absl::string_view collection, absl::string_view arg);
+
+// Whether a flag was given (its value is not empty); if so, names `path` in
+// `mask`, so that an update changes only the fields whose flags were given
+// and an absent flag never clears one.
+bool FlagGiven(const std::string& value, absl::string_view path,
+               google::protobuf::FieldMask& mask);
 
 // INVALID_ARGUMENT marked as a usage error (bad flags or arguments): csctl
 // exits with 2 instead of 1. Server errors are never usage errors.

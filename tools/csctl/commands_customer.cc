@@ -52,32 +52,24 @@ class CustomerUpsertCommand final : public Command {
     c->set_name(CustomerNameOf(context.args()[0]));
     c->set_etag(etag_);
     // Only the fields given change (update_mask of the non-empty flags).
-    auto set = [&](const std::string& value, const char* path, auto setter) {
-      if (value.empty()) return;
-      setter(value);
-      request.mutable_update_mask()->add_paths(path);
-    };
-    set(full_name_, "full_name",
-        [&](const std::string& v) { c->set_full_name(v); });
-    set(phone_, "phone", [&](const std::string& v) { c->set_phone(v); });
-    set(region_, "region", [&](const std::string& v) { c->set_region(v); });
-    set(id_card_, "id_card", [&](const std::string& v) { c->set_id_card(v); });
-    set(bank_card_, "bank_card",
-        [&](const std::string& v) { c->set_bank_card(v); });
-    if (!title_.empty()) {
+    google::protobuf::FieldMask& mask = *request.mutable_update_mask();
+    if (FlagGiven(full_name_, "full_name", mask)) c->set_full_name(full_name_);
+    if (FlagGiven(phone_, "phone", mask)) c->set_phone(phone_);
+    if (FlagGiven(region_, "region", mask)) c->set_region(region_);
+    if (FlagGiven(id_card_, "id_card", mask)) c->set_id_card(id_card_);
+    if (FlagGiven(bank_card_, "bank_card", mask)) c->set_bank_card(bank_card_);
+    if (FlagGiven(title_, "title", mask)) {
       ASSIGN_OR_RETURN(int title, ParseEnumFlag(v1::Title_descriptor(),
                                                 "TITLE_", "title", title_));
       c->set_title(static_cast<v1::Title>(title));
-      request.mutable_update_mask()->add_paths("title");
     }
-    if (!type_.empty()) {
+    if (FlagGiven(type_, "type", mask)) {
       ASSIGN_OR_RETURN(int type,
                        ParseEnumFlag(v1::CustomerType_descriptor(),
                                      "CUSTOMER_TYPE_", "type", type_));
       c->set_type(static_cast<v1::CustomerType>(type));
-      request.mutable_update_mask()->add_paths("type");
     }
-    if (request.update_mask().paths_size() == 0) {
+    if (mask.paths_size() == 0) {
       return UsageError("csctl customer upsert: give at least one field");
     }
     ASSIGN_OR_RETURN(v1::Customer customer,

@@ -26,6 +26,7 @@
 #include "tools/csctl/commands.h"
 #include "tools/csctl/import_runner.h"
 #include "tools/csctl/rpc.h"
+#include "tools/csctl/ticket_view.h"
 
 namespace cs::csctl {
 namespace {
@@ -120,23 +121,13 @@ class ImportTicketsCommand final : public Command {
     t.set_description(row.Get("description"));
     t.set_department(std::string(absl::StripAsciiWhitespace(row.Get("department"))));
     t.set_region(std::string(absl::StripAsciiWhitespace(row.Get("region"))));
-    for (absl::string_view level :
-         absl::StrSplit(row.Get("category"), '/', absl::SkipWhitespace())) {
-      t.add_category(std::string(absl::StripAsciiWhitespace(level)));
-    }
-    const std::string& affected = row.Get("affected_customers");
-    if (!affected.empty()) {
-      int32_t count = 0;
-      if (!absl::SimpleAtoi(affected, &count) || count < 0) {
-        return absl::InvalidArgumentError(absl::StrCat(
-            "affected_customers: \"", affected, "\" is not a whole number"));
-      }
-      t.set_affected_customer_count(count);
+    SetCategoryPath(row.Get("category"), t);
+    if (!row.Get("affected_customers").empty()) {
+      RETURN_IF_ERROR(SetAffectedCustomers("affected_customers",
+                                           row.Get("affected_customers"), t));
     }
     if (!row.Get("loss_yuan").empty()) {
-      ASSIGN_OR_RETURN(int64_t fen, ParseYuan("loss_yuan", row.Get("loss_yuan")));
-      t.mutable_loss_estimate()->set_currency_code("CNY");
-      t.mutable_loss_estimate()->set_minor_units(fen);
+      RETURN_IF_ERROR(SetLossYuan("loss_yuan", row.Get("loss_yuan"), t));
     }
     return request;
   }

@@ -218,9 +218,7 @@ struct ArticleContentFlags {
       body = *std::move(read);
     }
     auto given = [&](const std::string& flag, const char* path) {
-      if (flag.empty()) return false;
-      mask.add_paths(path);
-      return true;
+      return FlagGiven(flag, path, mask);
     };
     if (given(title, "title")) content.set_title(title);
     if (given(body, "body")) content.set_body(body);

@@ -87,10 +87,7 @@ class CreateCommand final : public Command {
     t->set_description(description_);
     t->set_department(department_);
     t->set_region(region_);
-    for (absl::string_view level :
-         absl::StrSplit(category_, '/', absl::SkipWhitespace())) {
-      t->add_category(std::string(level));
-    }
+    SetCategoryPath(category_, *t);
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Ticket ticket,
                      CallRpc(context, &Stub::CreateTicket, request));

@@ -62,20 +62,14 @@ class UpdateCommand final : public Command {
     v1::Ticket* t = request.mutable_ticket();
     t->set_name(TicketNameOf(context.args()[0]));
     t->set_etag(etag_);
+    google::protobuf::FieldMask& mask = *request.mutable_update_mask();
     auto given = [&](const std::string& flag, const char* path) {
-      if (flag.empty()) return false;
-      request.mutable_update_mask()->add_paths(path);
-      return true;
+      return FlagGiven(flag, path, mask);
     };
     if (given(subject_, "subject")) t->set_subject(subject_);
     if (given(description_, "description")) t->set_description(description_);
     if (given(region_, "region")) t->set_region(region_);
-    if (given(category_, "category")) {
-      for (absl::string_view level :
-           absl::StrSplit(category_, '/', absl::SkipWhitespace())) {
-        t->add_category(std::string(absl::StripAsciiWhitespace(level)));
-      }
-    }
+    if (given(category_, "category")) SetCategoryPath(category_, *t);
     if (given(stage_, "stage")) {
       ASSIGN_OR_RETURN(
           int stage, ParseEnumFlag(cs::common::v1::Stage_descriptor(), "STAGE_",
@@ -96,20 +90,15 @@ class UpdateCommand final : public Command {
       t->set_customer_type(static_cast<v1::CustomerType>(type));
     }
     if (given(affected_, "affected_customer_count")) {
-      int32_t count = 0;
-      if (!absl::SimpleAtoi(affected_, &count) || count < 0) {
-        return UsageError(absl::StrCat("--affected-customers: \"", affected_,
-                                       "\" is not a whole number"));
-      }
-      t->set_affected_customer_count(count);
+      absl::Status set =
+          SetAffectedCustomers("--affected-customers", affected_, *t);
+      if (!set.ok()) return UsageError(set.message());
     }
     if (given(loss_yuan_, "loss_estimate")) {
-      absl::StatusOr<int64_t> fen = ParseYuan("--loss-yuan", loss_yuan_);
-      if (!fen.ok()) return UsageError(fen.status().message());
-      t->mutable_loss_estimate()->set_currency_code("CNY");
-      t->mutable_loss_estimate()->set_minor_units(*fen);
+      absl::Status set = SetLossYuan("--loss-yuan", loss_yuan_, *t);
+      if (!set.ok()) return UsageError(set.message());
     }
-    if (request.update_mask().paths_size() == 0) {
+    if (mask.paths_size() == 0) {
       return UsageError("csctl ticket update: give at least one field");
     }
     ASSIGN_OR_RETURN(v1::Ticket ticket,

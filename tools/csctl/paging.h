@@ -76,14 +76,11 @@ absl::Status ListPages(CommandContext& context,
     next = page.next_page_token();
     request.set_page_token(next);
   } while (paging.all && !next.empty());
-  if (!context.options().json) {
-    table.Print(context.out());
-    if (!next.empty()) {
-      context.out() << "next page: --page-token " << next << " (or --all)\n";
-    }
-  } else if (!next.empty()) {
-    // stdout holds only the items, one JSON object per line.
-    context.err() << "next page: --page-token " << next << " (or --all)\n";
+  if (!context.options().json) table.Print(context.out());
+  if (!next.empty()) {
+    // With --json, stdout holds only the items, one JSON object per line.
+    (context.options().json ? context.err() : context.out())
+        << "next page: --page-token " << next << " (or --all)\n";
   }
   return absl::OkStatus();
 }

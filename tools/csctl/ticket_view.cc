@@ -4,8 +4,11 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/money.h"
 #include "libs/common/status_macros.h"
@@ -121,6 +124,32 @@ absl::Status PrintCustomer(CommandContext& context, const v1::Customer& c) {
                   {"created", FormatDisplayTimestamp(c.create_time())},
                   {"updated", FormatDisplayTimestamp(c.update_time())},
                   {"etag", c.etag()}});
+  return absl::OkStatus();
+}
+
+void SetCategoryPath(absl::string_view path, v1::Ticket& ticket) {
+  for (absl::string_view level :
+       absl::StrSplit(path, '/', absl::SkipWhitespace())) {
+    ticket.add_category(std::string(absl::StripAsciiWhitespace(level)));
+  }
+}
+
+absl::Status SetAffectedCustomers(absl::string_view what,
+                                  absl::string_view text, v1::Ticket& ticket) {
+  int32_t count = 0;
+  if (!absl::SimpleAtoi(text, &count) || count < 0) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": \"", text, "\" is not a whole number"));
+  }
+  ticket.set_affected_customer_count(count);
+  return absl::OkStatus();
+}
+
+absl::Status SetLossYuan(absl::string_view what, absl::string_view text,
+                         v1::Ticket& ticket) {
+  ASSIGN_OR_RETURN(int64_t fen, ParseYuan(what, text));
+  ticket.mutable_loss_estimate()->set_currency_code("CNY");
+  ticket.mutable_loss_estimate()->set_minor_units(fen);
   return absl::OkStatus();
 }
 

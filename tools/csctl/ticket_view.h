@@ -33,6 +33,19 @@ absl::Status PrintTicket(CommandContext& context,
 absl::Status PrintCustomer(CommandContext& context,
                            const ticket::v1::Customer& customer);
 
+// Ticket fields as people write them, shared by `ticket create`, `ticket
+// update` and `import tickets`; errors are INVALID_ARGUMENT starting with
+// `what` (the flag or column).
+//   "手机类/信号问题" → category levels (trimmed, empty ones dropped);
+void SetCategoryPath(absl::string_view path, ticket::v1::Ticket& ticket);
+//   "40" → affected_customer_count (a whole number ≥ 0);
+absl::Status SetAffectedCustomers(absl::string_view what,
+                                  absl::string_view text,
+                                  ticket::v1::Ticket& ticket);
+//   "1200.50" yuan → the loss estimate in CNY.
+absl::Status SetLossYuan(absl::string_view what, absl::string_view text,
+                         ticket::v1::Ticket& ticket);
+
 // The table of a ticket listing, and the row of one ticket in it.
 Table TicketTable();
 void AddTicketRow(Table& table, const ticket::v1::Ticket& ticket);

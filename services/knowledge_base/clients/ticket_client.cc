@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "grpcpp/client_context.h"
+#include "libs/auth/grpc_auth.h"
 #include "libs/common/grpc_status.h"
 
 namespace cs::kb {
@@ -20,9 +21,8 @@ absl::StatusOr<std::string> GrpcTicketReplier::AddReply(
     absl::string_view caller_token) {
   grpc::ClientContext context;
   context.set_deadline(absl::ToChronoTime(absl::Now() + timeout_));
-  context.AddMetadata(
-      "authorization",
-      absl::StrCat("Bearer ", caller_token.empty() ? token_() : caller_token));
+  auth::AttachBearerToken(&context,
+                          caller_token.empty() ? token_() : caller_token);
   ticket::v1::AddReplyRequest request;
   request.set_name(std::string(ticket));
   request.mutable_reply()->set_author_kind(ticket::v1::AUTHOR_KIND_AGENT);

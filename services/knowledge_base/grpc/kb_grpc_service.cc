@@ -1,7 +1,5 @@
 #include "services/knowledge_base/grpc/kb_grpc_service.h"
 
-#include <string>
-
 #include "libs/auth/grpc_auth.h"
 
 namespace cs::kb {
@@ -139,14 +137,7 @@ grpc::ServerUnaryReactor* KbGrpcService::ShareToTicket(
   return ServeUnary(ctx, host_.executor(), [=]() -> absl::Status {
     ASSIGN_OR_RETURN(auth::Principal principal,
                      host_.Authorize(*ctx, auth::RoleSet::All()));
-    const auto header = ctx->client_metadata().find(
-        std::string(auth::kAuthorizationMetadataKey));
-    if (header == ctx->client_metadata().end()) {
-      return absl::UnauthenticatedError("missing bearer token");
-    }
-    ASSIGN_OR_RETURN(absl::string_view token,
-                     auth::BearerTokenFromHeader(absl::string_view(
-                         header->second.data(), header->second.size())));
+    ASSIGN_OR_RETURN(absl::string_view token, auth::BearerTokenOf(*ctx));
     ASSIGN_OR_RETURN(*response, app_.ShareToTicket(principal, *request, token));
     return absl::OkStatus();
   });

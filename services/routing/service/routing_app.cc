@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "absl/algorithm/container.h"
+#include "absl/functional/function_ref.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -399,27 +400,34 @@ class RoutingApp::Txn {
   absl::Status SetClockContext(const std::string& subject,
                                const std::string& department,
                                const std::string& assignee) {
-    ASSIGN_OR_RETURN(std::vector<SlaClock*> clocks, ClocksOf(subject));
-    for (SlaClock* clock : clocks) {
-      if (!IsOpen(*clock)) continue;
-      if (clock->department() == department && clock->assignee() == assignee)
-        continue;
-      clock->set_department(department);
-      clock->set_assignee(assignee);
-      Changed(*clock, {});
-    }
-    return absl::OkStatus();
+    return ChangeOpenClocks(subject, [&](SlaClock& clock) {
+      if (clock.department() == department && clock.assignee() == assignee) {
+        return false;
+      }
+      clock.set_department(department);
+      clock.set_assignee(assignee);
+      return true;
+    });
   }
 
   // The ticket's region on its open clocks (reports break breaches down by
   // it).
   absl::Status SetClockRegion(const std::string& subject,
                               const std::string& region) {
+    return ChangeOpenClocks(subject, [&](SlaClock& clock) {
+      if (clock.region() == region) return false;
+      clock.set_region(region);
+      return true;
+    });
+  }
+
+  // Applies `change` to each open clock of `subject`; a clock it changed
+  // (returned true for) is saved.
+  absl::Status ChangeOpenClocks(const std::string& subject,
+                                absl::FunctionRef<bool(SlaClock&)> change) {
     ASSIGN_OR_RETURN(std::vector<SlaClock*> clocks, ClocksOf(subject));
     for (SlaClock* clock : clocks) {
-      if (!IsOpen(*clock) || clock->region() == region) continue;
-      clock->set_region(region);
-      Changed(*clock, {});
+      if (IsOpen(*clock) && change(*clock)) Changed(*clock, {});
     }
     return absl::OkStatus();
   }
