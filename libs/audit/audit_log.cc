@@ -42,7 +42,8 @@ absl::StatusOr<std::string> AuditLog::Commit(AuditRecord record) {
 
 absl::StatusOr<ListAuditRecordsResponse> AuditLog::List(
     const ListAuditRecordsRequest& request, size_t max_scanned) const {
-  RETURN_IF_ERROR(ValidateListAuditRecords(request, options_.check_resource));
+  RETURN_IF_ERROR(ValidateListAuditRecords(request, options_.check_resource,
+                                           options_.actions));
   ListAuditRecordsRequest shape = request;
   shape.clear_page_size();
   shape.clear_page_token();

@@ -21,6 +21,7 @@
 #include <cstddef>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
@@ -39,6 +40,9 @@ struct AuditLogOptions {
   // Brings a record read back in an older stored format up to date (null:
   // every stored record is current).
   std::function<void(AuditRecord&)> upgrade;
+  // The actions this trail records; a list filtered by another is
+  // INVALID_ARGUMENT (empty: any known action).
+  std::vector<AuditAction> actions;
 };
 
 class AuditLog {

@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/common/errors.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
@@ -33,9 +34,9 @@ AuditRecord MakeAuditRecord(const AuditActor& actor, AuditAction action,
   return a;
 }
 
-absl::Status ValidateListAuditRecords(
-    const ListAuditRecordsRequest& request,
-    const AuditResourceCheck& check_resource) {
+absl::Status ValidateListAuditRecords(const ListAuditRecordsRequest& request,
+                                      const AuditResourceCheck& check_resource,
+                                      const std::vector<AuditAction>& actions) {
   RETURN_IF_ERROR(CheckedPageSize(request.page_size()).status());
   if (!request.resource().empty()) {
     RETURN_IF_ERROR(check_resource(request.resource()));
@@ -45,6 +46,18 @@ absl::Status ValidateListAuditRecords(
   }
   if (!common::v1::AuditAction_IsValid(request.action())) {
     return InvalidField("action", "is not a known audit action");
+  }
+  if (request.action() != common::v1::AUDIT_ACTION_UNSPECIFIED &&
+      !actions.empty() &&
+      std::find(actions.begin(), actions.end(), request.action()) ==
+          actions.end()) {
+    std::vector<std::string> names;
+    for (AuditAction a : actions) names.push_back(AuditAction_Name(a));
+    return InvalidField(
+        "action", absl::StrCat(AuditAction_Name(request.action()),
+                               " is recorded by another service; this one "
+                               "records ",
+                               absl::StrJoin(names, ", ")));
   }
   if (request.has_start_time() && !IsValidProtoTime(request.start_time())) {
     return InvalidField("start_time", "is not a valid timestamp");

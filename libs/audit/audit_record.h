@@ -50,9 +50,13 @@ using AuditResourceCheck = std::function<absl::Status(absl::string_view)>;
 
 // INVALID_ARGUMENT naming the first bad field: page_size (negative),
 // resource (refused by `check_resource`), actor (valid UTF-8, ≤ 128 chars),
-// action (a known value), start_time/end_time (valid, start before end).
-absl::Status ValidateListAuditRecords(const ListAuditRecordsRequest& request,
-                                      const AuditResourceCheck& check_resource);
+// action (a known value and, when `actions` is not empty, one of them: the
+// actions this service records), start_time/end_time (valid, start before
+// end).
+absl::Status ValidateListAuditRecords(
+    const ListAuditRecordsRequest& request,
+    const AuditResourceCheck& check_resource,
+    const std::vector<AuditAction>& actions = {});
 
 // The filter of a ListAuditRecordsRequest (empty fields match anything).
 struct AuditFilter {

@@ -15,6 +15,7 @@ using common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR;
 using common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR;
 using ::testing::ElementsAre;
 using ::testing::Eq;
+using ::testing::HasSubstr;
 
 const absl::Time kNoon = absl::FromUnixSeconds(1'800'000'000);
 
@@ -116,6 +117,19 @@ TEST(AuditRecordTest, BadListRequestsNameTheField) {
   req.set_action(static_cast<AuditAction>(99));
   EXPECT_THAT(FieldOf(ValidateListAuditRecords(req, OnlyComplaints)),
               Eq("action"));
+  // Another service's action: this trail never holds it.
+  req.set_action(common::v1::AUDIT_ACTION_REVEAL_PII);
+  EXPECT_TRUE(ValidateListAuditRecords(req, OnlyComplaints).ok());
+  const absl::Status other = ValidateListAuditRecords(
+      req, OnlyComplaints, {common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR});
+  EXPECT_THAT(FieldOf(other), Eq("action"));
+  EXPECT_THAT(std::string(other.message()),
+              HasSubstr("AUDIT_ACTION_READ_COMPLAINT_CLEAR"));
+  req.set_action(common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR);
+  EXPECT_TRUE(
+      ValidateListAuditRecords(req, OnlyComplaints,
+                               {common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR})
+          .ok());
   req.clear_action();
   *req.mutable_start_time() = ToProtoTime(kNoon);
   *req.mutable_end_time() = ToProtoTime(kNoon);

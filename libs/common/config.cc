@@ -198,6 +198,7 @@ absl::Status ConfigParser::Parse(int argc, const char* const* argv,
       return absl::InvalidArgumentError(
           absl::StrCat(program_, ": ", source, ": ", s.message()));
     }
+    given_.insert(setting.name);
   }
   return absl::OkStatus();
 }

@@ -21,6 +21,7 @@
 #include <cstdint>
 #include <functional>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -64,6 +65,9 @@ class ConfigParser {
   absl::Status Parse(int argc, const char* const* argv, const Environment& env);
 
   bool help_requested() const { return help_requested_; }
+  // The settings the last Parse found a value for, by flag or environment,
+  // even an empty one: "--tags=" was given, an absent --tags was not.
+  const std::set<std::string, std::less<>>& given() const { return given_; }
   const std::vector<std::string>& positional() const { return positional_; }
   // One line per setting: flag, environment variable, default, help.
   std::string Usage() const;
@@ -86,6 +90,7 @@ class ConfigParser {
   std::string env_prefix_;
   std::vector<Setting> settings_;
   bool help_requested_ = false;
+  std::set<std::string, std::less<>> given_;
   std::vector<std::string> positional_;
 };
 

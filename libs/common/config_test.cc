@@ -49,6 +49,14 @@ TEST_F(ConfigTest, FlagsBeatEnvironmentBeatDefaults) {
   EXPECT_EQ(config_.clock, "system");
 }
 
+TEST_F(ConfigTest, GivenNamesSettingsWithAValueEvenAnEmptyOne) {
+  ASSERT_TRUE(
+      Parse({"--data-dir=", "--sync=false"}, {{"CS_PORT", "6000"}}).ok());
+  EXPECT_THAT(parser_.given(),
+              ::testing::ElementsAre("data-dir", "port", "sync"));
+  EXPECT_EQ(config_.data_dir, "");
+}
+
 TEST_F(ConfigTest, BoolFlagWithoutValueIsTrue) {
   config_.sync = false;
   ASSERT_TRUE(Parse({"--data-dir=d", "--sync"}).ok());

@@ -1,14 +1,18 @@
 #include "libs/common/money.h"
 
+#include <string>
 #include <utility>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_split.h"
+#include "unicode/ucurr.h"
+#include "unicode/uenum.h"
 
 namespace cs {
 
@@ -46,6 +50,25 @@ absl::StatusOr<int64_t> ParseMajorUnits(absl::string_view text) {
         absl::StrCat("\"", text, "\" is not an amount in yuan (e.g. 1200.50)"));
   }
   return major * 100 + minor;
+}
+
+bool IsCurrencyCode(absl::string_view code) {
+  // ICU's list of the common, non-deprecated ISO 4217 codes, read once.
+  static const absl::flat_hash_set<std::string>* const kCodes = [] {
+    auto* codes = new absl::flat_hash_set<std::string>();
+    UErrorCode status = U_ZERO_ERROR;
+    UEnumeration* all =
+        ucurr_openISOCurrencies(UCURR_COMMON | UCURR_NON_DEPRECATED, &status);
+    while (U_SUCCESS(status)) {
+      int32_t length = 0;
+      const char* next = uenum_next(all, &length, &status);
+      if (next == nullptr) break;
+      codes->emplace(next, length);
+    }
+    uenum_close(all);
+    return codes;
+  }();
+  return kCodes->contains(code);
 }
 
 }  // namespace cs

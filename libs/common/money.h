@@ -29,6 +29,11 @@ std::string FormatMoney(const common::v1::Money& money);
 // otherwise ("\"12.345\" is not an amount in yuan (e.g. 1200.50)").
 absl::StatusOr<int64_t> ParseMajorUnits(absl::string_view text);
 
+// True when `code` is the ISO 4217 code of a currency in use today, as
+// ICU's currency data lists them ("CNY", "HKD", "USD"); false for look-alikes
+// such as "RMB", "XYZ" or "cny".
+bool IsCurrencyCode(absl::string_view code);
+
 }  // namespace cs
 
 #endif  // CS_LIBS_COMMON_MONEY_H_

@@ -5,6 +5,15 @@
 namespace cs {
 namespace {
 
+TEST(MoneyTest, CurrencyCodesAreIso4217CodesInUse) {
+  for (const char* code : {"CNY", "HKD", "USD", "EUR", "JPY"}) {
+    EXPECT_TRUE(IsCurrencyCode(code)) << code;
+  }
+  for (const char* code : {"RMB", "XYZ", "cny", "CN", "CNYY", "", "人民币"}) {
+    EXPECT_FALSE(IsCurrencyCode(code)) << code;
+  }
+}
+
 TEST(MoneyTest, FormatsMinorUnitsWithTwoDecimals) {
   EXPECT_EQ(FormatMinorUnits("CNY", 120050), "CNY 1200.50");
   EXPECT_EQ(FormatMinorUnits("CNY", 5), "CNY 0.05");

@@ -492,6 +492,13 @@ TEST_F(PiiSecurityTest, AuditRecordsAreQueryableByActorActionResourceAndTime) {
   auto refused = Call(&Stub::ListAuditRecords, director_, backwards);
   EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(std::string(refused.status().message()), HasSubstr("end_time"));
+  // A complaint-service action is never in this trail: refused, not empty.
+  common::v1::ListAuditRecordsRequest foreign;
+  foreign.set_action(common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR);
+  refused = Call(&Stub::ListAuditRecords, director_, foreign);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(refused.status().message()),
+              HasSubstr("AUDIT_ACTION_REVEAL_PII"));
   // Agents cannot read the trail.
   EXPECT_EQ(Call(&Stub::ListAuditRecords, agent_, q).status().code(),
             absl::StatusCode::kPermissionDenied);

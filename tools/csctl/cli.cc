@@ -181,6 +181,7 @@ absl::StatusOr<Invocation> ParseInvocation(const CommandRegistry& registry,
                                    " --help' for its flags)"));
   }
   invocation.args = command_flags.positional();
+  invocation.given_flags = command_flags.given();
   size_t n = invocation.args.size();
   if (n < spec.args.min || n > spec.args.max) {
     if (spec.args.max == 0) {
@@ -229,7 +230,8 @@ int RunCli(const CommandRegistry& registry,
     return kExitOk;
   }
   CommandContext context(std::move(invocation->global),
-                         std::move(invocation->args), out, err, clock);
+                         std::move(invocation->args),
+                         std::move(invocation->given_flags), out, err, clock);
   absl::Status status = invocation->command->Run(context);
   out.flush();
   PrintError(status, err);

@@ -17,6 +17,7 @@
 
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -38,6 +39,8 @@ struct Invocation {
   const CommandSpec* spec = nullptr;  // null only when help_text is set
   std::unique_ptr<Command> command;   // flags already filled
   std::vector<std::string> args;      // positional arguments
+  // The command's flags given a value, even an empty one (ConfigParser::given).
+  std::set<std::string, std::less<>> given_flags;
   // Set when --help was given (or csctl ran without a command): print it
   // and exit 0 instead of running anything.
   std::string help_text;

@@ -9,6 +9,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
+#include "tools/csctl/command.h"
 #include "tools/csctl/commands.h"
 
 namespace cs::csctl {
@@ -262,6 +263,20 @@ TEST(GlobalFlagsTest, SplitterKnowsExactlyTheRegisteredFlags) {
   EXPECT_TRUE(IsGlobalFlag("json", &takes_value));
   EXPECT_FALSE(takes_value);
   EXPECT_FALSE(IsGlobalFlag("from", &takes_value));
+}
+
+TEST(ResourceNameInTest, PrefixesBareIdsAndWritesUlidsInTheirServersCase) {
+  EXPECT_EQ(ResourceNameIn("tickets", "01kaz3xq9f8w2m5n7p4r6t8v0y"),
+            "tickets/01KAZ3XQ9F8W2M5N7P4R6T8V0Y");
+  EXPECT_EQ(ResourceNameIn("tickets", "tickets/01kaz3xq9f8w2m5n7p4r6t8v0y"),
+            "tickets/01KAZ3XQ9F8W2M5N7P4R6T8V0Y");
+  EXPECT_EQ(ResourceNameIn("articles",
+                           "articles/01KAZ3XQ9F8W2M5N7P4R6T8V0Y/versions/1.0"),
+            "articles/01kaz3xq9f8w2m5n7p4r6t8v0y/versions/1.0");
+  // Customer and agent ids are the caller's own and keep their case.
+  EXPECT_EQ(ResourceNameIn("customers", "abcdefghjkmnpqrstvwxyz0123"),
+            "customers/abcdefghjkmnpqrstvwxyz0123");
+  EXPECT_EQ(ResourceNameIn("tickets", "not-a-ulid"), "tickets/not-a-ulid");
 }
 
 TEST(RegistryDeathTest, RejectsDuplicatesAndCommandGroupClashes) {

@@ -7,13 +7,18 @@
 #include <cstdlib>
 #include <iostream>
 #include <sstream>
+#include <string>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/cord.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
 #include "libs/auth/grpc_auth.h"
+#include "libs/common/ids.h"
 #include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "tools/csctl/output.h"
@@ -80,13 +85,29 @@ bool CommandContext::err_is_terminal() const {
 
 std::string ResourceNameIn(absl::string_view collection,
                            absl::string_view arg) {
-  if (absl::StrContains(arg, '/')) return std::string(arg);
-  return absl::StrCat(collection, "/", arg);
+  const std::string name = absl::StrContains(arg, '/')
+                               ? std::string(arg)
+                               : absl::StrCat(collection, "/", arg);
+  // Crockford base32 ignores case and people type ULIDs in lower case; each
+  // server keeps its ids in one case.
+  std::vector<std::string> segments = absl::StrSplit(name, '/');
+  for (size_t i = 1; i < segments.size(); ++i) {
+    std::string& id = segments[i];
+    if (!IsUlid(absl::AsciiStrToUpper(id))) continue;
+    const std::string& owner = segments[i - 1];
+    if (owner == "articles") {
+      absl::AsciiStrToLower(&id);
+    } else if (owner == "tickets" || owner == "complaints" ||
+               owner == "cases" || owner == "qualityReviews") {
+      absl::AsciiStrToUpper(&id);
+    }
+  }
+  return absl::StrJoin(segments, "/");
 }
 
-bool FlagGiven(const std::string& value, absl::string_view path,
-               google::protobuf::FieldMask& mask) {
-  if (value.empty()) return false;
+bool FlagGiven(const CommandContext& context, absl::string_view flag,
+               absl::string_view path, google::protobuf::FieldMask& mask) {
+  if (!context.flag_given(flag)) return false;
   mask.add_paths(std::string(path));
   return true;
 }
@@ -153,10 +174,13 @@ absl::StatusOr<int64_t> ParseYuan(absl::string_view what,
 }
 
 CommandContext::CommandContext(GlobalOptions options,
-                               std::vector<std::string> args, std::ostream& out,
-                               std::ostream& err, const Clock& clock)
+                               std::vector<std::string> args,
+                               std::set<std::string, std::less<>> given_flags,
+                               std::ostream& out, std::ostream& err,
+                               const Clock& clock)
     : options_(std::move(options)),
       args_(std::move(args)),
+      given_flags_(std::move(given_flags)),
       out_(out),
       err_(err),
       clock_(clock) {}

@@ -42,6 +42,7 @@
 #include <functional>
 #include <memory>
 #include <ostream>
+#include <set>
 #include <string>
 #include <utility>
 #include <vector>
@@ -82,13 +83,18 @@ bool IsGlobalFlag(absl::string_view name, bool* takes_value);
 
 // The resource name of a command argument: `arg` itself when it already is a
 // name ("tickets/01J…", "articles/a/versions/1.0"), else "{collection}/{arg}".
+// A ULID in either case is written the way its server keeps its ids: upper
+// case for tickets, complaints, cases and quality reviews, lower case for
+// articles.
 std::string ResourceNameIn(absl::string_view collection, absl::string_view arg);
 
-// Whether a flag was given (its value is not empty); if so, names `path` in
-// `mask`, so that an update changes only the fields whose flags were given
-// and an absent flag never clears one.
-bool FlagGiven(const std::string& value, absl::string_view path,
-               google::protobuf::FieldMask& mask);
+class CommandContext;
+
+// Whether --`flag` was given; if so, names `path` in `mask`, so that an
+// update changes only the fields whose flags were given, an absent flag
+// never clears one and an empty one ("--tags=") does.
+bool FlagGiven(const CommandContext& context, absl::string_view flag,
+               absl::string_view path, google::protobuf::FieldMask& mask);
 
 // INVALID_ARGUMENT marked as a usage error (bad flags or arguments): csctl
 // exits with 2 instead of 1. Server errors are never usage errors.
@@ -136,13 +142,20 @@ absl::Status SetTimeRangeFlags(const std::string& since,
 // uses it from one thread.
 class CommandContext {
  public:
-  // `out`, `err` and `clock` must outlive the context.
+  // `out`, `err` and `clock` must outlive the context. `given_flags`: the
+  // command's flags given a value, even an empty one.
   CommandContext(GlobalOptions options, std::vector<std::string> args,
+                 std::set<std::string, std::less<>> given_flags,
                  std::ostream& out, std::ostream& err, const Clock& clock);
 
   const GlobalOptions& options() const { return options_; }
   // Positional arguments after the command words (e.g. "30m").
   const std::vector<std::string>& args() const { return args_; }
+  // Whether the command's --`flag` was given (by flag or environment), even
+  // as "".
+  bool flag_given(absl::string_view flag) const {
+    return given_flags_.count(flag) > 0;
+  }
   std::ostream& out() { return out_; }
   std::ostream& err() { return err_; }
   // True when err() is the process's stderr and that is a terminal (worth
@@ -167,6 +180,7 @@ class CommandContext {
  private:
   GlobalOptions options_;
   std::vector<std::string> args_;
+  std::set<std::string, std::less<>> given_flags_;
   std::ostream& out_;
   std::ostream& err_;
   const Clock& clock_;

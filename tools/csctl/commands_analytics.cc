@@ -133,19 +133,25 @@ void PrintKpis(const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
 
 // Top categories, rising issues and breaches: the sections both reports
 // share.
+// A blank category, department or channel is a real group: the tickets
+// that had none.
+std::string OrNone(const std::string& value) {
+  return value.empty() ? "(none)" : SanitizeCell(value);
+}
+
 template <typename Report>
 void PrintSections(const Report& report, std::ostream& out) {
   Table top({"CATEGORY", "TICKETS", "SHARE"});
   for (const v1::CategoryCount& c : report.top_categories()) {
-    top.AddRow({c.category().empty() ? "(none)" : SanitizeCell(c.category()),
-                absl::StrCat(c.tickets()), Pct(c.share())});
+    top.AddRow(
+        {OrNone(c.category()), absl::StrCat(c.tickets()), Pct(c.share())});
   }
   top.Print(out);
   Table rising({"RISING", "VALUE", "PREV WEEK", "LAST WEEK", "GROWTH"});
   for (const v1::RisingIssue& r : report.rising()) {
-    rising.AddRow({r.dimension(), SanitizeCell(r.value()),
-                   absl::StrCat(r.previous_week()),
-                   absl::StrCat(r.last_week()), Pct(r.growth())});
+    rising.AddRow({r.dimension(), OrNone(r.value()),
+                   absl::StrCat(r.previous_week()), absl::StrCat(r.last_week()),
+                   Pct(r.growth())});
   }
   rising.Print(out);
   Table breaches({"BREACH", "NAME", "DAY", "COUNT", "VALUE"});

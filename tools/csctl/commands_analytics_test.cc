@@ -24,6 +24,7 @@
 namespace cs::csctl {
 namespace {
 
+using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 
 class CsctlAnalyticsTest : public ::testing::Test {
@@ -49,18 +50,20 @@ class CsctlAnalyticsTest : public ::testing::Test {
   void TearDown() override { host_->Shutdown(); }
 
   // A ticket of category 宽带类 › 断网 created on 2026-03-10.
-  void Feed() {
+  void Feed() { FeedTicket(1, {"宽带类", "断网"}); }
+
+  // Ticket t<sequence> of `category` created on 2026-03-10.
+  void FeedTicket(int64_t sequence, const std::vector<std::string>& category) {
     ticket::v1::TicketCreated created;
     ticket::v1::TicketFacts* f = created.mutable_facts();
-    f->set_ticket("tickets/t1");
+    f->set_ticket(absl::StrCat("tickets/t", sequence));
     f->set_channel(common::v1::CHANNEL_PHONE);
     f->set_department("客服部");
-    f->add_category("宽带类");
-    f->add_category("断网");
+    for (const std::string& level : category) f->add_category(level);
     const absl::Time at = absl::FromUnixSeconds(1773108000);
     *f->mutable_create_time() = ToProtoTime(at);
     common::v1::Event e;
-    e.set_sequence(1);
+    e.set_sequence(sequence);
     e.set_type("TicketCreated");
     *e.mutable_occurred_time() = ToProtoTime(at);
     e.mutable_payload()->PackFrom(created);
@@ -121,6 +124,18 @@ TEST_F(CsctlAnalyticsTest, ReportsAsTableCsvAndHtmlFile) {
                  "pdf"},
                 &out),
             0);
+}
+
+// Tickets without a category rise as "(none)", not as a blank cell.
+TEST_F(CsctlAnalyticsTest, UncategorisedTicketsAreNamedInTheReport) {
+  for (int64_t sequence = 1; sequence <= 10; ++sequence) {
+    FeedTicket(sequence, {});
+  }
+  std::string out;
+  ASSERT_EQ(Run({"analytics", "report", "daily", "2026-03-10"}, &out), 0)
+      << out;
+  EXPECT_THAT(out, ContainsRegex("\ncategory +\\(none\\) +0 +10"));
+  EXPECT_THAT(out, ContainsRegex("\\(none\\) +10 +100"));
 }
 
 // Grouped rows name their group; a row without a value of a grouped

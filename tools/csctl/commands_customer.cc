@@ -51,19 +51,22 @@ class CustomerUpsertCommand final : public Command {
     v1::Customer* c = request.mutable_customer();
     c->set_name(CustomerNameOf(context.args()[0]));
     c->set_etag(etag_);
-    // Only the fields given change (update_mask of the non-empty flags).
+    // Only the fields given change (update_mask of the flags given).
     google::protobuf::FieldMask& mask = *request.mutable_update_mask();
-    if (FlagGiven(full_name_, "full_name", mask)) c->set_full_name(full_name_);
-    if (FlagGiven(phone_, "phone", mask)) c->set_phone(phone_);
-    if (FlagGiven(region_, "region", mask)) c->set_region(region_);
-    if (FlagGiven(id_card_, "id_card", mask)) c->set_id_card(id_card_);
-    if (FlagGiven(bank_card_, "bank_card", mask)) c->set_bank_card(bank_card_);
-    if (FlagGiven(title_, "title", mask)) {
+    auto given = [&](const char* flag, const char* path) {
+      return FlagGiven(context, flag, path, mask);
+    };
+    if (given("full-name", "full_name")) c->set_full_name(full_name_);
+    if (given("phone", "phone")) c->set_phone(phone_);
+    if (given("region", "region")) c->set_region(region_);
+    if (given("id-card", "id_card")) c->set_id_card(id_card_);
+    if (given("bank-card", "bank_card")) c->set_bank_card(bank_card_);
+    if (given("title", "title")) {
       ASSIGN_OR_RETURN(int title, ParseEnumFlag(v1::Title_descriptor(),
                                                 "TITLE_", "title", title_));
       c->set_title(static_cast<v1::Title>(title));
     }
-    if (FlagGiven(type_, "type", mask)) {
+    if (given("type", "type")) {
       ASSIGN_OR_RETURN(int type,
                        ParseEnumFlag(v1::CustomerType_descriptor(),
                                      "CUSTOMER_TYPE_", "type", type_));
@@ -126,7 +129,7 @@ class CustomerRevealCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(int field,
                      ParseEnumFlag(cs::common::v1::PiiField_descriptor(),
-                                   "PII_FIELD_", "field", context.args()[1]));
+                                   "PII_FIELD_", "FIELD", context.args()[1]));
     // Name and phone are not revealed one by one: `customer get` shows
     // them in clear to read_pii holders.
     if (field != cs::common::v1::PII_FIELD_ID_CARD &&

@@ -175,8 +175,8 @@ class ImportArticlesCommand final : public Command {
     }
     GlobalOptions reviewer_options = context.options();
     reviewer_options.token = reviewer_token_;
-    CommandContext reviewer(reviewer_options, {}, context.out(), context.err(),
-                            context.clock());
+    CommandContext reviewer(reviewer_options, {}, {}, context.out(),
+                            context.err(), context.clock());
     const ImportSpec spec{"articles",
                           {"title", "body", "category"},
                           {"format", "tags", "channels", "customer_types",

@@ -79,6 +79,12 @@ std::string StateName(v1::ArticleState state) {
   return std::string(name);
 }
 
+// "V1.3" as `versions` lists it and DESIGN names versions; "" before the
+// first publish.
+std::string VersionLabel(const std::string& published_version) {
+  return published_version.empty() ? "" : absl::StrCat("V", published_version);
+}
+
 absl::Status PrintArticle(CommandContext& context, const v1::Article& a) {
   if (context.options().json) return PrintJson(context.out(), a);
   PrintKeyValues(
@@ -92,7 +98,7 @@ absl::Status PrintArticle(CommandContext& context, const v1::Article& a) {
        {"customer_types",
         SanitizeCell(absl::StrJoin(a.content().customer_types(), ","))},
        {"language", a.content().language()},
-       {"version", a.published_version()},
+       {"version", VersionLabel(a.published_version())},
        {"owner", a.owner()},
        {"review_by", FormatDisplayTimestamp(a.review_by())},
        {"review_comment", SanitizeCell(a.review_comment())},
@@ -206,7 +212,7 @@ struct ArticleContentFlags {
   }
 
   // Sets the given fields of `content` and names them in `mask`.
-  absl::Status Fill(v1::ArticleContent& content,
+  absl::Status Fill(const CommandContext& context, v1::ArticleContent& content,
                     google::protobuf::FieldMask& mask) {
     if (!body_file.empty()) {
       if (!body.empty()) return UsageError("give --body or --body-file");
@@ -217,30 +223,33 @@ struct ArticleContentFlags {
       }
       body = *std::move(read);
     }
-    auto given = [&](const std::string& flag, const char* path) {
-      return FlagGiven(flag, path, mask);
+    auto given = [&](const char* flag, const char* path) {
+      return FlagGiven(context, flag, path, mask);
     };
-    if (given(title, "title")) content.set_title(title);
-    if (given(body, "body")) content.set_body(body);
-    if (given(category, "category")) {
+    if (given("title", "title")) content.set_title(title);
+    if (given("body", "body") || given("body-file", "body")) {
+      content.set_body(body);
+    }
+    if (given("category", "category")) {
       content.set_category(ResourceNameIn("categories", category));
     }
-    if (given(language, "language")) content.set_language(language);
-    if (given(format, "format")) {
+    if (given("language", "language")) content.set_language(language);
+    if (given("format", "format")) {
       ASSIGN_OR_RETURN(
           int value, ParseEnumFlag(v1::BodyFormat_descriptor(), "BODY_FORMAT_",
                                    "format", format));
       content.set_format(static_cast<v1::BodyFormat>(value));
     }
-    if (given(tags, "tags")) {
+    // An empty list ("--tags=") clears it.
+    if (given("tags", "tags")) {
       for (std::string& t : SplitList(tags)) content.add_tags(std::move(t));
     }
-    if (given(channels, "channels")) {
+    if (given("channels", "channels")) {
       for (std::string& v : SplitList(channels)) {
         content.add_channels(std::move(v));
       }
     }
-    if (given(customer_types, "customer_types")) {
+    if (given("customer-types", "customer_types")) {
       for (std::string& v : SplitList(customer_types)) {
         content.add_customer_types(std::move(v));
       }
@@ -258,9 +267,10 @@ class ArticleCreateCommand final : public Command {
   }
   absl::Status Run(CommandContext& context) override {
     v1::CreateArticleRequest request;
-    if (markdown_) content_.format = "markdown";
     google::protobuf::FieldMask unused;
-    RETURN_IF_ERROR(content_.Fill(*request.mutable_content(), unused));
+    RETURN_IF_ERROR(content_.Fill(context, *request.mutable_content(), unused));
+    if (markdown_)
+      request.mutable_content()->set_format(v1::BODY_FORMAT_MARKDOWN);
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Article a,
                      CallRpc(context, &KbStub::CreateArticle, request));
@@ -282,7 +292,7 @@ class ArticleUpdateCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::UpdateArticleRequest request;
     request.set_name(ResourceNameIn("articles", context.args()[0]));
-    RETURN_IF_ERROR(content_.Fill(*request.mutable_content(),
+    RETURN_IF_ERROR(content_.Fill(context, *request.mutable_content(),
                                   *request.mutable_update_mask()));
     if (request.update_mask().paths_size() == 0) {
       return UsageError("csctl kb article update: give at least one field");
@@ -318,7 +328,8 @@ class ArticleListCommand final : public Command {
         [](const auto& page) -> const auto& { return page.articles(); },
         Table({"ARTICLE", "STATE", "VERSION", "UPDATED", "CATEGORY", "TITLE"}),
         [](Table& table, const v1::Article& a) {
-          table.AddRow({a.name(), StateName(a.state()), a.published_version(),
+          table.AddRow({a.name(), StateName(a.state()),
+                        VersionLabel(a.published_version()),
                         FormatDisplayTimestamp(a.update_time()),
                         SanitizeCell(absl::StrJoin(a.category_path(), " › ")),
                         SanitizeCell(a.content().title())});
@@ -442,7 +453,7 @@ class ArticleVersionsCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"VERSION", "PUBLISHED", "AUTHOR", "APPROVER", "NOTE"});
     for (const v1::ArticleVersion& v : r.versions()) {
-      table.AddRow({absl::StrCat("V", v.major(), ".", v.minor()),
+      table.AddRow({VersionLabel(absl::StrCat(v.major(), ".", v.minor())),
                     FormatDisplayTimestamp(v.publish_time()), v.author(),
                     v.approver(), SanitizeCell(v.change_note())});
     }
@@ -669,7 +680,7 @@ class StaleCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), r);
     Table table({"ARTICLE", "VERSION", "REVIEW BY", "TITLE"});
     for (const v1::Article& a : r.articles()) {
-      table.AddRow({a.name(), a.published_version(),
+      table.AddRow({a.name(), VersionLabel(a.published_version()),
                     FormatDisplayTimestamp(a.review_by()),
                     SanitizeCell(a.content().title())});
     }

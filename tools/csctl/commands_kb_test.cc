@@ -55,7 +55,7 @@ class CsctlKbTest : public ::testing::Test {
         kExitOk);
     r = Run({"kb", "article", "approve", name}, reviewer_);
     EXPECT_EQ(r.code, kExitOk) << r.err;
-    EXPECT_EQ(ValueOf(r.out, "version"), "1.0");
+    EXPECT_EQ(ValueOf(r.out, "version"), "V1.0");
     return name;
   }
 
@@ -104,7 +104,7 @@ TEST_F(CsctlKbTest, UpdateRepublishDiffAndRollBackByShortVersionNames) {
   ASSERT_EQ(Run({"kb", "article", "submit", name}, editor_).code, kExitOk);
   r = Run({"kb", "article", "approve", name}, reviewer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
-  EXPECT_EQ(ValueOf(r.out, "version"), "1.1");
+  EXPECT_EQ(ValueOf(r.out, "version"), "V1.1");
 
   // The names `versions` prints, with or without the V, work as arguments.
   r = Run({"kb", "article", "versions", name}, editor_);
@@ -116,6 +116,8 @@ TEST_F(CsctlKbTest, UpdateRepublishDiffAndRollBackByShortVersionNames) {
   EXPECT_THAT(r.out, HasSubstr("- 2. 检查SIM卡"));
   EXPECT_THAT(r.out, HasSubstr("+ 2. 重置网络设置"));
   EXPECT_THAT(r.out, HasSubstr("  1. 重启手机"));
+  // Tags are part of what a version changed.
+  EXPECT_THAT(r.out, HasSubstr("+ tags: 信号, 网络"));
   r = Run({"kb", "article", "diff", absl::StrCat(name, "/versions/1.0"),
            absl::StrCat(name, "/versions/1.1")},
           editor_);
@@ -130,11 +132,23 @@ TEST_F(CsctlKbTest, UpdateRepublishDiffAndRollBackByShortVersionNames) {
 
   r = Run({"kb", "article", "rollback", name, "V1.0"}, editor_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
-  EXPECT_EQ(ValueOf(r.out, "version"), "1.2");
+  EXPECT_EQ(ValueOf(r.out, "version"), "V1.2");
   EXPECT_THAT(r.out, HasSubstr("2. 检查SIM卡"));
   r = Run({"kb", "search", "检查SIM卡"}, agent_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr(name));
+
+  // An empty list flag clears the list; absent flags still change nothing.
+  r = Run({"kb", "article", "update", name, "--tags", "信号", "--channels",
+           "phone"},
+          editor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "tags"), "信号");
+  EXPECT_EQ(ValueOf(r.out, "channels"), "PHONE");
+  r = Run({"kb", "article", "update", name, "--tags="}, editor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "tags"), "");
+  EXPECT_EQ(ValueOf(r.out, "channels"), "PHONE");
 }
 
 TEST_F(CsctlKbTest, ConfirmMovesReviewByAndAgentsCannotEdit) {

@@ -63,38 +63,40 @@ class UpdateCommand final : public Command {
     t->set_name(TicketNameOf(context.args()[0]));
     t->set_etag(etag_);
     google::protobuf::FieldMask& mask = *request.mutable_update_mask();
-    auto given = [&](const std::string& flag, const char* path) {
-      return FlagGiven(flag, path, mask);
+    auto given = [&](const char* flag, const char* path) {
+      return FlagGiven(context, flag, path, mask);
     };
-    if (given(subject_, "subject")) t->set_subject(subject_);
-    if (given(description_, "description")) t->set_description(description_);
-    if (given(region_, "region")) t->set_region(region_);
-    if (given(category_, "category")) SetCategoryPath(category_, *t);
-    if (given(stage_, "stage")) {
+    if (given("subject", "subject")) t->set_subject(subject_);
+    if (given("description", "description")) t->set_description(description_);
+    if (given("region", "region")) t->set_region(region_);
+    if (given("category", "category")) SetCategoryPath(category_, *t);
+    if (given("stage", "stage")) {
       ASSIGN_OR_RETURN(
           int stage, ParseEnumFlag(cs::common::v1::Stage_descriptor(), "STAGE_",
                                    "stage", stage_));
       t->set_stage(static_cast<cs::common::v1::Stage>(stage));
     }
-    if (given(grade_, "grade")) {
+    if (given("grade", "grade")) {
       ASSIGN_OR_RETURN(
           int grade, ParseEnumFlag(cs::common::v1::Grade_descriptor(), "GRADE_",
                                    "grade", grade_));
       t->set_grade(static_cast<cs::common::v1::Grade>(grade));
     }
-    if (given(customer_type_, "customer_type")) {
+    if (given("customer-type", "customer_type")) {
       ASSIGN_OR_RETURN(
           int type,
           ParseEnumFlag(v1::CustomerType_descriptor(), "CUSTOMER_TYPE_",
                         "customer-type", customer_type_));
       t->set_customer_type(static_cast<v1::CustomerType>(type));
     }
-    if (given(affected_, "affected_customer_count")) {
+    // An empty count or loss ("--loss-yuan=") clears it.
+    if (given("affected-customers", "affected_customer_count") &&
+        !affected_.empty()) {
       absl::Status set =
           SetAffectedCustomers("--affected-customers", affected_, *t);
       if (!set.ok()) return UsageError(set.message());
     }
-    if (given(loss_yuan_, "loss_estimate")) {
+    if (given("loss-yuan", "loss_estimate") && !loss_yuan_.empty()) {
       absl::Status set = SetLossYuan("--loss-yuan", loss_yuan_, *t);
       if (!set.ok()) return UsageError(set.message());
     }
@@ -154,7 +156,7 @@ class StatusCommand final : public Command {
 
   absl::Status Run(CommandContext& context) override {
     ASSIGN_OR_RETURN(int status, ParseEnumFlag(v1::TicketStatus_descriptor(),
-                                               "TICKET_STATUS_", "status",
+                                               "TICKET_STATUS_", "STATUS",
                                                context.args()[1]));
     // The other statuses have their own commands; saying so here beats the
     // server's generic refusal.

@@ -201,9 +201,19 @@ TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
   EXPECT_EQ(ValueOf(r.out, "description"), "客户描述：宽带断网");
   const std::string etag = ValueOf(r.out, "etag");
 
+  // An empty flag clears its field.
+  r = Run({"ticket", "update", id, "--loss-yuan="}, agent_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "loss"), "");
+  EXPECT_EQ(ValueOf(r.out, "region"), "浙江省杭州市");
+
   r = Run({"ticket", "update", id, "--loss-yuan", "12.345"}, agent_);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("--loss-yuan"));
+  r = Run({"ticket", "update", id, "--affected-customers", "3000000000"},
+          agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("is more than 2147483647"));
   r = Run({"ticket", "update", id}, agent_);
   EXPECT_EQ(r.code, kExitUsage);
 
@@ -221,6 +231,11 @@ TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
   r = Run({"ticket", "get", id}, agent_);
   EXPECT_EQ(ValueOf(r.out, "status"), "ASSIGNED");
 
+  // A positional argument is named as the usage line shows it, not as a flag.
+  r = Run({"ticket", "status", id, "done"}, agent_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("STATUS: \"done\" is not one of"));
+  EXPECT_THAT(r.err, Not(HasSubstr("--status")));
   r = Run({"ticket", "status", id, "resolved"}, agent_);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("ticket assign, resolve, close or reopen"));
@@ -326,6 +341,10 @@ TEST_F(CsctlTicketTest, MergeHistoryAndRevealFromTheCommandLine) {
     EXPECT_EQ(r.code, kExitUsage) << field;
     EXPECT_THAT(r.err, HasSubstr("id_card")) << field;
   }
+  r = Run({"customer", "reveal", "c-3001", "iban", "--reason", "核实身份"},
+          supervisor_);
+  EXPECT_EQ(r.code, kExitUsage);
+  EXPECT_THAT(r.err, HasSubstr("FIELD: \"iban\""));
   r = Run({"customer", "reveal", "c-3001", "id_card", "--reason",
            "核实身份：退款申请"},
           supervisor_);

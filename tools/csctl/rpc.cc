@@ -26,8 +26,12 @@ absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
     absl::ConsumePrefix(&name, prefix);
     choices.push_back(absl::AsciiStrToLower(name));
   }
-  return UsageError(absl::StrCat("--", flag, ": \"", text, "\" is not one of: ",
-                                 absl::StrJoin(choices, ", ")));
+  // Positional arguments are named in upper case, as the usage lines show
+  // them; flags in lower case.
+  const bool positional = absl::AsciiStrToUpper(flag) == flag;
+  return UsageError(
+      absl::StrCat(positional ? "" : "--", flag, ": \"", text,
+                   "\" is not one of: ", absl::StrJoin(choices, ", ")));
 }
 
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number,

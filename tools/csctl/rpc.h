@@ -41,7 +41,8 @@ absl::StatusOr<Response> CallRpc(
 
 // The number of the value of `type` named `text` (case-insensitive, with or
 // without `prefix`); 0 for an empty text. A usage error naming --`flag` and
-// listing the choices otherwise.
+// listing the choices otherwise; an upper-case `flag` ("STATUS") names a
+// positional argument and is shown as given.
 absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view prefix,
                                   absl::string_view flag,

@@ -1,5 +1,6 @@
 #include "tools/csctl/ticket_view.h"
 
+#include <limits>
 #include <string>
 #include <utility>
 #include <vector>
@@ -136,12 +137,17 @@ void SetCategoryPath(absl::string_view path, v1::Ticket& ticket) {
 
 absl::Status SetAffectedCustomers(absl::string_view what,
                                   absl::string_view text, v1::Ticket& ticket) {
-  int32_t count = 0;
+  int64_t count = 0;
   if (!absl::SimpleAtoi(text, &count) || count < 0) {
     return absl::InvalidArgumentError(
         absl::StrCat(what, ": \"", text, "\" is not a whole number"));
   }
-  ticket.set_affected_customer_count(count);
+  constexpr int64_t kMost = std::numeric_limits<int32_t>::max();
+  if (count > kMost) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(what, ": ", text, " is more than ", kMost));
+  }
+  ticket.set_affected_customer_count(static_cast<int32_t>(count));
   return absl::OkStatus();
 }
 

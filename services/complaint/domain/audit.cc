@@ -9,6 +9,14 @@ absl::Status CheckAuditResource(absl::string_view resource) {
   return ParseComplaintName(resource, "resource").status();
 }
 
+const std::vector<AuditAction>& ComplaintAuditActions() {
+  static const auto* const kActions = new std::vector<AuditAction>{
+      common::v1::AUDIT_ACTION_READ_COMPLAINT_CLEAR,
+      common::v1::AUDIT_ACTION_LIST_COMPLAINTS_CLEAR,
+      common::v1::AUDIT_ACTION_WRITE_COMPLAINT_CLEAR};
+  return *kActions;
+}
+
 void UpgradeAuditRecord(AuditRecord& record) {
   if (record.has_time()) return;
   // The old time (a Timestamp in field 8) does not fit today's field 8 (an

@@ -12,6 +12,8 @@
 #ifndef CS_SERVICES_COMPLAINT_DOMAIN_AUDIT_H_
 #define CS_SERVICES_COMPLAINT_DOMAIN_AUDIT_H_
 
+#include <vector>
+
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
 #include "libs/audit/audit_record.h"
@@ -21,6 +23,9 @@ namespace cs::complaint {
 // A resource filter of ListAuditRecords: "complaints/{id}";
 // INVALID_ARGUMENT naming "resource" otherwise.
 absl::Status CheckAuditResource(absl::string_view resource);
+
+// The actions the complaint service's trail records.
+const std::vector<AuditAction>& ComplaintAuditActions();
 
 // Brings a record stored in the complaint service's first format
 // (cs.complaint.v1.AuditRecord: time in field 8, actions 1–3) to the shared

@@ -221,10 +221,7 @@ absl::Status ValidateRemedy(const v1::Remedy& remedy, absl::string_view field) {
                         absl::StrCat("must not exceed ", kMaxAmountMinorUnits));
   }
   if (amount > 0) {
-    const std::string& code = remedy.amount().currency_code();
-    if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char ch) {
-          return ch >= 'A' && ch <= 'Z';
-        })) {
+    if (!IsCurrencyCode(remedy.amount().currency_code())) {
       return InvalidField(absl::StrCat(field, ".amount.currency_code"),
                           "must be an ISO 4217 code such as CNY");
     }

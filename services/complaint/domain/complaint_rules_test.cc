@@ -342,9 +342,12 @@ TEST(ValidationTest, AmountsNonNegativeAndBounded) {
   r.mutable_amount()->set_minor_units(kMaxAmountMinorUnits + 1);
   EXPECT_FALSE(ValidateRemedy(r, "remedies[0]").ok());
   r.mutable_amount()->set_minor_units(100);
-  r.mutable_amount()->set_currency_code("cny");
-  EXPECT_EQ(FieldViolationsOf(ValidateRemedy(r, "remedies[0]"))[0].field,
-            "remedies[0].amount.currency_code");
+  for (const char* code : {"cny", "RMB", "XYZ"}) {
+    r.mutable_amount()->set_currency_code(code);
+    EXPECT_EQ(FieldViolationsOf(ValidateRemedy(r, "remedies[0]"))[0].field,
+              "remedies[0].amount.currency_code")
+        << code;
+  }
   r.mutable_amount()->set_currency_code("CNY");
   EXPECT_TRUE(ValidateRemedy(r, "remedies[0]").ok());
   r.clear_kind();

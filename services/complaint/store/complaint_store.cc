@@ -35,8 +35,8 @@ absl::StatusOr<std::unique_ptr<ComplaintStore>> ComplaintStore::Open(
   ASSIGN_OR_RETURN(ColumnFamily audit, store.Family(kAuditFamily));
   out->audit_ = std::make_unique<AuditLog>(
       store, audit,
-      AuditLogOptions{"complaint-audit", CheckAuditResource,
-                      UpgradeAuditRecord});
+      AuditLogOptions{"complaint-audit", CheckAuditResource, UpgradeAuditRecord,
+                      ComplaintAuditActions()});
   return out;
 }
 

@@ -92,7 +92,15 @@ std::string CustomerText(const v1::ArticleContent& content) {
 }
 
 std::string DiffableText(const v1::ArticleContent& content) {
-  return absl::StrCat(content.title(), "\n\n", content.body());
+  absl::string_view format = v1::BodyFormat_Name(content.format());
+  absl::ConsumePrefix(&format, "BODY_FORMAT_");
+  return absl::StrCat(
+      content.title(), "\n\n", content.body(), "\n\n",
+      "category: ", content.category(), "\n",
+      "tags: ", absl::StrJoin(content.tags(), ", "), "\n",
+      "channels: ", absl::StrJoin(content.channels(), ", "), "\n",
+      "customer_types: ", absl::StrJoin(content.customer_types(), ", "), "\n",
+      "format: ", format, "\n", "language: ", content.language());
 }
 
 std::vector<v1::DiffLine> LineDiff(const std::string& from,

@@ -23,7 +23,10 @@ std::string CustomerText(const v1::ArticleContent& content);
 std::vector<v1::DiffLine> LineDiff(const std::string& from,
                                    const std::string& to);
 
-// "title\n\nbody" — what DiffVersions compares.
+// What DiffVersions compares: "title\n\nbody", a blank line, and one line
+// per other field of the content ("category: …", "tags: a, b", "channels:
+// …", "customer_types: …", "format: …", "language: …"), so a change of
+// tags or applicability shows as a changed line too.
 std::string DiffableText(const v1::ArticleContent& content);
 
 }  // namespace cs::kb

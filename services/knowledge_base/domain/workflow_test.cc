@@ -9,6 +9,8 @@ namespace cs::kb {
 namespace {
 
 using auth::Role;
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
 using S = v1::ArticleState;
 
 auth::Principal As(Role role) {
@@ -115,6 +117,28 @@ TEST(RenderTest, LineDiff) {
     ops += line.text();
   }
   EXPECT_EQ(ops, "=a-b+x=c+d");
+}
+
+TEST(RenderTest, DiffableTextShowsTagsAndApplicability) {
+  v1::ArticleContent before;
+  before.set_title("信号弱");
+  before.set_body("重启手机");
+  before.set_category("categories/c1");
+  before.add_tags("5G");
+  before.set_format(v1::BODY_FORMAT_MARKDOWN);
+  v1::ArticleContent after = before;
+  after.add_tags("信号");
+  after.add_channels("PHONE");
+
+  std::vector<std::string> inserted, deleted;
+  for (const v1::DiffLine& line :
+       LineDiff(DiffableText(before), DiffableText(after))) {
+    if (line.op() == v1::DiffLine::OP_INSERT) inserted.push_back(line.text());
+    if (line.op() == v1::DiffLine::OP_DELETE) deleted.push_back(line.text());
+  }
+  EXPECT_THAT(inserted, ElementsAre("tags: 5G, 信号", "channels: PHONE"));
+  EXPECT_THAT(deleted, ElementsAre("tags: 5G", "channels: "));
+  EXPECT_THAT(DiffableText(before), HasSubstr("\nformat: MARKDOWN\n"));
 }
 
 }  // namespace

@@ -13,6 +13,7 @@
 #include "google/protobuf/text_format.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
+#include "libs/common/money.h"
 #include "services/routing/domain/conditions.h"
 
 namespace cs::routing {
@@ -265,8 +266,7 @@ GradingPolicy CheckGrading(Checker& c, const v1::RoutingConfig& config) {
     const std::string at =
         absl::StrCat("grading.major_loss_thresholds[", i, "]");
     const std::string& code = m.currency_code();
-    if (code.size() != 3 ||
-        !std::all_of(code.begin(), code.end(), absl::ascii_isupper)) {
+    if (!IsCurrencyCode(code)) {
       c.Add(at + ".currency_code",
             absl::StrCat(Quote(code),
                          " is not an ISO 4217 code such as \"CNY\""));

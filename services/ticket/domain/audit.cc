@@ -45,6 +45,15 @@ absl::Status CheckAuditResource(absl::string_view resource) {
   return ParseCustomerName(resource, "resource").status();
 }
 
+const std::vector<AuditAction>& TicketAuditActions() {
+  static const auto* const kActions =
+      new std::vector<AuditAction>{common::v1::AUDIT_ACTION_REVEAL_PII,
+                                   common::v1::AUDIT_ACTION_READ_CONTACT,
+                                   common::v1::AUDIT_ACTION_PERMISSIONS_CHANGED,
+                                   common::v1::AUDIT_ACTION_ROTATE_PII_KEYS};
+  return *kActions;
+}
+
 std::string PermissionDiff(absl::string_view before, absl::string_view after) {
   const std::set<std::string> old_grants = Grants(before);
   const std::set<std::string> new_grants = Grants(after);

@@ -12,6 +12,7 @@
 #define CS_SERVICES_TICKET_DOMAIN_AUDIT_H_
 
 #include <string>
+#include <vector>
 
 #include "absl/status/status.h"
 #include "absl/strings/string_view.h"
@@ -39,6 +40,9 @@ AuditRecord MakeAuditRecord(const Principal& actor, AuditAction action,
 // A resource filter of ListAuditRecords: "customers/{id}", "permissions" or
 // "pii-keys"; INVALID_ARGUMENT naming "resource" otherwise.
 absl::Status CheckAuditResource(absl::string_view resource);
+
+// The actions the ticket service's trail records.
+const std::vector<AuditAction>& TicketAuditActions();
 
 // The grants in canonical permission text `after` but not in `before`, as
 // "+role: action@scope" lines, then those only in `before` as "-…" lines,

@@ -13,6 +13,7 @@
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
+#include "libs/common/money.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
 
@@ -164,11 +165,8 @@ bool GradeIsValid(int v) { return cs::common::v1::Grade_IsValid(v); }
 
 void CheckMoney(Checker& c, const std::string& field,
                 const cs::common::v1::Money& money) {
-  const std::string& code = money.currency_code();
-  if (code.size() != 3 || !std::all_of(code.begin(), code.end(), [](char ch) {
-        return ch >= 'A' && ch <= 'Z';
-      })) {
-    c.Add(field + ".currency_code", "must be 3 upper-case letters (e.g. CNY)");
+  if (!cs::IsCurrencyCode(money.currency_code())) {
+    c.Add(field + ".currency_code", "must be an ISO 4217 code such as CNY");
   }
   if (money.minor_units() < 0) {
     c.Add(field + ".minor_units", "must not be negative");

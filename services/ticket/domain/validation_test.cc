@@ -210,7 +210,7 @@ TEST(ValidateCreateTicketTest, EnumsNumbersMoneyAndCategories) {
   t->set_grade(static_cast<cs::common::v1::Grade>(-1));
   t->set_customer_type(static_cast<v1::CustomerType>(7));
   t->set_affected_customer_count(-3);
-  t->mutable_loss_estimate()->set_currency_code("cny");
+  t->mutable_loss_estimate()->set_currency_code("RMB");
   t->mutable_loss_estimate()->set_minor_units(-1);
   t->add_category("");
   t->add_category("a");

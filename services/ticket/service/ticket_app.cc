@@ -719,7 +719,8 @@ absl::StatusOr<v1::RevealCustomerPiiResponse> TicketApp::RevealCustomerPii(
 absl::StatusOr<common::v1::ListAuditRecordsResponse>
 TicketApp::ListAuditRecords(const auth::Principal& caller,
                             const common::v1::ListAuditRecordsRequest& req) {
-  RETURN_IF_ERROR(ValidateListAuditRecords(req, CheckAuditResource));
+  RETURN_IF_ERROR(
+      ValidateListAuditRecords(req, CheckAuditResource, TicketAuditActions()));
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadAudit));
   return repo_->audit().List(req, options_.max_scanned_per_page);

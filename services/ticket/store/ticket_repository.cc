@@ -94,7 +94,8 @@ TicketRepository::TicketRepository(Store& store, ColumnFamily tickets,
       index_(index),
       customers_(customers),
       audit_(store, audit,
-             {kAuditListName, CheckAuditResource, /*upgrade=*/nullptr}) {}
+             {kAuditListName, CheckAuditResource, /*upgrade=*/nullptr,
+              TicketAuditActions()}) {}
 
 // ---- Reads ----------------------------------------------------------------
 
