@@ -249,18 +249,26 @@ std::string EncodeRange(const std::vector<char32_t>& chars, size_t begin,
 }  // namespace
 
 std::string Highlight(const std::string& text,
-                      const std::vector<std::string>& terms, size_t max_chars) {
-  return Highlight(text, Tokenize(text), terms, max_chars);
+                      const std::vector<std::string>& terms, size_t max_chars,
+                      bool longer_match_elsewhere) {
+  return Highlight(text, Tokenize(text), terms, max_chars,
+                   longer_match_elsewhere);
+}
+
+bool HasLongerMatch(const std::vector<Token>& tokens,
+                    const std::vector<std::string>& terms) {
+  return absl::c_any_of(tokens, [&](const Token& t) {
+    return t.end - t.begin > 1 && absl::c_linear_search(terms, t.term);
+  });
 }
 
 std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
-                      const std::vector<std::string>& terms, size_t max_chars) {
+                      const std::vector<std::string>& terms, size_t max_chars,
+                      bool longer_match_elsewhere) {
   std::unordered_set<std::string> wanted(terms.begin(), terms.end());
   std::vector<char32_t> chars = DecodeUtf8(text);
-  // Matched tokens. A one-character term (the segmenter's single-character
-  // words: 重 of 重置) also occurs inside unrelated words (重启), so it is
-  // marked only where it touches a longer match (SIM + 卡), or when no
-  // longer term matched at all (then it is why the text was found).
+  // Matched tokens; a one-character one only next to a longer match, or
+  // when no longer term matched in the hit (then it is why it was found).
   std::vector<const Token*> longer, single;
   for (const Token& t : tokens) {
     if (wanted.count(t.term) == 0) continue;
@@ -271,7 +279,8 @@ std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
     const bool touches_longer = absl::c_any_of(longer, [t](const Token* l) {
       return t->begin <= l->end && l->begin <= t->end;
     });
-    if (longer.empty() || touches_longer) matches.push_back(t);
+    const bool alone = longer.empty() && !longer_match_elsewhere;
+    if (alone || touches_longer) matches.push_back(t);
   }
   absl::c_sort(matches, [](const Token* a, const Token* b) {
     return a->begin < b->begin;

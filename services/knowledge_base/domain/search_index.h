@@ -147,11 +147,23 @@ class SearchIndex {
 // Plain text with the matches of `terms` wrapped in 【 】: the whole text
 // when it has at most `max_chars` characters, else a window of about
 // `max_chars` characters around the densest match ("…" marks cuts).
+//
+// A one-character term (the segmenter's single-character words: 重 of 重置)
+// also occurs inside unrelated words (重启), so it is marked only where it
+// touches a longer match (SIM + 卡), or when no longer term matched in the
+// whole hit: pass `longer_match_elsewhere` = true when one matched in
+// another field of the same hit (HasLongerMatch of the title).
 std::string Highlight(const std::string& text,
-                      const std::vector<std::string>& terms, size_t max_chars);
+                      const std::vector<std::string>& terms, size_t max_chars,
+                      bool longer_match_elsewhere = false);
 // The same with `tokens` = Tokenize(text), segmented earlier (TokenCache).
 std::string Highlight(const std::string& text, const std::vector<Token>& tokens,
-                      const std::vector<std::string>& terms, size_t max_chars);
+                      const std::vector<std::string>& terms, size_t max_chars,
+                      bool longer_match_elsewhere = false);
+
+// Whether `tokens` match a term of two or more characters.
+bool HasLongerMatch(const std::vector<Token>& tokens,
+                    const std::vector<std::string>& terms);
 
 }  // namespace cs::kb
 

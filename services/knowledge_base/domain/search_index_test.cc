@@ -177,6 +177,22 @@ TEST(HighlightTest, SingleCharacterTermsOnlyNextToLongerMatches) {
             "请检查SIM【卡】是否松动");
 }
 
+TEST(HighlightTest, SingleCharacterTermsAloneOnlyWhenTheHitHasNoLongerMatch) {
+  // "手机 重": the title matched 手机, so the body's 重启 is not 【重】启.
+  const std::vector<std::string> terms = {"手机", "重"};
+  const std::vector<Token> title = Tokenize("手机死机怎么办");
+  EXPECT_TRUE(HasLongerMatch(title, terms));
+  EXPECT_EQ(
+      Highlight("长按电源键强制重启", terms, 200, HasLongerMatch(title, terms)),
+      "长按电源键强制重启");
+  // Nothing longer anywhere in the hit: 重 is why it was found.
+  const std::vector<Token> other_title = Tokenize("死机怎么办");
+  EXPECT_FALSE(HasLongerMatch(other_title, terms));
+  EXPECT_EQ(Highlight("长按电源键强制重启", terms, 200,
+                      HasLongerMatch(other_title, terms)),
+            "长按电源键强制【重】启");
+}
+
 }  // namespace
 }  // namespace cs::kb
 

@@ -896,12 +896,17 @@ std::vector<v1::SearchHit> KbApp::Hits(const SearchResult& result, size_t begin,
     hit.set_version(doc.version);
     hit.set_title(doc.title);
     const std::string key = absl::StrCat(doc.article, "@", doc.version);
+    const auto title_tokens = highlight_tokens_.Get(key + "#title", doc.title);
+    const auto body_tokens =
+        highlight_tokens_.Get(key + "#body", doc.plain_body);
+    // Whether a one-character term may be marked on its own is decided for
+    // the hit: a longer match in the title keeps 重 unmarked in the body.
     hit.set_highlighted_title(
-        Highlight(doc.title, *highlight_tokens_.Get(key + "#title", doc.title),
-                  result.terms, 200));
-    hit.set_snippet(Highlight(
-        doc.plain_body, *highlight_tokens_.Get(key + "#body", doc.plain_body),
-        result.terms, options_.snippet_chars));
+        Highlight(doc.title, *title_tokens, result.terms, 200,
+                  HasLongerMatch(*body_tokens, result.terms)));
+    hit.set_snippet(Highlight(doc.plain_body, *body_tokens, result.terms,
+                              options_.snippet_chars,
+                              HasLongerMatch(*title_tokens, result.terms)));
     hit.set_score(result.hits[i].score);
     for (const std::string& s : doc.category_path) hit.add_category_path(s);
     for (const std::string& s : doc.tags) hit.add_tags(s);
