@@ -64,6 +64,15 @@ absl::Status QualityApp::CheckCanRead(const auth::Principal& caller,
   return Denied("agents may only read their own reviews");
 }
 
+v1::QualityReview QualityApp::AsSeenBy(const auth::Principal& caller,
+                                       v1::QualityReview review) const {
+  if (!IsAllowed(tickets_.permissions(), ToDomainPrincipal(caller),
+                 Action::kReadPii)) {
+    MaskReviewText(review);
+  }
+  return review;
+}
+
 absl::StatusOr<v1::QualityConfig> QualityApp::GetScorecard(
     const auth::Principal&, const v1::GetScorecardRequest&) {
   return scorecard_.config();
@@ -92,7 +101,7 @@ absl::StatusOr<v1::QualityReview> QualityApp::CreateReview(
   repo_->PutReview(writes, review, /*is_new=*/true);
   outbox_.Append(writes, review.ticket(), ReviewedEvent(review));
   RETURN_IF_ERROR(store_.Commit(writes));
-  return review;
+  return AsSeenBy(caller, std::move(review));
 }
 
 absl::StatusOr<v1::QualityReview> QualityApp::GetReview(
@@ -104,7 +113,7 @@ absl::StatusOr<v1::QualityReview> QualityApp::GetReview(
   }
   ASSIGN_OR_RETURN(v1::QualityReview review, repo_->LoadReview(id));
   RETURN_IF_ERROR(CheckCanRead(caller, review));
-  return review;
+  return AsSeenBy(caller, std::move(review));
 }
 
 absl::StatusOr<v1::ListReviewsResponse> QualityApp::ListReviews(
@@ -138,7 +147,7 @@ absl::StatusOr<v1::ListReviewsResponse> QualityApp::ListReviews(
   ASSIGN_OR_RETURN(ReviewListPage page, repo_->ListReviews(query));
   v1::ListReviewsResponse response;
   for (v1::QualityReview& review : page.reviews) {
-    *response.add_reviews() = std::move(review);
+    *response.add_reviews() = AsSeenBy(caller, std::move(review));
   }
   if (!page.next_after_key.empty()) {
     response.set_next_page_token(
@@ -163,7 +172,7 @@ absl::StatusOr<v1::QualityReview> QualityApp::DisputeReview(
   WriteSet writes;
   repo_->PutReview(writes, next, /*is_new=*/false);
   RETURN_IF_ERROR(store_.Commit(writes));
-  return next;
+  return AsSeenBy(caller, std::move(next));
 }
 
 absl::StatusOr<v1::QualityReview> QualityApp::ResolveDispute(
@@ -187,7 +196,7 @@ absl::StatusOr<v1::QualityReview> QualityApp::ResolveDispute(
     outbox_.Append(writes, next.ticket(), AmendedEvent(next));
   }
   RETURN_IF_ERROR(store_.Commit(writes));
-  return next;
+  return AsSeenBy(caller, std::move(next));
 }
 
 absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(

@@ -27,6 +27,7 @@ namespace {
 using auth::Role;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
+using ::testing::Not;
 using TicketStub = v1::TicketService::Stub;
 using QualityStub = v1::QualityService::Stub;
 namespace common = cs::common::v1;
@@ -239,6 +240,37 @@ TEST_F(QualityServiceTest, AgentsSeeOnlyTheirOwnReviews) {
   ASSERT_TRUE(page2.ok());
   ASSERT_EQ(page2->reviews_size(), 1);
   EXPECT_EQ(page2->reviews(0).name(), mine->name());
+}
+
+// Personal data a reviewer typed is shown only to read_pii holders, as in
+// the ticket's own text; the review keeps it in clear.
+TEST_F(QualityServiceTest, ReviewTextIsMaskedForCallersWithoutReadPii) {
+  v1::CreateReviewRequest request = Review(Handled("agent-007").name(), 6);
+  request.set_comment("未核实客户电话13912345678");
+  request.mutable_scores(0)->set_note("客户邮箱 li.na@example.com 未登记");
+  auto created = Q(&QualityStub::CreateReview, qa_, request);
+  ASSERT_TRUE(created.ok()) << created.status();
+  EXPECT_THAT(created->versions(0).comment(), Not(HasSubstr("13912345678")));
+  EXPECT_THAT(created->versions(0).comment(), HasSubstr("未核实客户电话"));
+
+  v1::GetReviewRequest get;
+  get.set_name(created->name());
+  auto as_agent = Q(&QualityStub::GetReview, agent_, get);
+  ASSERT_TRUE(as_agent.ok()) << as_agent.status();
+  EXPECT_THAT(as_agent->versions(0).comment(), Not(HasSubstr("13912345678")));
+  EXPECT_THAT(as_agent->versions(0).scores(0).note(),
+              Not(HasSubstr("li.na@example.com")));
+  auto listed = Q(&QualityStub::ListReviews, agent_, v1::ListReviewsRequest());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_EQ(listed->reviews_size(), 1);
+  EXPECT_THAT(listed->reviews(0).versions(0).comment(),
+              Not(HasSubstr("13912345678")));
+
+  auto as_supervisor = Q(&QualityStub::GetReview, supervisor_, get);
+  ASSERT_TRUE(as_supervisor.ok()) << as_supervisor.status();
+  EXPECT_EQ(as_supervisor->versions(0).comment(), "未核实客户电话13912345678");
+  EXPECT_EQ(as_supervisor->versions(0).scores(0).note(),
+            "客户邮箱 li.na@example.com 未登记");
 }
 
 TEST_F(QualityServiceTest, DisputeFlowKeepsHistory) {

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
 #include "services/ticket/domain/validation.h"
@@ -221,6 +222,23 @@ google::protobuf::RepeatedPtrField<v1::ItemScore> WithoutNotes(
 }
 
 }  // namespace
+
+void MaskReviewText(v1::QualityReview& review) {
+  auto mask = [](std::string* text) { *text = MaskPiiText(*text); };
+  for (v1::ReviewVersion& version : *review.mutable_versions()) {
+    for (v1::ItemScore& score : *version.mutable_scores()) {
+      mask(score.mutable_note());
+    }
+    mask(version.mutable_comment());
+    for (std::string& action : *version.mutable_coaching_actions()) {
+      mask(&action);
+    }
+  }
+  for (v1::Dispute& dispute : *review.mutable_disputes()) {
+    mask(dispute.mutable_reason());
+    mask(dispute.mutable_resolution_note());
+  }
+}
 
 v1::QualityReviewed ReviewedEvent(const v1::QualityReview& review) {
   v1::QualityReviewed event;

@@ -71,6 +71,11 @@ absl::StatusOr<v1::QualityReview> ApplyResolution(
     const v1::QualityReview& review, const v1::ResolveDisputeRequest& request,
     const Scorecard& card, absl::string_view lead, absl::Time now);
 
+// Masks the personal data (MaskPiiText) in the review's free text — item
+// notes, comments, coaching actions, dispute reasons and resolution notes —
+// in place, for callers without read_pii, as the ticket's own text is.
+void MaskReviewText(v1::QualityReview& review);
+
 // Event payloads (no free text).
 v1::QualityReviewed ReviewedEvent(const v1::QualityReview& review);
 // `review` after an amendment (at least two versions).
