@@ -412,7 +412,7 @@ TEST_F(RoutingServiceTest, BadInputAndRolesAreRefused) {
           .code(),
       absl::StatusCode::kNotFound);
 
-  // Only services, complaint officers, supervisors and admins start clocks.
+  // Only services (the complaint service) and admins start clocks.
   v1::StartClockRequest start;
   start.set_subject("complaints/CP-9");
   start.set_kind(v1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE);
@@ -428,6 +428,46 @@ TEST_F(RoutingServiceTest, BadInputAndRolesAreRefused) {
                        v1::ListPoliciesRequest());
   ASSERT_TRUE(policies.ok());
   EXPECT_GT(policies->policies_size(), 10);
+
+  // People work the complaint; they do not move its clocks by hand.
+  v1::UpdateClockRequest fulfil;
+  fulfil.set_subject("complaints/CP-9");
+  fulfil.set_kind(v1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE);
+  fulfil.set_transition(v1::CLOCK_TRANSITION_FULFIL);
+  fulfil.set_reason("已受理");
+  const std::string officer =
+      cs::testing::TestToken({Role::kComplaintOfficer}, "officer-1");
+  for (const std::string& token : {supervisor_, officer}) {
+    EXPECT_EQ(Call(sla_.get(), &v1::SlaService::Stub::UpdateClock, token,
+                   fulfil)
+                  .status()
+                  .code(),
+              absl::StatusCode::kPermissionDenied);
+  }
+  // The ledger names the service that moved it.
+  auto fulfilled =
+      Call(sla_.get(), &v1::SlaService::Stub::UpdateClock, complaint_, fulfil);
+  ASSERT_TRUE(fulfilled.ok()) << fulfilled.status();
+  EXPECT_EQ(fulfilled->ledger(fulfilled->ledger_size() - 1).reason(),
+            "已受理 (UpdateClock by service:complaint)");
+
+  // A ticket's clocks follow the ticket: not even a service pauses one.
+  v1::UpdateClockRequest pause;
+  pause.set_subject("tickets/01KAZ3XQ9F8W2M5N7P4R6T8V0Y");
+  pause.set_kind(v1::CLOCK_KIND_RESOLUTION);
+  pause.set_transition(v1::CLOCK_TRANSITION_PAUSE);
+  auto refused =
+      Call(sla_.get(), &v1::SlaService::Stub::UpdateClock, complaint_, pause);
+  EXPECT_EQ(refused.status().code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(ErrorReasonOf(refused.status()), "TICKET_DRIVEN_CLOCK");
+  v1::StartClockRequest start_ticket_clock;
+  start_ticket_clock.set_subject("tickets/01KAZ3XQ9F8W2M5N7P4R6T8V0Y");
+  start_ticket_clock.set_kind(v1::CLOCK_KIND_FIRST_RESPONSE);
+  EXPECT_EQ(Call(sla_.get(), &v1::SlaService::Stub::StartClock, complaint_,
+                 start_ticket_clock)
+                .status()
+                .code(),
+            absl::StatusCode::kFailedPrecondition);
 }
 
 }  // namespace

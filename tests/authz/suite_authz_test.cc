@@ -49,8 +49,8 @@ TEST_F(SuiteAuthzTest, RoutingAndSlaMatrix) {
   SetAgentAvailability                .  Y  Y  .  .  .  .  Y  .
   GetTicketRouting                    Y  Y  Y  Y  .  Y  Y  Y  Y
   ListQueue                           Y  Y  Y  Y  .  Y  Y  Y  Y
-  StartClock                          .  .  Y  .  .  Y  .  Y  Y
-  UpdateClock                         .  .  Y  .  .  Y  .  Y  Y
+  StartClock                          .  .  .  .  .  .  .  Y  Y
+  UpdateClock                         .  .  .  .  .  .  .  Y  Y
   GetTicketClocks                     Y  Y  Y  Y  .  Y  Y  Y  Y
   ListPolicies (SLA)                  Y  Y  Y  Y  .  Y  Y  Y  Y
 )";

@@ -427,10 +427,14 @@ void RegisterRoutingCommands(CommandRegistry& registry) {
   registry.Add<PoliciesCommand>({"sla", "policies"},
                                 "the SLA policies in force");
   registry.Add<StartClockCommand>({"sla", "start"},
-                                  "start a clock on a subject (idempotent)",
+                                  "start a complaint or custom clock on a "
+                                  "subject (idempotent; service or admin "
+                                  "token)",
                                   {"SUBJECT", 1, 1});
   registry.Add<UpdateClockCommand>(
-      {"sla", "update"}, "pause, resume, fulfil or stop a subject's clock",
+      {"sla", "update"},
+      "pause, resume, fulfil or stop a complaint or custom clock (service or "
+      "admin token; ticket clocks follow the ticket)",
       {"SUBJECT", 1, 1});
 }
 

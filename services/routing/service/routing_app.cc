@@ -107,6 +107,30 @@ bool IsTicketKind(v1::ClockKind kind) {
          kind == v1::CLOCK_KIND_RESOLUTION;
 }
 
+// Ticket clocks follow the ticket's events (status, replies, resolution,
+// follow-ups); starting, pausing or ending one by hand would let a caller
+// silence an SLA and its escalation. FAILED_PRECONDITION for those kinds.
+absl::Status RefuseTicketDrivenClock(v1::ClockKind kind) {
+  if (!IsTicketKind(kind) && kind != v1::CLOCK_KIND_FOLLOW_UP &&
+      kind != v1::CLOCK_KIND_RECORD_COMPLETENESS) {
+    return absl::OkStatus();
+  }
+  return WithErrorInfo(
+      absl::FailedPreconditionError(absl::StrCat(
+          v1::ClockKind_Name(kind),
+          " clocks follow their ticket's status and replies; they are not "
+          "started or changed through StartClock/UpdateClock")),
+      "TICKET_DRIVEN_CLOCK");
+}
+
+// A ledger reason of a StartClock/UpdateClock call: the caller's reason (or
+// the method) and who made the call.
+std::string ApiReason(absl::string_view method, absl::string_view reason,
+                      const auth::Principal& caller) {
+  if (reason.empty()) return absl::StrCat(method, " by ", caller.subject);
+  return absl::StrCat(reason, " (", method, " by ", caller.subject, ")");
+}
+
 bool IsOpen(const SlaClock& clock) {
   return clock.state() == v1::CLOCK_STATE_RUNNING ||
          clock.state() == v1::CLOCK_STATE_PAUSED;
@@ -1524,6 +1548,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
   const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(
       ValidateStartClock(req, CalendarNames(settings_.calendars), now));
+  RETURN_IF_ERROR(RefuseTicketDrivenClock(req.kind()));
   absl::Time start =
       req.has_start_time() ? FromProtoTime(req.start_time()) : now;
 
@@ -1573,9 +1598,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
         "target", absl::StrCat(matched.status().message(), "; give a target"));
   }
   if (!req.calendar().empty()) policy.calendar = req.calendar();
-  const std::string reason =
-      req.reason().empty() ? absl::StrCat("StartClock by ", caller.subject)
-                           : req.reason();
+  const std::string reason = ApiReason("StartClock", req.reason(), caller);
   ASSIGN_OR_RETURN(
       SlaClock * clock,
       txn.StartClock(req.subject(), policy, grade, {department, assignee},
@@ -1589,6 +1612,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
 absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
     const auth::Principal& caller, const v1::UpdateClockRequest& req) {
   RETURN_IF_ERROR(ValidateUpdateClock(req));
+  RETURN_IF_ERROR(RefuseTicketDrivenClock(req.kind()));
   const v1::ClockState target_state = StateAfter(req.transition());
 
   absl::MutexLock lock(&state_mu_);
@@ -1609,9 +1633,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
   if (chosen->state() == target_state) {  // a retry: already done
     return chosen->ToProto(txn.now(), calendar);
   }
-  const std::string reason =
-      req.reason().empty() ? absl::StrCat("UpdateClock by ", caller.subject)
-                           : req.reason();
+  const std::string reason = ApiReason("UpdateClock", req.reason(), caller);
   Txn::Op op = Txn::Op::kPause;
   switch (req.transition()) {
     case v1::CLOCK_TRANSITION_RESUME:

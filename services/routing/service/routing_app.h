@@ -155,10 +155,11 @@ class RoutingApp {
   // admin) may only manage agents of the department in their token.
   static constexpr auth::RoleSet kAgentManagers{
       auth::Role::kTeamLead, auth::Role::kSupervisor, auth::Role::kAdmin};
-  // StartClock, UpdateClock.
-  static constexpr auth::RoleSet kClockWriters{
-      auth::Role::kService, auth::Role::kComplaintOfficer, auth::Role::kAdmin,
-      auth::Role::kSupervisor};
+  // StartClock, UpdateClock: the services that drive clocks (the complaint
+  // service) and admins. People work the ticket or complaint instead; a
+  // clock moved by hand would bypass the flow it measures.
+  static constexpr auth::RoleSet kClockWriters{auth::Role::kService,
+                                               auth::Role::kAdmin};
 
   // `store` (opened with RoutingColumnFamilies()), `outbox`, `clock` and
   // `tickets` must outlive the app. NOT_FOUND when a family is missing.
@@ -197,6 +198,10 @@ class RoutingApp {
       const auth::Principal& caller, const v1::ListQueueRequest& req);
 
   // ---- SlaService
+  // StartClock and UpdateClock: FAILED_PRECONDITION TICKET_DRIVEN_CLOCK for
+  // the kinds the ticket's events drive (first response, next reply,
+  // periodic update, resolution, follow-up, record completeness). The
+  // ledger entry's reason names the caller.
   absl::StatusOr<v1::SlaClock> StartClock(const auth::Principal& caller,
                                           const v1::StartClockRequest& req);
   absl::StatusOr<v1::SlaClock> UpdateClock(const auth::Principal& caller,
