@@ -220,11 +220,14 @@ absl::Status ValidateRemedy(const v1::Remedy& remedy, absl::string_view field) {
     return InvalidField(absl::StrCat(field, ".amount.minor_units"),
                         absl::StrCat("must not exceed ", kMaxAmountMinorUnits));
   }
-  if (amount > 0) {
-    if (!IsCurrencyCode(remedy.amount().currency_code())) {
-      return InvalidField(absl::StrCat(field, ".amount.currency_code"),
-                          "must be an ISO 4217 code such as CNY");
-    }
+  // Approval limits are amounts in yuan; a remedy in another currency
+  // would be compared with them as if it were yuan.
+  if (amount > 0 && remedy.amount().currency_code() != kRemedyCurrency) {
+    return InvalidField(
+        absl::StrCat(field, ".amount.currency_code"),
+        absl::StrCat("must be ", kRemedyCurrency,
+                     ": remedies are paid, and approval limits (核决权限) "
+                     "set, in yuan"));
   }
   return CheckText(remedy.note(), absl::StrCat(field, ".note"), 500, false,
                    true);

@@ -50,6 +50,9 @@ bool IsTransitionAllowed(v1::ComplaintStage from, v1::ComplaintStage to);
 // with ErrorInfo ILLEGAL_TRANSITION {current, requested} otherwise.
 absl::Status CheckTransition(v1::ComplaintStage from, v1::ComplaintStage to);
 
+// The currency of every remedy amount and approval limit.
+inline constexpr char kRemedyCurrency[] = "CNY";
+
 // Approval limits per role in minor units. A role that is absent has no
 // limit at all (it cannot approve anything above zero).
 class ApprovalLimits {

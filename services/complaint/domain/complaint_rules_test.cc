@@ -342,7 +342,7 @@ TEST(ValidationTest, AmountsNonNegativeAndBounded) {
   r.mutable_amount()->set_minor_units(kMaxAmountMinorUnits + 1);
   EXPECT_FALSE(ValidateRemedy(r, "remedies[0]").ok());
   r.mutable_amount()->set_minor_units(100);
-  for (const char* code : {"cny", "RMB", "XYZ"}) {
+  for (const char* code : {"cny", "RMB", "XYZ", "USD", "KWD"}) {
     r.mutable_amount()->set_currency_code(code);
     EXPECT_EQ(FieldViolationsOf(ValidateRemedy(r, "remedies[0]"))[0].field,
               "remedies[0].amount.currency_code")
