@@ -85,7 +85,7 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
       {"department", SanitizeCell(c.department())},
       {"officer", c.officer()},
       {"rounds", absl::StrCat(c.rounds_size())},
-      {"escalated", c.escalated() ? "yes" : "no"},
+      {"escalated_at_filing", c.escalated() ? "yes (serious)" : "no"},
       {"filed", FormatDisplayTimestamp(c.create_time())},
       {"description", SanitizeCell(c.description())}};
   for (const v1::Round& round : c.rounds()) {

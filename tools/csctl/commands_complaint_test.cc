@@ -78,6 +78,9 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   const std::string name = ValueOf(r.out, "name");
   ASSERT_TRUE(absl::StartsWith(name, "complaints/")) << r.out;
   EXPECT_EQ(ValueOf(r.out, "stage"), "RECEIVED");
+  // Only a serious complaint goes to the VP when filed; SLA breaches
+  // escalate through the escalation service, not this field.
+  EXPECT_EQ(ValueOf(r.out, "escalated_at_filing"), "no");
 
   r = Run({"complaint", "ack", name}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;

@@ -345,7 +345,7 @@ class StartClockCommand final : public Command {
         return UsageError(
             absl::StrCat("--target: \"", target_, "\" is not a duration"));
       }
-      request.mutable_target()->set_seconds(absl::ToInt64Seconds(target));
+      *request.mutable_target() = ToProtoDuration(target);
     }
     if (!grade_.empty()) {
       ASSIGN_OR_RETURN(int grade, ParseEnumFlag(cs::common::v1::Grade_descriptor(),

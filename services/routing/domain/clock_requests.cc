@@ -79,8 +79,8 @@ absl::Status ValidateStartClock(const v1::StartClockRequest& req,
   RETURN_IF_ERROR(ValidateKind(req.kind()));
   if (req.has_target()) {
     const absl::Duration target = FromProtoDuration(req.target());
-    if (target <= absl::ZeroDuration() || target > absl::Hours(24 * 3660)) {
-      return InvalidField("target", "must be positive and at most 10 years");
+    if (target < absl::Seconds(1) || target > absl::Hours(24 * 3660)) {
+      return InvalidField("target", "must be from 1 second to 10 years");
     }
   }
   if (!req.calendar().empty() && calendars.count(req.calendar()) == 0) {
