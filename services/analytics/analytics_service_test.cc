@@ -3,10 +3,15 @@
 // own RocksDB, all on one shared ManualClock. Analytics follows both event
 // streams exactly as the binary does. Nothing sleeps: the tests wait for
 // consumer cursors and move the manual clock explicitly.
+#include <cmath>
+#include <map>
 #include <memory>
+#include <sstream>
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cs/analytics/v1/analytics.grpc.pb.h"
@@ -19,6 +24,9 @@
 #include "libs/common/time_proto.h"
 #include "libs/server/service_host.h"
 #include "libs/server/test_host.h"
+#include "prometheus/metric_family.h"
+#include "prometheus/registry.h"
+#include "prometheus/text_serializer.h"
 #include "services/analytics/domain/report.h"
 #include "services/analytics/grpc/analytics_grpc_service.h"
 #include "services/analytics/service/analytics_app.h"
@@ -542,6 +550,107 @@ TEST_F(AnalyticsServiceTest, RestartResumesFromStoredCursorsWithoutDoubleCount) 
   EXPECT_EQ(after->rows(0).responded(), 1);
   EXPECT_EQ(after->rows(0).solved_first_contact(), 1);
   EXPECT_EQ(after->rows(0).resolved(), 1);
+}
+
+// The cs_kpi_* gauges of `registry` by name, as collected for /metrics, and
+// the exposition text Prometheus reads.
+std::map<std::string, double> KpiGaugeValues(prometheus::Registry& registry,
+                                             std::string* text = nullptr) {
+  const std::vector<prometheus::MetricFamily> families = registry.Collect();
+  std::map<std::string, double> values;
+  for (const prometheus::MetricFamily& f : families) {
+    if (absl::StartsWith(f.name, "cs_kpi_") && !f.metric.empty()) {
+      values[f.name] = f.metric[0].gauge.value;
+    }
+  }
+  if (text != nullptr) {
+    std::ostringstream out;
+    prometheus::TextSerializer().Serialize(out, families);
+    *text = out.str();
+  }
+  return values;
+}
+
+// The value token of the unlabelled sample `name` in exposition `text`,
+// lower-cased (prometheus-cpp writes NaN as "Nan"; Prometheus parses any
+// case); "" when absent.
+std::string ExposedValue(const std::string& text, const std::string& name) {
+  const std::string prefix = absl::StrCat("\n", name, " ");
+  const size_t at = text.find(prefix);
+  if (at == std::string::npos) return "";
+  const size_t start = at + prefix.size();
+  return absl::AsciiStrToLower(
+      text.substr(start, text.find('\n', start) - start));
+}
+
+// A KPI without data is NaN (Prometheus' "no value"), never the perfect
+// score it used to read (CSAT 1, NPS 100, wait 0); defined KPIs keep their
+// value, a negative NPS included.
+TEST(KpiGaugesTest, UndefinedKpisAreNaNNotPerfectScores) {
+  prometheus::Registry registry;
+  KpiGauges gauges(registry);
+  std::string text;
+  auto values = KpiGaugeValues(registry, &text);
+  ASSERT_EQ(values.size(), 7u);
+  for (const char* name :
+       {"cs_kpi_on_time_response_ratio",
+        "cs_kpi_first_contact_resolution_ratio", "cs_kpi_csat_ratio",
+        "cs_kpi_nps", "cs_kpi_complaint_ratio",
+        "cs_kpi_customer_wait_seconds"}) {
+    EXPECT_TRUE(std::isnan(values[name])) << name << " " << values[name];
+    EXPECT_EQ(ExposedValue(text, name), "nan") << text;
+  }
+  EXPECT_DOUBLE_EQ(values["cs_kpi_tickets"], 0);
+
+  // A morning with 4 tickets (3 on time, 1 solved at first contact) and no
+  // survey answers, no complaint filed and nobody waited yet.
+  v1::Bucket today;
+  today.set_tickets(4);
+  today.set_on_time_responses(3);
+  today.set_solved_first_contact(1);
+  gauges.Set(Summarize(today, v1::Bucket(), v1::Bucket()));
+  values = KpiGaugeValues(registry);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_on_time_response_ratio"], 0.75);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_first_contact_resolution_ratio"], 0.25);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_complaint_ratio"], 0);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_tickets"], 4);
+  EXPECT_TRUE(std::isnan(values["cs_kpi_csat_ratio"]));
+  EXPECT_TRUE(std::isnan(values["cs_kpi_nps"]));
+  EXPECT_TRUE(std::isnan(values["cs_kpi_customer_wait_seconds"]));
+
+  // Answers arrive: 1 satisfied rating of 2, NPS 1 promoter and 2
+  // detractors of 3 (-33.3), one phone ticket waited 120 s.
+  today.set_ratings(2);
+  today.set_satisfied(1);
+  today.set_nps_responses(3);
+  today.set_promoters(1);
+  today.set_detractors(2);
+  v1::Bucket phone;
+  phone.add_wait_seconds(120);
+  gauges.Set(Summarize(today, phone, v1::Bucket()));
+  values = KpiGaugeValues(registry);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_csat_ratio"], 0.5);
+  EXPECT_NEAR(values["cs_kpi_nps"], -100.0 / 3, 1e-9);
+  EXPECT_DOUBLE_EQ(values["cs_kpi_customer_wait_seconds"], 120);
+
+  // A new day without data goes back to NaN.
+  gauges.Set(Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket()));
+  values = KpiGaugeValues(registry);
+  EXPECT_TRUE(std::isnan(values["cs_kpi_csat_ratio"]));
+  EXPECT_TRUE(std::isnan(values["cs_kpi_on_time_response_ratio"]));
+}
+
+// The gauges the server registers on the registry /metrics serves read NaN
+// while today has no data (the fixture's clock is tomorrow 10:00).
+TEST_F(AnalyticsServiceTest, KpiGaugesOfAnEmptyDayAreNaN) {
+  std::string text;
+  auto values = KpiGaugeValues(an_host_->metrics().registry(), &text);
+  EXPECT_TRUE(std::isnan(values["cs_kpi_csat_ratio"])) << text;
+  EXPECT_TRUE(std::isnan(values["cs_kpi_nps"])) << text;
+  EXPECT_TRUE(std::isnan(values["cs_kpi_customer_wait_seconds"])) << text;
+  EXPECT_EQ(ExposedValue(text, "cs_kpi_nps"), "nan") << text;
+  EXPECT_EQ(ExposedValue(text, "cs_kpi_csat_ratio"), "nan") << text;
+  EXPECT_EQ(ExposedValue(text, "cs_kpi_tickets"), "0") << text;
 }
 
 }  // namespace

@@ -116,17 +116,22 @@ class MetricsCommand final : public Command {
   std::string to_, group_by_, channel_, department_, agent_;
 };
 
-void PrintKpis(const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
+// A KPI without data (value -1; NPS, whose range holds -1, without answers)
+// shows "-" as value and as met: it neither meets nor misses its target.
+void PrintKpis(const v1::MetricsRow& total,
+               const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
                std::ostream& out) {
   Table table({"KPI", "VALUE", "TARGET", "MET"});
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = l.kpi() != "customer_wait_seconds" && l.kpi() != "nps";
+    const bool defined =
+        l.kpi() == "nps" ? total.nps_responses() > 0 : l.value() >= 0;
     table.AddRow({l.kpi(),
-                  ratio ? Pct(l.value())
-                        : (l.value() < 0 ? "-"
-                                         : absl::StrFormat("%.1f", l.value())),
+                  !defined ? "-"
+                  : ratio  ? Pct(l.value())
+                           : absl::StrFormat("%.1f", l.value()),
                   ratio ? Pct(l.target()) : absl::StrFormat("%.1f", l.target()),
-                  l.met() ? "yes" : "no"});
+                  !defined ? "-" : (l.met() ? "yes" : "no")});
   }
   table.Print(out);
 }
@@ -188,7 +193,7 @@ class ReportCommand final : public Command {
       html = report.html();
       table << "monthly report " << report.month() << ": "
             << report.total().tickets() << " tickets\n";
-      PrintKpis(report.kpis(), table);
+      PrintKpis(report.total(), report.kpis(), table);
       PrintSections(report, table);
     } else {
       v1::GetDailyReportRequest request;
@@ -200,7 +205,7 @@ class ReportCommand final : public Command {
       html = report.html();
       table << "daily report " << report.date() << ": "
             << report.total().tickets() << " tickets\n";
-      PrintKpis(report.kpis(), table);
+      PrintKpis(report.total(), report.kpis(), table);
       PrintSections(report, table);
     }
     const std::string text =

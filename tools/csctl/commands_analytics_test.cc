@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "gmock/gmock.h"
@@ -179,6 +180,76 @@ TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
       0)
       << out;
   EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 "));
+}
+
+// A month without data (2026-11): every KPI is "-" with MET "-" in the
+// table, empty value and met in CSV, and "-" in HTML, where the KPI chart
+// draws no value bar; never the -1 sentinel or a "no".
+TEST_F(CsctlAnalyticsTest, UndefinedKpisAreDashesInEveryFormat) {
+  std::string out;
+  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-11"}, &out), 0) << out;
+  for (const char* kpi :
+       {"on_time_response_rate", "first_contact_resolution_rate",
+        "customer_wait_seconds", "csat", "nps", "complaint_rate"}) {
+    EXPECT_THAT(out,
+                ContainsRegex(absl::StrCat("\n", kpi, " +- +[0-9.]+%? +-\n")))
+        << kpi << "\n"
+        << out;
+  }
+  EXPECT_THAT(out, ::testing::Not(ContainsRegex(" no\n")));
+
+  ASSERT_EQ(
+      Run({"analytics", "report", "monthly", "2026-11", "--format", "csv"},
+          &out),
+      0)
+      << out;
+  EXPECT_THAT(out, HasSubstr("\nkpi,csat,,0.9,\n"));
+  EXPECT_THAT(out, HasSubstr("\nkpi,nps,,50,\n"));
+  EXPECT_THAT(out, HasSubstr("\nkpi,customer_wait_seconds,,180,\n"));
+
+  for (const char* period : {"monthly 2026-11", "daily 2026-11-03"}) {
+    std::vector<std::string> args = {"analytics", "report"};
+    for (absl::string_view part : absl::StrSplit(period, ' ')) {
+      args.emplace_back(part);
+    }
+    args.insert(args.end(), {"--format", "html"});
+    ASSERT_EQ(Run(args, &out), 0) << out;
+    EXPECT_THAT(out, HasSubstr("<td>净推荐值 NPS</td><td>-</td>")) << period;
+    EXPECT_THAT(out, HasSubstr("<td>客户等待时长 wait (s)</td><td>-</td>"))
+        << period;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("<td>-1</td>"))) << period;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr(">-1 /"))) << period;
+    EXPECT_THAT(out, ::testing::Not(HasSubstr("class=\"no\""))) << period;
+  }
+}
+
+// With tickets but no survey answers, CSAT and NPS are "-" while on-time
+// keeps its verdict.
+TEST_F(CsctlAnalyticsTest, KpisWithoutAnswersAreNeitherMetNorMissed) {
+  Feed();
+  std::string out;
+  ASSERT_EQ(Run({"analytics", "report", "daily", "2026-03-10"}, &out), 0)
+      << out;
+  EXPECT_THAT(out,
+              ContainsRegex("\non_time_response_rate +0\\.0% +95\\.0% +no\n"));
+  EXPECT_THAT(out, ContainsRegex("\ncsat +- +90\\.0% +-\n"));
+  EXPECT_THAT(out, ContainsRegex("\nnps +- +50\\.0 +-\n"));
+}
+
+// A well-formed date outside the supported years names the range instead of
+// claiming the form is wrong.
+TEST_F(CsctlAnalyticsTest, DateOutOfRangeNamesTheRange) {
+  std::string out;
+  EXPECT_NE(Run({"analytics", "report", "daily", "0001-01-01"}, &out), 0);
+  EXPECT_THAT(out, HasSubstr("\"0001-01-01\" is out of the supported range "
+                             "1000-01-01 to 9999-12-31"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("is not YYYY-MM-DD")));
+  EXPECT_NE(Run({"analytics", "report", "monthly", "0001-01"}, &out), 0);
+  EXPECT_THAT(out, HasSubstr("\"0001-01\" is out of the supported range "
+                             "1000-01 to 9999-12"));
+  EXPECT_NE(Run({"analytics", "metrics", "0999-12-31"}, &out), 0);
+  EXPECT_THAT(out, HasSubstr("start_date: \"0999-12-31\" is out of the "
+                             "supported range"));
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "absl/time/civil_time.h"
 #include "cs/escalation/v1/escalation.pb.h"
 #include "cs/kb/v1/events.pb.h"
 #include "cs/routing/v1/routing.pb.h"
@@ -326,20 +329,37 @@ double P90(const google::protobuf::RepeatedField<int64_t>& v) {
 }  // namespace
 
 std::string ShanghaiDay(absl::Time t) {
-  return absl::FormatTime("%Y-%m-%d", t, Shanghai());
+  // Zero-padded, unlike FormatTime's %Y ("999-12-31"), so that the days
+  // before kFirstDay a report looks back to still sort before it.
+  const absl::CivilDay d = absl::ToCivilDay(t, Shanghai());
+  return absl::StrFormat("%04d-%02d-%02d", d.year(), d.month(), d.day());
 }
 
 absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
                                     absl::string_view field) {
-  absl::Time t;
-  std::string err;
-  // ParseTime also takes "20261-2-01" or "0830-02-01"; only the canonical
-  // form names one cell key and formats back to itself.
-  if (day.size() != 10 ||
-      !absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err) ||
-      absl::FormatTime("%Y-%m-%d", t, Shanghai()) != day) {
+  const bool shaped = day.size() == 10 && day[4] == '-' && day[7] == '-' &&
+                      std::all_of(day.begin(), day.end(), [](char c) {
+                        return c == '-' || absl::ascii_isdigit(c);
+                      });
+  if (!shaped) {
     return InvalidField(
         field, absl::StrCat("\"", Utf8Prefix(day, 40), "\" is not YYYY-MM-DD"));
+  }
+  // Same shape, so the strings compare as the days do.
+  if (day < kFirstDay || day > kLastDay) {
+    return InvalidField(
+        field, absl::StrCat("\"", day, "\" is out of the supported range ",
+                            kFirstDay, " to ", kLastDay));
+  }
+  absl::Time t;
+  std::string err;
+  // ParseTime normalises "2026-02-30" to March 2nd; only a real calendar day
+  // names one cell key and formats back to itself.
+  if (!absl::ParseTime("%Y-%m-%d", day, Shanghai(), &t, &err) ||
+      ShanghaiDay(t) != day) {
+    return InvalidField(field, absl::StrCat("\"", day,
+                                            "\" is not a calendar day "
+                                            "(YYYY-MM-DD)"));
   }
   return t;
 }

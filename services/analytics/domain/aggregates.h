@@ -120,10 +120,16 @@ struct AggregationRules {
   absl::Duration fallback_target_c = absl::Hours(2);
 };
 
-// The Shanghai calendar day ("YYYY-MM-DD") of `t`.
+// The days a request may name: four-digit years (the YYYY of the API's
+// dates; cell keys compare as strings).
+inline constexpr absl::string_view kFirstDay = "1000-01-01";
+inline constexpr absl::string_view kLastDay = "9999-12-31";
+
+// The Shanghai calendar day ("YYYY-MM-DD", the year zero-padded) of `t`.
 std::string ShanghaiDay(absl::Time t);
-// Midnight (Shanghai) starting `day`; INVALID_ARGUMENT naming `field` for a
-// malformed day.
+// Midnight (Shanghai) starting `day`. INVALID_ARGUMENT naming `field` when
+// `day` is not of the form YYYY-MM-DD, is outside [kFirstDay, kLastDay]
+// (the message gives the range) or is no calendar day ("2026-02-30").
 absl::StatusOr<absl::Time> ParseDay(absl::string_view day,
                                     absl::string_view field = "date");
 // The days [start, end] of a request whose end defaults to its start:

@@ -410,6 +410,50 @@ TEST(ReportTest, DailyReportAndCsv) {
   EXPECT_FALSE(BuildDailyReport("2026-3-1", cells, DefaultAnalyticsConfig()).ok());
 }
 
+// A day of the right form outside the supported years says so and names
+// the range; malformed text and impossible days keep their own messages.
+TEST(ReportTest, DatesOutsideTheSupportedRangeNameTheRange) {
+  auto early = ParseDay("0001-01-01");
+  ASSERT_FALSE(early.ok());
+  EXPECT_EQ(early.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(early.status().message(),
+            "date: \"0001-01-01\" is out of the supported range 1000-01-01 to "
+            "9999-12-31");
+  EXPECT_THAT(ParseDay("0999-12-31", "start_date").status().message(),
+              ::testing::HasSubstr("start_date: \"0999-12-31\" is out of the "
+                                   "supported range"));
+  EXPECT_TRUE(ParseDay("1000-01-01").ok());
+  EXPECT_TRUE(ParseDay("9999-12-31").ok());
+  EXPECT_THAT(ParseDay("2026-3-10").status().message(),
+              ::testing::HasSubstr("is not YYYY-MM-DD"));
+  EXPECT_THAT(ParseDay("２０２６-03-10").status().message(),
+              ::testing::HasSubstr("is not YYYY-MM-DD"));
+  EXPECT_THAT(ParseDay("2026-02-30").status().message(),
+              ::testing::HasSubstr("\"2026-02-30\" is not a calendar day"));
+  EXPECT_THAT(ParseDay("2026-13-01").status().message(),
+              ::testing::HasSubstr("is not a calendar day"));
+
+  auto month = MonthDays("0001-01");
+  ASSERT_FALSE(month.ok());
+  EXPECT_EQ(month.status().message(),
+            "month: \"0001-01\" is out of the supported range 1000-01 to "
+            "9999-12");
+  auto last = MonthDays("9999-12");
+  ASSERT_TRUE(last.ok()) << last.status();
+  EXPECT_EQ(last->second, "9999-12-31");
+  EXPECT_THAT(MonthDays("2026-13").status().message(),
+              ::testing::HasSubstr("is not YYYY-MM"));
+
+  // The first supported day's report looks back into year 999: those days
+  // are zero-padded and sort before it.
+  EXPECT_EQ(ShanghaiDay(*ParseDay("1000-01-01") - absl::Hours(24)),
+            "0999-12-31");
+  EXPECT_TRUE(
+      BuildDailyReport("1000-01-01", {}, DefaultAnalyticsConfig()).ok());
+  EXPECT_FALSE(
+      BuildDailyReport("0001-01-01", {}, DefaultAnalyticsConfig()).ok());
+}
+
 TEST(ReportTest, MonthlyReportFindsRisingIssues) {
   std::map<std::string, v1::Bucket> cells;
   auto put = [&](const std::string& day, const std::string& dept, int n) {

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <utility>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
@@ -200,8 +201,20 @@ absl::StatusOr<v1::DailyReport> BuildDailyReport(
 
 absl::StatusOr<std::pair<std::string, std::string>> MonthDays(
     absl::string_view month) {
+  const bool shaped = month.size() == 7 && month[4] == '-' &&
+                      std::all_of(month.begin(), month.end(), [](char c) {
+                        return c == '-' || absl::ascii_isdigit(c);
+                      });
+  // Same shape, so the strings compare as the months do.
+  if (shaped &&
+      (month < kFirstDay.substr(0, 7) || month > kLastDay.substr(0, 7))) {
+    return InvalidField(
+        "month",
+        absl::StrCat("\"", month, "\" is out of the supported range ",
+                     kFirstDay.substr(0, 7), " to ", kLastDay.substr(0, 7)));
+  }
   absl::StatusOr<absl::Time> first = ParseDay(absl::StrCat(month, "-01"));
-  if (month.size() != 7 || !first.ok()) {
+  if (!shaped || !first.ok()) {
     return InvalidField("month", absl::StrCat("\"", Utf8Prefix(month, 40),
                                               "\" is not YYYY-MM"));
   }
@@ -334,22 +347,36 @@ std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
                                      const std::vector<v1::MetricsRow>& by_day,
                                      const v1::AlertThresholds& alerts) {
   std::vector<v1::BreachLine> out;
-  for (const auto& [kind, n] : total.sla_breaches_by_kind()) {
+  // Protobuf maps iterate in an unspecified order that changes between
+  // processes: copy them into ordered maps first.
+  const std::map<std::string, int64_t> sla(total.sla_breaches_by_kind().begin(),
+                                           total.sla_breaches_by_kind().end());
+  for (const auto& [kind, n] : sla) {
     v1::BreachLine b;
     b.set_kind("sla");
     b.set_name(kind);
     b.set_count(n);
     out.push_back(std::move(b));
   }
-  for (const auto& [level, n] : total.escalations_by_level()) {
+  const std::map<int32_t, int64_t> escalations(
+      total.escalations_by_level().begin(), total.escalations_by_level().end());
+  for (const auto& [level, n] : escalations) {
     v1::BreachLine b;
     b.set_kind("escalation");
     b.set_name(absl::StrCat("level ", level));
     b.set_count(n);
     out.push_back(std::move(b));
   }
-  for (const v1::MetricsRow& day : by_day) {
-    for (v1::BreachLine& b : KpiAlerts(day, alerts)) out.push_back(std::move(b));
+  std::vector<const v1::MetricsRow*> days;
+  for (const v1::MetricsRow& day : by_day) days.push_back(&day);
+  std::stable_sort(days.begin(), days.end(),
+                   [](const v1::MetricsRow* a, const v1::MetricsRow* b) {
+                     return a->dimensions().day() < b->dimensions().day();
+                   });
+  for (const v1::MetricsRow* day : days) {
+    for (v1::BreachLine& b : KpiAlerts(*day, alerts)) {
+      out.push_back(std::move(b));
+    }
   }
   return out;
 }

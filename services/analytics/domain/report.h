@@ -46,7 +46,9 @@ absl::StatusOr<v1::DailyReport> BuildDailyReport(
     const std::string& date, const std::map<std::string, v1::Bucket>& cells,
     const v1::AnalyticsConfig& config);
 
-// "YYYY-MM" → its first and last day; INVALID_ARGUMENT when malformed.
+// "YYYY-MM" → its first and last day; INVALID_ARGUMENT naming "month" when
+// malformed or outside the months of [kFirstDay, kLastDay] (the message
+// gives the range).
 absl::StatusOr<std::pair<std::string, std::string>> MonthDays(
     absl::string_view month);
 
@@ -76,8 +78,11 @@ std::vector<v1::RisingIssue> RisingIssues(
 std::vector<v1::BreachLine> KpiAlerts(const v1::MetricsRow& day,
                                       const v1::AlertThresholds& alerts);
 
-// The breaches section: SLA breaches by clock kind and escalations by level
-// over the period (`total`), then the KpiAlerts of every day of `by_day`.
+// The breaches section: SLA breaches by clock kind (sorted by name) and
+// escalations by level (ascending) over the period (`total`), then the
+// KpiAlerts of every day of `by_day` (by day; on-time before FCR). The order
+// depends only on the values, never on the order of `by_day` or of the
+// rows' maps, so the same data always renders the same bytes.
 std::vector<v1::BreachLine> Breaches(const v1::MetricsRow& total,
                                      const std::vector<v1::MetricsRow>& by_day,
                                      const v1::AlertThresholds& alerts);

@@ -40,19 +40,45 @@ bool IsRatioKpi(absl::string_view kpi) {
   return kpi != "customer_wait_seconds" && kpi != "nps";
 }
 
+// Whether a KPI line has a value. -1 marks an undefined one (zero
+// denominator), except for NPS, whose range [-100, 100] holds -1: it is
+// undefined when the period has no NPS answers.
+bool Defined(const v1::KpiLine& l, const v1::MetricsRow& total) {
+  return l.kpi() == "nps" ? total.nps_responses() > 0 : l.value() >= 0;
+}
+
+// A defined value for people: ratios as percentages, the rest to 0.1.
 std::string Shown(double v, bool ratio) {
-  if (v < 0 && ratio) return "-";
   return ratio ? absl::StrCat(std::round(v * 1000) / 10, "%")
                : absl::StrCat(std::round(v * 10) / 10);
 }
 
+// A KPI line's value, "-" when undefined.
+std::string ShownValue(const v1::KpiLine& l, const v1::MetricsRow& total) {
+  return Defined(l, total) ? Shown(l.value(), IsRatioKpi(l.kpi())) : "-";
+}
+
+// "yes" / "no", or "-" when the value is undefined: a KPI without data
+// neither meets nor misses its target (KpiLine.met is false then).
+const char* Met(const v1::KpiLine& l, const v1::MetricsRow& total) {
+  if (!Defined(l, total)) return "-";
+  return l.met() ? "yes" : "no";
+}
+
 // ---- CSV sections
 
-void CsvKpis(const RepeatedPtrField<v1::KpiLine>& kpis, std::string& out) {
+// Undefined values and their "met" are empty fields; a defined NPS may be
+// negative.
+void CsvKpis(const v1::MetricsRow& total,
+             const RepeatedPtrField<v1::KpiLine>& kpis, std::string& out) {
   absl::StrAppend(&out, "section,key,value,target,met\n");
   for (const v1::KpiLine& l : kpis) {
-    absl::StrAppend(&out, "kpi,", l.kpi(), ",", Num(l.value()), ",",
-                    Num(l.target()), ",", l.met() ? "yes" : "no", "\n");
+    const bool defined = Defined(l, total);
+    absl::StrAppend(
+        &out, "kpi,", l.kpi(), ",",
+        defined ? absl::StrCat(std::round(l.value() * 10000) / 10000) : "", ",",
+        absl::StrCat(std::round(l.target() * 10000) / 10000), ",",
+        defined ? (l.met() ? "yes" : "no") : "", "\n");
   }
 }
 
@@ -81,7 +107,9 @@ void CsvCommon(const RepeatedPtrField<v1::CategoryCount>& categories,
 
 // ---- SVG charts
 
-// Horizontal bars, one per (label, value), scaled to `max`.
+// Horizontal bars, one per (label, value), scaled to `max`. Values are
+// counts or rates, never negative: a negative value is undefined and gets
+// no bar, only "-".
 std::string SvgBars(const std::string& title,
                     const std::vector<std::pair<std::string, double>>& bars,
                     double max, bool percent) {
@@ -93,24 +121,29 @@ std::string SvgBars(const std::string& title,
       "<title>", HtmlEscape(title), "</title>");
   int y = 4;
   for (const auto& [label, value] : bars) {
-    const double v = std::max(0.0, value);
-    const int w = max > 0 ? static_cast<int>(bar_w * v / max) : 0;
-    absl::StrAppend(
-        &svg, "<text x=\"0\" y=\"", y + 14, "\">",
-        HtmlEscape(label.empty() ? "(none)" : label), "</text><rect x=\"",
-        label_w, "\" y=\"", y + 2, "\" width=\"", w, "\" height=\"", row - 6,
-        "\" fill=\"#4a7ebb\"/><text x=\"", label_w + w + 6, "\" y=\"", y + 14,
-        "\">", Shown(value, percent), "</text>");
+    const bool defined = value >= 0;
+    const int w =
+        defined && max > 0 ? static_cast<int>(bar_w * value / max) : 0;
+    absl::StrAppend(&svg, "<text x=\"0\" y=\"", y + 14, "\">",
+                    HtmlEscape(label.empty() ? "(none)" : label), "</text>");
+    if (defined) {
+      absl::StrAppend(&svg, "<rect x=\"", label_w, "\" y=\"", y + 2,
+                      "\" width=\"", w, "\" height=\"", row - 6,
+                      "\" fill=\"#4a7ebb\"/>");
+    }
+    absl::StrAppend(&svg, "<text x=\"", label_w + w + 6, "\" y=\"", y + 14,
+                    "\">", defined ? Shown(value, percent) : "-", "</text>");
     y += row;
   }
   absl::StrAppend(&svg, "</svg>");
   return svg;
 }
 
-// One row per KPI: the value as a bar (green when met, red when not) and the
-// target as a black tick, on the row's own scale (ratios 0–100 %, wait time
-// and NPS up to the larger of value and target).
-std::string SvgKpiBars(const RepeatedPtrField<v1::KpiLine>& kpis) {
+// One row per KPI: the value as a bar (green when met, red when not; none
+// when undefined) and the target as a black tick, on the row's own scale
+// (ratios 0–100 %, wait time and NPS up to the larger of value and target).
+std::string SvgKpiBars(const v1::MetricsRow& total,
+                       const RepeatedPtrField<v1::KpiLine>& kpis) {
   const int row = 26, label_w = 220, bar_w = 300;
   const int height = 10 + row * kpis.size();
   std::string svg = absl::StrCat(
@@ -120,21 +153,27 @@ std::string SvgKpiBars(const RepeatedPtrField<v1::KpiLine>& kpis) {
   int y = 4;
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = IsRatioKpi(l.kpi());
-    const double scale =
-        ratio ? 1.0 : std::max({l.value(), l.target(), 1.0}) * 1.1;
+    const bool defined = Defined(l, total);
+    const double value = defined ? l.value() : 0;
+    const double scale = ratio ? 1.0 : std::max({value, l.target(), 1.0}) * 1.1;
     auto x = [&](double v) {
       return label_w + static_cast<int>(bar_w * std::clamp(v / scale, 0.0, 1.0));
     };
-    absl::StrAppend(
-        &svg, "<text x=\"0\" y=\"", y + 16, "\">", HtmlEscape(KpiLabel(l.kpi())),
-        "</text><rect x=\"", label_w, "\" y=\"", y + 3, "\" width=\"",
-        x(l.value()) - label_w, "\" height=\"", row - 8, "\" fill=\"",
-        l.met() ? "#3a9a4a" : "#c0392b", "\"/><line x1=\"", x(l.target()),
-        "\" x2=\"", x(l.target()), "\" y1=\"", y, "\" y2=\"", y + row - 2,
-        "\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"",
-        label_w + bar_w + 10, "\" y=\"", y + 16, "\">",
-        Shown(l.value(), ratio), " / ", l.lower_is_better() ? "&le; " : "&ge; ",
-        Shown(l.target(), ratio), "</text>");
+    absl::StrAppend(&svg, "<text x=\"0\" y=\"", y + 16, "\">",
+                    HtmlEscape(KpiLabel(l.kpi())), "</text>");
+    if (defined) {
+      absl::StrAppend(&svg, "<rect x=\"", label_w, "\" y=\"", y + 3,
+                      "\" width=\"", x(value) - label_w, "\" height=\"",
+                      row - 8, "\" fill=\"", l.met() ? "#3a9a4a" : "#c0392b",
+                      "\"/>");
+    }
+    absl::StrAppend(&svg, "<line x1=\"", x(l.target()), "\" x2=\"",
+                    x(l.target()), "\" y1=\"", y, "\" y2=\"", y + row - 2,
+                    "\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"",
+                    label_w + bar_w + 10, "\" y=\"", y + 16, "\">",
+                    ShownValue(l, total), " / ",
+                    l.lower_is_better() ? "&le; " : "&ge; ",
+                    Shown(l.target(), ratio), "</text>");
     y += row;
   }
   absl::StrAppend(&svg, "</svg>");
@@ -186,12 +225,14 @@ std::string SvgDailyLine(const RepeatedPtrField<v1::MetricsRow>& days) {
 std::string PageStart(const std::string& title) {
   return absl::StrCat(
       "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">"
-      "<title>", HtmlEscape(title),
+      "<title>",
+      HtmlEscape(title),
       "</title><style>body{font-family:sans-serif;margin:2em}"
       "table{border-collapse:collapse;margin-bottom:1em}td,th{border:1px solid "
-      "#ccc;padding:4px 8px}.no{color:#b00}.yes{color:#070}svg{display:block;"
-      "margin-bottom:1em}</style></head><body><h1>", HtmlEscape(title),
-      "</h1>");
+      "#ccc;padding:4px 8px}.no{color:#b00}.yes{color:#070}.na{color:#888}"
+      "svg{display:block;"
+      "margin-bottom:1em}</style></head><body><h1>",
+      HtmlEscape(title), "</h1>");
 }
 
 void HtmlKpis(const v1::MetricsRow& total,
@@ -203,15 +244,15 @@ void HtmlKpis(const v1::MetricsRow& total,
                   "<th>target</th><th>met</th></tr>");
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = IsRatioKpi(l.kpi());
+    const std::string met = Met(l, total);
     absl::StrAppend(&out, "<tr><td>", HtmlEscape(KpiLabel(l.kpi())),
-                    "</td><td>", Shown(l.value(), ratio), "</td><td>",
+                    "</td><td>", ShownValue(l, total), "</td><td>",
                     l.lower_is_better() ? "&le; " : "&ge; ",
                     Shown(l.target(), ratio), "</td><td class=\"",
-                    l.met() ? "yes" : "no", "\">", l.met() ? "yes" : "no",
-                    "</td></tr>");
+                    met == "-" ? "na" : met, "\">", met, "</td></tr>");
   }
   absl::StrAppend(&out, "</table><h2>KPI vs target 指标对比</h2>",
-                  SvgKpiBars(kpis));
+                  SvgKpiBars(total, kpis));
 }
 
 void HtmlCommon(const RepeatedPtrField<v1::CategoryCount>& categories,
@@ -272,7 +313,7 @@ std::string CsvField(absl::string_view s) {
 
 std::string DailyReportCsv(const v1::DailyReport& report) {
   std::string out;
-  CsvKpis(report.kpis(), out);
+  CsvKpis(report.total(), report.kpis(), out);
   const v1::MetricsRow& t = report.total();
   absl::StrAppend(&out, "volume,tickets,", t.tickets(), ",,\n");
   absl::StrAppend(&out, "volume,sla_breaches,", t.sla_breaches(), ",,\n");
@@ -300,7 +341,7 @@ std::string DailyReportCsv(const v1::DailyReport& report) {
 
 std::string MonthlyReportCsv(const v1::MonthlyReport& report) {
   std::string out;
-  CsvKpis(report.kpis(), out);
+  CsvKpis(report.total(), report.kpis(), out);
   absl::StrAppend(&out, "volume,tickets,", report.total().tickets(), ",,\n");
   CsvCommon(report.top_categories(), report.rising(), report.breaches(), out);
   absl::StrAppend(&out, "\nday,tickets,on_time_response_rate,"

@@ -1,5 +1,7 @@
 #include "services/analytics/grpc/analytics_grpc_service.h"
 
+#include <limits>
+
 #include "libs/auth/principal.h"
 #include "libs/common/status_macros.h"
 #include "libs/server/unary.h"
@@ -13,7 +15,10 @@ prometheus::Gauge* Gauge(prometheus::Registry& registry, const char* name,
       {});
 }
 
-double OrDefault(double v, double undefined) { return v < 0 ? undefined : v; }
+constexpr double kNoValue = std::numeric_limits<double>::quiet_NaN();
+
+// -1 (zero denominator) → NaN.
+double OrNaN(double v) { return v < 0 ? kNoValue : v; }
 
 }  // namespace
 
@@ -34,12 +39,13 @@ KpiGauges::KpiGauges(prometheus::Registry& registry)
 }
 
 void KpiGauges::Set(const v1::MetricsRow& r) {
-  on_time_->Set(OrDefault(r.on_time_response_rate(), 1));
-  fcr_->Set(OrDefault(r.first_contact_resolution_rate(), 1));
-  csat_->Set(OrDefault(r.csat(), 1));
-  nps_->Set(r.nps_responses() == 0 ? 100 : r.nps());
-  complaint_->Set(OrDefault(r.complaint_rate(), 0));
-  wait_->Set(OrDefault(r.customer_wait_seconds(), 0));
+  on_time_->Set(OrNaN(r.on_time_response_rate()));
+  fcr_->Set(OrNaN(r.first_contact_resolution_rate()));
+  csat_->Set(OrNaN(r.csat()));
+  // NPS ranges over [-100, 100]: undefined by its answer count, not by -1.
+  nps_->Set(r.nps_responses() == 0 ? kNoValue : r.nps());
+  complaint_->Set(OrNaN(r.complaint_rate()));
+  wait_->Set(OrNaN(r.customer_wait_seconds()));
   tickets_->Set(static_cast<double>(r.tickets()));
 }
 

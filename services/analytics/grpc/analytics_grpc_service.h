@@ -24,9 +24,11 @@ namespace cs::analytics {
 //   cs_kpi_on_time_response_ratio, cs_kpi_first_contact_resolution_ratio,
 //   cs_kpi_csat_ratio, cs_kpi_nps, cs_kpi_complaint_ratio,
 //   cs_kpi_customer_wait_seconds, cs_kpi_tickets (volume of the day).
-// An undefined KPI (no volume) is not exported as a value below its alert
-// threshold: ratios read 1 (and NPS 100, wait 0) until the day has volume,
-// so an empty morning raises no alert. Thread-safe.
+// An undefined KPI (zero denominator: no tickets, no ratings, no NPS
+// answers, no waited ticket) reads NaN, Prometheus' "no value": never a
+// perfect score on dashboards, and since every comparison with NaN is false
+// an empty morning raises no threshold alert either. cs_kpi_tickets is
+// always a number. Thread-safe.
 class KpiGauges {
  public:
   explicit KpiGauges(prometheus::Registry& registry);
