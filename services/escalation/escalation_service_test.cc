@@ -18,6 +18,7 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/errors.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/time_proto.h"
 #include "libs/server/service_host.h"
@@ -28,15 +29,15 @@
 #include "services/routing/clients/ticket_client.h"
 #include "services/routing/grpc/routing_grpc_service.h"
 #include "services/routing/service/routing_app.h"
-#include "services/routing/testing/routing_test_server.h"
 #include "services/routing/store/routing_store.h"
+#include "services/routing/testing/routing_test_server.h"
 #include "services/ticket/domain/permissions.h"
 #include "services/ticket/domain/pii_cipher.h"
 #include "services/ticket/domain/ticket_number.h"
 #include "services/ticket/grpc/ticket_grpc_service.h"
 #include "services/ticket/service/ticket_app.h"
-#include "services/ticket/testing/ticket_test_server.h"
 #include "services/ticket/store/ticket_repository.h"
+#include "services/ticket/testing/ticket_test_server.h"
 
 namespace cs::escalation {
 namespace {
@@ -336,6 +337,123 @@ TEST_F(EscalationServiceTest, TicketBreachReachesTheWatchersAndResolveCloses) {
                 lead_, list);
   ASSERT_TRUE(listed.ok());
   EXPECT_THAT(listed->cases(), SizeIs(0));
+}
+
+// A team lead acknowledges and resolves only the cases of the department in
+// their token, as in routing-sla; supervisors are not scoped, and every
+// lead still reads every case (README: cases are visible to every role the
+// matrix allows).
+TEST_F(EscalationServiceTest, TeamLeadsOfAnotherDepartmentCannotActOnACase) {
+  RegisterWangOnline();
+  const tv1::Ticket ticket = CreatePhoneTicket("手机信号弱");
+  Settle();
+  clock_.SetTime(FromProtoTime(ticket.create_time()) + absl::Minutes(11));
+  Settle();
+  v1::ListCasesRequest list;
+  list.set_state(v1::CASE_STATE_OPEN);
+  const std::string product_lead =
+      cs::testing::TestToken({Role::kTeamLead}, "lead-cp", "产品部");
+  auto listed = Call(escalation_.get(), &v1::EscalationService::Stub::ListCases,
+                     product_lead, list);
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  ASSERT_THAT(listed->cases(), SizeIs(1));
+  const v1::EscalationCase& opened = listed->cases(0);
+  ASSERT_EQ(opened.department(), "客服部");
+  ASSERT_EQ(opened.level(), 1);  // grade C: role team_lead
+
+  v1::AcknowledgeRequest ack;
+  ack.set_name(opened.name());
+  v1::ResolveRequest resolve;
+  resolve.set_name(opened.name());
+  resolve.set_note("已回电客户");
+  const absl::Status acked_elsewhere =
+      Call(escalation_.get(), &v1::EscalationService::Stub::Acknowledge,
+           product_lead, ack)
+          .status();
+  EXPECT_EQ(acked_elsewhere.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_TRUE(absl::StrContains(acked_elsewhere.message(),
+                                "own department (产品部), not 客服部"))
+      << acked_elsewhere;
+  EXPECT_EQ(Call(escalation_.get(), &v1::EscalationService::Stub::Resolve,
+                 product_lead, resolve)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  const std::string lead_without_department =
+      cs::testing::TestToken({Role::kTeamLead}, "lead-x", "");
+  EXPECT_EQ(Call(escalation_.get(), &v1::EscalationService::Stub::Acknowledge,
+                 lead_without_department, ack)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  v1::GetCaseRequest get;
+  get.set_name(opened.name());
+  auto unchanged =
+      Call(escalation_.get(), &v1::EscalationService::Stub::GetCase,
+           product_lead, get);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(unchanged->state(), v1::CASE_STATE_OPEN);
+
+  // The 客服部 lead acknowledges; the 产品部 lead still cannot close it; a
+  // supervisor of 产品部 can.
+  auto acked = Call(escalation_.get(),
+                    &v1::EscalationService::Stub::Acknowledge, lead_, ack);
+  ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->acknowledged_by(), "lead-1");
+  EXPECT_EQ(Call(escalation_.get(), &v1::EscalationService::Stub::Resolve,
+                 product_lead, resolve)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  const std::string product_supervisor =
+      cs::testing::TestToken({Role::kSupervisor}, "sup-cp", "产品部");
+  auto resolved = Call(escalation_.get(), &v1::EscalationService::Stub::Resolve,
+                       product_supervisor, resolve);
+  ASSERT_TRUE(resolved.ok()) << resolved.status();
+  EXPECT_EQ(resolved->state(), v1::CASE_STATE_CLOSED);
+}
+
+// The subjects routing-sla refuses for its clocks open no case either.
+TEST_F(EscalationServiceTest, MalformedSubjectsOpenNoCase) {
+  v1::RequestEscalationRequest request;
+  request.set_severity("serious");
+  request.set_reason("重大投诉");
+  request.set_department("客服部");
+  for (const std::string& subject :
+       {std::string("tickets/"), std::string("complaints/"),
+        std::string("complaints/a b/c"), std::string("complaints/%00;drop"),
+        std::string("complaints/投诉-1"), "tickets/" + std::string(65, 'x')}) {
+    request.set_subject(subject);
+    const absl::Status refused =
+        Call(escalation_.get(), &v1::EscalationService::Stub::RequestEscalation,
+             complaint_, request)
+            .status();
+    EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument) << subject;
+    EXPECT_EQ(refused.message(),
+              "subject: id must be 1–64 of A–Z a–z 0–9 . _ -")
+        << subject;
+    const std::vector<FieldViolation> violations = FieldViolationsOf(refused);
+    ASSERT_THAT(violations, SizeIs(1)) << subject;
+    EXPECT_EQ(violations[0].field, "subject");
+  }
+  request.set_subject("orders/o-1");
+  EXPECT_EQ(
+      Call(escalation_.get(), &v1::EscalationService::Stub::RequestEscalation,
+           complaint_, request)
+          .status()
+          .message(),
+      "subject: must look like tickets/{id} or complaints/{id}");
+  auto listed = Call(escalation_.get(), &v1::EscalationService::Stub::ListCases,
+                     supervisor_, v1::ListCasesRequest());
+  ASSERT_TRUE(listed.ok()) << listed.status();
+  EXPECT_THAT(listed->cases(), SizeIs(0));
+
+  request.set_subject("complaints/CP-20261124_1.a");
+  auto opened =
+      Call(escalation_.get(), &v1::EscalationService::Stub::RequestEscalation,
+           complaint_, request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->subject(), "complaints/CP-20261124_1.a");
 }
 
 TEST_F(EscalationServiceTest, RolesAreChecked) {

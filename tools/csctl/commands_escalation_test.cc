@@ -100,7 +100,7 @@ class CsctlEscalationTest : public ::testing::Test {
   std::string addr_;
   uint64_t routing_sequence_ = 0;
   const std::string lead_ =
-      cs::testing::TestToken({Role::kTeamLead}, "lead-1", "客服部");
+      cs::testing::TestToken({Role::kTeamLead}, "lead-1", "技术支持部");
   const std::string agent_ =
       cs::testing::TestToken({Role::kAgent}, "li", "客服部");
 };
@@ -125,6 +125,11 @@ TEST_F(CsctlEscalationTest, ListFilterAckResolveWatchAndPolicies) {
   r = Run({"escalation", "cases", "ack", name, "--note", "已接手"}, agent_);
   EXPECT_NE(r.code, kExitOk);
   EXPECT_THAT(r.err, HasSubstr("PERMISSION_DENIED"));
+  // A team lead acts on their own department's cases only.
+  r = Run({"escalation", "cases", "ack", CaseOf("客服部"), "--note", "已接手"},
+          lead_);
+  EXPECT_NE(r.code, kExitOk);
+  EXPECT_THAT(r.err, HasSubstr("DEPARTMENT_SCOPE"));
   r = Run({"escalation", "cases", "ack", name, "--note", "已接手"}, lead_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_THAT(r.out, HasSubstr("ACKNOWLEDGED"));

@@ -182,6 +182,59 @@ TEST_F(ImportTest, FileLevelProblemsWriteNothing) {
   EXPECT_EQ(TicketCount(), 0);
 }
 
+// An external_id names one row: a later row with the same id and the same
+// content is a duplicate, one with different content a failed row (sending
+// it would only return the earlier row's ticket).
+TEST_F(ImportTest, TicketsRowReusingExternalIdForOtherContentFails) {
+  const std::string path = WriteCsv(
+      "imp3.csv",
+      "customer_id,channel,stage,subject,description,external_id,"
+      "customer_name,customer_title,customer_phone\n"
+      "c-3001,phone,after_sale,第一行,描述一,z1,张三,mr,13812341234\n"
+      "c-3009,email,pre_sale,完全不同的工单,描述二,z1,李四,ms,13900001111\n"
+      "c-3001,phone,after_sale,第一行,描述一,z1,张三,mr,13812341234\n");
+  Result r = Run(tickets_.target(), {"import", "tickets", path}, supervisor_);
+  EXPECT_EQ(r.code, kExitFailure) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("3     failed     INVALID_ARGUMENT: "
+                               "external_id z1 was used by line 2 for a "
+                               "different row"));
+  EXPECT_THAT(r.out, HasSubstr("4     duplicate  same as line 2"));
+  EXPECT_THAT(r.out, HasSubstr("3 rows, 1 imported (new or already present), "
+                               "1 duplicates, 1 failed"));
+  EXPECT_THAT(r.err, HasSubstr("1 of 3 rows"));
+  EXPECT_EQ(TicketCount(), 1);
+
+  r = Run(tickets_.target(), {"--json", "import", "tickets", path},
+          supervisor_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.out, HasSubstr("\"failed\":1"));
+  EXPECT_THAT(r.out, HasSubstr("\"duplicates\":1"));
+  EXPECT_EQ(TicketCount(), 1);
+}
+
+TEST_F(ImportTest, ArticlesRowReusingExternalIdForOtherContentFails) {
+  const std::string path =
+      WriteCsv("articles.csv",
+               "title,body,category,external_id\n"
+               "手机信号弱怎么办,重启手机,手机类/信号问题,kb-1\n"
+               "如何申请退款,进入订单页面,售后服务/退款,kb-1\n"
+               "手机信号弱怎么办,重启手机,手机类/信号问题,kb-1\n");
+  Result r = Run(kb_addr(), {"import", "articles", path}, editor_);
+  EXPECT_EQ(r.code, kExitFailure) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("external_id kb-1 was used by line 2 for a "
+                               "different row"));
+  EXPECT_THAT(r.out, HasSubstr("4     duplicate  same as line 2"));
+  EXPECT_THAT(r.out, HasSubstr("3 rows, 1 imported"));
+
+  auto stub = kb_.NewStub();
+  auto articles = cs::testing::CallAs(
+      stub.get(), &kb::v1::KnowledgeBaseService::Stub::ListArticles, editor_,
+      kb::v1::ListArticlesRequest());
+  ASSERT_TRUE(articles.ok()) << articles.status();
+  ASSERT_EQ(articles->articles_size(), 1);
+  EXPECT_EQ(articles->articles(0).content().title(), "手机信号弱怎么办");
+}
+
 TEST_F(ImportTest, ArticlesPublishedIntoCreatedCategoriesAndSearchable) {
   const std::string path = WriteCsv(
       "articles.csv",

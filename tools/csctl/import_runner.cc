@@ -60,7 +60,7 @@ struct RowOutcome {
   int line = 0;
   std::string name;       // when imported
   int duplicate_of = 0;   // line of the identical earlier row
-  absl::Status error;     // when failed
+  absl::Status error;     // when failed (a reused external_id included)
 };
 
 // Which columns the header names, by position. Refuses unknown and missing
@@ -209,7 +209,13 @@ absl::Status RunImport(CommandContext& context, const ImportSpec& spec,
   const size_t total = records->size() - 1;
   ProgressBar progress(context.err(), context.err_is_terminal(), total);
   std::vector<RowOutcome> outcomes;
-  std::map<std::string, int> first_line_of;  // request_id → line
+  // The first row of each request_id, to tell a repeat (same values) from a
+  // reused external_id (different values).
+  struct FirstRow {
+    int line;
+    std::map<std::string, std::string> values;
+  };
+  std::map<std::string, FirstRow> first_rows;  // by request_id
   for (size_t i = 1; i < records->size(); ++i) {
     const CsvRecord& record = (*records)[i];
     RowOutcome& outcome = outcomes.emplace_back();
@@ -226,9 +232,16 @@ absl::Status RunImport(CommandContext& context, const ImportSpec& spec,
         values[columns[c]] = record.fields[c];
       }
       ImportRow row(record.line, values, RequestIdFor(spec.kind, values));
-      auto [it, first] = first_line_of.emplace(row.request_id(), row.line());
-      if (!first) {
-        outcome.duplicate_of = it->second;
+      auto [it, first] =
+          first_rows.emplace(row.request_id(), FirstRow{row.line(), values});
+      if (!first && it->second.values != values) {
+        // Only an external_id makes two different rows share a request_id;
+        // the file is at fault, so the row is reported, not sent.
+        outcome.error = absl::InvalidArgumentError(absl::StrCat(
+            kExternalId, " ", row.Get(kExternalId), " was used by line ",
+            it->second.line, " for a different row"));
+      } else if (!first) {
+        outcome.duplicate_of = it->second.line;
       } else {
         absl::StatusOr<std::string> name = handle(row);
         if (name.ok()) {

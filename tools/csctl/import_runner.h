@@ -13,8 +13,10 @@
 // reported with their line number and do not stop the others. Each row
 // carries a request_id derived from its content (or from its external_id
 // column), so re-running the same file creates nothing twice; a row that
-// repeats an earlier row of the same file is reported as a duplicate and
-// not sent again.
+// repeats an earlier row of the same file (every column equal) is reported
+// as a duplicate and not sent again, while a row reusing an earlier row's
+// external_id with different content fails ("external_id z1 was used by
+// line 2 for a different row") and is not sent either.
 #ifndef CS_TOOLS_CSCTL_IMPORT_RUNNER_H_
 #define CS_TOOLS_CSCTL_IMPORT_RUNNER_H_
 

@@ -2,24 +2,18 @@
 
 #include <vector>
 
-#include "absl/strings/match.h"
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
+#include "libs/common/subject_name.h"
 #include "libs/common/utf8.h"
 
 namespace cs::escalation {
 
 absl::Status ValidateRequestEscalation(
     const v1::RequestEscalationRequest& req) {
-  std::vector<FieldViolation> violations;
-  if (!absl::StartsWith(req.subject(), "complaints/") &&
-      !absl::StartsWith(req.subject(), "tickets/")) {
-    violations.push_back(
-        {"subject", "must be \"complaints/{id}\" or \"tickets/{id}\""});
-  } else if (req.subject().size() > 200 || !IsValidUtf8(req.subject()) ||
-             HasControlChars(req.subject(), false)) {
-    violations.push_back({"subject", "too long or has control characters"});
-  }
+  // The same rule as routing-sla's clock subjects (libs/common).
+  std::vector<FieldViolation> violations =
+      FieldViolationsOf(ValidateSubjectName("subject", req.subject()));
   if (req.severity().empty() || req.severity().size() > 64 ||
       !IsValidUtf8(req.severity())) {
     violations.push_back({"severity", "is required (e.g. \"serious\")"});

@@ -9,8 +9,10 @@
 namespace cs::escalation {
 
 // INVALID_ARGUMENT listing each bad field: subject not "complaints/{id}" or
-// "tickets/{id}" (≤ 200 bytes, no control characters), severity missing or
-// longer than 64 bytes, reason or department not valid UTF-8.
+// "tickets/{id}" with an id of 1–64 of A–Z a–z 0–9 . _ - (ValidateSubjectName
+// in libs/common/subject_name.h, as routing-sla checks clock subjects),
+// severity missing or longer than 64 bytes, reason or department not valid
+// UTF-8.
 absl::Status ValidateRequestEscalation(const v1::RequestEscalationRequest& req);
 
 // INVALID_ARGUMENT naming the field: unknown state or grade, negative

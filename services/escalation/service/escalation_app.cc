@@ -422,7 +422,25 @@ absl::Status EscalationApp::CheckActor(const auth::Principal& caller,
     }
   }
   const int needed = RoleRank(level.role());
-  if (needed > 0 && CallerRank(caller) >= needed) return absl::OkStatus();
+  const int rank = CallerRank(caller);
+  if (needed > 0 && rank >= needed) {
+    // A team lead leads one department, as in routing-sla (its agents) and
+    // quality (its disputes); supervisors and above are not scoped.
+    if (rank == RoleRank(auth::RoleName(auth::Role::kTeamLead)) &&
+        (caller.department.empty() ||
+         caller.department != record.department())) {
+      return WithErrorInfo(
+          absl::PermissionDeniedError(absl::StrCat(
+              "a team lead may only act on escalation cases of their own "
+              "department (",
+              caller.department.empty() ? "none" : caller.department, "), not ",
+              record.department().empty() ? "a case without a department"
+                                          : record.department(),
+              " (", record.name(), ")")),
+          "DEPARTMENT_SCOPE", {{"department", record.department()}});
+    }
+    return absl::OkStatus();
+  }
   return absl::PermissionDeniedError(
       absl::StrCat("only the people notified at level ", record.level(), " (",
                    level.title(), ")",

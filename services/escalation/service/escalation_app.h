@@ -120,8 +120,11 @@ class EscalationApp {
       const auth::Principal& caller, const v1::ListCasesRequest& req);
   // PERMISSION_DENIED for anyone but the people notified so far, the
   // assignee when the level includes them, and holders of the current
-  // level's role or a higher rank. FAILED_PRECONDITION when closed; an
-  // already acknowledged case is returned unchanged.
+  // level's role or a higher rank; a team lead acting by rank (not named by
+  // the level) must have the case's department in their token (ErrorInfo
+  // reason DEPARTMENT_SCOPE otherwise; supervisors, directors and admins are
+  // not scoped). FAILED_PRECONDITION when closed; an already acknowledged
+  // case is returned unchanged.
   absl::StatusOr<v1::EscalationCase> Acknowledge(
       const auth::Principal& caller, const v1::AcknowledgeRequest& req);
   // Same permission; closes the case (FAILED_PRECONDITION when closed).

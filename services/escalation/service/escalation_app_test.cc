@@ -12,6 +12,7 @@
 #include "cs/routing/v1/routing.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/errors.h"
 #include "libs/common/time_proto.h"
 #include "libs/testing/temp_dir.h"
 #include "services/escalation/store/escalation_store.h"
@@ -149,7 +150,12 @@ class EscalationAppTest : public ::testing::Test {
     return n;
   }
 
-  static auth::Principal Lead() { return Person("lead-1", {Role::kTeamLead}); }
+  // A team lead of the department the test clocks carry.
+  static auth::Principal Lead() {
+    auth::Principal lead = Person("lead-1", {Role::kTeamLead});
+    lead.department = "客服部";
+    return lead;
+  }
 
   cs::testing::TempDir dir_;
   ManualClock clock_{absl::FromUnixSeconds(1800000000)};
@@ -284,6 +290,38 @@ TEST_F(EscalationAppTest, AcknowledgementStopsTheClimbAndIsChecked) {
   missing.set_name("nope");
   EXPECT_EQ(app_->Acknowledge(Lead(), missing).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(EscalationAppTest, TeamLeadsActOnlyOnTheirOwnDepartmentsCases) {
+  Breach(Clock("d1", common::GRADE_C));  // 客服部, level 1: role team_lead
+  const std::string name = OnlyCase().name();
+  v1::AcknowledgeRequest ack;
+  ack.set_name(name);
+  v1::ResolveRequest resolve;
+  resolve.set_name(name);
+  auth::Principal product_lead = Person("lead-cp", {Role::kTeamLead});
+  product_lead.department = "产品部";
+  const absl::Status denied = app_->Acknowledge(product_lead, ack).status();
+  EXPECT_EQ(denied.code(), absl::StatusCode::kPermissionDenied);
+  EXPECT_THAT(denied.message(),
+              HasSubstr("own department (产品部), not 客服部"));
+  EXPECT_EQ(ErrorReasonOf(denied), "DEPARTMENT_SCOPE");
+  EXPECT_EQ(app_->Resolve(product_lead, resolve).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  // No department in the token is no department's lead.
+  EXPECT_EQ(app_->Acknowledge(Person("lead-x", {Role::kTeamLead}), ack)
+                .status()
+                .code(),
+            absl::StatusCode::kPermissionDenied);
+  EXPECT_EQ(OnlyCase().state(), v1::CASE_STATE_OPEN);
+  EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 0);
+  // A supervisor of another department is not scoped.
+  auth::Principal supervisor = Person("sup-cp", {Role::kSupervisor});
+  supervisor.department = "产品部";
+  ASSERT_TRUE(app_->Acknowledge(supervisor, ack).ok());
+  EXPECT_EQ(app_->Resolve(product_lead, resolve).status().code(),
+            absl::StatusCode::kPermissionDenied);
+  ASSERT_TRUE(app_->Resolve(Lead(), resolve).ok());
 }
 
 TEST_F(EscalationAppTest, FulfilledOrStoppedClockClosesTheCase) {

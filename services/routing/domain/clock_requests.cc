@@ -9,16 +9,12 @@
 #include "cs/common/v1/types.pb.h"
 #include "libs/common/errors.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/subject_name.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
 
 namespace cs::routing {
 namespace {
-
-bool IsIdChar(char c) {
-  return absl::ascii_isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-         c == '_' || c == '-';
-}
 
 absl::Status ValidateKind(v1::ClockKind kind) {
   if (!v1::ClockKind_IsValid(kind) || kind == v1::CLOCK_KIND_UNSPECIFIED) {
@@ -28,21 +24,6 @@ absl::Status ValidateKind(v1::ClockKind kind) {
 }
 
 }  // namespace
-
-absl::Status ValidateSubject(absl::string_view field,
-                             absl::string_view subject) {
-  absl::string_view id = subject;
-  if (!absl::ConsumePrefix(&id, "tickets/") &&
-      !absl::ConsumePrefix(&id, "complaints/")) {
-    return InvalidField(field,
-                        "must look like tickets/{id} or complaints/{id}");
-  }
-  if (id.empty() || id.size() > 64 ||
-      !std::all_of(id.begin(), id.end(), IsIdChar)) {
-    return InvalidField(field, "id must be 1–64 of A–Z a–z 0–9 . _ -");
-  }
-  return absl::OkStatus();
-}
 
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        size_t max_chars) {
@@ -75,7 +56,7 @@ v1::ClockState StateAfter(v1::ClockTransition transition) {
 absl::Status ValidateStartClock(const v1::StartClockRequest& req,
                                 const std::set<std::string>& calendars,
                                 absl::Time now) {
-  RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
+  RETURN_IF_ERROR(ValidateSubjectName("subject", req.subject()));
   RETURN_IF_ERROR(ValidateKind(req.kind()));
   if (req.has_target()) {
     const absl::Duration target = FromProtoDuration(req.target());
@@ -109,7 +90,7 @@ absl::Status ValidateStartClock(const v1::StartClockRequest& req,
 }
 
 absl::Status ValidateUpdateClock(const v1::UpdateClockRequest& req) {
-  RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
+  RETURN_IF_ERROR(ValidateSubjectName("subject", req.subject()));
   RETURN_IF_ERROR(ValidateKind(req.kind()));
   if (StateAfter(req.transition()) == v1::CLOCK_STATE_UNSPECIFIED) {
     return InvalidField("transition", "must be PAUSE, RESUME, FULFIL or STOP");

@@ -18,10 +18,6 @@ namespace cs::routing {
 // Longest reason a clock transition may carry, in characters.
 inline constexpr size_t kMaxReasonChars = 200;
 
-// "tickets/{id}" or "complaints/{id}", id 1–64 of [A-Za-z0-9._-].
-absl::Status ValidateSubject(absl::string_view field,
-                             absl::string_view subject);
-
 // Valid UTF-8 without control characters, at most `max_chars` characters.
 absl::Status CheckText(absl::string_view field, absl::string_view text,
                        size_t max_chars);

@@ -23,6 +23,7 @@
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/subject_name.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
 #include "services/routing/domain/agent_selection.h"
@@ -1489,7 +1490,7 @@ absl::StatusOr<v1::TicketRouting> RoutingApp::GetTicketRouting(
     const auth::Principal& caller, const v1::GetTicketRoutingRequest& req) {
   const std::string id = TicketIdOf(req.ticket());
   if (id.empty()) return InvalidField("ticket", "must look like tickets/{id}");
-  RETURN_IF_ERROR(ValidateSubject("ticket", req.ticket()));
+  RETURN_IF_ERROR(ValidateSubjectName("ticket", req.ticket()));
   ASSIGN_OR_RETURN(std::optional<v1::StoredRouting> record,
                    store_->GetRouting(id));
   if (!record) {
@@ -1657,7 +1658,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::UpdateClock(
 
 absl::StatusOr<v1::GetTicketClocksResponse> RoutingApp::GetTicketClocks(
     const auth::Principal& caller, const v1::GetTicketClocksRequest& req) {
-  RETURN_IF_ERROR(ValidateSubject("subject", req.subject()));
+  RETURN_IF_ERROR(ValidateSubjectName("subject", req.subject()));
   ASSIGN_OR_RETURN(auto stored_clocks, store_->ClocksOf(req.subject()));
   const absl::Time now = clock_.Now();
   std::vector<v1::SlaClock> clocks;
