@@ -424,15 +424,16 @@ absl::Status EscalationApp::CheckActor(const auth::Principal& caller,
   const int needed = RoleRank(level.role());
   const int rank = CallerRank(caller);
   if (needed > 0 && rank >= needed) {
-    // A team lead leads one department, as in routing-sla (its agents) and
-    // quality (its disputes); supervisors and above are not scoped.
-    if (rank == RoleRank(auth::RoleName(auth::Role::kTeamLead)) &&
+    // Agents and team leads work in one department, as in routing-sla (a
+    // lead's agents) and quality (a lead's disputes); supervisors and above
+    // are not scoped.
+    if (rank < RoleRank(auth::RoleName(auth::Role::kSupervisor)) &&
         (caller.department.empty() ||
          caller.department != record.department())) {
       return WithErrorInfo(
           absl::PermissionDeniedError(absl::StrCat(
-              "a team lead may only act on escalation cases of their own "
-              "department (",
+              "an agent or team lead may only act on escalation cases of "
+              "their own department (",
               caller.department.empty() ? "none" : caller.department, "), not ",
               record.department().empty() ? "a case without a department"
                                           : record.department(),

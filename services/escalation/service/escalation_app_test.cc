@@ -322,6 +322,20 @@ TEST_F(EscalationAppTest, TeamLeadsActOnlyOnTheirOwnDepartmentsCases) {
   EXPECT_EQ(app_->Resolve(product_lead, resolve).status().code(),
             absl::StatusCode::kPermissionDenied);
   ASSERT_TRUE(app_->Resolve(Lead(), resolve).ok());
+
+  // Grade B's first level is the role agent: agents are scoped the same way.
+  Breach(Clock("d2", common::GRADE_B));  // 客服部
+  v1::ListCasesRequest open;
+  open.set_state(v1::CASE_STATE_OPEN);
+  ASSERT_THAT(Cases(open), SizeIs(1));
+  ack.set_name(Cases(open)[0].name());
+  auth::Principal product_agent = Person("agent-cp", {Role::kAgent});
+  product_agent.department = "产品部";
+  EXPECT_EQ(ErrorReasonOf(app_->Acknowledge(product_agent, ack).status()),
+            "DEPARTMENT_SCOPE");
+  auth::Principal service_agent = Person("wang", {Role::kAgent});
+  service_agent.department = "客服部";
+  ASSERT_TRUE(app_->Acknowledge(service_agent, ack).ok());
 }
 
 TEST_F(EscalationAppTest, FulfilledOrStoppedClockClosesTheCase) {

@@ -70,7 +70,7 @@ HandledTicket HandledTicketOf(const v1::Ticket& ticket, bool already_reviewed,
 
 InspectionPlan PlanInspections(
     const std::vector<HandledTicket>& handled,
-    const std::map<std::string, int>& reviews_by_agent,
+    const std::map<std::string, AgentReviews>& reviews_by_agent,
     const InspectionOptions& options) {
   std::map<std::string, std::vector<Scored>> by_agent;
   std::map<std::string, v1::AgentCoverage> coverage;
@@ -84,9 +84,11 @@ InspectionPlan PlanInspections(
     by_agent[t.agent].push_back(
         {&t, CandidateOf(t, options), Fingerprint64(t.ticket)});
   }
-  for (const auto& [agent, count] : reviews_by_agent) {
-    coverage[agent].set_agent(agent);
-    coverage[agent].set_reviews(count);
+  for (const auto& [agent, reviews] : reviews_by_agent) {
+    v1::AgentCoverage& row = coverage[agent];
+    row.set_agent(agent);
+    row.set_reviews(reviews.count);
+    if (row.department().empty()) row.set_department(reviews.department);
   }
   InspectionPlan plan;
   for (auto& [agent, row] : coverage) {

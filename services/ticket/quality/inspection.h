@@ -53,6 +53,13 @@ struct InspectionOptions {
   int low_csat_threshold = 2;
 };
 
+// The reviews an agent got in the period, and the department of the latest
+// one read (for an agent who handled no ticket in the period).
+struct AgentReviews {
+  int count = 0;
+  std::string department;
+};
+
 struct InspectionPlan {
   std::vector<v1::InspectionCandidate> candidates;  // by agent, then priority
   std::vector<v1::AgentCoverage> coverage;          // by agent
@@ -60,10 +67,11 @@ struct InspectionPlan {
 
 // Proposes, for every agent, up to reviews_per_agent − (reviews already made)
 // unreviewed tickets. `reviews_by_agent` counts the reviews made in the
-// period; agents who appear only there get a coverage row too.
+// period; agents who appear only there get a coverage row too, with the
+// department of their review.
 InspectionPlan PlanInspections(
     const std::vector<HandledTicket>& handled,
-    const std::map<std::string, int>& reviews_by_agent,
+    const std::map<std::string, AgentReviews>& reviews_by_agent,
     const InspectionOptions& options);
 
 }  // namespace cs::ticket::quality

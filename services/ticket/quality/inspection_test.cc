@@ -50,9 +50,12 @@ const v1::AgentCoverage* Row(const InspectionPlan& plan,
 }
 
 TEST(InspectionTest, EveryAgentReachesTheTargetRiskiestFirst) {
-  InspectionPlan plan = PlanInspections(
-      Fixture(), {{"liqiang", 1}, {"wangfang", 3}, {"zhaolei", 1}},
-      {.reviews_per_agent = 3, .low_csat_threshold = 2});
+  InspectionPlan plan =
+      PlanInspections(Fixture(),
+                      {{"liqiang", {1, "客服部"}},
+                       {"wangfang", {3, "客服部"}},
+                       {"zhaolei", {1, "技术支持部"}}},
+                      {.reviews_per_agent = 3, .low_csat_threshold = 2});
   std::map<std::string, std::vector<std::string>> by_agent;
   for (const auto& c : plan.candidates) {
     by_agent[c.agent()].push_back(c.ticket());
@@ -76,9 +79,11 @@ TEST(InspectionTest, EveryAgentReachesTheTargetRiskiestFirst) {
   EXPECT_TRUE(by_agent["wangfang"].empty());
   EXPECT_EQ(Row(plan, "wangfang")->proposed(), 0);
   EXPECT_EQ(Row(plan, "wangfang")->handled_tickets(), 6);
-  // 赵磊 has a row although he handled nothing this month.
+  // 赵磊 has a row although he handled nothing this month, in the
+  // department of his review.
   ASSERT_NE(Row(plan, "zhaolei"), nullptr);
   EXPECT_EQ(Row(plan, "zhaolei")->shortfall(), 2);
+  EXPECT_EQ(Row(plan, "zhaolei")->department(), "技术支持部");
 
   // Coverage: reviews + proposed + shortfall = required for everyone.
   for (const auto& row : plan.coverage) {

@@ -253,11 +253,15 @@ absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(
 
   ASSIGN_OR_RETURN(auto reviews, repo_->CountReviewsByAgent(month));
   if (!req.department().empty()) {
-    // Reviews are counted for the agents of the department only.
-    std::map<std::string, int> kept;
+    // Reviews are counted for the agents of the department only: those who
+    // handled its tickets, or whose review was of its ticket.
+    std::map<std::string, AgentReviews> kept;
     for (const HandledTicket& t : handled) {
       auto it = reviews.find(t.agent);
       if (it != reviews.end()) kept.insert(*it);
+    }
+    for (const auto& [agent, tally] : reviews) {
+      if (tally.department == req.department()) kept.insert({agent, tally});
     }
     reviews = std::move(kept);
   }

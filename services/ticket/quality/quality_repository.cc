@@ -63,15 +63,22 @@ QualityRepository::FindReviewOfTicket(absl::string_view ticket_id) const {
   return *std::move(id);
 }
 
-absl::StatusOr<std::map<std::string, int>>
+absl::StatusOr<std::map<std::string, AgentReviews>>
 QualityRepository::CountReviewsByAgent(absl::CivilMonth month) const {
-  std::map<std::string, int> counts;
+  std::map<std::string, AgentReviews> counts;
+  std::map<std::string, std::string> first_review;  // agent → review id
   const std::string prefix = MonthPrefix(month);
-  RETURN_IF_ERROR(store_.Scan(family_, prefix, PrefixEnd(prefix), 0,
-                              [&](absl::string_view, absl::string_view agent) {
-                                ++counts[std::string(agent)];
-                                return true;
-                              }));
+  RETURN_IF_ERROR(
+      store_.Scan(family_, prefix, PrefixEnd(prefix), 0,
+                  [&](absl::string_view key, absl::string_view agent) {
+                    ++counts[std::string(agent)].count;
+                    first_review.emplace(agent, key.substr(prefix.size()));
+                    return true;
+                  }));
+  for (const auto& [agent, id] : first_review) {
+    ASSIGN_OR_RETURN(const v1::QualityReview review, LoadReview(id));
+    counts[agent].department = review.department();
+  }
   return counts;
 }
 

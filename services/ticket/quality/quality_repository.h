@@ -35,6 +35,7 @@
 #include "absl/time/civil_time.h"
 #include "cs/ticket/v1/quality.pb.h"
 #include "libs/store/store.h"
+#include "services/ticket/quality/inspection.h"
 #include "services/ticket/quality/inspection_signals.h"
 
 namespace cs::ticket::quality {
@@ -64,8 +65,9 @@ class QualityRepository {
   // The review id of ticket `ticket_id`, if it was reviewed.
   absl::StatusOr<std::optional<std::string>> FindReviewOfTicket(
       absl::string_view ticket_id) const;
-  // Reviews created in `month` (Asia/Shanghai), counted per agent.
-  absl::StatusOr<std::map<std::string, int>> CountReviewsByAgent(
+  // Reviews created in `month` (Asia/Shanghai), counted per agent, with the
+  // department of each agent's first review of the month.
+  absl::StatusOr<std::map<std::string, AgentReviews>> CountReviewsByAgent(
       absl::CivilMonth month) const;
   // INVALID_ARGUMENT on "page_token" when after_key is not of this list.
   absl::StatusOr<ReviewListPage> ListReviews(

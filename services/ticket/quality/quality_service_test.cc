@@ -377,6 +377,8 @@ TEST_F(QualityServiceTest, InspectionQueueCoversEveryAgent) {
 
 TEST_F(QualityServiceTest, FollowUpNotSolvedReopensTheTicket) {
   v1::Ticket ticket = Handled("agent-007");
+  ASSERT_TRUE(
+      Q(&QualityStub::CreateReview, qa_, Review(ticket.name(), 6)).ok());
   v1::RecordFollowUpRequest visit;
   visit.set_ticket(ticket.name());
   visit.set_reached(true);
@@ -401,6 +403,19 @@ TEST_F(QualityServiceTest, FollowUpNotSolvedReopensTheTicket) {
   // The ticket is open now: no second follow-up until it is resolved again.
   EXPECT_EQ(Q(&QualityStub::RecordFollowUp, agent_, visit).status().code(),
             absl::StatusCode::kFailedPrecondition);
+
+  // The agent handled nothing this month now, but was reviewed: the
+  // department's coverage still lists them, in that department.
+  v1::ListInspectionQueueRequest queue;
+  queue.set_period("2026-11");
+  queue.set_department("客服部");
+  auto coverage = Q(&QualityStub::ListInspectionQueue, qa_, queue);
+  ASSERT_TRUE(coverage.ok()) << coverage.status();
+  ASSERT_EQ(coverage->coverage_size(), 1);
+  EXPECT_EQ(coverage->coverage(0).agent(), "agent-007");
+  EXPECT_EQ(coverage->coverage(0).department(), "客服部");
+  EXPECT_EQ(coverage->coverage(0).reviews(), 1);
+  EXPECT_EQ(coverage->coverage(0).handled_tickets(), 0);
 }
 
 TEST_F(QualityServiceTest, FollowUpSolvedOrUnreachedKeepsTheTicket) {
