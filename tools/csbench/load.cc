@@ -527,20 +527,15 @@ absl::StatusOr<RunReport> RunLoad(const LoadOptions& options) {
   return run.Run();
 }
 
-absl::StatusOr<std::string> MintBenchToken(const std::string& key_file,
-                                           const std::string& department,
-                                           const std::string& issuer,
-                                           const std::string& audience,
-                                           absl::Duration ttl, bool with_admin,
-                                           const std::string& subject) {
+absl::StatusOr<std::string> MintBenchToken(
+    const std::string& key_file, const std::string& department,
+    const std::string& issuer, const std::string& audience, absl::Duration ttl,
+    auth::RoleSet roles, const std::string& subject) {
   ASSIGN_OR_RETURN(std::string key, auth::LoadKeyFile(key_file));
   auth::TokenClaims claims;
   claims.subject = subject;
   claims.name = "压测";
-  claims.roles = {auth::Role::kAgent, auth::Role::kSupervisor,
-                  auth::Role::kService, auth::Role::kKbEditor,
-                  auth::Role::kComplaintOfficer};
-  if (with_admin) claims.roles = claims.roles | auth::RoleSet{auth::Role::kAdmin};
+  claims.roles = roles;
   claims.department = department;
   claims.issuer = issuer;
   claims.audience = audience;

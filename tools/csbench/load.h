@@ -31,6 +31,7 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "cs/ticket/v1/ticket.pb.h"
+#include "libs/auth/roles.h"
 #include "libs/common/tls.h"
 #include "tools/csbench/measure.h"
 #include "tools/csbench/op_mix.h"
@@ -70,16 +71,21 @@ struct LoadOptions {
 // measured window are counted in the report, not returned.
 absl::StatusOr<RunReport> RunLoad(const LoadOptions& options);
 
-// An HS256 token for the benchmark principal `subject` (roles agent,
-// supervisor, service, kb_editor, complaint_officer, and admin when
-// `with_admin` — TestClock needs it; the given department), valid for
-// `ttl`, signed with
-// the key in `key_file` (as written by `csctl keygen`). Errors of
-// auth::LoadKeyFile / auth::MintToken.
+// The roles of the benchmark principal: every operation of the mix, with
+// clear personal data (supervisor).
+inline constexpr auth::RoleSet kBenchRoles{
+    auth::Role::kAgent, auth::Role::kSupervisor, auth::Role::kService,
+    auth::Role::kKbEditor, auth::Role::kComplaintOfficer};
+
+// An HS256 token for the benchmark principal `subject` with `roles` (add
+// admin for TestClock; only agent to measure what an agent's calls cost:
+// department scope and masked free text) in the given department, valid for
+// `ttl`, signed with the key in `key_file` (as written by `csctl keygen`).
+// Errors of auth::LoadKeyFile / auth::MintToken.
 absl::StatusOr<std::string> MintBenchToken(
     const std::string& key_file, const std::string& department,
     const std::string& issuer, const std::string& audience, absl::Duration ttl,
-    bool with_admin = false, const std::string& subject = "csbench");
+    auth::RoleSet roles = kBenchRoles, const std::string& subject = "csbench");
 
 }  // namespace cs::csbench
 

@@ -141,6 +141,7 @@ int RunLoadMode(int argc, char** argv) {
   std::string ops = "create";
   TokenFlags token_flags;
   std::string get_view = "basic";
+  bool as_agent = false;
   cs::ConfigParser parser("csbench load", "CSBENCH_");
   parser.AddString("target", &options.target,
                    "ticket (or echo) server address host:port");
@@ -163,6 +164,9 @@ int RunLoadMode(int argc, char** argv) {
                    "--auth-key-file)");
   AddTokenFlags(parser, &token_flags,
                 "agent,supervisor,service,kb_editor,complaint_officer", false);
+  parser.AddBool("as-agent", &as_agent,
+                 "mint an agent-only token instead (no read_pii: "
+                 "department scope and masked free text, as most callers)");
   parser.AddInt("customers", &options.customers,
                 "customers upserted before the run (bench-c-0001 …)", 1,
                 100000);
@@ -206,7 +210,10 @@ int RunLoadMode(int argc, char** argv) {
     }
     absl::StatusOr<std::string> minted = cs::csbench::MintBenchToken(
         token_flags.key_file, token_flags.department, token_flags.issuer,
-        token_flags.audience, ttl, /*with_admin=*/false, subject);
+        token_flags.audience, ttl,
+        as_agent ? cs::auth::RoleSet{cs::auth::Role::kAgent}
+                 : cs::csbench::kBenchRoles,
+        subject);
     if (!minted.ok()) {
       std::cerr << "csbench: --auth-key-file: " << minted.status().ToString()
                 << "\n";
@@ -285,7 +292,7 @@ int RunPropagationMode(int argc, char** argv) {
       token_flags.key_file, token_flags.department, token_flags.issuer,
       token_flags.audience,
       absl::Hours(1) + common.duration + 2 * options.settle,
-      /*with_admin=*/true);
+      cs::csbench::kBenchRoles | cs::auth::RoleSet{cs::auth::Role::kAdmin});
   if (!token.ok()) {
     std::cerr << "csbench: --auth-key-file: " << token.status().ToString()
               << "\n";
