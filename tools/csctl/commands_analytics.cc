@@ -116,16 +116,14 @@ class MetricsCommand final : public Command {
   std::string to_, group_by_, channel_, department_, agent_;
 };
 
-// A KPI without data (value -1; NPS, whose range holds -1, without answers)
-// shows "-" as value and as met: it neither meets nor misses its target.
-void PrintKpis(const v1::MetricsRow& total,
-               const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
+// A KPI without data (KpiLine.defined false) shows "-" as value and as met:
+// it neither meets nor misses its target.
+void PrintKpis(const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
                std::ostream& out) {
   Table table({"KPI", "VALUE", "TARGET", "MET"});
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = l.kpi() != "customer_wait_seconds" && l.kpi() != "nps";
-    const bool defined =
-        l.kpi() == "nps" ? total.nps_responses() > 0 : l.value() >= 0;
+    const bool defined = l.defined();
     table.AddRow({l.kpi(),
                   !defined ? "-"
                   : ratio  ? Pct(l.value())
@@ -193,7 +191,7 @@ class ReportCommand final : public Command {
       html = report.html();
       table << "monthly report " << report.month() << ": "
             << report.total().tickets() << " tickets\n";
-      PrintKpis(report.total(), report.kpis(), table);
+      PrintKpis(report.kpis(), table);
       PrintSections(report, table);
     } else {
       v1::GetDailyReportRequest request;
@@ -205,7 +203,7 @@ class ReportCommand final : public Command {
       html = report.html();
       table << "daily report " << report.date() << ": "
             << report.total().tickets() << " tickets\n";
-      PrintKpis(report.total(), report.kpis(), table);
+      PrintKpis(report.kpis(), table);
       PrintSections(report, table);
     }
     const std::string text =

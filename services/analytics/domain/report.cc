@@ -148,27 +148,31 @@ AggregationRules RulesFrom(const v1::AnalyticsConfig& config) {
 std::vector<v1::KpiLine> KpiTable(const v1::MetricsRow& row,
                                   const v1::KpiTargets& targets) {
   std::vector<v1::KpiLine> lines;
-  auto add = [&](const char* kpi, double value, double target, bool lower) {
+  auto add = [&](const char* kpi, double value, double target, bool lower,
+                 bool defined) {
     v1::KpiLine l;
     l.set_kpi(kpi);
     l.set_value(value);
     l.set_target(target);
     l.set_lower_is_better(lower);
-    l.set_met(value >= 0 && (lower ? value <= target : value >= target));
+    l.set_defined(defined);
+    l.set_met(defined && (lower ? value <= target : value >= target));
     lines.push_back(std::move(l));
   };
+  const auto has = [](double value) { return value >= 0; };
   add("on_time_response_rate", row.on_time_response_rate(),
-      targets.on_time_response_rate(), false);
+      targets.on_time_response_rate(), false, has(row.on_time_response_rate()));
   add("first_contact_resolution_rate", row.first_contact_resolution_rate(),
-      targets.first_contact_resolution_rate(), false);
+      targets.first_contact_resolution_rate(), false,
+      has(row.first_contact_resolution_rate()));
   add("customer_wait_seconds", row.customer_wait_seconds(),
-      targets.customer_wait_seconds(), true);
-  add("csat", row.csat(), targets.csat(), false);
-  // NPS ranges over [-100, 100]: -1 is a real value there, so undefined NPS
-  // is reported as not met by the ratings count.
-  add("nps", row.nps(), targets.nps(), false);
-  if (row.nps_responses() == 0) lines.back().set_met(false);
-  add("complaint_rate", row.complaint_rate(), targets.complaint_rate(), true);
+      targets.customer_wait_seconds(), true, has(row.customer_wait_seconds()));
+  add("csat", row.csat(), targets.csat(), false, has(row.csat()));
+  // NPS ranges over [-100, 100]: -1 is a real value there, so NPS is
+  // undefined by its answer count.
+  add("nps", row.nps(), targets.nps(), false, row.nps_responses() > 0);
+  add("complaint_rate", row.complaint_rate(), targets.complaint_rate(), true,
+      has(row.complaint_rate()));
   return lines;
 }
 

@@ -40,13 +40,6 @@ bool IsRatioKpi(absl::string_view kpi) {
   return kpi != "customer_wait_seconds" && kpi != "nps";
 }
 
-// Whether a KPI line has a value. -1 marks an undefined one (zero
-// denominator), except for NPS, whose range [-100, 100] holds -1: it is
-// undefined when the period has no NPS answers.
-bool Defined(const v1::KpiLine& l, const v1::MetricsRow& total) {
-  return l.kpi() == "nps" ? total.nps_responses() > 0 : l.value() >= 0;
-}
-
 // A defined value for people: ratios as percentages, the rest to 0.1.
 std::string Shown(double v, bool ratio) {
   return ratio ? absl::StrCat(std::round(v * 1000) / 10, "%")
@@ -54,14 +47,14 @@ std::string Shown(double v, bool ratio) {
 }
 
 // A KPI line's value, "-" when undefined.
-std::string ShownValue(const v1::KpiLine& l, const v1::MetricsRow& total) {
-  return Defined(l, total) ? Shown(l.value(), IsRatioKpi(l.kpi())) : "-";
+std::string ShownValue(const v1::KpiLine& l) {
+  return l.defined() ? Shown(l.value(), IsRatioKpi(l.kpi())) : "-";
 }
 
 // "yes" / "no", or "-" when the value is undefined: a KPI without data
 // neither meets nor misses its target (KpiLine.met is false then).
-const char* Met(const v1::KpiLine& l, const v1::MetricsRow& total) {
-  if (!Defined(l, total)) return "-";
+const char* Met(const v1::KpiLine& l) {
+  if (!l.defined()) return "-";
   return l.met() ? "yes" : "no";
 }
 
@@ -69,11 +62,10 @@ const char* Met(const v1::KpiLine& l, const v1::MetricsRow& total) {
 
 // Undefined values and their "met" are empty fields; a defined NPS may be
 // negative.
-void CsvKpis(const v1::MetricsRow& total,
-             const RepeatedPtrField<v1::KpiLine>& kpis, std::string& out) {
+void CsvKpis(const RepeatedPtrField<v1::KpiLine>& kpis, std::string& out) {
   absl::StrAppend(&out, "section,key,value,target,met\n");
   for (const v1::KpiLine& l : kpis) {
-    const bool defined = Defined(l, total);
+    const bool defined = l.defined();
     absl::StrAppend(
         &out, "kpi,", l.kpi(), ",",
         defined ? absl::StrCat(std::round(l.value() * 10000) / 10000) : "", ",",
@@ -142,8 +134,7 @@ std::string SvgBars(const std::string& title,
 // One row per KPI: the value as a bar (green when met, red when not; none
 // when undefined) and the target as a black tick, on the row's own scale
 // (ratios 0–100 %, wait time and NPS up to the larger of value and target).
-std::string SvgKpiBars(const v1::MetricsRow& total,
-                       const RepeatedPtrField<v1::KpiLine>& kpis) {
+std::string SvgKpiBars(const RepeatedPtrField<v1::KpiLine>& kpis) {
   const int row = 26, label_w = 220, bar_w = 300;
   const int height = 10 + row * kpis.size();
   std::string svg = absl::StrCat(
@@ -153,7 +144,7 @@ std::string SvgKpiBars(const v1::MetricsRow& total,
   int y = 4;
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = IsRatioKpi(l.kpi());
-    const bool defined = Defined(l, total);
+    const bool defined = l.defined();
     const double value = defined ? l.value() : 0;
     const double scale = ratio ? 1.0 : std::max({value, l.target(), 1.0}) * 1.1;
     auto x = [&](double v) {
@@ -171,7 +162,7 @@ std::string SvgKpiBars(const v1::MetricsRow& total,
                     x(l.target()), "\" y1=\"", y, "\" y2=\"", y + row - 2,
                     "\" stroke=\"#000\" stroke-width=\"2\"/><text x=\"",
                     label_w + bar_w + 10, "\" y=\"", y + 16, "\">",
-                    ShownValue(l, total), " / ",
+                    ShownValue(l), " / ",
                     l.lower_is_better() ? "&le; " : "&ge; ",
                     Shown(l.target(), ratio), "</text>");
     y += row;
@@ -244,15 +235,15 @@ void HtmlKpis(const v1::MetricsRow& total,
                   "<th>target</th><th>met</th></tr>");
   for (const v1::KpiLine& l : kpis) {
     const bool ratio = IsRatioKpi(l.kpi());
-    const std::string met = Met(l, total);
+    const std::string met = Met(l);
     absl::StrAppend(&out, "<tr><td>", HtmlEscape(KpiLabel(l.kpi())),
-                    "</td><td>", ShownValue(l, total), "</td><td>",
+                    "</td><td>", ShownValue(l), "</td><td>",
                     l.lower_is_better() ? "&le; " : "&ge; ",
                     Shown(l.target(), ratio), "</td><td class=\"",
                     met == "-" ? "na" : met, "\">", met, "</td></tr>");
   }
   absl::StrAppend(&out, "</table><h2>KPI vs target 指标对比</h2>",
-                  SvgKpiBars(total, kpis));
+                  SvgKpiBars(kpis));
 }
 
 void HtmlCommon(const RepeatedPtrField<v1::CategoryCount>& categories,
@@ -313,7 +304,7 @@ std::string CsvField(absl::string_view s) {
 
 std::string DailyReportCsv(const v1::DailyReport& report) {
   std::string out;
-  CsvKpis(report.total(), report.kpis(), out);
+  CsvKpis(report.kpis(), out);
   const v1::MetricsRow& t = report.total();
   absl::StrAppend(&out, "volume,tickets,", t.tickets(), ",,\n");
   absl::StrAppend(&out, "volume,sla_breaches,", t.sla_breaches(), ",,\n");
@@ -341,7 +332,7 @@ std::string DailyReportCsv(const v1::DailyReport& report) {
 
 std::string MonthlyReportCsv(const v1::MonthlyReport& report) {
   std::string out;
-  CsvKpis(report.total(), report.kpis(), out);
+  CsvKpis(report.kpis(), out);
   absl::StrAppend(&out, "volume,tickets,", report.total().tickets(), ",,\n");
   CsvCommon(report.top_categories(), report.rising(), report.breaches(), out);
   absl::StrAppend(&out, "\nday,tickets,on_time_response_rate,"
