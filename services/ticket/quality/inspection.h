@@ -53,8 +53,8 @@ struct InspectionOptions {
   int low_csat_threshold = 2;
 };
 
-// The reviews an agent got in the period, and the department of the latest
-// one read (for an agent who handled no ticket in the period).
+// The reviews an agent got in the period, and the department of their first
+// review of it (for an agent who handled no ticket in the period).
 struct AgentReviews {
   int count = 0;
   std::string department;
