@@ -1,6 +1,8 @@
 #include "libs/common/pii_text.h"
 
+#include <algorithm>
 #include <optional>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -278,24 +280,80 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
   }
 }
 
-}  // namespace
-
-std::string MaskPiiText(absl::string_view text) {
+// Calls on_value(begin, end, masked) as ForEachMaskedValue does, with the
+// byte ranges in `text` itself also where values were found in its
+// half-width form.
+template <typename OnValue>
+void ForEachMaskedValueOf(absl::string_view text, OnValue on_value) {
   const std::optional<HalfWidth> half = ToHalfWidth(text);
-  std::string out;
-  out.reserve(text.size());
-  size_t copied = 0;
   ForEachMaskedValue(half ? absl::string_view(half->text) : text,
                      [&](size_t begin, size_t end, std::string masked) {
                        if (half) {
                          begin = half->origin[begin];
                          end = half->origin[end];
                        }
-                       out.append(text.data() + copied, begin - copied);
-                       out += masked;
-                       copied = end;
+                       on_value(begin, end, std::move(masked));
                      });
+}
+
+}  // namespace
+
+std::string MaskPiiText(absl::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t copied = 0;
+  ForEachMaskedValueOf(text, [&](size_t begin, size_t end, std::string masked) {
+    out.append(text.data() + copied, begin - copied);
+    out += masked;
+    copied = end;
+  });
   out.append(text.data() + copied, text.size() - copied);
+  return out;
+}
+
+std::string RestoreMaskedPii(absl::string_view original,
+                             absl::string_view edited) {
+  struct Stood {
+    std::vector<absl::string_view> clear;  // in the order of `original`
+    size_t used = 0;
+  };
+  std::unordered_map<std::string, Stood> by_masked;
+  std::string masked_original;
+  size_t copied = 0;
+  ForEachMaskedValueOf(
+      original, [&](size_t begin, size_t end, std::string masked) {
+        masked_original.append(original.data() + copied, begin - copied);
+        masked_original += masked;
+        copied = end;
+        by_masked[std::move(masked)].clear.push_back(
+            original.substr(begin, end - begin));
+      });
+  if (by_masked.empty()) return std::string(edited);
+  masked_original.append(original.data() + copied, original.size() - copied);
+  if (edited == masked_original) return std::string(original);
+
+  std::vector<const std::string*> forms;
+  for (const auto& [masked, stood] : by_masked) forms.push_back(&masked);
+  absl::c_sort(forms, [](const std::string* a, const std::string* b) {
+    return a->size() != b->size() ? a->size() > b->size() : *a < *b;
+  });
+  std::string out;
+  out.reserve(edited.size() + 16 * forms.size());
+  for (size_t i = 0; i < edited.size();) {
+    const absl::string_view rest = edited.substr(i);
+    const auto form = absl::c_find_if(forms, [&](const std::string* f) {
+      return absl::StartsWith(rest, *f);
+    });
+    if (form == forms.end()) {
+      out.push_back(edited[i++]);
+      continue;
+    }
+    Stood& stood = by_masked[**form];
+    const size_t which = std::min(stood.used, stood.clear.size() - 1);
+    ++stood.used;
+    out.append(stood.clear[which].data(), stood.clear[which].size());
+    i += (*form)->size();
+  }
   return out;
 }
 

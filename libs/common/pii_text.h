@@ -46,6 +46,23 @@ std::string MaskPiiText(absl::string_view text);
 // digits, '@' and full-width forms (most Chinese prose): no copy is made.
 bool ContainsPiiText(absl::string_view text);
 
+// `edited`, written by someone who was shown MaskPiiText(original) and may
+// not see the clear values, with every masked value of `original` it still
+// holds put back in the clear: editing around a masked phone number keeps
+// the number, not its asterisks.
+//
+//   RestoreMaskedPii("请回电13812345678", "已回电138****5678，未接通")
+//     → "已回电13812345678，未接通"
+//
+// Each masked form stands for the clear values it masks in `original`, in
+// their order (a further repeat takes the last); longer forms win where two
+// start at the same place. Text that matches no masked form of `original`,
+// including a new number typed in the clear, is kept as it is, so nothing
+// the writer could not already see is put into the text. `original` itself
+// when `edited` is exactly MaskPiiText(original).
+std::string RestoreMaskedPii(absl::string_view original,
+                             absl::string_view edited);
+
 }  // namespace cs
 
 #endif  // CS_LIBS_COMMON_PII_TEXT_H_

@@ -118,5 +118,48 @@ TEST(ContainsPiiTextTest, TrueExactlyWhenMaskingChangesTheText) {
   EXPECT_FALSE(ContainsPiiText(""));
 }
 
+TEST(RestoreMaskedPiiTest, MaskedValuesKeptInAnEditGetTheirClearValuesBack) {
+  const std::string original = "客户电话13812345678，邮箱 li.na@example.com";
+  EXPECT_EQ(RestoreMaskedPii(
+                original, "已回电138****5678，未接通；邮箱 l***@example.com"),
+            "已回电13812345678，未接通；邮箱 li.na@example.com");
+  // Sent back exactly as shown: the original, byte for byte.
+  EXPECT_EQ(RestoreMaskedPii(original, MaskPiiText(original)), original);
+  // Moved around and repeated.
+  EXPECT_EQ(RestoreMaskedPii(original,
+                             "l***@example.com / 138****5678 / "
+                             "138****5678"),
+            "li.na@example.com / 13812345678 / 13812345678");
+  // A value the writer deleted stays deleted.
+  EXPECT_EQ(RestoreMaskedPii(original, "客户要求不再来电"), "客户要求不再来电");
+}
+
+TEST(RestoreMaskedPiiTest, OnlyTheOriginalsValuesAreRestored) {
+  // A number typed in the clear is kept as typed; a masked form that
+  // matches no value of the original stays masked.
+  EXPECT_EQ(RestoreMaskedPii("请回电13812345678", "改回电13900001111"),
+            "改回电13900001111");
+  EXPECT_EQ(RestoreMaskedPii("请回电13812345678", "请回电139****1111"),
+            "请回电139****1111");
+  EXPECT_EQ(RestoreMaskedPii("无号码", "仍无号码"), "仍无号码");
+  EXPECT_EQ(RestoreMaskedPii("", "新内容 138****5678"), "新内容 138****5678");
+}
+
+TEST(RestoreMaskedPiiTest, SameMaskedFormStandsForEachValueInTurn) {
+  // Two numbers that mask alike get their own clear values back, in order.
+  const std::string original = "主叫13812345678，备用13899995678";
+  ASSERT_EQ(MaskPiiText(original), "主叫138****5678，备用138****5678");
+  EXPECT_EQ(RestoreMaskedPii(original,
+                             "主叫138****5678（已停机），"
+                             "备用138****5678"),
+            "主叫13812345678（已停机），备用13899995678");
+}
+
+TEST(RestoreMaskedPiiTest, FullWidthOriginalsComeBackAsWritten) {
+  const std::string original = "电话１３８１２３４５６７８";
+  EXPECT_EQ(RestoreMaskedPii(original, "已联系 138****5678"),
+            "已联系 １３８１２３４５６７８");
+}
+
 }  // namespace
 }  // namespace cs

@@ -1160,7 +1160,7 @@ TEST_F(TicketServiceTest, FreeTextPersonalDataIsMaskedWithoutReadPii) {
               HasSubstr("139****5678"));
 
   // ... and sending the masked text back in a full replacement keeps the
-  // clear original, while a real edit replaces it.
+  // clear original.
   v1::UpdateTicketRequest update;
   *update.mutable_ticket() = *basic;
   update.mutable_ticket()->set_subject("手机信号弱，需回电");
@@ -1182,6 +1182,18 @@ TEST_F(TicketServiceTest, FreeTextPersonalDataIsMaskedWithoutReadPii) {
     }
   }
 
+  // An edit around the masked values keeps their clear originals ...
+  update.mutable_ticket()->set_description(
+      "客户要求下午回电139****5678，或发邮件至 w***@example.com");
+  update.mutable_ticket()->set_etag(updated->etag());
+  updated = Call(&Stub::UpdateTicket, agent_, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->description(),
+            "客户要求下午回电139****5678，或发邮件至 w***@example.com");
+  EXPECT_EQ(Get(supervisor_, name)->description(),
+            "客户要求下午回电13912345678，或发邮件至 wang.fang@example.com");
+
+  // ... and a number typed anew replaces the old one.
   update.mutable_ticket()->set_description("客户改为回电13700002222");
   update.mutable_ticket()->set_etag(updated->etag());
   ASSERT_TRUE(Call(&Stub::UpdateTicket, agent_, update).ok());

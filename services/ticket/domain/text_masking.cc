@@ -114,13 +114,4 @@ absl::StatusOr<std::string> MaskTicketTextInWire(std::string ticket) {
   return parsed.SerializeAsString();
 }
 
-const std::string& KeepClearTextOverItsMaskedForm(const std::string& current,
-                                                  const std::string& proposed) {
-  if (proposed != current && ContainsPiiText(current) &&
-      MaskPiiText(current) == proposed) {
-    return current;
-  }
-  return proposed;
-}
-
 }  // namespace cs::ticket

@@ -33,14 +33,6 @@ void MaskTicketText(v1::Feedback& feedback);
 // DATA_LOSS when `ticket` is not a well-formed Ticket.
 absl::StatusOr<std::string> MaskTicketTextInWire(std::string ticket);
 
-// The value a free-text field takes when a caller without read_pii writes
-// `proposed` over `current`: `current` when `proposed` is exactly its masked
-// form (the caller sent back what it was shown, e.g. in a full-replacement
-// update), so the clear text is not overwritten with asterisks; `proposed`
-// otherwise.
-const std::string& KeepClearTextOverItsMaskedForm(const std::string& current,
-                                                  const std::string& proposed);
-
 }  // namespace cs::ticket
 
 #endif  // CS_SERVICES_TICKET_DOMAIN_TEXT_MASKING_H_

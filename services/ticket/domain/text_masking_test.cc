@@ -120,14 +120,5 @@ TEST(TextMaskingTest, MalformedWireIsDataLoss) {
             absl::StatusCode::kDataLoss);
 }
 
-TEST(TextMaskingTest, MaskedFormSentBackKeepsTheClearText) {
-  const std::string clear = "请回电13812345678";
-  EXPECT_EQ(KeepClearTextOverItsMaskedForm(clear, "请回电138****5678"), clear);
-  EXPECT_EQ(KeepClearTextOverItsMaskedForm(clear, "请回电13900001111"),
-            "请回电13900001111");
-  EXPECT_EQ(KeepClearTextOverItsMaskedForm(clear, "已处理"), "已处理");
-  EXPECT_EQ(KeepClearTextOverItsMaskedForm("无号码", "无号码"), "无号码");
-}
-
 }  // namespace
 }  // namespace cs::ticket

@@ -64,12 +64,14 @@ absl::Status QualityApp::CheckCanRead(const auth::Principal& caller,
   return Denied("agents may only read their own reviews");
 }
 
+bool QualityApp::SeesClearText(const auth::Principal& caller) const {
+  return IsAllowed(tickets_.permissions(), ToDomainPrincipal(caller),
+                   Action::kReadPii);
+}
+
 v1::QualityReview QualityApp::AsSeenBy(const auth::Principal& caller,
                                        v1::QualityReview review) const {
-  if (!IsAllowed(tickets_.permissions(), ToDomainPrincipal(caller),
-                 Action::kReadPii)) {
-    MaskReviewText(review);
-  }
+  if (!SeesClearText(caller)) MaskReviewText(review);
   return review;
 }
 
@@ -189,7 +191,9 @@ absl::StatusOr<v1::QualityReview> QualityApp::ResolveDispute(
   }
   ASSIGN_OR_RETURN(
       v1::QualityReview next,
-      ApplyResolution(review, req, scorecard_, caller.subject, clock_.Now()));
+      ApplyResolution(
+          review, SeesClearText(caller) ? req : RestoreMaskedText(review, req),
+          scorecard_, caller.subject, clock_.Now()));
   WriteSet writes;
   repo_->PutReview(writes, next, /*is_new=*/false);
   if (next.state() == v1::REVIEW_STATE_AMENDED) {

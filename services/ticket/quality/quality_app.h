@@ -102,6 +102,8 @@ class QualityApp {
   // PERMISSION_DENIED unless `caller` may read `review`.
   absl::Status CheckCanRead(const auth::Principal& caller,
                             const v1::QualityReview& review) const;
+  // Whether `caller` holds read_pii, and so sees reviews' free text clear.
+  bool SeesClearText(const auth::Principal& caller) const;
   // `review` as `caller` may see it: its free text masked (MaskReviewText)
   // unless the caller holds read_pii.
   v1::QualityReview AsSeenBy(const auth::Principal& caller,

@@ -260,16 +260,45 @@ TEST_F(QualityServiceTest, ReviewTextIsMaskedForCallersWithoutReadPii) {
   EXPECT_THAT(as_agent->versions(0).comment(), Not(HasSubstr("13912345678")));
   EXPECT_THAT(as_agent->versions(0).scores(0).note(),
               Not(HasSubstr("li.na@example.com")));
+  EXPECT_EQ(as_agent->current().comment(), "未核实客户电话139****5678");
+  EXPECT_EQ(as_agent->current().scores(0).note(),
+            "客户邮箱 l***@example.com 未登记");
   auto listed = Q(&QualityStub::ListReviews, agent_, v1::ListReviewsRequest());
   ASSERT_TRUE(listed.ok()) << listed.status();
   ASSERT_EQ(listed->reviews_size(), 1);
   EXPECT_THAT(listed->reviews(0).versions(0).comment(),
+              Not(HasSubstr("13912345678")));
+  EXPECT_THAT(listed->reviews(0).current().comment(),
               Not(HasSubstr("13912345678")));
 
   auto as_supervisor = Q(&QualityStub::GetReview, supervisor_, get);
   ASSERT_TRUE(as_supervisor.ok()) << as_supervisor.status();
   EXPECT_EQ(as_supervisor->versions(0).comment(), "未核实客户电话13912345678");
   EXPECT_EQ(as_supervisor->versions(0).scores(0).note(),
+            "客户邮箱 li.na@example.com 未登记");
+
+  // A team lead (no read_pii) amends the review from the masked text it was
+  // shown: what it kept of the masked values keeps the clear originals.
+  v1::DisputeReviewRequest dispute;
+  dispute.set_name(created->name());
+  dispute.set_reason("已补录客户电话，请复核");
+  ASSERT_TRUE(Q(&QualityStub::DisputeReview, agent_, dispute).ok());
+  auto as_lead = Q(&QualityStub::GetReview, lead_, get);
+  ASSERT_TRUE(as_lead.ok()) << as_lead.status();
+  v1::ResolveDisputeRequest amend;
+  amend.set_name(created->name());
+  amend.set_outcome(v1::DISPUTE_OUTCOME_AMENDED);
+  *amend.mutable_scores() = as_lead->current().scores();
+  amend.set_comment(absl::StrCat(as_lead->current().comment(), "（已补录）"));
+  auto amended = Q(&QualityStub::ResolveDispute, lead_, amend);
+  ASSERT_TRUE(amended.ok()) << amended.status();
+  EXPECT_EQ(amended->current().comment(),
+            "未核实客户电话139****5678（已补录）");
+  as_supervisor = Q(&QualityStub::GetReview, supervisor_, get);
+  ASSERT_TRUE(as_supervisor.ok()) << as_supervisor.status();
+  EXPECT_EQ(as_supervisor->current().comment(),
+            "未核实客户电话13912345678（已补录）");
+  EXPECT_EQ(as_supervisor->current().scores(0).note(),
             "客户邮箱 li.na@example.com 未登记");
 }
 

@@ -1,10 +1,13 @@
 #include "services/ticket/quality/review.h"
 
+#include <string>
 #include <utility>
+#include <vector>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/pii_text.h"
@@ -223,9 +226,33 @@ google::protobuf::RepeatedPtrField<v1::ItemScore> WithoutNotes(
 
 }  // namespace
 
+v1::ResolveDisputeRequest RestoreMaskedText(const v1::QualityReview& review,
+                                            v1::ResolveDisputeRequest request) {
+  const v1::ReviewVersion& current = review.current();
+  std::vector<absl::string_view> texts = {current.comment()};
+  for (const v1::ItemScore& score : current.scores()) {
+    texts.push_back(score.note());
+  }
+  for (const std::string& action : current.coaching_actions()) {
+    texts.push_back(action);
+  }
+  const std::string original = absl::StrJoin(texts, "\n");
+  auto restore = [&](std::string* text) {
+    *text = RestoreMaskedPii(original, *text);
+  };
+  for (v1::ItemScore& score : *request.mutable_scores()) {
+    restore(score.mutable_note());
+  }
+  restore(request.mutable_comment());
+  for (std::string& action : *request.mutable_coaching_actions()) {
+    restore(&action);
+  }
+  return request;
+}
+
 void MaskReviewText(v1::QualityReview& review) {
   auto mask = [](std::string* text) { *text = MaskPiiText(*text); };
-  for (v1::ReviewVersion& version : *review.mutable_versions()) {
+  auto mask_version = [&](v1::ReviewVersion& version) {
     for (v1::ItemScore& score : *version.mutable_scores()) {
       mask(score.mutable_note());
     }
@@ -233,7 +260,11 @@ void MaskReviewText(v1::QualityReview& review) {
     for (std::string& action : *version.mutable_coaching_actions()) {
       mask(&action);
     }
+  };
+  for (v1::ReviewVersion& version : *review.mutable_versions()) {
+    mask_version(version);
   }
+  if (review.has_current()) mask_version(*review.mutable_current());
   for (v1::Dispute& dispute : *review.mutable_disputes()) {
     mask(dispute.mutable_reason());
     mask(dispute.mutable_resolution_note());

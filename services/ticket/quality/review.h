@@ -76,6 +76,13 @@ absl::StatusOr<v1::QualityReview> ApplyResolution(
 // in place, for callers without read_pii, as the ticket's own text is.
 void MaskReviewText(v1::QualityReview& review);
 
+// `request` with the masked values (RestoreMaskedPii) that its item notes,
+// comment and coaching actions took over from the current version of
+// `review`, as a caller without read_pii was shown it, given back their
+// clear values: amending a review does not overwrite them with asterisks.
+v1::ResolveDisputeRequest RestoreMaskedText(const v1::QualityReview& review,
+                                            v1::ResolveDisputeRequest request);
+
 // Event payloads (no free text).
 v1::QualityReviewed ReviewedEvent(const v1::QualityReview& review);
 // `review` after an amendment (at least two versions).

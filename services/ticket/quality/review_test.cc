@@ -119,6 +119,51 @@ TEST(ReviewTest, DisputeThenAmendKeepsHistory) {
   EXPECT_EQ(confirmed->versions_size(), 2);
 }
 
+TEST(ReviewTest, MaskingCoversEveryVersionAndTheCurrentOne) {
+  v1::CreateReviewRequest request = Request(4);
+  request.set_comment("未核实客户电话13912345678");
+  request.mutable_scores(0)->set_note("邮箱 li.na@example.com 未登记");
+  request.set_coaching_actions(0, "回电13912345678致歉");
+  auto review = NewReview(Handled(), request, DefaultScorecard(), "qa-01",
+                          kReviewId, kNow);
+  ASSERT_TRUE(review.ok()) << review.status();
+  auto disputed = ApplyDispute(*review, "agent-007", "已回电13912345678", kNow);
+  ASSERT_TRUE(disputed.ok());
+  v1::QualityReview masked = *disputed;
+  MaskReviewText(masked);
+  const std::string bytes = masked.SerializeAsString();
+  EXPECT_EQ(bytes.find("13912345678"), std::string::npos);
+  EXPECT_EQ(bytes.find("li.na@"), std::string::npos);
+  EXPECT_EQ(masked.current().comment(), "未核实客户电话139****5678");
+  EXPECT_EQ(masked.current().scores(0).note(), "邮箱 l***@example.com 未登记");
+  EXPECT_EQ(masked.disputes(0).reason(), "已回电139****5678");
+}
+
+TEST(ReviewTest, AmendmentFromMaskedTextKeepsTheClearValues) {
+  v1::CreateReviewRequest request = Request(4);
+  request.set_comment("未核实客户电话13912345678");
+  request.mutable_scores(0)->set_note("邮箱 li.na@example.com 未登记");
+  auto review = NewReview(Handled(), request, DefaultScorecard(), "qa-01",
+                          kReviewId, kNow);
+  ASSERT_TRUE(review.ok()) << review.status();
+  v1::QualityReview seen = *review;
+  MaskReviewText(seen);
+
+  v1::ResolveDisputeRequest amend;
+  amend.set_name(review->name());
+  amend.set_outcome(v1::DISPUTE_OUTCOME_AMENDED);
+  *amend.mutable_scores() = seen.current().scores();
+  amend.mutable_scores(0)->set_note("邮箱 l***@example.com 已登记");
+  amend.set_comment("已核实 139****5678；备用 13700002222");
+  amend.add_coaching_actions("回电139****5678致歉");
+  const v1::ResolveDisputeRequest restored = RestoreMaskedText(*review, amend);
+  EXPECT_EQ(restored.scores(0).note(), "邮箱 li.na@example.com 已登记");
+  EXPECT_EQ(restored.scores(1).note(), "");
+  EXPECT_EQ(restored.comment(), "已核实 13912345678；备用 13700002222");
+  EXPECT_EQ(restored.coaching_actions(0), "回电13912345678致歉");
+  EXPECT_EQ(restored.scores(0).score(), amend.scores(0).score());
+}
+
 TEST(ReviewTest, ResolveWithoutDisputeFails) {
   auto review = NewReview(Handled(), Request(4), DefaultScorecard(), "qa-01",
                           kReviewId, kNow);

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "libs/common/ids.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/proto_wire.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
@@ -405,14 +406,14 @@ void TicketApp::UpdateTicket(const auth::Principal& caller,
               if (SeesClearText(who)) {
                 return ApplyUpdate(current, req, paths, who, now);
               }
-              // Text this caller was shown masked and sent back unchanged
-              // keeps its clear original.
+              // This caller was shown the text masked: the masked values
+              // it kept, edited around or sent back unchanged, keep their
+              // clear originals.
               v1::UpdateTicketRequest unmasked = req;
               v1::Ticket& t = *unmasked.mutable_ticket();
-              t.set_subject(KeepClearTextOverItsMaskedForm(current.subject(),
-                                                           t.subject()));
-              t.set_description(KeepClearTextOverItsMaskedForm(
-                  current.description(), t.description()));
+              t.set_subject(RestoreMaskedPii(current.subject(), t.subject()));
+              t.set_description(
+                  RestoreMaskedPii(current.description(), t.description()));
               return ApplyUpdate(current, unmasked, paths, who, now);
             });
       }(),
