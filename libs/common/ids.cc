@@ -4,6 +4,7 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
+#include "absl/strings/ascii.h"
 #include "absl/synchronization/mutex.h"
 
 namespace cs {
@@ -67,6 +68,12 @@ bool IsUlid(absl::string_view id) {
     if (CrockfordValue(c) < 0) return false;
   }
   return id[0] <= '7';  // the first char holds only 3 bits
+}
+
+std::optional<std::string> CanonicalUlid(absl::string_view id) {
+  std::string upper = absl::AsciiStrToUpper(id);
+  if (!IsUlid(upper)) return std::nullopt;
+  return upper;
 }
 
 absl::Time UlidTime(absl::string_view id) {

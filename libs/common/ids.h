@@ -8,6 +8,7 @@
 #ifndef CS_LIBS_COMMON_IDS_H_
 #define CS_LIBS_COMMON_IDS_H_
 
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -32,6 +33,12 @@ std::string NewUlidAfter(absl::Time now, absl::string_view last);
 
 // True when `id` is 26 Crockford base32 characters (upper case).
 bool IsUlid(absl::string_view id);
+
+// `id` in the canonical upper case when it is a ULID written in upper or
+// lower case (Crockford base32 reads both, and people type ids in lower
+// case); nullopt otherwise. Ids are issued and stored upper case, so names
+// are looked up by this form.
+std::optional<std::string> CanonicalUlid(absl::string_view id);
 
 // The creation time encoded in a ULID; InfinitePast when `id` is no ULID.
 absl::Time UlidTime(absl::string_view id);

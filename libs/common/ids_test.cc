@@ -62,6 +62,18 @@ TEST(UlidTest, RejectsMalformed) {
   EXPECT_EQ(UlidTime("bad"), absl::InfinitePast());
 }
 
+TEST(UlidTest, CanonicalFormIsUpperCase) {
+  EXPECT_EQ(CanonicalUlid("01hv3k9q2f8d6wxyz012345678"),
+            "01HV3K9Q2F8D6WXYZ012345678");
+  EXPECT_EQ(CanonicalUlid("01HV3K9Q2F8D6WXYZ012345678"),
+            "01HV3K9Q2F8D6WXYZ012345678");
+  EXPECT_EQ(CanonicalUlid("01Hv3k9Q2f8D6wXyZ012345678"),
+            "01HV3K9Q2F8D6WXYZ012345678");
+  EXPECT_EQ(CanonicalUlid("01hv3k9q2f8d6wxyz0123456il"), std::nullopt);
+  EXPECT_EQ(CanonicalUlid("01hv3k9q2f8d6w"), std::nullopt);
+  EXPECT_EQ(CanonicalUlid("工单01HV3K9Q2F8D6WXYZ0123"), std::nullopt);
+}
+
 TEST(UlidTest, NewUlidAfterKeepsWriteOrderInOneMillisecond) {
   const absl::Time t = absl::FromUnixMillis(1'800'000'000'000);
   std::string last;

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -32,9 +33,11 @@ TEST_F(ComplaintServiceTest, WholeCaseStartsAndFulfilsEveryDeadline) {
 
   clock_.Advance(absl::Minutes(5));
   v1::AcknowledgeRequest ack_req;
-  ack_req.set_name(filed.name());
+  // A ULID typed in lower case names the same complaint.
+  ack_req.set_name(absl::AsciiStrToLower(filed.name()));
   auto acked = Call(complaints_.get(), &CS::Acknowledge, officer_, ack_req);
   ASSERT_TRUE(acked.ok()) << acked.status();
+  EXPECT_EQ(acked->name(), filed.name());
   EXPECT_EQ(acked->officer(), "officer-1");
   Settle();
   clocks = Clocks(filed.name());

@@ -10,6 +10,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cs/common/v1/event.pb.h"
@@ -291,10 +292,12 @@ TEST_F(EscalationServiceTest, TicketBreachReachesTheWatchersAndResolveCloses) {
   wang_watch.Cancel();
 
   v1::GetCaseRequest get;
-  get.set_name(escalated->case_name());
+  get.set_name(absl::AsciiStrToLower(escalated->case_name()));  // either case
   auto c = Call(escalation_.get(), &v1::EscalationService::Stub::GetCase,
                 agent_, get);
   ASSERT_TRUE(c.ok()) << c.status();
+  EXPECT_EQ(c->name(), escalated->case_name());
+  get.set_name(escalated->case_name());
   EXPECT_EQ(c->state(), v1::CASE_STATE_OPEN);
   EXPECT_EQ(c->grade(), common::GRADE_C);
   EXPECT_EQ(c->assignee(), "wang");

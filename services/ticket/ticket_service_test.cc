@@ -15,6 +15,7 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "cs/common/v1/event.pb.h"
@@ -652,11 +653,13 @@ TEST_F(TicketServiceTest, StaleEtagIsAbortedCurrentEtagWins) {
 // ---- 5. Lifecycle -----------------------------------------------------------
 
 TEST_F(TicketServiceTest, LifecycleThroughRpcs) {
-  // An agent resolves a ticket it opened on the spot (own scope).
+  // An agent resolves a ticket it opened on the spot (own scope), naming it
+  // in lower case as people type ULIDs: the same ticket.
   v1::Ticket own = Create(agent_);
-  auto resolved = Resolve(agent_, own.name());
+  auto resolved = Resolve(agent_, absl::AsciiStrToLower(own.name()));
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ(resolved->status(), v1::TICKET_STATUS_RESOLVED);
+  EXPECT_EQ(resolved->name(), own.name());
   EXPECT_TRUE(resolved->solved_at_first_contact());
 
   auto illegal =

@@ -1,6 +1,7 @@
 #include "services/complaint/domain/complaint_rules.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 
 #include "absl/strings/ascii.h"
@@ -11,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
+#include "libs/common/ids.h"
 #include "libs/common/money.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
@@ -294,7 +296,10 @@ absl::StatusOr<std::string> ParseComplaintName(absl::string_view name,
       id.size() > 64 || absl::StrContains(id, "/")) {
     return InvalidField(field, "must be \"complaints/{id}\"");
   }
-  return std::string(id);
+  // Complaint ids are ULIDs, issued upper case; one typed in lower case
+  // names the same complaint.
+  std::optional<std::string> ulid = CanonicalUlid(id);
+  return ulid.has_value() ? *std::move(ulid) : std::string(id);
 }
 
 v1::Complaint NewComplaint(const v1::FileRequest& request,

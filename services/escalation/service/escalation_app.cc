@@ -1,6 +1,7 @@
 #include "services/escalation/service/escalation_app.h"
 
 #include <algorithm>
+#include <optional>
 #include <utility>
 #include <vector>
 
@@ -397,14 +398,16 @@ absl::Status EscalationApp::HandleTimer(const Timer& timer, WriteSet& writes) {
 absl::StatusOr<std::pair<std::string, v1::EscalationCase>>
 EscalationApp::LoadCase(const std::string& name) const {
   absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, kCasesPrefix) || !IsUlid(id)) {
+  std::optional<std::string> ulid;
+  if (absl::ConsumePrefix(&id, kCasesPrefix)) ulid = CanonicalUlid(id);
+  if (!ulid.has_value()) {
     return InvalidField("name", absl::StrCat("must be \"cases/{id}\", got \"",
                                              Utf8Prefix(name, 80), "\""));
   }
   ASSIGN_OR_RETURN(std::optional<v1::EscalationCase> record,
-                   store_->GetCase(id));
+                   store_->GetCase(*ulid));
   if (!record) return absl::NotFoundError(absl::StrCat(name, " not found"));
-  return std::make_pair(std::string(id), *std::move(record));
+  return std::make_pair(*std::move(ulid), *std::move(record));
 }
 
 absl::Status EscalationApp::CheckActor(const auth::Principal& caller,

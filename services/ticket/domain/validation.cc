@@ -1,6 +1,7 @@
 #include "services/ticket/domain/validation.h"
 
 #include <algorithm>
+#include <optional>
 #include <set>
 #include <utility>
 
@@ -521,10 +522,12 @@ absl::StatusOr<std::string> ParseTicketName(absl::string_view name,
                                             absl::string_view field) {
   if (name.empty()) return cs::InvalidField(field, "is required");
   absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "tickets/") || !cs::IsUlid(id)) {
+  std::optional<std::string> ulid;
+  if (absl::ConsumePrefix(&id, "tickets/")) ulid = cs::CanonicalUlid(id);
+  if (!ulid.has_value()) {
     return cs::InvalidField(field, "must be a ticket name tickets/{ULID}");
   }
-  return std::string(id);
+  return *std::move(ulid);
 }
 
 absl::StatusOr<std::string> ParseCustomerName(absl::string_view name,

@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "cs/common/v1/event.pb.h"
 #include "cs/complaint/v1/events.pb.h"
@@ -254,7 +255,9 @@ TEST_F(QualityServiceTest, ReviewTextIsMaskedForCallersWithoutReadPii) {
   EXPECT_THAT(created->versions(0).comment(), HasSubstr("未核实客户电话"));
 
   v1::GetReviewRequest get;
-  get.set_name(created->name());
+  // The id in either case.
+  const std::string id = created->name().substr(created->name().find('/') + 1);
+  get.set_name(absl::StrCat("qualityReviews/", absl::AsciiStrToLower(id)));
   auto as_agent = Q(&QualityStub::GetReview, agent_, get);
   ASSERT_TRUE(as_agent.ok()) << as_agent.status();
   EXPECT_THAT(as_agent->versions(0).comment(), Not(HasSubstr("13912345678")));

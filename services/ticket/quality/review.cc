@@ -1,5 +1,6 @@
 #include "services/ticket/quality/review.h"
 
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -8,6 +9,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/pii_text.h"
@@ -69,11 +71,13 @@ std::string ReviewName(absl::string_view id) {
 absl::StatusOr<std::string> ParseReviewName(absl::string_view name,
                                             absl::string_view field) {
   if (name.empty()) return InvalidField(field, "is required");
-  if (!absl::StartsWith(name, kReviewPrefix) ||
-      !IsUlid(name.substr(kReviewPrefix.size()))) {
+  absl::string_view id = name;
+  std::optional<std::string> ulid;
+  if (absl::ConsumePrefix(&id, kReviewPrefix)) ulid = CanonicalUlid(id);
+  if (!ulid.has_value()) {
     return InvalidField(field, "must be \"qualityReviews/{id}\"");
   }
-  return std::string(name.substr(kReviewPrefix.size()));
+  return *std::move(ulid);
 }
 
 absl::Status ValidateCreateReview(const v1::CreateReviewRequest& request,
