@@ -1,7 +1,9 @@
 // Personal data in free text (libs/common/pii_text): any bytes are masked
 // and restored without crashing; ContainsPiiText agrees with MaskPiiText;
-// the masked form restores to the original byte for byte; a text without
-// values restores nothing; valid UTF-8 stays valid UTF-8.
+// the masked form restores to the original byte for byte; any other edit
+// restores only what stays masked (the writer's masked view of the result
+// is its view of what it wrote); a text without values restores nothing;
+// valid UTF-8 stays valid UTF-8.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -22,6 +24,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
 
   const std::string restored = cs::RestoreMaskedPii(original, edited);
   if (masked == original) FUZZ_CHECK(restored == edited);
+  if (edited != masked) {
+    FUZZ_CHECK(cs::MaskPiiText(restored) == cs::MaskPiiText(edited));
+  }
   if (cs::IsValidUtf8(original) && cs::IsValidUtf8(edited)) {
     FUZZ_CHECK(cs::IsValidUtf8(masked));
     FUZZ_CHECK(cs::IsValidUtf8(restored));

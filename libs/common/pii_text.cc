@@ -330,31 +330,62 @@ std::string RestoreMaskedPii(absl::string_view original,
       });
   if (by_masked.empty()) return std::string(edited);
   masked_original.append(original.data() + copied, original.size() - copied);
+  // Sent back as shown: the writer learns nothing it was not shown before.
   if (edited == masked_original) return std::string(original);
 
+  // Where `edited` holds a masked form of `original`, and the clear value
+  // that takes its place.
+  struct Occurrence {
+    size_t begin;
+    size_t size;
+    absl::string_view clear;
+  };
   std::vector<const std::string*> forms;
   for (const auto& [masked, stood] : by_masked) forms.push_back(&masked);
   absl::c_sort(forms, [](const std::string* a, const std::string* b) {
     return a->size() != b->size() ? a->size() > b->size() : *a < *b;
   });
-  std::string out;
-  out.reserve(edited.size() + 16 * forms.size());
+  std::vector<Occurrence> occurrences;
   for (size_t i = 0; i < edited.size();) {
     const absl::string_view rest = edited.substr(i);
     const auto form = absl::c_find_if(forms, [&](const std::string* f) {
       return absl::StartsWith(rest, *f);
     });
     if (form == forms.end()) {
-      out.push_back(edited[i++]);
+      ++i;
       continue;
     }
     Stood& stood = by_masked[**form];
     const size_t which = std::min(stood.used, stood.clear.size() - 1);
     ++stood.used;
-    out.append(stood.clear[which].data(), stood.clear[which].size());
+    occurrences.push_back({i, (*form)->size(), stood.clear[which]});
     i += (*form)->size();
   }
-  return out;
+
+  // A value is put back only where the text still masks it as the writer
+  // sees it: the writer's masked view of the result must equal its view of
+  // what it wrote. Placed where masking leaves numbers alone (after 订单号,
+  // glued to letters or digits), it would otherwise be shown in clear.
+  const std::string view = MaskPiiText(edited);
+  std::vector<bool> restored(occurrences.size(), false);
+  auto build = [&]() {
+    std::string out;
+    out.reserve(edited.size() + 16 * occurrences.size());
+    size_t at = 0;
+    for (size_t k = 0; k < occurrences.size(); ++k) {
+      if (!restored[k]) continue;
+      out.append(edited.data() + at, occurrences[k].begin - at);
+      out.append(occurrences[k].clear.data(), occurrences[k].clear.size());
+      at = occurrences[k].begin + occurrences[k].size;
+    }
+    out.append(edited.data() + at, edited.size() - at);
+    return out;
+  };
+  for (size_t k = 0; k < occurrences.size(); ++k) {
+    restored[k] = true;
+    if (MaskPiiText(build()) != view) restored[k] = false;
+  }
+  return build();
 }
 
 bool ContainsPiiText(absl::string_view text) {

@@ -57,9 +57,13 @@ bool ContainsPiiText(absl::string_view text);
 // Each masked form stands for the clear values it masks in `original`, in
 // their order (a further repeat takes the last); longer forms win where two
 // start at the same place. Text that matches no masked form of `original`,
-// including a new number typed in the clear, is kept as it is, so nothing
-// the writer could not already see is put into the text. `original` itself
-// when `edited` is exactly MaskPiiText(original).
+// including a new number typed in the clear, is kept as it is. A value is
+// put back only where the result still masks it: MaskPiiText of the result
+// equals MaskPiiText(edited), so the writer is never shown a value it could
+// not see (a masked form moved behind 订单号, or glued to letters or digits,
+// stays masked). `original` itself when `edited` is exactly
+// MaskPiiText(original). Cost: one MaskPiiText of the text per masked form
+// found in `edited`.
 std::string RestoreMaskedPii(absl::string_view original,
                              absl::string_view edited);
 

@@ -1,5 +1,6 @@
 #include "libs/common/pii_text.h"
 
+#include "absl/strings/match.h"
 #include "gtest/gtest.h"
 #include "libs/common/pii_mask.h"
 
@@ -143,6 +144,24 @@ TEST(RestoreMaskedPiiTest, OnlyTheOriginalsValuesAreRestored) {
             "请回电139****1111");
   EXPECT_EQ(RestoreMaskedPii("无号码", "仍无号码"), "仍无号码");
   EXPECT_EQ(RestoreMaskedPii("", "新内容 138****5678"), "新内容 138****5678");
+}
+
+TEST(RestoreMaskedPiiTest, NeverPutsBackAValueTheWriterWouldSeeInClear) {
+  // Moved where masking leaves numbers alone, a masked form stays masked;
+  // in the same text, one left in a masked place is restored.
+  const std::string original =
+      "客户电话13912345678，身份证11010519491231002X，银行卡6222020200001234562，"
+      "邮箱 lisi@example.com，备用 +86 139 8765 4321";
+  const std::string attack =
+      "订单号139****5678 SN139****5678 x9139****56780 订单号110***********002X "
+      "单号****4562 order l***@example.com 订单139****4321 回电139****5678";
+  const std::string restored = RestoreMaskedPii(original, attack);
+  EXPECT_EQ(MaskPiiText(restored), MaskPiiText(attack));
+  for (const char* clear : {"13912345678 ", "11010519491231002X",
+                            "6222020200001234562", "8765 4321"}) {
+    EXPECT_EQ(restored.find(clear), std::string::npos) << clear;
+  }
+  EXPECT_TRUE(absl::EndsWith(restored, "回电13912345678")) << restored;
 }
 
 TEST(RestoreMaskedPiiTest, SameMaskedFormStandsForEachValueInTurn) {

@@ -1196,6 +1196,17 @@ TEST_F(TicketServiceTest, FreeTextPersonalDataIsMaskedWithoutReadPii) {
   EXPECT_EQ(Get(supervisor_, name)->description(),
             "客户要求下午回电13912345678，或发邮件至 wang.fang@example.com");
 
+  // A masked value moved where masking would leave the clear number
+  // readable (behind 订单号) stays masked: the edit reveals nothing.
+  update.mutable_ticket()->set_description(
+      "订单号139****5678，回电139****5678");
+  update.mutable_ticket()->set_etag(updated->etag());
+  updated = Call(&Stub::UpdateTicket, agent_, update);
+  ASSERT_TRUE(updated.ok()) << updated.status();
+  EXPECT_EQ(updated->description(), "订单号139****5678，回电139****5678");
+  EXPECT_EQ(Get(supervisor_, name)->description(),
+            "订单号139****5678，回电13912345678");
+
   // ... and a number typed anew replaces the old one.
   update.mutable_ticket()->set_description("客户改为回电13700002222");
   update.mutable_ticket()->set_etag(updated->etag());
