@@ -368,7 +368,7 @@ TEST_F(EscalationServiceTest, TeamLeadsOfAnotherDepartmentCannotActOnACase) {
   ack.set_name(opened.name());
   v1::ResolveRequest resolve;
   resolve.set_name(opened.name());
-  resolve.set_note("已回电客户");
+  resolve.set_note("已回电客户13912345678");
   const absl::Status acked_elsewhere =
       Call(escalation_.get(), &v1::EscalationService::Stub::Acknowledge,
            product_lead, ack)
@@ -414,6 +414,8 @@ TEST_F(EscalationServiceTest, TeamLeadsOfAnotherDepartmentCannotActOnACase) {
                        product_supervisor, resolve);
   ASSERT_TRUE(resolved.ok()) << resolved.status();
   EXPECT_EQ(resolved->state(), v1::CASE_STATE_CLOSED);
+  // Cases reach every role: personal data in a note is kept masked.
+  EXPECT_EQ(resolved->close_reason(), "resolved by sup-cp: 已回电客户139****5678");
 }
 
 // The subjects routing-sla refuses for its clocks open no case either.
@@ -463,6 +465,7 @@ TEST_F(EscalationServiceTest, RolesAreChecked) {
   v1::RequestEscalationRequest request;
   request.set_subject("complaints/c-9");
   request.set_severity("serious");
+  request.set_reason("重大投诉，客户电话13912345678，邮箱 lisi@example.com");
   EXPECT_EQ(
       Call(escalation_.get(), &v1::EscalationService::Stub::RequestEscalation,
            agent_, request)
@@ -473,6 +476,9 @@ TEST_F(EscalationServiceTest, RolesAreChecked) {
       Call(escalation_.get(), &v1::EscalationService::Stub::RequestEscalation,
            complaint_, request);
   ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->reason(),
+            "重大投诉，客户电话139****5678，邮箱 l***@example.com "
+            "(requested by service:complaint)");
 
   v1::GetCaseRequest get;
   get.set_name(opened->name());

@@ -14,6 +14,7 @@
 #include "libs/common/ids.h"
 #include "libs/common/log.h"
 #include "libs/common/page_token.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
@@ -27,6 +28,15 @@ constexpr size_t kMaxTextChars = 500;
 
 std::string CaseName(absl::string_view id) {
   return absl::StrCat(kCasesPrefix, id);
+}
+
+// A caller's text as a case keeps it. Cases, their events, notifications
+// and webhooks reach roles that may not read personal data, and a case
+// needs none: a phone, ID-card or bank-card number or e-mail address in it
+// is stored masked; the ticket or complaint keeps the clear value for
+// read_pii holders.
+std::string CaseText(absl::string_view text) {
+  return Utf8Prefix(MaskPiiText(text), kMaxTextChars);
 }
 
 const v1::EscalationLevel& CurrentLevel(const v1::EscalationCase& record) {
@@ -471,8 +481,8 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
   seed.set_subject(req.subject());
   seed.set_severity(req.severity());
   seed.set_department(req.department());
-  seed.set_reason(absl::StrCat(Utf8Prefix(req.reason(), kMaxTextChars),
-                               " (requested by ", caller.subject, ")"));
+  seed.set_reason(absl::StrCat(CaseText(req.reason()), " (requested by ",
+                               caller.subject, ")"));
   absl::MutexLock lock(&state_mu_);
   WriteSet writes;
   ASSIGN_OR_RETURN(
@@ -569,7 +579,7 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::Resolve(
   WriteSet writes;
   std::string reason = absl::StrCat("resolved by ", caller.subject);
   if (!req.note().empty()) {
-    absl::StrAppend(&reason, ": ", Utf8Prefix(req.note(), kMaxTextChars));
+    absl::StrAppend(&reason, ": ", CaseText(req.note()));
   }
   CloseCase(writes, id, record, reason, clock_.Now());
   RETURN_IF_ERROR(store_base_.Commit(writes));
