@@ -15,6 +15,7 @@
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/money.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
 
@@ -104,6 +105,17 @@ class Checker {
     }
   }
 
+  // A label that events, reports and metrics share with every role
+  // (category, region, department) holds no personal data: only free text
+  // may, and it is masked for callers without read_pii.
+  void NoPersonalData(const std::string& field, absl::string_view value) {
+    if (cs::ContainsPiiText(value)) {
+      Add(field,
+          "must not hold personal data (a phone, ID-card or bank-card number "
+          "or an e-mail address): it is shared in events and reports");
+    }
+  }
+
   void EnumValue(const std::string& field, int value, bool (*is_valid)(int),
                  bool required) {
     if (!is_valid(value)) {
@@ -131,6 +143,7 @@ class Checker {
       return;
     }
     Text(field, value, {required ? 1u : 0u, kMaxDepartmentChars, false});
+    NoPersonalData(field, value);
   }
 
   void AgentId(const std::string& field, absl::string_view value) {
@@ -192,8 +205,9 @@ void CheckTicketField(Checker& c, const v1::Ticket& t, absl::string_view path,
             absl::StrCat("must have at most ", kMaxCategoryLevels, " levels"));
     }
     for (int i = 0; i < t.category_size(); ++i) {
-      c.Text(absl::StrCat(field, "[", i, "]"), t.category(i),
-             {1, kMaxCategoryChars, false});
+      const std::string level = absl::StrCat(field, "[", i, "]");
+      c.Text(level, t.category(i), {1, kMaxCategoryChars, false});
+      c.NoPersonalData(level, t.category(i));
     }
   } else if (path == "affected_customer_count") {
     if (t.affected_customer_count() < 0) {
@@ -219,6 +233,7 @@ void CheckTicketField(Checker& c, const v1::Ticket& t, absl::string_view path,
     c.EnumValue(field, t.customer_type(), &v1::CustomerType_IsValid, false);
   } else if (path == "region") {
     c.Text(field, t.region(), {0, kMaxRegionChars, false});
+    c.NoPersonalData(field, t.region());
   }
 }
 
@@ -300,6 +315,7 @@ void CheckCustomerField(Checker& c, const v1::Customer& cu,
     c.EnumValue(field, cu.type(), &v1::CustomerType_IsValid, false);
   } else if (path == "region") {
     c.Text(field, cu.region(), {0, kMaxRegionChars, false});
+    c.NoPersonalData(field, cu.region());
   } else if (path == "full_name") {
     c.Text(field, cu.full_name(), {1, kMaxPersonNameChars, false});
   } else if (path == "title") {

@@ -231,6 +231,31 @@ TEST(ValidateCreateTicketTest, EnumsNumbersMoneyAndCategories) {
   EXPECT_THAT(s.message(), HasSubstr("unknown value 99"));
 }
 
+// Labels go into events, reports and metrics for every role: personal data
+// there is refused, without echoing it.
+TEST(ValidateCreateTicketTest, LabelsRefusePersonalData) {
+  v1::CreateTicketRequest r = ValidCreate();
+  v1::Ticket* t = r.mutable_ticket();
+  t->clear_category();
+  t->add_category("咨询");
+  t->add_category("回电13912345678");
+  t->set_region("北京市朝阳区 lisi@example.com");
+  t->set_department("客服部11010519491231002X");
+  absl::Status s = ValidateCreateTicket(r);
+  EXPECT_THAT(Fields(s), UnorderedElementsAre("ticket.category[1]",
+                                              "ticket.region",
+                                              "ticket.department"));
+  EXPECT_THAT(s.message(), HasSubstr("must not hold personal data"));
+  EXPECT_THAT(s.message(), Not(HasSubstr("13912345678")));
+  EXPECT_THAT(s.message(), Not(HasSubstr("lisi@")));
+
+  // Digits that are no personal data stay allowed.
+  t->set_category(1, "5G套餐");
+  t->set_region("深圳市南山区科技园1号");
+  t->set_department("客服二部");
+  EXPECT_TRUE(ValidateCreateTicket(r).ok()) << ValidateCreateTicket(r);
+}
+
 TEST(ValidateCreateTicketTest, OutputOnlyFieldsAreIgnored) {
   v1::CreateTicketRequest r = ValidCreate();
   r.mutable_ticket()->set_status(static_cast<v1::TicketStatus>(77));
