@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "libs/common/errors.h"
 #include "libs/common/page_token.h"
+#include "libs/common/pii_text.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/time_proto.h"
 #include "libs/common/utf8.h"
@@ -71,6 +72,13 @@ absl::Status ValidateListAuditRecords(const ListAuditRecordsRequest& request,
     return InvalidField("end_time", "must be after start_time");
   }
   return absl::OkStatus();
+}
+
+void MaskAuditText(ListAuditRecordsResponse& page) {
+  for (AuditRecord& record : *page.mutable_audit_records()) {
+    record.set_reason(MaskPiiText(record.reason()));
+    record.set_detail(MaskPiiText(record.detail()));
+  }
 }
 
 AuditFilter AuditFilterOf(const ListAuditRecordsRequest& request) {

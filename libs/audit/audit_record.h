@@ -75,6 +75,12 @@ AuditFilter AuditFilterOf(const ListAuditRecordsRequest& request);
 // the record's resources).
 bool AuditMatches(const AuditFilter& filter, const AuditRecord& record);
 
+// `page` as a caller without read_pii may see it: the free text of every
+// record (reason, detail; written by people, e.g. "客户来电13912345678要求退款")
+// masked by the libs/common/pii_text rules. read_audit does not imply
+// read_pii (admins and directors hold the one, not the other).
+void MaskAuditText(ListAuditRecordsResponse& page);
+
 }  // namespace cs
 
 #endif  // CS_LIBS_AUDIT_AUDIT_RECORD_H_

@@ -100,6 +100,22 @@ std::string FieldOf(const absl::Status& status) {
   return std::string(m.substr(0, m.find(':')));
 }
 
+TEST(AuditRecordTest, MaskingCoversReasonAndDetailOfEveryRecord) {
+  ListAuditRecordsResponse page;
+  for (int i = 0; i < 2; ++i) {
+    AuditRecord* r = page.add_audit_records();
+    r->set_reason("核实身份：客户来电18698765432要求退款");
+    r->set_detail("field id_card; 备注 lisi@example.com");
+    r->add_resources("customers/c-1");
+  }
+  MaskAuditText(page);
+  for (const AuditRecord& r : page.audit_records()) {
+    EXPECT_EQ(r.reason(), "核实身份：客户来电186****5432要求退款");
+    EXPECT_EQ(r.detail(), "field id_card; 备注 l***@example.com");
+    EXPECT_EQ(r.resources(0), "customers/c-1");
+  }
+}
+
 TEST(AuditRecordTest, BadListRequestsNameTheField) {
   ListAuditRecordsRequest req;
   EXPECT_TRUE(ValidateListAuditRecords(req, OnlyComplaints).ok());

@@ -1068,7 +1068,7 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   v1::RevealCustomerPiiRequest reveal;
   reveal.set_name(kCustomer);
   reveal.set_field(common::PII_FIELD_ID_CARD);
-  reveal.set_reason("核实身份：退款申请");
+  reveal.set_reason("核实身份：退款申请，客户来电18698765432");
   EXPECT_EQ(Call(&Stub::RevealCustomerPii, agent_, reveal).status().code(),
             absl::StatusCode::kPermissionDenied);
   EXPECT_EQ(CountAudit(), 0);
@@ -1097,7 +1097,15 @@ TEST_F(TicketServiceTest, PersonalDataIsMaskedAuditedAndEncryptedAtRest) {
   EXPECT_EQ(first.actor_department(), "客服部");
   EXPECT_EQ(first.resources(0), kCustomer);
   EXPECT_EQ(first.field(), common::PII_FIELD_ID_CARD);
-  EXPECT_EQ(first.reason(), "核实身份：退款申请");
+  EXPECT_EQ(first.reason(), "核实身份：退款申请，客户来电18698765432");
+  // read_audit without read_pii (a director) reads the trail masked.
+  auto as_director =
+      Call(&Stub::ListAuditRecords,
+           cs::testing::TestToken({Role::kDirector}, "dir-1", ""), audits);
+  ASSERT_TRUE(as_director.ok()) << as_director.status();
+  ASSERT_EQ(as_director->audit_records_size(), 2);
+  EXPECT_EQ(as_director->audit_records(1).reason(),
+            "核实身份：退款申请，客户来电186****5432");
   EXPECT_EQ(CountAudit(), 2);
 
   // At rest: no plaintext ID-card or bank-card number in any file of the

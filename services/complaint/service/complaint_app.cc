@@ -569,10 +569,14 @@ absl::StatusOr<v1::Statistics> ComplaintApp::GetStatistics(
 }
 
 absl::StatusOr<ListAuditRecordsResponse> ComplaintApp::ListAuditRecords(
-    const auth::Principal&, const ListAuditRecordsRequest& req) {
+    const auth::Principal& caller, const ListAuditRecordsRequest& req) {
   // Bounded scan per page, as List.
-  return store_->audit().List(
-      req, static_cast<size_t>(EffectivePageSize(req.page_size())) * 20);
+  ASSIGN_OR_RETURN(
+      ListAuditRecordsResponse page,
+      store_->audit().List(
+          req, static_cast<size_t>(EffectivePageSize(req.page_size())) * 20));
+  if (!MayReadPii(caller)) MaskAuditText(page);
+  return page;
 }
 
 }  // namespace cs::complaint

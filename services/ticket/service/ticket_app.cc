@@ -724,7 +724,10 @@ TicketApp::ListAuditRecords(const auth::Principal& caller,
       ValidateListAuditRecords(req, CheckAuditResource, TicketAuditActions()));
   const Principal who = ToDomainPrincipal(caller);
   RETURN_IF_ERROR(Authorize(permissions_, who, Action::kReadAudit));
-  return repo_->audit().List(req, options_.max_scanned_per_page);
+  ASSIGN_OR_RETURN(common::v1::ListAuditRecordsResponse page,
+                   repo_->audit().List(req, options_.max_scanned_per_page));
+  if (!SeesClearText(who)) MaskAuditText(page);
+  return page;
 }
 
 // ---- Key rotation -----------------------------------------------------------
