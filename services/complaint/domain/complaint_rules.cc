@@ -57,6 +57,36 @@ absl::Status CheckId(absl::string_view value, absl::string_view field,
   return absl::OkStatus();
 }
 
+bool AllDigits(absl::string_view s, size_t min, size_t max) {
+  return s.size() >= min && s.size() <= max &&
+         std::all_of(s.begin(), s.end(), [](char ch) {
+           return absl::ascii_isdigit(static_cast<unsigned char>(ch));
+         });
+}
+
+// A complaint's ticket in its stored form: "tickets/{ULID}" (the ULID in
+// upper case, as issued) or a ticket number "T20261123-0-000042".
+// INVALID_ARGUMENT on `field` for anything else: the reference travels in
+// ComplaintFiled, which carries ids only.
+absl::StatusOr<std::string> CanonicalTicketReference(absl::string_view value,
+                                                     absl::string_view field) {
+  absl::string_view rest = value;
+  if (absl::ConsumePrefix(&rest, "tickets/")) {
+    if (std::optional<std::string> ulid = CanonicalUlid(rest)) {
+      return absl::StrCat("tickets/", *ulid);
+    }
+  } else if (absl::ConsumePrefix(&rest, "T")) {
+    const std::vector<absl::string_view> parts = absl::StrSplit(rest, '-');
+    if (parts.size() == 3 && AllDigits(parts[0], 8, 8) &&
+        AllDigits(parts[1], 1, 4) && AllDigits(parts[2], 1, 12)) {
+      return std::string(value);
+    }
+  }
+  return InvalidField(field,
+                      "must be tickets/{ULID} or a ticket number such as "
+                      "T20261123-0-000042");
+}
+
 v1::Round& CurrentRound(v1::Complaint& c) { return *c.mutable_rounds()->rbegin(); }
 
 // Moves the current round (and the complaint) to `to`.
@@ -239,7 +269,10 @@ absl::Status ValidateFile(const v1::FileRequest& request) {
   RETURN_IF_ERROR(CheckId(request.request_id(), "request_id", true));
   const v1::Complaint& c = request.complaint();
   RETURN_IF_ERROR(CheckId(c.customer_id(), "complaint.customer_id", true));
-  RETURN_IF_ERROR(CheckId(c.ticket(), "complaint.ticket", false));
+  if (!c.ticket().empty()) {
+    RETURN_IF_ERROR(
+        CanonicalTicketReference(c.ticket(), "complaint.ticket").status());
+  }
   RETURN_IF_ERROR(CheckId(c.order_id(), "complaint.order_id", false));
   RETURN_IF_ERROR(CheckId(c.product_id(), "complaint.product_id", false));
   if (c.channel() == 0 || !common::v1::Channel_IsValid(c.channel())) {
@@ -308,7 +341,11 @@ v1::Complaint NewComplaint(const v1::FileRequest& request,
   v1::Complaint c;
   const v1::Complaint& in = request.complaint();
   c.set_customer_id(in.customer_id());
-  c.set_ticket(in.ticket());
+  if (!in.ticket().empty()) {
+    // Validated by ValidateFile.
+    c.set_ticket(CanonicalTicketReference(in.ticket(), "complaint.ticket")
+                     .value_or(in.ticket()));
+  }
   c.set_order_id(in.order_id());
   c.set_product_id(in.product_id());
   c.set_channel(in.channel());

@@ -332,6 +332,29 @@ TEST(ValidationTest, NamesTheField) {
   }
 }
 
+// The ticket reference travels in ComplaintFiled, which carries ids only.
+TEST(ValidationTest, TicketIsANameOrANumber) {
+  v1::FileRequest req = ValidFile();
+  for (const char* good :
+       {"tickets/01KAQDWRF80000000000000099",
+        "tickets/01kaqdwrf80000000000000099", "T20261123-0-000042"}) {
+    req.mutable_complaint()->set_ticket(good);
+    EXPECT_TRUE(ValidateFile(req).ok()) << good;
+  }
+  for (const char* bad : {"客户13912345678", "13912345678", "tickets/1",
+                          "T2026-0-1", "tickets/01KAQDWRF80000000000000099/x"}) {
+    req.mutable_complaint()->set_ticket(bad);
+    const absl::Status status = ValidateFile(req);
+    ASSERT_EQ(FieldViolationsOf(status).size(), 1u) << bad;
+    EXPECT_EQ(FieldViolationsOf(status)[0].field, "complaint.ticket") << bad;
+    EXPECT_EQ(std::string(status.message()).find("139"), std::string::npos);
+  }
+  req.mutable_complaint()->set_ticket("tickets/01kaqdwrf80000000000000099");
+  EXPECT_EQ(NewComplaint(req, "01KAQDWRF80000000000000001", "svc", kNow)
+                .ticket(),
+            "tickets/01KAQDWRF80000000000000099");
+}
+
 TEST(ValidationTest, AmountsNonNegativeAndBounded) {
   v1::Remedy r;
   r.set_kind(v1::REMEDY_KIND_COMPENSATION);
