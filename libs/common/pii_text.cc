@@ -205,8 +205,10 @@ namespace {
 
 // `text` with the full-width forms of ASCII characters (U+FF01–U+FF5E:
 // １３９, ＋８６, Ｘ, ＠, which Chinese input methods produce) replaced by
-// ASCII, and where each of its bytes came from. Values are found in this
-// text and masked in the original.
+// ASCII and the invisible zero-width characters (U+200B–U+200D, U+2060,
+// U+FEFF, which pasted text carries and which would otherwise split a
+// number out of sight) by a space, and where each of its bytes came from.
+// Values are found in this text and masked in the original.
 struct HalfWidth {
   std::string text;
   // origin[i]: the original byte where text[i] starts; origin[text.size()]
@@ -214,14 +216,29 @@ struct HalfWidth {
   std::vector<size_t> origin;
 };
 
+bool IsZeroWidth(absl::string_view three_bytes) {
+  return three_bytes == "\u200B" || three_bytes == "\u200C" ||
+         three_bytes == "\u200D" || three_bytes == "\u2060" ||
+         three_bytes == "\uFEFF";
+}
+
 std::optional<HalfWidth> ToHalfWidth(absl::string_view text) {
-  if (text.find('\xEF') == absl::string_view::npos) return std::nullopt;
+  if (text.find_first_of("\xEF\xE2") == absl::string_view::npos) {
+    return std::nullopt;
+  }
   HalfWidth half;
   half.text.reserve(text.size());
   half.origin.reserve(text.size() + 1);
   bool any = false;
   for (size_t i = 0; i < text.size();) {
     const auto b0 = static_cast<unsigned char>(text[i]);
+    if (i + 2 < text.size() && IsZeroWidth(text.substr(i, 3))) {
+      half.text.push_back(' ');
+      half.origin.push_back(i);
+      i += 3;
+      any = true;
+      continue;
+    }
     if (b0 == 0xEF && i + 2 < text.size()) {
       const auto b1 = static_cast<unsigned char>(text[i + 1]);
       const auto b2 = static_cast<unsigned char>(text[i + 2]);

@@ -7,7 +7,8 @@
 //
 // What is masked — also when written in full-width characters, as Chinese
 // input methods produce them (１３８１２３４５６７８, ＋８６; the masked form
-// is then ASCII):
+// is then ASCII), and when zero-width characters (U+200B–U+200D, U+2060,
+// U+FEFF) split it, which count as a space:
 //   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
 //     spaces or dashes between digit groups        → MaskPhone
 //   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written

@@ -109,6 +109,16 @@ TEST(MaskPiiTextTest, FullWidthDigitsAsInputMethodsWriteThem) {
   EXPECT_FALSE(ContainsPiiText("第３次来电"));
 }
 
+TEST(MaskPiiTextTest, ZeroWidthCharactersDoNotHideANumber) {
+  // U+200B between the groups, as pasted text carries it.
+  EXPECT_EQ(MaskPiiText("回电139\u200B1234\u200B5678"), "回电139****5678");
+  EXPECT_EQ(MaskPiiText("卡号6222\u200D0202\u200D0000\u200D1234567"),
+            "卡号****4567");
+  EXPECT_TRUE(ContainsPiiText("139\uFEFF12345678"));
+  // Alone, they change nothing.
+  EXPECT_EQ(MaskPiiText("第\u200B3\u200B次"), "第\u200B3\u200B次");
+}
+
 TEST(ContainsPiiTextTest, TrueExactlyWhenMaskingChangesTheText) {
   EXPECT_TRUE(ContainsPiiText("请回电13812345678"));
   EXPECT_TRUE(ContainsPiiText("邮箱 li.na@example.com"));
