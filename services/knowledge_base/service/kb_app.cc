@@ -34,6 +34,14 @@ constexpr size_t kMaxGapsScanned = 20000;
 constexpr size_t kMaxReplyChars = 10000;
 constexpr double kSuggestScoreFraction = 0.3;
 
+// The fingerprint a SearchPerformed event carries: of the query as masked
+// (MaskPiiText), so that a search for a phone number cannot be recovered
+// from the event log by hashing every possible number (the fingerprint is
+// unkeyed); equal queries still share one.
+uint64_t SearchFingerprint(absl::string_view normalized) {
+  return QueryFingerprint(MaskPiiText(normalized));
+}
+
 bool IsLive(const v1::ArticleRecord& record) {
   return !record.article().published_version().empty() &&
          !record.withdrawn() &&
@@ -976,7 +984,7 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   }
   if (offset > 0) return response;  // pages after the first are not logged
   v1::SearchPerformed event;
-  event.set_query_fingerprint(QueryFingerprint(normalized));
+  event.set_query_fingerprint(SearchFingerprint(normalized));
   event.set_term_count(static_cast<int32_t>(result.terms.size()));
   event.set_total_hits(response.total_hits());
   event.set_filtered(!r.category().empty() || r.tags_size() > 0 ||
@@ -1028,7 +1036,8 @@ absl::StatusOr<v1::SuggestResponse> KbApp::Suggest(
     *response.add_hits() = std::move(hit);
   }
   v1::SearchPerformed event;
-  event.set_query_fingerprint(QueryFingerprint(NormalizeToString(query.text)));
+  event.set_query_fingerprint(
+      SearchFingerprint(NormalizeToString(query.text)));
   event.set_term_count(static_cast<int32_t>(result.terms.size()));
   event.set_total_hits(static_cast<int32_t>(result.hits.size()));
   event.set_suggest(true);
