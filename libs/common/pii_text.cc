@@ -297,6 +297,9 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
   }
 }
 
+// RestoreMaskedPii puts back at most this many values per text.
+constexpr size_t kMaxRestoredValues = 64;
+
 // Calls on_value(begin, end, masked) as ForEachMaskedValue does, with the
 // byte ranges in `text` itself also where values were found in its
 // half-width form.
@@ -377,6 +380,9 @@ std::string RestoreMaskedPii(absl::string_view original,
     ++stood.used;
     occurrences.push_back({i, (*form)->size(), stood.clear[which]});
     i += (*form)->size();
+    // Each is checked by masking the whole text: bound the work a text full
+    // of masked forms can ask for. Any further ones stay masked.
+    if (occurrences.size() == kMaxRestoredValues) break;
   }
 
   // A value is put back only where the text still masks it as the writer

@@ -64,7 +64,7 @@ bool ContainsPiiText(absl::string_view text);
 // not see (a masked form moved behind 订单号, or glued to letters or digits,
 // stays masked). `original` itself when `edited` is exactly
 // MaskPiiText(original). Cost: one MaskPiiText of the text per masked form
-// found in `edited`.
+// found in `edited`; past the 64th, masked forms stay as written.
 std::string RestoreMaskedPii(absl::string_view original,
                              absl::string_view edited);
 

@@ -174,6 +174,18 @@ TEST(RestoreMaskedPiiTest, NeverPutsBackAValueTheWriterWouldSeeInClear) {
   EXPECT_TRUE(absl::EndsWith(restored, "回电13912345678")) << restored;
 }
 
+TEST(RestoreMaskedPiiTest, AtMost64ValuesAreRestored) {
+  std::string edited;
+  for (int i = 0; i < 70; ++i) edited += "回电138****5678；";
+  const std::string restored = RestoreMaskedPii("请回电13812345678", edited);
+  size_t clear = 0;
+  for (size_t at = restored.find("13812345678"); at != std::string::npos;
+       at = restored.find("13812345678", at + 1)) {
+    ++clear;
+  }
+  EXPECT_EQ(clear, 64u);
+}
+
 TEST(RestoreMaskedPiiTest, SameMaskedFormStandsForEachValueInTurn) {
   // Two numbers that mask alike get their own clear values back, in order.
   const std::string original = "主叫13812345678，备用13899995678";
