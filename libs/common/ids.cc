@@ -5,6 +5,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/random/random.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 
 namespace cs {
@@ -74,6 +75,12 @@ std::optional<std::string> CanonicalUlid(absl::string_view id) {
   std::string upper = absl::AsciiStrToUpper(id);
   if (!IsUlid(upper)) return std::nullopt;
   return upper;
+}
+
+std::optional<std::string> UlidOfName(absl::string_view name,
+                                      absl::string_view prefix) {
+  if (!absl::ConsumePrefix(&name, prefix)) return std::nullopt;
+  return CanonicalUlid(name);
 }
 
 absl::Time UlidTime(absl::string_view id) {

@@ -40,6 +40,11 @@ bool IsUlid(absl::string_view id);
 // are looked up by this form.
 std::optional<std::string> CanonicalUlid(absl::string_view id);
 
+// The ULID of a resource name "<prefix><ULID>" ("tickets/01KAQ…"), in the
+// canonical case; nullopt when `name` is not `prefix` and a ULID.
+std::optional<std::string> UlidOfName(absl::string_view name,
+                                      absl::string_view prefix);
+
 // The creation time encoded in a ULID; InfinitePast when `id` is no ULID.
 absl::Time UlidTime(absl::string_view id);
 

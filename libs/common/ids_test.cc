@@ -72,6 +72,11 @@ TEST(UlidTest, CanonicalFormIsUpperCase) {
   EXPECT_EQ(CanonicalUlid("01hv3k9q2f8d6wxyz0123456il"), std::nullopt);
   EXPECT_EQ(CanonicalUlid("01hv3k9q2f8d6w"), std::nullopt);
   EXPECT_EQ(CanonicalUlid("工单01HV3K9Q2F8D6WXYZ0123"), std::nullopt);
+  EXPECT_EQ(UlidOfName("tickets/01hv3k9q2f8d6wxyz012345678", "tickets/"),
+            "01HV3K9Q2F8D6WXYZ012345678");
+  EXPECT_EQ(UlidOfName("cases/01HV3K9Q2F8D6WXYZ012345678", "tickets/"),
+            std::nullopt);
+  EXPECT_EQ(UlidOfName("tickets/", "tickets/"), std::nullopt);
 }
 
 TEST(UlidTest, NewUlidAfterKeepsWriteOrderInOneMillisecond) {

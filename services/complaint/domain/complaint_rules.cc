@@ -71,11 +71,10 @@ bool AllDigits(absl::string_view s, size_t min, size_t max) {
 absl::StatusOr<std::string> CanonicalTicketReference(absl::string_view value,
                                                      absl::string_view field) {
   absl::string_view rest = value;
-  if (absl::ConsumePrefix(&rest, "tickets/")) {
-    if (std::optional<std::string> ulid = CanonicalUlid(rest)) {
-      return absl::StrCat("tickets/", *ulid);
-    }
-  } else if (absl::ConsumePrefix(&rest, "T")) {
+  if (std::optional<std::string> ulid = UlidOfName(value, "tickets/")) {
+    return absl::StrCat("tickets/", *ulid);
+  }
+  if (absl::ConsumePrefix(&rest, "T")) {
     const std::vector<absl::string_view> parts = absl::StrSplit(rest, '-');
     if (parts.size() == 3 && AllDigits(parts[0], 8, 8) &&
         AllDigits(parts[1], 1, 4) && AllDigits(parts[2], 1, 12)) {

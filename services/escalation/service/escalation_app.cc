@@ -407,9 +407,7 @@ absl::Status EscalationApp::HandleTimer(const Timer& timer, WriteSet& writes) {
 
 absl::StatusOr<std::pair<std::string, v1::EscalationCase>>
 EscalationApp::LoadCase(const std::string& name) const {
-  absl::string_view id = name;
-  std::optional<std::string> ulid;
-  if (absl::ConsumePrefix(&id, kCasesPrefix)) ulid = CanonicalUlid(id);
+  std::optional<std::string> ulid = UlidOfName(name, kCasesPrefix);
   if (!ulid.has_value()) {
     return InvalidField("name", absl::StrCat("must be \"cases/{id}\", got \"",
                                              Utf8Prefix(name, 80), "\""));

@@ -537,9 +537,7 @@ std::string CustomerName(absl::string_view customer_id) {
 absl::StatusOr<std::string> ParseTicketName(absl::string_view name,
                                             absl::string_view field) {
   if (name.empty()) return cs::InvalidField(field, "is required");
-  absl::string_view id = name;
-  std::optional<std::string> ulid;
-  if (absl::ConsumePrefix(&id, "tickets/")) ulid = cs::CanonicalUlid(id);
+  std::optional<std::string> ulid = cs::UlidOfName(name, "tickets/");
   if (!ulid.has_value()) {
     return cs::InvalidField(field, "must be a ticket name tickets/{ULID}");
   }

@@ -9,7 +9,6 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/strip.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/pii_text.h"
@@ -71,9 +70,7 @@ std::string ReviewName(absl::string_view id) {
 absl::StatusOr<std::string> ParseReviewName(absl::string_view name,
                                             absl::string_view field) {
   if (name.empty()) return InvalidField(field, "is required");
-  absl::string_view id = name;
-  std::optional<std::string> ulid;
-  if (absl::ConsumePrefix(&id, kReviewPrefix)) ulid = CanonicalUlid(id);
+  std::optional<std::string> ulid = UlidOfName(name, kReviewPrefix);
   if (!ulid.has_value()) {
     return InvalidField(field, "must be \"qualityReviews/{id}\"");
   }
