@@ -99,10 +99,14 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
     const size_t first = span.find_first_of(" -");
     const bool together =
         groups == 1 && digits.size() >= 10 && digits.size() <= 12;
-    const bool dashed = groups == 2 && span[first] == '-' && first >= 3 &&
-                        first <= 4 && digits.size() - first >= 7 &&
-                        digits.size() - first <= 8;
-    if (together || dashed) return MaskPhone(span);
+    const bool area_then_local = first >= 3 && first <= 4 &&
+                                 digits.size() - first >= 7 &&
+                                 digits.size() - first <= 8;
+    const bool dashed = groups == 2 && span[first] == '-' && area_then_local;
+    // "021 6666 8888": the local number may itself be split by spaces.
+    const bool spaced = groups >= 2 && span.find('-') == absl::string_view::npos &&
+                        area_then_local;
+    if (together || dashed || spaced) return MaskPhone(span);
   }
   if (digits.size() >= 16 && digits.size() <= 19) return MaskBankCard(span);
   return std::nullopt;

@@ -12,7 +12,8 @@
 //   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
 //     spaces or dashes between digit groups        → MaskPhone
 //   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written
-//     together or with a dash, optional "-extension" → MaskPhone
+//     together, with a dash (optional "-extension") or with spaces
+//     ("021 6666 8888")                            → MaskPhone
 //   * 18-character resident ID numbers (17 digits + digit or X/x) whose
 //     birth date part is plausible (19xx/20xx, month 01–12, day 01–31)
 //                                                   → MaskIdCard

@@ -25,6 +25,11 @@ TEST(MaskPiiTextTest, Landlines) {
   EXPECT_EQ(MaskPiiText("座机010-12345678转人工"), "座机010-****5678转人工");
   EXPECT_EQ(MaskPiiText("门店电话 0755-8765432"), "门店电话 0755-****5432");
   EXPECT_EQ(MaskPiiText("电话02112345678"), "电话021-****5678");
+  // Area code and local number separated by spaces, as people write them.
+  EXPECT_EQ(MaskPiiText("总机 021 6666 8888 转 2"), "总机 021-****8888 转 2");
+  EXPECT_EQ(MaskPiiText("门店 0755 8765432"), "门店 0755-****5432");
+  // A short run after a space is no local number.
+  EXPECT_EQ(MaskPiiText("第 021 期 123 号"), "第 021 期 123 号");
 }
 
 TEST(MaskPiiTextTest, IdCardsWithAndWithoutX) {
