@@ -347,6 +347,10 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   EXPECT_EQ(report->total().waited(), 1);
   EXPECT_NEAR(report->total().customer_wait_seconds(), 180, 1);
   EXPECT_THAT(report->html(), ::testing::HasSubstr("手机类 › 信号问题"));
+  // Rows per channel and department: only groups with tickets.
+  EXPECT_THAT(report->csv(), ::testing::HasSubstr("\nchannel,"));
+  EXPECT_THAT(report->csv(), ::testing::HasSubstr("\ndepartment,"));
+  EXPECT_THAT(report->csv(), ::testing::Not(::testing::HasSubstr(",,0,")));
 
   v1::GetMonthlyReportRequest monthly_request;
   monthly_request.set_month(Today().substr(0, 7));
@@ -357,6 +361,8 @@ TEST_F(AnalyticsServiceTest, TicketLifecycleFeedsKpisReportsAndAlerts) {
   EXPECT_EQ(monthly->total().tickets(), 2);
   EXPECT_THAT(monthly->html(), ::testing::HasSubstr("<polyline"));
   EXPECT_THAT(monthly->csv(), ::testing::HasSubstr("手机类 › 信号问题,2,1"));
+  EXPECT_THAT(monthly->csv(), ::testing::HasSubstr("\ndepartment,"));
+  EXPECT_THAT(monthly->html(), ::testing::HasSubstr("部门及时响应率"));
   monthly_request.set_month("2026-13");
   EXPECT_EQ(Call(analytics_.get(),
                  &v1::AnalyticsService::Stub::GetMonthlyReport, supervisor_,

@@ -142,6 +142,26 @@ std::string OrNone(const std::string& value) {
   return value.empty() ? "(none)" : SanitizeCell(value);
 }
 
+// The report's rows per channel or department (those with tickets).
+void PrintRows(const char* dimension,
+               const google::protobuf::RepeatedPtrField<v1::MetricsRow>& rows,
+               std::ostream& out) {
+  Table table({dimension, "TICKETS", "ON-TIME", "FCR", "AVG RESP", "CSAT",
+               "COMPLAINTS"});
+  for (const v1::MetricsRow& r : rows) {
+    if (r.tickets() == 0) continue;
+    const std::string& name = std::string(dimension) == "CHANNEL"
+                                  ? r.dimensions().channel()
+                                  : r.dimensions().department();
+    table.AddRow({OrNone(name), absl::StrCat(r.tickets()),
+                  Pct(r.on_time_response_rate()),
+                  Pct(r.first_contact_resolution_rate()),
+                  Secs(r.avg_response_seconds()), Pct(r.csat()),
+                  absl::StrCat(r.complaints())});
+  }
+  table.Print(out);
+}
+
 template <typename Report>
 void PrintSections(const Report& report, std::ostream& out) {
   Table top({"CATEGORY", "TICKETS", "SHARE"});
@@ -192,6 +212,7 @@ class ReportCommand final : public Command {
       table << "monthly report " << report.month() << ": "
             << report.total().tickets() << " tickets\n";
       PrintKpis(report.kpis(), table);
+      PrintRows("DEPARTMENT", report.by_department(), table);
       PrintSections(report, table);
     } else {
       v1::GetDailyReportRequest request;
@@ -204,6 +225,8 @@ class ReportCommand final : public Command {
       table << "daily report " << report.date() << ": "
             << report.total().tickets() << " tickets\n";
       PrintKpis(report.kpis(), table);
+      PrintRows("CHANNEL", report.by_channel(), table);
+      PrintRows("DEPARTMENT", report.by_department(), table);
       PrintSections(report, table);
     }
     const std::string text =

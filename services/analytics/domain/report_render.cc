@@ -302,6 +302,51 @@ std::string CsvField(absl::string_view s) {
   return absl::StrCat("\"", absl::StrReplaceAll(s, {{"\"", "\"\""}}), "\"");
 }
 
+namespace {
+
+// The per-channel (daily only) and per-department rows. Rows without a
+// ticket (a group seen only in other counts) are left out; tickets with no
+// channel or department form the "(none)" row.
+void CsvDimensionRows(const RepeatedPtrField<v1::MetricsRow>& by_channel,
+                      const RepeatedPtrField<v1::MetricsRow>& by_department,
+                      std::string& out) {
+  absl::StrAppend(&out, "\nsection,name,tickets,on_time_response_rate,"
+                        "first_contact_resolution_rate,avg_response_seconds,"
+                        "p90_response_seconds,csat,complaints\n");
+  auto row = [&](const char* section, const std::string& name,
+                 const v1::MetricsRow& r) {
+    if (r.tickets() == 0) return;
+    absl::StrAppend(&out, section, ",", CsvField(name.empty() ? "(none)" : name),
+                    ",", r.tickets(), ",", Num(r.on_time_response_rate()), ",",
+                    Num(r.first_contact_resolution_rate()), ",",
+                    Num(r.avg_response_seconds()), ",",
+                    Num(r.p90_response_seconds()), ",", Num(r.csat()), ",",
+                    r.complaints(), "\n");
+  };
+  for (const auto& r : by_channel) row("channel", r.dimensions().channel(), r);
+  for (const auto& r : by_department) {
+    row("department", r.dimensions().department(), r);
+  }
+}
+
+// Bars of the on-time response rate of each department with tickets.
+std::string DepartmentBars(
+    const RepeatedPtrField<v1::MetricsRow>& by_department) {
+  std::vector<std::pair<std::string, double>> departments;
+  for (const v1::MetricsRow& r : by_department) {
+    if (r.tickets() == 0) continue;
+    departments.emplace_back(r.dimensions().department().empty()
+                                 ? "(none)"
+                                 : r.dimensions().department(),
+                             r.on_time_response_rate());
+  }
+  return absl::StrCat(
+      "<h2>On-time response rate by department 部门及时响应率</h2>",
+      SvgBars("On-time response rate by department", departments, 1.0, true));
+}
+
+}  // namespace
+
 std::string DailyReportCsv(const v1::DailyReport& report) {
   std::string out;
   CsvKpis(report.kpis(), out);
@@ -309,24 +354,7 @@ std::string DailyReportCsv(const v1::DailyReport& report) {
   absl::StrAppend(&out, "volume,tickets,", t.tickets(), ",,\n");
   absl::StrAppend(&out, "volume,sla_breaches,", t.sla_breaches(), ",,\n");
   CsvCommon(report.top_categories(), report.rising(), report.breaches(), out);
-  absl::StrAppend(&out, "\nsection,name,tickets,on_time_response_rate,"
-                        "first_contact_resolution_rate,avg_response_seconds,"
-                        "p90_response_seconds,csat,complaints\n");
-  auto row = [&](const char* section, const std::string& name,
-                 const v1::MetricsRow& r) {
-    absl::StrAppend(&out, section, ",", CsvField(name), ",", r.tickets(), ",",
-                    Num(r.on_time_response_rate()), ",",
-                    Num(r.first_contact_resolution_rate()), ",",
-                    Num(r.avg_response_seconds()), ",",
-                    Num(r.p90_response_seconds()), ",", Num(r.csat()), ",",
-                    r.complaints(), "\n");
-  };
-  for (const auto& r : report.by_channel()) {
-    row("channel", r.dimensions().channel(), r);
-  }
-  for (const auto& r : report.by_department()) {
-    row("department", r.dimensions().department(), r);
-  }
+  CsvDimensionRows(report.by_channel(), report.by_department(), out);
   return out;
 }
 
@@ -345,6 +373,7 @@ std::string MonthlyReportCsv(const v1::MonthlyReport& report) {
                     Num(r.customer_wait_seconds()), ",", Num(r.csat()), ",",
                     r.sla_breaches(), "\n");
   }
+  CsvDimensionRows({}, report.by_department(), out);
   return out;
 }
 
@@ -352,7 +381,7 @@ std::string DailyReportHtml(const v1::DailyReport& report) {
   std::string out =
       PageStart(absl::StrCat("服务日报 Daily service report ", report.date()));
   HtmlKpis(report.total(), report.kpis(), out);
-  std::vector<std::pair<std::string, double>> channels, departments;
+  std::vector<std::pair<std::string, double>> channels;
   double max_tickets = 0;
   for (const v1::MetricsRow& r : report.by_channel()) {
     if (r.tickets() == 0) continue;
@@ -360,16 +389,9 @@ std::string DailyReportHtml(const v1::DailyReport& report) {
                           static_cast<double>(r.tickets()));
     max_tickets = std::max(max_tickets, static_cast<double>(r.tickets()));
   }
-  for (const v1::MetricsRow& r : report.by_department()) {
-    if (r.tickets() == 0) continue;
-    departments.emplace_back(r.dimensions().department(),
-                             r.on_time_response_rate());
-  }
   absl::StrAppend(&out, "<h2>Tickets by channel 渠道工单量</h2>",
                   SvgBars("Tickets by channel", channels, max_tickets, false),
-                  "<h2>On-time response rate by department 部门及时响应率</h2>",
-                  SvgBars("On-time response rate by department", departments,
-                          1.0, true));
+                  DepartmentBars(report.by_department()));
   HtmlCommon(report.top_categories(), report.rising(), report.breaches(), out);
   absl::StrAppend(&out, "</body></html>\n");
   return out;
@@ -380,7 +402,8 @@ std::string MonthlyReportHtml(const v1::MonthlyReport& report) {
       absl::StrCat("月度分析 Monthly analysis ", report.month()));
   HtmlKpis(report.total(), report.kpis(), out);
   absl::StrAppend(&out, "<h2>Tickets per day 每日工单量</h2>",
-                  SvgDailyLine(report.by_day()));
+                  SvgDailyLine(report.by_day()),
+                  DepartmentBars(report.by_department()));
   HtmlCommon(report.top_categories(), report.rising(), report.breaches(), out);
   absl::StrAppend(&out, "</body></html>\n");
   return out;

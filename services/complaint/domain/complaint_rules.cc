@@ -572,7 +572,9 @@ absl::Status ApplyRootCause(v1::Complaint& c,
   }
   RETURN_IF_ERROR(CheckText(req.analysis(), "analysis", 4000, true, true));
   if (!IsOpen(c)) {
-    return absl::FailedPreconditionError("complaint is CLOSED");
+    return absl::FailedPreconditionError(
+        "complaint is CLOSED: its root cause is recorded before it closes "
+        "(corrective actions can still be added)");
   }
   v1::RootCause* rc = c.mutable_root_cause();
   rc->set_category(req.category());
