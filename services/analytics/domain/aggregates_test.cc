@@ -537,6 +537,15 @@ TEST(ReportTest, AgentScorecardWeighsComponents) {
   EXPECT_FALSE(BuildAgentScorecard("", cells,
                                    DefaultAnalyticsConfig().scorecard())
                    .ok());
+  // Routing's name for the agent reads the same scorecard.
+  auto named = BuildAgentScorecard("agents/alice", cells,
+                                   DefaultAnalyticsConfig().scorecard());
+  ASSERT_TRUE(named.ok()) << named.status();
+  EXPECT_EQ(named->agent(), "alice");
+  EXPECT_EQ(named->active_days(), 2);
+  EXPECT_FALSE(BuildAgentScorecard("agents/", cells,
+                                   DefaultAnalyticsConfig().scorecard())
+                   .ok());
 }
 
 v1::MetricsRow TotalOf(const std::vector<common::v1::Event>& events) {

@@ -6,6 +6,7 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/strings/str_replace.h"
 #include "absl/time/civil_time.h"
 #include "google/protobuf/text_format.h"
@@ -403,8 +404,13 @@ double ServiceQuality(const v1::Bucket& b) {
 }
 
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
-    const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
+    const std::string& agent_name,
+    const std::map<std::string, v1::Bucket>& cells,
     const v1::ScorecardWeights& weights) {
+  // Routing names agents "agents/wang"; tickets carry "wang".
+  absl::string_view id = agent_name;
+  absl::ConsumePrefix(&id, "agents/");
+  const std::string agent(id);
   if (agent.empty()) return InvalidField("agent", "is required");
   v1::Dimensions filter;
   filter.set_agent(agent);

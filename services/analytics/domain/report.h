@@ -111,7 +111,8 @@ double ServiceQuality(const v1::Bucket& b);
 //  * teamwork           = min(1, helped tickets / (helps_per_day_bar ×
 //    active days)) (helped tickets: aggregates.h).
 // Components without data are left out and the remaining weights
-// renormalised. INVALID_ARGUMENT when `agent` is empty.
+// renormalised. `agent` is the tickets' assignee id ("wang") or routing's
+// name for it ("agents/wang"). INVALID_ARGUMENT when it is empty.
 absl::StatusOr<v1::AgentScorecard> BuildAgentScorecard(
     const std::string& agent, const std::map<std::string, v1::Bucket>& cells,
     const v1::ScorecardWeights& weights);
