@@ -241,7 +241,11 @@ absl::StatusOr<v1::ListInspectionQueueResponse> QualityApp::ListInspectionQueue(
       ASSIGN_OR_RETURN(const v1::Ticket ticket,
                        TicketRepository::ParseTicket(stored));
       const absl::Time at = HandledTime(ticket);
-      if (at < start || at >= end || ticket.assignee().empty()) continue;
+      // A duplicate merged into another ticket was closed, not handled.
+      if (at < start || at >= end || ticket.assignee().empty() ||
+          !ticket.merged_into().empty()) {
+        continue;
+      }
       ASSIGN_OR_RETURN(std::optional<std::string> review,
                        repo_->FindReviewOfTicket(ticket.id()));
       ASSIGN_OR_RETURN(InspectionSignals signals,

@@ -73,7 +73,8 @@ class QualityServiceTest : public ::testing::Test {
 
   // A ticket of 客服部 handled by `agent` and resolved now; `csat` > 0 adds
   // the customer's survey.
-  v1::Ticket Handled(const std::string& agent, int csat = 0) {
+  // A new ticket of c-1001 assigned to `agent` in 客服部.
+  v1::Ticket Assigned(const std::string& agent) {
     v1::CreateTicketRequest create;
     v1::Ticket* t = create.mutable_ticket();
     t->set_channel(common::CHANNEL_PHONE);
@@ -88,15 +89,21 @@ class QualityServiceTest : public ::testing::Test {
     assign.set_name(created->name());
     assign.set_department("客服部");
     assign.set_assignee(agent);
-    EXPECT_TRUE(Call(&TicketStub::AssignTicket, supervisor_, assign).ok());
+    auto assigned = Call(&TicketStub::AssignTicket, supervisor_, assign);
+    EXPECT_TRUE(assigned.ok()) << assigned.status();
+    return assigned.ok() ? *assigned : *created;
+  }
+
+  v1::Ticket Handled(const std::string& agent, int csat = 0) {
+    const v1::Ticket assigned = Assigned(agent);
     v1::ResolveTicketRequest resolve;
-    resolve.set_name(created->name());
+    resolve.set_name(assigned.name());
     resolve.set_resolution("已为客户更换SIM卡，信号恢复正常。");
     auto resolved = Call(&TicketStub::ResolveTicket, supervisor_, resolve);
     EXPECT_TRUE(resolved.ok()) << resolved.status();
     if (csat > 0) {
       v1::SubmitFeedbackRequest feedback;
-      feedback.set_name(created->name());
+      feedback.set_name(assigned.name());
       feedback.mutable_feedback()->set_csat(csat);
       auto f = Call(&TicketStub::SubmitFeedback, service_, feedback);
       EXPECT_TRUE(f.ok()) << f.status();
@@ -366,8 +373,15 @@ TEST_F(QualityServiceTest, InspectionQueueCoversEveryAgent) {
   std::vector<v1::Ticket> zm;
   for (int i = 0; i < 4; ++i) zm.push_back(Handled("agent-zm", i == 2 ? 1 : 5));
   v1::Ticket lq = Handled("agent-lq", 4);
+  const v1::Ticket wf = Handled("agent-wf");
   Handled("agent-wf");
-  Handled("agent-wf");
+  // A duplicate merged into 王芳's ticket is closed, not handled: no
+  // candidate, not counted.
+  v1::MergeTicketsRequest merge;
+  merge.set_target(wf.name());
+  merge.add_sources(Assigned("agent-wf").name());
+  merge.set_reason("重复工单");
+  ASSERT_TRUE(Call(&TicketStub::MergeTickets, supervisor_, merge).ok());
   ASSERT_TRUE(Q(&QualityStub::CreateReview, qa_, Review(lq.name(), 8)).ok());
 
   v1::ListInspectionQueueRequest request;
@@ -387,6 +401,8 @@ TEST_F(QualityServiceTest, InspectionQueueCoversEveryAgent) {
   EXPECT_EQ(queue->coverage(0).agent(), "agent-lq");
   EXPECT_EQ(queue->coverage(0).reviews(), 1);
   EXPECT_EQ(queue->coverage(0).shortfall(), 1);
+  EXPECT_EQ(queue->coverage(1).agent(), "agent-wf");
+  EXPECT_EQ(queue->coverage(1).handled_tickets(), 2);
   EXPECT_EQ(queue->coverage(2).agent(), "agent-zm");
   EXPECT_EQ(queue->coverage(2).handled_tickets(), 4);
 
