@@ -65,6 +65,14 @@ class CreateCommand final : public Command {
     flags.AddString("category", &category_,
                     "category path separated by '/' (e.g. 手机类/信号问题)");
     flags.AddString("region", &region_, "region (default: the customer's)");
+    // The grading inputs, so an A-grade ticket is graded and routed as one
+    // from the start.
+    flags.AddString("affected-customers", &affected_,
+                    "customers affected (grading input)");
+    flags.AddString("loss-yuan", &loss_yuan_,
+                    "estimated loss in yuan, e.g. 1200.50 (grading input)");
+    flags.AddString("customer-type", &customer_type_,
+                    "new, returning or vip (default: the customer's)");
     flags.AddString("request-id", &request_id_,
                     "idempotency key: a retry with it creates no second "
                     "ticket");
@@ -88,6 +96,22 @@ class CreateCommand final : public Command {
     t->set_department(department_);
     t->set_region(region_);
     SetCategoryPath(category_, *t);
+    if (!affected_.empty()) {
+      absl::Status set =
+          SetAffectedCustomers("--affected-customers", affected_, *t);
+      if (!set.ok()) return UsageError(set.message());
+    }
+    if (!loss_yuan_.empty()) {
+      absl::Status set = SetLossYuan("--loss-yuan", loss_yuan_, *t);
+      if (!set.ok()) return UsageError(set.message());
+    }
+    if (!customer_type_.empty()) {
+      ASSIGN_OR_RETURN(
+          int type,
+          ParseEnumFlag(v1::CustomerType_descriptor(), "CUSTOMER_TYPE_",
+                        "customer-type", customer_type_));
+      t->set_customer_type(static_cast<v1::CustomerType>(type));
+    }
     request.set_request_id(request_id_);
     ASSIGN_OR_RETURN(v1::Ticket ticket,
                      CallRpc(context, &Stub::CreateTicket, request));
@@ -96,7 +120,7 @@ class CreateCommand final : public Command {
 
  private:
   std::string customer_, subject_, description_, channel_, stage_, department_,
-      category_, region_, request_id_;
+      category_, region_, affected_, loss_yuan_, customer_type_, request_id_;
 };
 
 class GetCommand final : public Command {

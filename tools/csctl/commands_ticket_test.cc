@@ -185,6 +185,17 @@ TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
             kExitOk);
   const std::string id = CreateTicket("c-2001", "宽带断网");
 
+  // The grading inputs can be given at creation.
+  Result created =
+      Run({"ticket", "create", "--customer", "c-2001", "--channel", "phone",
+           "--stage", "in_sale", "--subject", "整栋楼断网", "--description",
+           "多户报障", "--affected-customers", "150", "--loss-yuan", "80000",
+           "--customer-type", "vip"},
+          agent_);
+  ASSERT_EQ(created.code, kExitOk) << created.err;
+  EXPECT_EQ(ValueOf(created.out, "affected"), "150");
+  EXPECT_EQ(ValueOf(created.out, "loss"), "CNY 80000.00");
+
   Result r =
       Run({"ticket", "update", id, "--grade", "b", "--affected-customers", "40",
            "--loss-yuan", "1200.5", "--category", "宽带类/断网", "--subject",
