@@ -31,6 +31,7 @@
 #include "google/protobuf/descriptor.h"
 #include "libs/common/grpc_status.h"
 #include "libs/common/status_macros.h"
+#include "libs/common/time_proto.h"
 #include "tools/csctl/commands.h"
 #include "tools/csctl/output.h"
 #include "tools/csctl/paging.h"
@@ -151,9 +152,14 @@ class ListCommand final : public Command {
     flags.AddString("status", &statuses_,
                     "comma-separated statuses (e.g. new,open,in_progress)");
     flags.AddString("channel", &channels_, "comma-separated channels");
+    flags.AddString("grade", &grades_, "comma-separated grades: a, b, c");
     flags.AddString("department", &department_, "department");
     flags.AddString("assignee", &assignee_, "agent id");
     flags.AddString("customer", &customer_, "customer id");
+    flags.AddString("since", &since_,
+                    "created at or after: RFC 3339, a date (2026-11-30, "
+                    "Beijing time) or a duration back from now (24h)");
+    flags.AddString("until", &until_, "created before (the same forms)");
     flags.AddString("order", &order_, "create_time_desc or create_time_asc");
     paging_.Define(flags, "tickets");
   }
@@ -175,6 +181,22 @@ class ListCommand final : public Command {
                                      "CHANNEL_", "channel", c));
       f->add_channels(static_cast<cs::common::v1::Channel>(channel));
     }
+    for (absl::string_view g :
+         absl::StrSplit(grades_, ',', absl::SkipWhitespace())) {
+      ASSIGN_OR_RETURN(int grade,
+                       ParseEnumFlag(cs::common::v1::Grade_descriptor(),
+                                     "GRADE_", "grade", g));
+      f->add_grades(static_cast<cs::common::v1::Grade>(grade));
+    }
+    const absl::Time now = context.clock().Now();
+    if (!since_.empty()) {
+      ASSIGN_OR_RETURN(absl::Time from, ParseTimeFlag("since", since_, now));
+      *f->mutable_create_time_from() = ToProtoTime(from);
+    }
+    if (!until_.empty()) {
+      ASSIGN_OR_RETURN(absl::Time to, ParseTimeFlag("until", until_, now));
+      *f->mutable_create_time_to() = ToProtoTime(to);
+    }
     f->set_department(department_);
     f->set_assignee(assignee_);
     f->set_customer_id(std::string(
@@ -192,7 +214,8 @@ class ListCommand final : public Command {
   }
 
  private:
-  std::string statuses_, channels_, department_, assignee_, customer_, order_;
+  std::string statuses_, channels_, grades_, department_, assignee_, customer_,
+      since_, until_, order_;
   PageFlags paging_;
 };
 

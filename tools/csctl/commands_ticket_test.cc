@@ -124,6 +124,22 @@ TEST_F(CsctlTicketTest, WholeTicketJourneyFromTheCommandLine) {
   // CJK cells are two columns wide: SUBJECT lines up with its cell.
   EXPECT_EQ(DisplayWidth(lines[0].substr(0, lines[0].find("SUBJECT"))),
             DisplayWidth(lines[1].substr(0, lines[1].find("手机信号弱"))));
+  // Grade and creation-time filters: the new ticket is not graded yet (no
+  // routing here), and was created after 2000.
+  auto rows = [&](std::vector<std::string> args) {
+    Result listed = Run(std::move(args), agent_);
+    EXPECT_EQ(listed.code, kExitOk) << listed.err;
+    return std::vector<std::string>(
+               absl::StrSplit(listed.out, '\n', absl::SkipEmpty()))
+               .size() -
+           1;
+  };
+  EXPECT_EQ(rows({"ticket", "list", "--grade", "a,b"}), 0u);
+  EXPECT_EQ(rows({"ticket", "list", "--since", "2000-01-01"}), 1u);
+  EXPECT_EQ(rows({"ticket", "list", "--until", "2000-01-01"}), 0u);
+  r = Run({"ticket", "list", "--grade", "z"}, agent_);
+  EXPECT_NE(r.code, kExitOk);
+  EXPECT_THAT(r.err, HasSubstr("grade"));
 
   r = Run({"ticket", "reply", id, "--body", "您好，正在为您处理"}, agent_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
