@@ -366,6 +366,7 @@ TEST_F(EscalationServiceTest, TeamLeadsOfAnotherDepartmentCannotActOnACase) {
 
   v1::AcknowledgeRequest ack;
   ack.set_name(opened.name());
+  ack.set_note("已接手，稍后回电13912345678");
   v1::ResolveRequest resolve;
   resolve.set_name(opened.name());
   resolve.set_note("已回电客户13912345678");
@@ -403,6 +404,7 @@ TEST_F(EscalationServiceTest, TeamLeadsOfAnotherDepartmentCannotActOnACase) {
                     &v1::EscalationService::Stub::Acknowledge, lead_, ack);
   ASSERT_TRUE(acked.ok()) << acked.status();
   EXPECT_EQ(acked->acknowledged_by(), "lead-1");
+  EXPECT_EQ(acked->acknowledge_note(), "已接手，稍后回电139****5678");
   EXPECT_EQ(Call(escalation_.get(), &v1::EscalationService::Stub::Resolve,
                  product_lead, resolve)
                 .status()

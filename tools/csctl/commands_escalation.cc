@@ -74,6 +74,7 @@ absl::Status PrintCase(CommandContext& context, const v1::EscalationCase& c) {
                   {"opened", FormatDisplayTimestamp(c.open_time())},
                   {"ack_due", FormatDisplayTimestamp(c.ack_due_time())},
                   {"acknowledged_by", c.acknowledged_by()},
+                  {"acknowledge_note", SanitizeCell(c.acknowledge_note())},
                   {"closed", FormatDisplayTimestamp(c.close_time())},
                   {"close_reason", SanitizeCell(c.close_reason())}});
   return absl::OkStatus();

@@ -553,6 +553,7 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::Acknowledge(
   record.set_state(v1::CASE_STATE_ACKNOWLEDGED);
   record.set_acknowledged_by(caller.subject);
   *record.mutable_acknowledge_time() = ToProtoTime(now);
+  record.set_acknowledge_note(CaseText(req.note()));
   record.clear_ack_due_time();
   WriteSet writes;
   timers_->Cancel(writes, id);
