@@ -268,7 +268,8 @@ class WatchCommand final : public Command {
                       << FormatDisplayTimestamp(n.time()) << "  "
                       << EnumLabel(v1::NotificationKind_descriptor(), n.kind(),
                                    "NOTIFICATION_KIND_")
-                      << "  " << n.case_name() << "  " << n.subject()
+                      << "  " << (n.case_name().empty() ? "-" : n.case_name())
+                      << "  " << n.subject()
                       << "  level " << n.level() << "  "
                       << SanitizeCell(n.text()) << "\n";
       }

@@ -115,7 +115,8 @@ absl::Status PrintHits(
     const google::protobuf::RepeatedPtrField<v1::SearchHit>& hits) {
   Table table({"ARTICLE", "VERSION", "SCORE", "TITLE", "SNIPPET"});
   for (const v1::SearchHit& h : hits) {
-    table.AddRow({h.article(), h.version(), absl::StrFormat("%.2f", h.score()),
+    table.AddRow({h.article(), VersionLabel(h.version()),
+                  absl::StrFormat("%.2f", h.score()),
                   SanitizeCell(h.highlighted_title()),
                   SanitizeCell(h.snippet())});
   }
