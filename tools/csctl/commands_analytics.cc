@@ -134,8 +134,6 @@ void PrintKpis(const google::protobuf::RepeatedPtrField<v1::KpiLine>& kpis,
   table.Print(out);
 }
 
-// Top categories, rising issues and breaches: the sections both reports
-// share.
 // A blank category, department or channel is a real group: the tickets
 // that had none.
 std::string OrNone(const std::string& value) {
@@ -162,6 +160,8 @@ void PrintRows(const char* dimension,
   table.Print(out);
 }
 
+// Top categories, rising issues and breaches: the sections both reports
+// share.
 template <typename Report>
 void PrintSections(const Report& report, std::ostream& out) {
   Table top({"CATEGORY", "TICKETS", "SHARE"});
