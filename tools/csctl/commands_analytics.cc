@@ -140,18 +140,18 @@ std::string OrNone(const std::string& value) {
   return value.empty() ? "(none)" : SanitizeCell(value);
 }
 
-// The report's rows per channel or department (those with tickets).
-void PrintRows(const char* dimension,
+// The report's rows per channel or department (those with tickets), each
+// named by its `dimension` (&v1::Dimensions::channel, …).
+void PrintRows(const char* header,
+               const std::string& (v1::Dimensions::*dimension)() const,
                const google::protobuf::RepeatedPtrField<v1::MetricsRow>& rows,
                std::ostream& out) {
-  Table table({dimension, "TICKETS", "ON-TIME", "FCR", "AVG RESP", "CSAT",
+  Table table({header, "TICKETS", "ON-TIME", "FCR", "AVG RESP", "CSAT",
                "COMPLAINTS"});
   for (const v1::MetricsRow& r : rows) {
     if (r.tickets() == 0) continue;
-    const std::string& name = std::string(dimension) == "CHANNEL"
-                                  ? r.dimensions().channel()
-                                  : r.dimensions().department();
-    table.AddRow({OrNone(name), absl::StrCat(r.tickets()),
+    table.AddRow({OrNone((r.dimensions().*dimension)()),
+                  absl::StrCat(r.tickets()),
                   Pct(r.on_time_response_rate()),
                   Pct(r.first_contact_resolution_rate()),
                   Secs(r.avg_response_seconds()), Pct(r.csat()),
@@ -212,7 +212,8 @@ class ReportCommand final : public Command {
       table << "monthly report " << report.month() << ": "
             << report.total().tickets() << " tickets\n";
       PrintKpis(report.kpis(), table);
-      PrintRows("DEPARTMENT", report.by_department(), table);
+      PrintRows("DEPARTMENT", &v1::Dimensions::department, report.by_department(),
+                table);
       PrintSections(report, table);
     } else {
       v1::GetDailyReportRequest request;
@@ -225,8 +226,9 @@ class ReportCommand final : public Command {
       table << "daily report " << report.date() << ": "
             << report.total().tickets() << " tickets\n";
       PrintKpis(report.kpis(), table);
-      PrintRows("CHANNEL", report.by_channel(), table);
-      PrintRows("DEPARTMENT", report.by_department(), table);
+      PrintRows("CHANNEL", &v1::Dimensions::channel, report.by_channel(), table);
+      PrintRows("DEPARTMENT", &v1::Dimensions::department, report.by_department(),
+                table);
       PrintSections(report, table);
     }
     const std::string text =

@@ -167,27 +167,20 @@ class ListCommand final : public Command {
   absl::Status Run(CommandContext& context) override {
     v1::ListTicketsRequest request;
     v1::TicketFilter* f = request.mutable_filter();
-    for (absl::string_view s :
-         absl::StrSplit(statuses_, ',', absl::SkipWhitespace())) {
-      ASSIGN_OR_RETURN(int status,
-                       ParseEnumFlag(v1::TicketStatus_descriptor(),
-                                     "TICKET_STATUS_", "status", s));
-      f->add_statuses(static_cast<v1::TicketStatus>(status));
+    ASSIGN_OR_RETURN(std::vector<int> statuses,
+                     ParseEnumListFlag(v1::TicketStatus_descriptor(),
+                                       "TICKET_STATUS_", "status", statuses_));
+    for (int s : statuses) f->add_statuses(static_cast<v1::TicketStatus>(s));
+    ASSIGN_OR_RETURN(std::vector<int> channels,
+                     ParseEnumListFlag(cs::common::v1::Channel_descriptor(),
+                                       "CHANNEL_", "channel", channels_));
+    for (int c : channels) {
+      f->add_channels(static_cast<cs::common::v1::Channel>(c));
     }
-    for (absl::string_view c :
-         absl::StrSplit(channels_, ',', absl::SkipWhitespace())) {
-      ASSIGN_OR_RETURN(int channel,
-                       ParseEnumFlag(cs::common::v1::Channel_descriptor(),
-                                     "CHANNEL_", "channel", c));
-      f->add_channels(static_cast<cs::common::v1::Channel>(channel));
-    }
-    for (absl::string_view g :
-         absl::StrSplit(grades_, ',', absl::SkipWhitespace())) {
-      ASSIGN_OR_RETURN(int grade,
-                       ParseEnumFlag(cs::common::v1::Grade_descriptor(),
-                                     "GRADE_", "grade", g));
-      f->add_grades(static_cast<cs::common::v1::Grade>(grade));
-    }
+    ASSIGN_OR_RETURN(std::vector<int> grades,
+                     ParseEnumListFlag(cs::common::v1::Grade_descriptor(),
+                                       "GRADE_", "grade", grades_));
+    for (int g : grades) f->add_grades(static_cast<cs::common::v1::Grade>(g));
     const absl::Time now = context.clock().Now();
     if (!since_.empty()) {
       ASSIGN_OR_RETURN(absl::Time from, ParseTimeFlag("since", since_, now));

@@ -5,6 +5,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace cs::csctl {
@@ -32,6 +33,18 @@ absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
   return UsageError(
       absl::StrCat(positional ? "" : "--", flag, ": \"", text,
                    "\" is not one of: ", absl::StrJoin(choices, ", ")));
+}
+
+absl::StatusOr<std::vector<int>> ParseEnumListFlag(
+    const google::protobuf::EnumDescriptor* type, absl::string_view prefix,
+    absl::string_view flag, absl::string_view text) {
+  std::vector<int> values;
+  for (absl::string_view value :
+       absl::StrSplit(text, ',', absl::SkipWhitespace())) {
+    ASSIGN_OR_RETURN(int number, ParseEnumFlag(type, prefix, flag, value));
+    values.push_back(number);
+  }
+  return values;
 }
 
 std::string EnumLabel(const google::protobuf::EnumDescriptor* type, int number,

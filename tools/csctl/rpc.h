@@ -11,6 +11,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -47,6 +48,12 @@ absl::StatusOr<int> ParseEnumFlag(const google::protobuf::EnumDescriptor* type,
                                   absl::string_view prefix,
                                   absl::string_view flag,
                                   absl::string_view text);
+
+// ParseEnumFlag of each value of a comma-separated list ("new,in_progress"),
+// in order; empty for an empty text.
+absl::StatusOr<std::vector<int>> ParseEnumListFlag(
+    const google::protobuf::EnumDescriptor* type, absl::string_view prefix,
+    absl::string_view flag, absl::string_view text);
 
 // The name of value `number` of `type` without `prefix` ("" for 0, the
 // number itself when unknown).

@@ -65,8 +65,7 @@ absl::Status QualityApp::CheckCanRead(const auth::Principal& caller,
 }
 
 bool QualityApp::SeesClearText(const auth::Principal& caller) const {
-  return IsAllowed(tickets_.permissions(), ToDomainPrincipal(caller),
-                   Action::kReadPii);
+  return tickets_.SeesClearText(ToDomainPrincipal(caller));
 }
 
 v1::QualityReview QualityApp::AsSeenBy(const auth::Principal& caller,

@@ -196,6 +196,9 @@ class TicketApp {
 
   const PermissionTable& permissions() const { return permissions_; }
   TicketRepository& repository() { return *repo_; }
+  // Whether `who` sees free text in clear (read_pii); otherwise answers
+  // carry it masked (text_masking.h; quality reviews: MaskReviewText).
+  bool SeesClearText(const Principal& who) const;
 
  private:
   // Which permission a single-ticket write needs, and how to check it once
@@ -245,9 +248,6 @@ class TicketApp {
   void CommitThenReply(const auth::Principal& caller,
                        absl::StatusOr<TicketWrite> write,
                        Response (*shape)(v1::Ticket), Reply<Response> reply);
-  // Whether `who` sees free text in clear (read_pii); otherwise answers
-  // carry it masked (text_masking.h).
-  bool SeesClearText(const Principal& who) const;
   // `ticket` (serialized) as `who` may see it.
   absl::StatusOr<std::string> TextAsSeenBy(const Principal& who,
                                            std::string ticket) const;
