@@ -6,6 +6,7 @@
 //   CSCTL_IMPORT_ARTICLES_REVIEWER_TOKEN=… csctl --addr 127.0.0.1:50053
 //       import articles deploy/demo/articles.csv --publish
 #include <cstdint>
+#include <iterator>
 #include <map>
 #include <optional>
 #include <string>
@@ -214,10 +215,19 @@ class ImportArticlesCommand final : public Command {
       c.add_customer_types(absl::AsciiStrToUpper(type));
     }
     c.set_language(std::string(absl::StripAsciiWhitespace(row.Get("language"))));
-    ASSIGN_OR_RETURN(std::string category, Category(context, row.Get("category")));
+    std::vector<std::string> created_levels;
+    ASSIGN_OR_RETURN(std::string category,
+                     Category(context, row.Get("category"), created_levels));
     c.set_category(category);
-    ASSIGN_OR_RETURN(kv1::Article article,
-                     CallRpc(context, &KbStub::CreateArticle, request));
+    absl::StatusOr<kv1::Article> created =
+        CallRpc(context, &KbStub::CreateArticle, request);
+    if (!created.ok()) {
+      // The server refused the row (an unknown channel, say): the levels
+      // made for it would be left behind empty.
+      RemoveCategories(context, created_levels);
+      return created.status();
+    }
+    kv1::Article article = *std::move(created);
     if (!publish_) return article.name();
     // Each step is skipped when a previous run already took it.
     if (article.state() == kv1::ARTICLE_STATE_DRAFT) {
@@ -238,9 +248,11 @@ class ImportArticlesCommand final : public Command {
   }
 
   // The name of the category at `path` ("手机类/信号问题"), creating missing
-  // levels. Looked up once per run, then cached.
+  // levels; appends the names of the levels it created to `created`, parents
+  // first. Looked up once per run, then cached.
   absl::StatusOr<std::string> Category(CommandContext& context,
-                                       absl::string_view path) {
+                                       absl::string_view path,
+                                       std::vector<std::string>& created) {
     std::vector<std::string> levels;
     for (absl::string_view level : absl::StrSplit(path, '/')) {
       level = absl::StripAsciiWhitespace(level);
@@ -267,13 +279,29 @@ class ImportArticlesCommand final : public Command {
         kv1::CreateCategoryRequest create;
         create.set_parent(parent);
         create.set_display_name(level);
-        ASSIGN_OR_RETURN(kv1::Category created,
+        ASSIGN_OR_RETURN(kv1::Category category,
                          CallRpc(context, &KbStub::CreateCategory, create));
-        it = categories_.emplace(key, created.name()).first;
+        it = categories_.emplace(key, category.name()).first;
+        created.push_back(category.name());
       }
       parent = it->second;
     }
     return parent;
+  }
+
+  // Deletes `names` (children after their parents, as Category lists them)
+  // and forgets them. Best effort: the server refuses to delete a category
+  // that anything uses, so a failure leaves nothing inconsistent.
+  void RemoveCategories(CommandContext& context,
+                        const std::vector<std::string>& names) {
+    for (auto name = names.rbegin(); name != names.rend(); ++name) {
+      kv1::DeleteCategoryRequest request;
+      request.set_name(*name);
+      if (!CallRpc(context, &KbStub::DeleteCategory, request).ok()) return;
+      for (auto it = categories_.begin(); it != categories_.end();) {
+        it = it->second == *name ? categories_.erase(it) : std::next(it);
+      }
+    }
   }
 
   bool publish_ = false;

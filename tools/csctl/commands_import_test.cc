@@ -273,6 +273,22 @@ TEST_F(ImportTest, ArticlesPublishedIntoCreatedCategoriesAndSearchable) {
   EXPECT_EQ(r.code, kExitUsage);
 }
 
+TEST_F(ImportTest, ArticleRefusedByTheServerLeavesNoCategoryBehind) {
+  const std::string path =
+      WriteCsv("articles.csv",
+               "title,body,category,channels\n"
+               "传真怎么发,请使用在线客服,传真类/发送失败,fax\n"
+               "宽带断线怎么办,重启光猫,宽带类/断线,phone\n");
+  Result r = Run(kb_addr(), {"import", "articles", path}, editor_);
+  EXPECT_EQ(r.code, kExitFailure) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("2 rows, 1 imported"));
+  r = Run(kb_addr(), {"kb", "category", "list"}, editor_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_THAT(r.out, HasSubstr("断线"));
+  EXPECT_THAT(r.out, Not(HasSubstr("传真类")));
+  EXPECT_THAT(r.out, Not(HasSubstr("发送失败")));
+}
+
 TEST(ProgressBarTest, DrawsOnlyWhenEnabled) {
   std::ostringstream on, off;
   ProgressBar bar(on, true, 4);
