@@ -208,7 +208,15 @@ void PrintError(const absl::Status& status, std::ostream& err) {
   }
   err << "error: " << absl::StatusCodeToString(status.code()) << ": "
       << status.message() << "\n";
-  for (const FieldViolation& violation : FieldViolationsOf(status)) {
+  const std::vector<FieldViolation> violations = FieldViolationsOf(status);
+  // A single violation is usually the message itself ("f: why"); saying it
+  // twice only hides the line that matters.
+  const bool message_is_the_violation =
+      violations.size() == 1 &&
+      status.message() == absl::StrCat(violations[0].field, ": ",
+                                       violations[0].description);
+  for (const FieldViolation& violation : violations) {
+    if (message_is_the_violation) break;
     err << "  field " << violation.field << ": " << violation.description
         << "\n";
   }

@@ -63,8 +63,9 @@ int ExitCodeFor(const absl::Status& status);
 
 // Writes `status` to `err`: "error: <message>" for usage errors, otherwise
 // "error: <CODE>: <message>", then one "  field <path>: <description>" line
-// per google.rpc.BadRequest field violation and "  reason: <REASON>" for an
-// ErrorInfo detail. Nothing for OK.
+// per google.rpc.BadRequest field violation (none when the only violation
+// is the message itself) and "  reason: <REASON>" for an ErrorInfo detail.
+// Nothing for OK.
 void PrintError(const absl::Status& status, std::ostream& err);
 
 // Parses, runs and reports one invocation; returns the exit code. Output

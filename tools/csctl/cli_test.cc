@@ -230,6 +230,11 @@ TEST(PrintErrorTest, CodeMessageAndFieldViolations) {
               HasSubstr("\n  field ticket.customer.phone: 不是有效的手机号\n"));
 
   err.str("");
+  PrintError(InvalidField("ticket.subject", "must not be empty"), err);
+  EXPECT_EQ(err.str(),
+            "error: INVALID_ARGUMENT: ticket.subject: must not be empty\n");
+
+  err.str("");
   PrintError(WithErrorInfo(absl::PermissionDeniedError("role admin required"),
                            "ROLE_REQUIRED"),
              err);

@@ -182,6 +182,24 @@ TEST_F(ImportTest, FileLevelProblemsWriteNothing) {
   EXPECT_EQ(TicketCount(), 0);
 }
 
+TEST_F(ImportTest, RowErrorsNameTheColumnOnce) {
+  // Line 3's description is GBK ("中文"), as an old spreadsheet saves it.
+  const std::string path = WriteCsv(
+      "gbk.csv",
+      "customer_id,channel,stage,subject,description\n"
+      "c-1,phone,pre_sale,,描述\n"
+      "c-1,phone,pre_sale,主题,\xD6\xD0\xCE\xC4\n");
+  Result r = Run(tickets_.target(), {"import", "tickets", path}, supervisor_);
+  EXPECT_EQ(r.code, kExitFailure) << r.out << r.err;
+  EXPECT_THAT(r.out, HasSubstr("3     failed  INVALID_ARGUMENT: column "
+                               "description (field 5): not valid UTF-8"));
+  // The server's message is its one field violation: said once.
+  EXPECT_THAT(r.out, HasSubstr("2     failed  INVALID_ARGUMENT: "
+                               "ticket.subject: is required\n"));
+  EXPECT_THAT(r.out, Not(HasSubstr("field ticket.subject")));
+  EXPECT_EQ(TicketCount(), 0);
+}
+
 // An external_id names one row: a later row with the same id and the same
 // content is a duplicate, one with different content a failed row (sending
 // it would only return the earlier row's ticket).

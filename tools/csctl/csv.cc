@@ -76,6 +76,7 @@ class Splitter {
  private:
   void Fail(absl::string_view why) {
     if (record_.error.ok()) {
+      record_.error_field = record_.fields.size();
       record_.error = absl::InvalidArgumentError(
           absl::StrCat("field ", record_.fields.size() + 1, ": ", why));
     }

@@ -15,6 +15,7 @@
 #ifndef CS_TOOLS_CSCTL_CSV_H_
 #define CS_TOOLS_CSCTL_CSV_H_
 
+#include <cstddef>
 #include <string>
 #include <vector>
 
@@ -31,6 +32,9 @@ struct CsvRecord {
   // character after a closing quote, a quote inside an unquoted field,
   // invalid UTF-8); the records around it are unaffected.
   absl::Status error;
+  // With an error: the 0-based position of the field at fault, which the
+  // error's message names as "field <position + 1>: ".
+  size_t error_field = 0;
 };
 
 // Every non-blank record of `text`. INVALID_ARGUMENT naming the line only

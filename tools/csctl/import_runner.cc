@@ -49,6 +49,21 @@ std::string OneLineError(const absl::Status& status) {
   return line;
 }
 
+// A malformed record's error, naming the column instead of the field's
+// position when the header has one there.
+absl::Status NamingTheColumn(const CsvRecord& record,
+                             const std::vector<std::string>& columns) {
+  const std::string position = absl::StrCat("field ", record.error_field + 1);
+  absl::string_view why = record.error.message();
+  if (record.error_field >= columns.size() ||
+      !absl::ConsumePrefix(&why, absl::StrCat(position, ": "))) {
+    return record.error;
+  }
+  return absl::Status(record.error.code(),
+                      absl::StrCat("column ", columns[record.error_field],
+                                   " (", position, "): ", why));
+}
+
 // Errors that are not about the row: the server is unreachable or the
 // caller's token is refused.
 bool IsSystemic(const absl::Status& status) {
@@ -221,7 +236,7 @@ absl::Status RunImport(CommandContext& context, const ImportSpec& spec,
     RowOutcome& outcome = outcomes.emplace_back();
     outcome.line = record.line;
     if (!record.error.ok()) {
-      outcome.error = record.error;
+      outcome.error = NamingTheColumn(record, columns);
     } else if (record.fields.size() != columns.size()) {
       outcome.error = absl::InvalidArgumentError(
           absl::StrCat("the row has ", record.fields.size(),
