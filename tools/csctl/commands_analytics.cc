@@ -98,7 +98,12 @@ class MetricsCommand final : public Command {
     if (context.options().json) return PrintJson(context.out(), response);
     Table table({"GROUP", "TICKETS", "ON-TIME", "FCR", "AVG RESP", "P90 RESP",
                  "CSAT", "NPS", "COMPLAINTS", "BREACHES"});
+    int left_out = 0;
     for (const v1::MetricsRow& r : response.rows()) {
+      if (!HasTableData(r)) {
+        ++left_out;
+        continue;
+      }
       table.AddRow(
           {Dims(r.dimensions(), group_by), absl::StrCat(r.tickets()),
            Pct(r.on_time_response_rate()),
@@ -109,10 +114,23 @@ class MetricsCommand final : public Command {
            absl::StrCat(r.complaints()), absl::StrCat(r.sla_breaches())});
     }
     table.Print(context.out());
+    if (left_out > 0) {
+      context.out() << "(" << left_out << (left_out == 1 ? " group" : " groups")
+                    << " with only KB searches, escalations or QA data left "
+                       "out; --json shows every row)\n";
+    }
     return absl::OkStatus();
   }
 
  private:
+  // Whether `r` has anything the table shows. A group without tickets,
+  // complaints, breaches or ratings (a "-" channel holding only KB searches,
+  // say) would be a row of zeros.
+  static bool HasTableData(const v1::MetricsRow& r) {
+    return r.tickets() > 0 || r.complaints() > 0 || r.sla_breaches() > 0 ||
+           r.ratings() > 0 || r.nps_responses() > 0;
+  }
+
   std::string to_, group_by_, channel_, department_, agent_;
 };
 

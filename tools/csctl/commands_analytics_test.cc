@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "cs/kb/v1/events.pb.h"
 #include "cs/routing/v1/routing.pb.h"
 #include "cs/ticket/v1/events.pb.h"
 #include "gmock/gmock.h"
@@ -180,6 +181,38 @@ TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
       0)
       << out;
   EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 "));
+}
+
+TEST_F(CsctlAnalyticsTest, GroupsWithNothingTheTableShowsAreLeftOut) {
+  Feed();
+  kb::v1::SearchPerformed search;
+  search.set_total_hits(0);
+  const absl::Time at = absl::FromUnixSeconds(1773108000);
+  *search.mutable_time() = ToProtoTime(at);
+  common::v1::Event e;
+  e.set_sequence(7);
+  e.set_producer("knowledge-base");
+  e.set_type("SearchPerformed");
+  *e.mutable_occurred_time() = ToProtoTime(at);
+  e.mutable_payload()->PackFrom(search);
+  WriteSet writes;
+  ASSERT_TRUE(app_->HandleEvent(e, writes).ok());
+  ASSERT_TRUE(host_->store().Commit(writes).ok());
+
+  std::string out;
+  ASSERT_EQ(Run({"analytics", "metrics", "2026-03-10",
+                 "--group-by=channel,grade"},
+                &out),
+            0)
+      << out;
+  EXPECT_THAT(out, ContainsRegex("\nPHONE - +1 "));
+  EXPECT_THAT(out, ::testing::Not(ContainsRegex("\n- - ")));
+  EXPECT_THAT(out, HasSubstr("(1 group with only KB searches"));
+  ASSERT_EQ(Run({"--json", "analytics", "metrics", "2026-03-10",
+                 "--group-by=channel,grade"},
+                &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("\"kbSearches\":\"1\""));
 }
 
 // A month without data (2026-11): every KPI is "-" with MET "-" in the
