@@ -37,16 +37,21 @@ std::string MaskPhone(absl::string_view phone) {
   const absl::string_view trimmed = absl::StripAsciiWhitespace(phone);
   if (trimmed.empty()) return "";
   std::string digits = DigitsOf(trimmed);
-  // Drop a +86 / 0086 country prefix in front of a mobile number.
+  // A +86 / 0086 country prefix in front of a mobile number is shown as
+  // "+86 ": the reader learns how to dial it, not more of the number.
+  absl::string_view country;
   if (digits.size() == 13 && absl::StartsWith(digits, "86") &&
       digits[2] == '1') {
     digits = digits.substr(2);
+    country = "+86 ";
   } else if (digits.size() == 15 && absl::StartsWith(digits, "0086") &&
              digits[4] == '1') {
     digits = digits.substr(4);
+    country = "+86 ";
   }
   if (digits.size() == 11 && digits[0] == '1') {
-    return absl::StrCat(digits.substr(0, 3), "****", LastN(digits, 4));
+    return absl::StrCat(country, digits.substr(0, 3), "****",
+                        LastN(digits, 4));
   }
   if (!digits.empty() && digits[0] == '0') {
     // Landline: area code and local number, separated by a dash or not; an
@@ -96,7 +101,11 @@ std::string MaskEmail(absl::string_view email) {
   if (e.empty()) return "";
   const size_t at = e.rfind('@');
   if (at == absl::string_view::npos || at == 0) return "****";
-  return absl::StrCat(Utf8Prefix(e, 1), "***", e.substr(at));
+  // A quoted local part ("zhang san"@…) shows its first character, not
+  // the quote.
+  absl::string_view local = e.substr(0, at);
+  if (local.size() > 1 && local[0] == '"') local.remove_prefix(1);
+  return absl::StrCat(Utf8Prefix(local, 1), "***", e.substr(at));
 }
 
 }  // namespace cs

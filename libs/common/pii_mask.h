@@ -21,7 +21,7 @@
 namespace cs {
 
 // Mainland mobile (optionally +86/0086, spaces or dashes): first 3 + "****" +
-// last 4. Landline: area code + "-****" + last 4 of the local number (an
+// last 4, after "+86 " when it had a country prefix. Landline: area code + "-****" + last 4 of the local number (an
 // extension is dropped). Anything else with ≥ 8 digits: "****" + last 4;
 // otherwise "****". Empty input gives "".
 std::string MaskPhone(absl::string_view phone);
@@ -34,8 +34,9 @@ std::string MaskIdCard(absl::string_view id_card);
 // 4 digits; "" for empty.
 std::string MaskBankCard(absl::string_view bank_card);
 
-// First character of the local part + "***@" + the domain; "****" without
-// an '@' or with an empty local part; "" for empty.
+// First character of the local part (inside the quotes of a quoted one) +
+// "***@" + the domain; "****" without an '@' or with an empty local part;
+// "" for empty.
 std::string MaskEmail(absl::string_view email);
 
 // The ASCII digits of `s`, in order.

@@ -36,27 +36,93 @@ bool IsEmailLocal(char c) {
 }
 bool IsEmailDomain(char c) { return IsAlnum(c) || c == '.' || c == '-'; }
 
-// Addresses local@domain.tld (TLD ≥ 2 letters), in text order.
+// Byte length of the domain character at text[i]: an ASCII letter, digit,
+// '.' or '-', or a non-ASCII character of an internationalised label (例子)
+// that is not punctuation or a space (U+2000–U+207F, U+3000–U+303F, and
+// the full-width and half-width forms U+FF00–U+FFEF end a domain: Chinese
+// prose goes on after an address without a space, "见li@qq.com，谢谢").
+// 0 when it is none of these.
+size_t DomainCharLength(absl::string_view text, size_t i) {
+  const auto b0 = static_cast<unsigned char>(text[i]);
+  if (b0 < 0x80) return IsEmailDomain(text[i]) ? 1 : 0;
+  const size_t length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
+  if (length == 0 || i + length > text.size()) return 0;
+  for (size_t k = 1; k < length; ++k) {
+    if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
+  }
+  const auto b1 = static_cast<unsigned char>(text[i + 1]);
+  if (b0 == 0xE2 && (b1 == 0x80 || b1 == 0x81)) return 0;
+  if (b0 == 0xE3 && b1 == 0x80) return 0;
+  if (b0 == 0xEF && b1 >= 0xBC) return 0;
+  return length;
+}
+
+// Internationalised top-level domains people in China write.
+constexpr absl::string_view kChineseTlds[] = {
+    "中国", "中國", "公司", "网络", "網絡", "在线", "集团",
+    "香港", "台湾", "台灣", "澳门", "澳門", "新加坡"};
+
+// Size of the top-level domain that `label` (the text after a dot, up to
+// the end of the domain) starts with, or 0: two or more ASCII letters not
+// followed by another ASCII character of the domain ("com", also "com谢谢"
+// where prose follows), or one of kChineseTlds.
+size_t TldSize(absl::string_view label) {
+  size_t letters = 0;
+  while (letters < label.size() && IsAlpha(label[letters])) ++letters;
+  if (letters >= 2) {
+    const bool ascii_follows =
+        letters < label.size() &&
+        static_cast<unsigned char>(label[letters]) < 0x80;
+    return ascii_follows ? 0 : letters;
+  }
+  if (letters > 0) return 0;
+  for (absl::string_view tld : kChineseTlds) {
+    if (absl::StartsWith(label, tld)) return tld.size();
+  }
+  return 0;
+}
+
+// Addresses in text order: local@domain.tld, where the local part is
+// ASCII or quoted ("zhang san"@example.com), and the domain may hold
+// internationalised labels (li@例子.中国). The domain ends at its first
+// top-level domain (TldSize).
 std::vector<Span> FindEmails(absl::string_view text) {
   std::vector<Span> out;
   size_t from = 0;
   for (size_t at = text.find('@'); at != absl::string_view::npos;
        at = text.find('@', at + 1)) {
+    if (at < from) continue;
     size_t l = at;
-    while (l > from && IsEmailLocal(text[l - 1])) --l;
-    size_t r = at + 1;
-    while (r < text.size() && IsEmailDomain(text[r])) ++r;
-    while (r > at + 1 && (text[r - 1] == '.' || text[r - 1] == '-')) --r;
+    if (at > from + 1 && text[at - 1] == '"') {
+      const size_t open = text.rfind('"', at - 2);
+      const bool quoted = open != absl::string_view::npos && open >= from &&
+                          at - open <= 66 &&
+                          text.substr(open, at - open).find('\n') ==
+                              absl::string_view::npos;
+      if (quoted) l = open;
+    }
+    if (l == at) {
+      while (l > from && IsEmailLocal(text[l - 1])) --l;
+    }
     if (l == at) continue;
-    const absl::string_view domain = text.substr(at + 1, r - at - 1);
-    const size_t dot = domain.rfind('.');
-    if (dot == absl::string_view::npos || dot == 0) continue;
-    const absl::string_view tld = domain.substr(dot + 1);
-    bool letters = tld.size() >= 2;
-    for (char c : tld) letters = letters && IsAlpha(c);
-    if (!letters) continue;
-    out.push_back({l, r});
-    from = r;
+    size_t r = at + 1;
+    while (r < text.size()) {
+      const size_t length = DomainCharLength(text, r);
+      if (length == 0) break;
+      r += length;
+    }
+    // The first dot-separated label that is a top-level domain ends it.
+    size_t end = 0;
+    for (size_t dot = text.find('.', at + 2); dot != absl::string_view::npos &&
+                                              dot < r && end == 0;
+         dot = text.find('.', dot + 1)) {
+      if (text[dot - 1] == '.') break;  // "a..b" is no domain
+      const size_t tld = TldSize(text.substr(dot + 1, r - dot - 1));
+      if (tld > 0) end = dot + 1 + tld;
+    }
+    if (end == 0) continue;
+    out.push_back({l, end});
+    from = end;
   }
   return out;
 }
@@ -70,6 +136,23 @@ bool PlausibleIdCard(absl::string_view digits) {
   const int month = (digits[10] - '0') * 10 + (digits[11] - '0');
   const int day = (digits[12] - '0') * 10 + (digits[13] - '0');
   return month >= 1 && month <= 12 && day >= 1 && day <= 31;
+}
+
+// Whether `span` is an 18-character resident ID number whose check
+// character (ISO 7064 MOD 11-2) is right: a number that shape is an ID
+// card even where an order keyword precedes it.
+bool IsCheckedIdCard(absl::string_view span) {
+  if (span.size() != 18) return false;
+  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
+                                       3, 7, 9, 10, 5, 8, 4, 2};
+  int sum = 0;
+  for (size_t k = 0; k < 17; ++k) {
+    if (!IsDigit(span[k])) return false;
+    sum += (span[k] - '0') * kWeights[k];
+  }
+  const char check = "10X98765432"[sum % 11];
+  const char last = span[17] == 'x' ? 'X' : span[17];
+  return last == check && PlausibleIdCard(span.substr(0, 17));
 }
 
 // The masked form of `span` (digit groups joined by single separators,
@@ -164,6 +247,49 @@ size_t RunEnd(absl::string_view text, size_t i, size_t limit) {
     }
     return j;
   }
+}
+
+// A landline written with its area code in parentheses, starting at
+// text[i] == '(': "(010)12345678", "(0755) 8765-4321", "(021)6666 8888",
+// maybe "-extension". Never goes past `limit`.
+struct ParenthesizedLandline {
+  size_t end = 0;     // 0 when there is none at i
+  std::string plain;  // "0755-87654321": area code, dash, local number
+};
+ParenthesizedLandline FindParenthesizedLandline(absl::string_view text,
+                                                size_t i, size_t limit) {
+  auto digits_from = [&](size_t j) {
+    size_t k = j;
+    while (k < limit && IsDigit(text[k])) ++k;
+    return k - j;
+  };
+  const size_t area = digits_from(i + 1);
+  size_t j = i + 1 + area;
+  if (area < 3 || area > 4 || text[i + 1] != '0' || text[i + 2] == '0' ||
+      j >= limit || text[j] != ')') {
+    return {};
+  }
+  ParenthesizedLandline found;
+  found.plain = absl::StrCat(text.substr(i + 1, area), "-");
+  ++j;
+  if (j < limit && IsSeparator(text[j])) ++j;
+  const size_t first = digits_from(j);
+  absl::StrAppend(&found.plain, text.substr(j, first));
+  j += first;
+  if ((first == 3 || first == 4) && j + 1 < limit && IsSeparator(text[j]) &&
+      digits_from(j + 1) == 4) {
+    absl::StrAppend(&found.plain, text.substr(j + 1, 4));
+    j += 5;
+  } else if (first < 7 || first > 8) {
+    return {};
+  }
+  if (j + 1 < limit && text[j] == '-') {
+    const size_t extension = digits_from(j + 1);
+    if (extension >= 1 && extension <= 6) j += 1 + extension;
+  }
+  if (j < text.size() && IsAlnum(text[j])) return {};
+  found.end = j;
+  return found;
 }
 
 // Masks the values inside one run: greedily the longest sequence of digit
@@ -281,6 +407,15 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
       ++e;
       continue;
     }
+    const size_t limit = e < emails.size() ? emails[e].begin : text.size();
+    if (text[i] == '(' && (i == 0 || !IsAlnum(text[i - 1]))) {
+      ParenthesizedLandline landline = FindParenthesizedLandline(text, i, limit);
+      if (landline.end > 0) {
+        on_value(i, landline.end, MaskPhone(landline.plain));
+        i = landline.end;
+        continue;
+      }
+    }
     const bool starts_run =
         (IsDigit(text[i]) ||
          (text[i] == '+' && i + 1 < text.size() && IsDigit(text[i + 1]))) &&
@@ -289,11 +424,11 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
       ++i;
       continue;
     }
-    const size_t limit = e < emails.size() ? emails[e].begin : text.size();
     const size_t end = RunEnd(text, i, limit);
     const absl::string_view run = text.substr(i, end - i);
     const bool standalone = end >= text.size() || !IsAlnum(text[end]);
-    if (standalone && !IsOrderNumber(text.substr(0, i))) {
+    if (standalone &&
+        (!IsOrderNumber(text.substr(0, i)) || IsCheckedIdCard(run))) {
       std::string masked = MaskRun(run);
       if (masked != run) on_value(i, end, std::move(masked));
     }

@@ -4,6 +4,7 @@
 //
 //   MaskPiiText("客户电话 138-1234-5678，邮箱 li.na@example.com")
 //     → "客户电话 138****5678，邮箱 l***@example.com"
+//   MaskPiiText("+86 139 0000 1111") → "+86 139****1111"
 //
 // What is masked — also when written in full-width characters, as Chinese
 // input methods produce them (１３８１２３４５６７８, ＋８６; the masked form
@@ -12,15 +13,20 @@
 //   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
 //     spaces or dashes between digit groups        → MaskPhone
 //   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written
-//     together, with a dash (optional "-extension") or with spaces
-//     ("021 6666 8888")                            → MaskPhone
+//     together, with a dash (optional "-extension"), with spaces
+//     ("021 6666 8888") or with the area code in parentheses
+//     ("(010)12345678", "（0755）8765-4321")         → MaskPhone
 //   * 18-character resident ID numbers (17 digits + digit or X/x) whose
 //     birth date part is plausible (19xx/20xx, month 01–12, day 01–31)
 //                                                   → MaskIdCard
 //   * every other run of 16–19 digits (bank cards; spaces/dashes allowed
 //     between groups; no Luhn check: an unmasked card costs more than a
 //     masked long number)                           → MaskBankCard
-//   * e-mail addresses local@domain.tld             → MaskEmail
+//   * e-mail addresses local@domain.tld, the local part ASCII or quoted
+//     ("zhang san"@example.com), the domain maybe internationalised
+//     (li@例子.中国; it ends at its first top-level domain: two ASCII
+//     letters or more, or a Chinese one such as 中国 or 公司)
+//                                                   → MaskEmail
 // A number is one run only when it touches no ASCII letter or digit on
 // either side ("SN13812345678" is a serial number, not a phone).
 //
@@ -28,7 +34,9 @@
 // keywords 订单号, 订单编号, 订单, 单号 (also 运单号, 快递单号, 物流单号),
 // "order", "order no", "order id" (ASCII case-insensitive), optionally
 // followed by spaces, ':', '：', '#', '为' or '是', is left intact — e.g.
-// "订单号：2024051812345678901" stays readable for the handler.
+// "订单号：2024051812345678901" stays readable for the handler. A resident
+// ID number whose check character is right is masked there too: that is
+// an ID card pasted after the keyword, not an order number.
 //
 // Pure and thread-safe; any input (also invalid UTF-8) is accepted, bytes
 // that are not part of a masked value are copied unchanged.

@@ -12,9 +12,10 @@ TEST(MaskPiiTextTest, MobilesInEveryCommonSpelling) {
             "客户电话138****5678，请回电");
   EXPECT_EQ(MaskPiiText("手机 138 1234 5678。"), "手机 138****5678。");
   EXPECT_EQ(MaskPiiText("手机：138-1234-5678"), "手机：138****5678");
-  EXPECT_EQ(MaskPiiText("+86 139 0000 1111 联系"), "139****1111 联系");
-  EXPECT_EQ(MaskPiiText("+8613900001111"), "139****1111");
-  EXPECT_EQ(MaskPiiText("008615912345678"), "159****5678");
+  // The country prefix stays visible (how to dial), in one spelling.
+  EXPECT_EQ(MaskPiiText("+86 139 0000 1111 联系"), "+86 139****1111 联系");
+  EXPECT_EQ(MaskPiiText("+8613900001111"), "+86 139****1111");
+  EXPECT_EQ(MaskPiiText("008615912345678"), "+86 159****5678");
   // Two numbers separated by a space are two values.
   EXPECT_EQ(MaskPiiText("13812345678 13987654321"), "138****5678 139****4321");
   // 12x is no mainland mobile prefix.
@@ -28,6 +29,16 @@ TEST(MaskPiiTextTest, Landlines) {
   // Area code and local number separated by spaces, as people write them.
   EXPECT_EQ(MaskPiiText("总机 021 6666 8888 转 2"), "总机 021-****8888 转 2");
   EXPECT_EQ(MaskPiiText("门店 0755 8765432"), "门店 0755-****5432");
+  // The area code in parentheses, ASCII or full-width, maybe an extension.
+  EXPECT_EQ(MaskPiiText("电话(010)12345678"), "电话010-****5678");
+  EXPECT_EQ(MaskPiiText("门店（0755）8765-4321。"), "门店0755-****4321。");
+  EXPECT_EQ(MaskPiiText("总机 (021) 6666 8888-802 转"), "总机 021-****8888 转");
+  EXPECT_EQ(MaskPiiText("(0755)87654321"), "0755-****4321");
+  // Parentheses around other numbers are left alone.
+  EXPECT_EQ(MaskPiiText("(001)12345678"), "(001)12345678");
+  EXPECT_EQ(MaskPiiText("(010)123"), "(010)123");
+  EXPECT_EQ(MaskPiiText("(010)12345678a"), "(010)12345678a");
+  EXPECT_EQ(MaskPiiText("第(2)次"), "第(2)次");
   // A short run after a space is no local number.
   EXPECT_EQ(MaskPiiText("第 021 期 123 号"), "第 021 期 123 号");
 }
@@ -54,6 +65,17 @@ TEST(MaskPiiTextTest, Emails) {
   // No domain with a TLD: not an address.
   EXPECT_EQ(MaskPiiText("@客服 请处理"), "@客服 请处理");
   EXPECT_EQ(MaskPiiText("a@b"), "a@b");
+  // Internationalised domains; prose goes on after the address.
+  EXPECT_EQ(MaskPiiText("邮箱li@例子.中国谢谢"), "邮箱l***@例子.中国谢谢");
+  EXPECT_EQ(MaskPiiText("发到 wang@客服.公司 或 li@qq.com谢谢你a.b"),
+            "发到 w***@客服.公司 或 l***@qq.com谢谢你a.b");
+  EXPECT_EQ(MaskPiiText("见li@mail.example.co.uk，谢谢"),
+            "见l***@mail.example.co.uk，谢谢");
+  EXPECT_EQ(MaskPiiText("li@例子.未知"), "li@例子.未知");
+  // A quoted local part.
+  EXPECT_EQ(MaskPiiText("邮箱 \"zhang san\"@example.com 收"),
+            "邮箱 z***@example.com 收");
+  EXPECT_EQ(MaskPiiText("他说\"好\"@张三"), "他说\"好\"@张三");
 }
 
 TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
@@ -66,6 +88,12 @@ TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
   // The keyword protects only the number right after it.
   EXPECT_EQ(MaskPiiText("订单号 2024051812345678901，电话13812345678"),
             "订单号 2024051812345678901，电话138****5678");
+  // An ID card after an order keyword is still an ID card (its check
+  // character is right); an 18-digit order number rarely is.
+  EXPECT_EQ(MaskPiiText("Order ID: 11010519491231002X"),
+            "Order ID: 110***********002X");
+  EXPECT_EQ(MaskPiiText("订单号440301199001011234"), "订单号440***********1234");
+  EXPECT_EQ(MaskPiiText("订单号440301199001011235"), "订单号440301199001011235");
   // "reorder" is not "order".
   EXPECT_EQ(MaskPiiText("reorder 13812345678"), "reorder 138****5678");
 }
@@ -90,6 +118,7 @@ TEST(MaskPiiTextTest, ManyValuesAndInvalidBytes) {
 
 TEST(MaskEmailTest, Forms) {
   EXPECT_EQ(MaskEmail("zhangsan@example.com"), "z***@example.com");
+  EXPECT_EQ(MaskEmail("\"zhang san\"@example.com"), "z***@example.com");
   EXPECT_EQ(MaskEmail("@example.com"), "****");
   EXPECT_EQ(MaskEmail("nobody"), "****");
   EXPECT_EQ(MaskEmail(""), "");
@@ -168,7 +197,7 @@ TEST(RestoreMaskedPiiTest, NeverPutsBackAValueTheWriterWouldSeeInClear) {
       "客户电话13912345678，身份证11010519491231002X，银行卡6222020200001234562，"
       "邮箱 lisi@example.com，备用 +86 139 8765 4321";
   const std::string attack =
-      "订单号139****5678 SN139****5678 x9139****56780 订单号110***********002X "
+      "订单号139****5678 SN139****5678 x9139****56780 SN110***********002X "
       "单号****4562 order l***@example.com 订单139****4321 回电139****5678";
   const std::string restored = RestoreMaskedPii(original, attack);
   EXPECT_EQ(MaskPiiText(restored), MaskPiiText(attack));

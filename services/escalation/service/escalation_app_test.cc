@@ -481,6 +481,22 @@ TEST_F(EscalationAppTest, RequestEscalationGoesToTheVicePresident) {
   request.set_subject("");
   EXPECT_EQ(app_->RequestEscalation(complaint, request).status().code(),
             absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(opened->department(), "");  // the caller has none
+}
+
+TEST_F(EscalationAppTest, RequestedCaseIsTheRequestersDepartmentsUnlessNamed) {
+  v1::RequestEscalationRequest request;
+  request.set_subject("tickets/t-9");
+  request.set_severity("serious");
+  auto opened = app_->RequestEscalation(Lead(), request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->department(), "客服部");
+
+  request.set_subject("tickets/t-10");
+  request.set_department("技术部");
+  opened = app_->RequestEscalation(Lead(), request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->department(), "技术部");
 }
 
 TEST_F(EscalationAppTest, ListCasesFiltersAndPages) {

@@ -34,8 +34,8 @@ TEST(MaskNameTest, NonChineseAndEmptyNames) {
 
 TEST(MaskPhoneTest, Mobile) {
   EXPECT_EQ(MaskPhone("13812341234"), "138****1234");
-  EXPECT_EQ(MaskPhone("+86 138 1234 1234"), "138****1234");
-  EXPECT_EQ(MaskPhone("0086-13812341234"), "138****1234");
+  EXPECT_EQ(MaskPhone("+86 138 1234 1234"), "+86 138****1234");
+  EXPECT_EQ(MaskPhone("0086-13812341234"), "+86 138****1234");
   EXPECT_EQ(MaskPhone("138-1234-1234"), "138****1234");
 }
 
