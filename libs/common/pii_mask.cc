@@ -25,6 +25,21 @@ size_t AreaCodeLength(absl::string_view digits) {
 
 }  // namespace
 
+char IdCardCheckChar(absl::string_view first17) {
+  static constexpr int kWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
+                                       3, 7, 9,  10, 5, 8, 4, 2};
+  static constexpr char kCheck[] = "10X98765432";
+  if (first17.size() != 17) return '\0';
+  int sum = 0;
+  for (size_t i = 0; i < 17; ++i) {
+    if (!absl::ascii_isdigit(static_cast<unsigned char>(first17[i]))) {
+      return '\0';
+    }
+    sum += (first17[i] - '0') * kWeights[i];
+  }
+  return kCheck[sum % 11];
+}
+
 std::string DigitsOf(absl::string_view s) {
   std::string out;
   for (char c : s) {

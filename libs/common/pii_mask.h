@@ -39,6 +39,10 @@ std::string MaskBankCard(absl::string_view bank_card);
 // "" for empty.
 std::string MaskEmail(absl::string_view email);
 
+// GB 11643 (ISO 7064 MOD 11-2) check character of a resident ID number's
+// first 17 digits ('0'..'9' or 'X'); '\0' when `first17` is not 17 digits.
+char IdCardCheckChar(absl::string_view first17);
+
 // The ASCII digits of `s`, in order.
 std::string DigitsOf(absl::string_view s);
 

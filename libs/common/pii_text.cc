@@ -143,16 +143,9 @@ bool PlausibleIdCard(absl::string_view digits) {
 // card even where an order keyword precedes it.
 bool IsCheckedIdCard(absl::string_view span) {
   if (span.size() != 18) return false;
-  static constexpr int kWeights[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6,
-                                       3, 7, 9, 10, 5, 8, 4, 2};
-  int sum = 0;
-  for (size_t k = 0; k < 17; ++k) {
-    if (!IsDigit(span[k])) return false;
-    sum += (span[k] - '0') * kWeights[k];
-  }
-  const char check = "10X98765432"[sum % 11];
   const char last = span[17] == 'x' ? 'X' : span[17];
-  return last == check && PlausibleIdCard(span.substr(0, 17));
+  return last == IdCardCheckChar(span.substr(0, 17)) &&
+         PlausibleIdCard(span.substr(0, 17));
 }
 
 // The masked form of `span` (digit groups joined by single separators,

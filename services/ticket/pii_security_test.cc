@@ -24,6 +24,7 @@
 #include "cs/ticket/v1/ticket.grpc.pb.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "libs/common/pii_mask.h"
 #include "libs/common/log.h"
 #include "libs/common/time_proto.h"
 #include "libs/server/service_host.h"

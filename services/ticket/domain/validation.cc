@@ -12,6 +12,7 @@
 #include "absl/strings/strip.h"
 #include "absl/time/civil_time.h"
 #include "cs/common/v1/types.pb.h"
+#include "libs/common/pii_mask.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
 #include "libs/common/money.h"
@@ -440,16 +441,6 @@ bool IsValidPhone(absl::string_view phone) {
 bool IsMobilePhone(absl::string_view phone) {
   absl::StatusOr<std::string> n = NormalizePhone(phone);
   return n.ok() && n->size() == 11 && (*n)[0] == '1';
-}
-
-char IdCardCheckChar(absl::string_view first17) {
-  static constexpr int kWeights[17] = {7, 9, 10, 5,  8, 4, 2, 1, 6,
-                                       3, 7, 9,  10, 5, 8, 4, 2};
-  static constexpr char kCheck[] = "10X98765432";
-  if (first17.size() != 17 || !AllDigits(first17)) return '\0';
-  int sum = 0;
-  for (int i = 0; i < 17; ++i) sum += (first17[i] - '0') * kWeights[i];
-  return kCheck[sum % 11];
 }
 
 bool IsValidIdCard(absl::string_view id_card) {

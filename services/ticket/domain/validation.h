@@ -64,9 +64,6 @@ bool IsValidPhone(absl::string_view phone);
 // Only the mobile form (after normalization).
 bool IsMobilePhone(absl::string_view phone);
 
-// GB 11643 check character for the first 17 digits ('0'..'9' or 'X');
-// '\0' when `first17` is not 17 digits.
-char IdCardCheckChar(absl::string_view first17);
 // 18 characters: 17 digits (region code not starting with 0, a real birth
 // date 1900-01-01..2099-12-31) and the correct check character (x or X).
 bool IsValidIdCard(absl::string_view id_card);
