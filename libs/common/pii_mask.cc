@@ -65,8 +65,7 @@ std::string MaskPhone(absl::string_view phone) {
     country = "+86 ";
   }
   if (digits.size() == 11 && digits[0] == '1') {
-    return absl::StrCat(country, digits.substr(0, 3), "****",
-                        LastN(digits, 4));
+    return absl::StrCat(country, digits.substr(0, 3), "****", LastN(digits, 4));
   }
   if (!digits.empty() && digits[0] == '0') {
     // Landline: area code and local number, separated by a dash or not; an

@@ -21,9 +21,9 @@
 namespace cs {
 
 // Mainland mobile (optionally +86/0086, spaces or dashes): first 3 + "****" +
-// last 4, after "+86 " when it had a country prefix. Landline: area code + "-****" + last 4 of the local number (an
-// extension is dropped). Anything else with ≥ 8 digits: "****" + last 4;
-// otherwise "****". Empty input gives "".
+// last 4, after "+86 " when it had a country prefix. Landline: area code +
+// "-****" + last 4 of the local number (an extension is dropped). Anything else
+// with ≥ 8 digits: "****" + last 4; otherwise "****". Empty input gives "".
 std::string MaskPhone(absl::string_view phone);
 
 // First 3 + '*' × (length − 7) + last 4 for 18- (and legacy 15-) character

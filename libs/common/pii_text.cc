@@ -59,7 +59,7 @@ size_t DomainCharLength(absl::string_view text, size_t i) {
 
 // Internationalised top-level domains people in China write.
 constexpr absl::string_view kChineseTlds[] = {
-    "中国", "中國", "公司", "网络", "網絡", "在线", "集团",
+    "中国", "中國", "公司", "网络", "網絡", "在线",  "集团",
     "香港", "台湾", "台灣", "澳门", "澳門", "新加坡"};
 
 // Size of the top-level domain that `label` (the text after a dot, up to
@@ -95,10 +95,9 @@ std::vector<Span> FindEmails(absl::string_view text) {
     size_t l = at;
     if (at > from + 1 && text[at - 1] == '"') {
       const size_t open = text.rfind('"', at - 2);
-      const bool quoted = open != absl::string_view::npos && open >= from &&
-                          at - open <= 66 &&
-                          text.substr(open, at - open).find('\n') ==
-                              absl::string_view::npos;
+      const bool quoted =
+          open != absl::string_view::npos && open >= from && at - open <= 66 &&
+          text.substr(open, at - open).find('\n') == absl::string_view::npos;
       if (quoted) l = open;
     }
     if (l == at) {
@@ -113,8 +112,8 @@ std::vector<Span> FindEmails(absl::string_view text) {
     }
     // The first dot-separated label that is a top-level domain ends it.
     size_t end = 0;
-    for (size_t dot = text.find('.', at + 2); dot != absl::string_view::npos &&
-                                              dot < r && end == 0;
+    for (size_t dot = text.find('.', at + 2);
+         dot != absl::string_view::npos && dot < r && end == 0;
          dot = text.find('.', dot + 1)) {
       if (text[dot - 1] == '.') break;  // "a..b" is no domain
       const size_t tld = TldSize(text.substr(dot + 1, r - dot - 1));
@@ -402,7 +401,8 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
     }
     const size_t limit = e < emails.size() ? emails[e].begin : text.size();
     if (text[i] == '(' && (i == 0 || !IsAlnum(text[i - 1]))) {
-      ParenthesizedLandline landline = FindParenthesizedLandline(text, i, limit);
+      ParenthesizedLandline landline =
+          FindParenthesizedLandline(text, i, limit);
       if (landline.end > 0) {
         on_value(i, landline.end, MaskPhone(landline.plain));
         i = landline.end;

@@ -92,8 +92,10 @@ TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
   // character is right); an 18-digit order number rarely is.
   EXPECT_EQ(MaskPiiText("Order ID: 11010519491231002X"),
             "Order ID: 110***********002X");
-  EXPECT_EQ(MaskPiiText("订单号440301199001011234"), "订单号440***********1234");
-  EXPECT_EQ(MaskPiiText("订单号440301199001011235"), "订单号440301199001011235");
+  EXPECT_EQ(MaskPiiText("订单号440301199001011234"),
+            "订单号440***********1234");
+  EXPECT_EQ(MaskPiiText("订单号440301199001011235"),
+            "订单号440301199001011235");
   // "reorder" is not "order".
   EXPECT_EQ(MaskPiiText("reorder 13812345678"), "reorder 138****5678");
 }

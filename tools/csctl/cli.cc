@@ -213,8 +213,8 @@ void PrintError(const absl::Status& status, std::ostream& err) {
   // twice only hides the line that matters.
   const bool message_is_the_violation =
       violations.size() == 1 &&
-      status.message() == absl::StrCat(violations[0].field, ": ",
-                                       violations[0].description);
+      status.message() ==
+          absl::StrCat(violations[0].field, ": ", violations[0].description);
   for (const FieldViolation& violation : violations) {
     if (message_is_the_violation) break;
     err << "  field " << violation.field << ": " << violation.description

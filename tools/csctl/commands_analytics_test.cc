@@ -200,10 +200,10 @@ TEST_F(CsctlAnalyticsTest, GroupsWithNothingTheTableShowsAreLeftOut) {
   ASSERT_TRUE(host_->store().Commit(writes).ok());
 
   std::string out;
-  ASSERT_EQ(Run({"analytics", "metrics", "2026-03-10",
-                 "--group-by=channel,grade"},
-                &out),
-            0)
+  ASSERT_EQ(
+      Run({"analytics", "metrics", "2026-03-10", "--group-by=channel,grade"},
+          &out),
+      0)
       << out;
   EXPECT_THAT(out, ContainsRegex("\nPHONE - +1 "));
   EXPECT_THAT(out, ::testing::Not(ContainsRegex("\n- - ")));

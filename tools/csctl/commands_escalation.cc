@@ -178,7 +178,8 @@ class RequestCommand final : public Command {
     flags.AddString("severity", &severity_, "e.g. serious",
                     ConfigParser::kRequired);
     flags.AddString("reason", &reason_, "why");
-    flags.AddString("department", &department_, "department concerned (default: your token's)");
+    flags.AddString("department", &department_,
+                    "department concerned (default: your token's)");
   }
   absl::Status Run(CommandContext& context) override {
     v1::RequestEscalationRequest request;

@@ -184,11 +184,11 @@ TEST_F(ImportTest, FileLevelProblemsWriteNothing) {
 
 TEST_F(ImportTest, RowErrorsNameTheColumnOnce) {
   // Line 3's description is GBK ("中文"), as an old spreadsheet saves it.
-  const std::string path = WriteCsv(
-      "gbk.csv",
-      "customer_id,channel,stage,subject,description\n"
-      "c-1,phone,pre_sale,,描述\n"
-      "c-1,phone,pre_sale,主题,\xD6\xD0\xCE\xC4\n");
+  const std::string path =
+      WriteCsv("gbk.csv",
+               "customer_id,channel,stage,subject,description\n"
+               "c-1,phone,pre_sale,,描述\n"
+               "c-1,phone,pre_sale,主题,\xD6\xD0\xCE\xC4\n");
   Result r = Run(tickets_.target(), {"import", "tickets", path}, supervisor_);
   EXPECT_EQ(r.code, kExitFailure) << r.out << r.err;
   EXPECT_THAT(r.out, HasSubstr("3     failed  INVALID_ARGUMENT: column "

@@ -401,8 +401,7 @@ TEST_F(CsctlServerTest, ClockErrorsCarryFieldViolationsAndReasons) {
   absl::Time before = host_->clock().Now();
   Result r = Run({"clock", "advance", "-5m"});
   EXPECT_EQ(r.code, kExitFailure);
-  EXPECT_EQ(r.err,
-            "error: INVALID_ARGUMENT: duration: must not be negative\n");
+  EXPECT_EQ(r.err, "error: INVALID_ARGUMENT: duration: must not be negative\n");
 
   r = Run({"clock", "advance", "30m"}, Token({Role::kAgent}));
   EXPECT_EQ(r.code, kExitFailure);

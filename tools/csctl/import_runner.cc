@@ -60,8 +60,8 @@ absl::Status NamingTheColumn(const CsvRecord& record,
     return record.error;
   }
   return absl::Status(record.error.code(),
-                      absl::StrCat("column ", columns[record.error_field],
-                                   " (", position, "): ", why));
+                      absl::StrCat("column ", columns[record.error_field], " (",
+                                   position, "): ", why));
 }
 
 // Errors that are not about the row: the server is unreachable or the

@@ -481,7 +481,7 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
   // Without one, the case is the requester's department's: its team leads
   // may act on it and `cases list --department` finds it.
   seed.set_department(req.department().empty() ? caller.department
-                                                : req.department());
+                                               : req.department());
   seed.set_reason(absl::StrCat(CaseText(req.reason()), " (requested by ",
                                caller.subject, ")"));
   absl::MutexLock lock(&state_mu_);

@@ -5,9 +5,9 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
-#include "libs/common/pii_mask.h"
 #include "libs/common/errors.h"
 #include "libs/common/ids.h"
+#include "libs/common/pii_mask.h"
 #include "libs/common/time_proto.h"
 
 namespace cs::ticket {
