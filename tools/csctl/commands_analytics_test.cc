@@ -64,11 +64,19 @@ class CsctlAnalyticsTest : public ::testing::Test {
     for (const std::string& level : category) f->add_category(level);
     const absl::Time at = absl::FromUnixSeconds(1773108000);
     *f->mutable_create_time() = ToProtoTime(at);
+    Handle("", sequence, at, created);
+  }
+
+  // Event `sequence` of `producer` ("" for ticket) carrying `payload`,
+  // applied and committed.
+  void Handle(const std::string& producer, int64_t sequence, absl::Time at,
+              const google::protobuf::Message& payload) {
     common::v1::Event e;
     e.set_sequence(sequence);
-    e.set_type("TicketCreated");
+    e.set_producer(producer);
+    e.set_type(payload.GetDescriptor()->name());
     *e.mutable_occurred_time() = ToProtoTime(at);
-    e.mutable_payload()->PackFrom(created);
+    e.mutable_payload()->PackFrom(payload);
     WriteSet writes;
     ASSERT_TRUE(app_->HandleEvent(e, writes).ok());
     ASSERT_TRUE(host_->store().Commit(writes).ok());
@@ -153,15 +161,7 @@ TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
   clock->set_department("客服部");
   const absl::Time at = absl::FromUnixSeconds(1773108000) + absl::Hours(2);
   *breached.mutable_breach_time() = ToProtoTime(at);
-  common::v1::Event e;
-  e.set_sequence(1);
-  e.set_producer("routing");
-  e.set_type("SlaBreached");
-  *e.mutable_occurred_time() = ToProtoTime(at);
-  e.mutable_payload()->PackFrom(breached);
-  WriteSet writes;
-  ASSERT_TRUE(app_->HandleEvent(e, writes).ok());
-  ASSERT_TRUE(host_->store().Commit(writes).ok());
+  Handle("routing", 1, at, breached);
 
   std::string out;
   ASSERT_EQ(
@@ -189,15 +189,7 @@ TEST_F(CsctlAnalyticsTest, GroupsWithNothingTheTableShowsAreLeftOut) {
   search.set_total_hits(0);
   const absl::Time at = absl::FromUnixSeconds(1773108000);
   *search.mutable_time() = ToProtoTime(at);
-  common::v1::Event e;
-  e.set_sequence(7);
-  e.set_producer("knowledge-base");
-  e.set_type("SearchPerformed");
-  *e.mutable_occurred_time() = ToProtoTime(at);
-  e.mutable_payload()->PackFrom(search);
-  WriteSet writes;
-  ASSERT_TRUE(app_->HandleEvent(e, writes).ok());
-  ASSERT_TRUE(host_->store().Commit(writes).ok());
+  Handle("knowledge-base", 7, at, search);
 
   std::string out;
   ASSERT_EQ(
