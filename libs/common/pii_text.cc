@@ -30,7 +30,10 @@ bool IsAlnum(char c) {
 bool IsAlpha(char c) {
   return absl::ascii_isalpha(static_cast<unsigned char>(c));
 }
-bool IsSeparator(char c) { return c == ' ' || c == '-'; }
+// Between the digit groups of one number: "138 1234 5678", "138-1234-5678",
+// "139.1234.5678" (the ideographic space and dashes such as '—' count as
+// ' ' and '-', see ToHalfWidth).
+bool IsSeparator(char c) { return c == ' ' || c == '-' || c == '.'; }
 bool IsEmailLocal(char c) {
   return IsAlnum(c) || c == '.' || c == '_' || c == '%' || c == '+' || c == '-';
 }
@@ -100,7 +103,25 @@ std::vector<Span> FindEmails(absl::string_view text) {
           text.substr(open, at - open).find('\n') == absl::string_view::npos;
       if (quoted) l = open;
     }
-    if (l == at) {
+    if (l == at && at > from &&
+        static_cast<unsigned char>(text[at - 1]) >= 0x80) {
+      // A local part in Chinese (张三@例子.中国): its characters, back to
+      // a space or punctuation. Prose glued to it is taken along; masked,
+      // that hides a word rather than showing a name.
+      while (l > from && at - l < 64) {
+        size_t start = l - 1;
+        while (start > from &&
+               (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) {
+          --start;
+        }
+        const bool ascii = static_cast<unsigned char>(text[start]) < 0x80;
+        if (ascii ? !IsEmailLocal(text[start])
+                  : DomainCharLength(text, start) != l - start) {
+          break;
+        }
+        l = start;
+      }
+    } else if (l == at) {
       while (l > from && IsEmailLocal(text[l - 1])) --l;
     }
     if (l == at) continue;
@@ -168,20 +189,37 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
   if (mobile.size() == 11 && mobile[0] == '1' && mobile[1] >= '3') {
     return MaskPhone(span);
   }
-  if (span[0] == '+') return std::nullopt;
+  if (span[0] == '+') {
+    // "+86 10 1234 5678": a landline dialled from abroad, its area code
+    // without the 0 (10 and 2x have two digits, the others three).
+    if (mobile.size() < 9 || mobile[0] == '0') return std::nullopt;
+    const size_t area =
+        absl::StartsWith(mobile, "10") || mobile[0] == '2' ? 2 : 3;
+    if (mobile.size() > area + 8) return std::nullopt;
+    return absl::StrCat("+86 ", MaskPhone(absl::StrCat(
+                                    "0", mobile.substr(0, area), "-",
+                                    mobile.substr(area))));
+  }
   if (digits.size() == 18 && PlausibleIdCard(digits)) return MaskIdCard(digits);
+  // A 15-digit resident ID number (issued before 1999): the birth date
+  // YYMMDD follows the six-digit region code.
+  if (groups == 1 && digits.size() == 15 && digits[0] != '0' &&
+      PlausibleIdCard(absl::StrCat(digits.substr(0, 6), "19",
+                                   digits.substr(6), "00"))) {
+    return MaskIdCard(digits);
+  }
   if (digits[0] == '0' && digits[1] != '0') {
-    const size_t first = span.find_first_of(" -");
     const bool together =
         groups == 1 && digits.size() >= 10 && digits.size() <= 12;
-    const bool area_then_local = first >= 3 && first <= 4 &&
-                                 digits.size() - first >= 7 &&
-                                 digits.size() - first <= 8;
-    const bool dashed = groups == 2 && span[first] == '-' && area_then_local;
-    // "021 6666 8888": the local number may itself be split by spaces.
-    const bool spaced = groups >= 2 && span.find('-') == absl::string_view::npos &&
-                        area_then_local;
-    if (together || dashed || spaced) return MaskPhone(span);
+    if (together) return MaskPhone(digits);
+    // "010-12345678", "021 6666 8888", "0755-8765-4321": the area code,
+    // then the local number, maybe split itself.
+    const size_t area = span.find_first_of(" -.");
+    const size_t local = digits.size() - area;
+    if (area >= 3 && area <= 4 && local >= 7 && local <= 8) {
+      return MaskPhone(absl::StrCat(digits.substr(0, area), "-",
+                                    digits.substr(area)));
+    }
   }
   if (digits.size() >= 16 && digits.size() <= 19) return MaskBankCard(span);
   return std::nullopt;
@@ -327,10 +365,12 @@ namespace {
 
 // `text` with the full-width forms of ASCII characters (U+FF01–U+FF5E:
 // １３９, ＋８６, Ｘ, ＠, which Chinese input methods produce) replaced by
-// ASCII and the invisible zero-width characters (U+200B–U+200D, U+2060,
+// ASCII, the invisible zero-width characters (U+200B–U+200D, U+2060,
 // U+FEFF, which pasted text carries and which would otherwise split a
-// number out of sight) by a space, and where each of its bytes came from.
-// Values are found in this text and masked in the original.
+// number out of sight) and the ideographic space U+3000 by a space, and
+// the dashes U+2010–U+2015 and U+2212 (139—1234—5678) by '-', and where
+// each of its bytes came from. Values are found in this text and masked in
+// the original.
 struct HalfWidth {
   std::string text;
   // origin[i]: the original byte where text[i] starts; origin[text.size()]
@@ -338,14 +378,23 @@ struct HalfWidth {
   std::vector<size_t> origin;
 };
 
-bool IsZeroWidth(absl::string_view three_bytes) {
-  return three_bytes == "\u200B" || three_bytes == "\u200C" ||
-         three_bytes == "\u200D" || three_bytes == "\u2060" ||
-         three_bytes == "\uFEFF";
+// ' ' or '-' for the three-byte characters that stand for them above;
+// '\0' otherwise.
+char SeparatorFor(absl::string_view three_bytes) {
+  if (three_bytes == "\u200B" || three_bytes == "\u200C" ||
+      three_bytes == "\u200D" || three_bytes == "\u2060" ||
+      three_bytes == "\uFEFF" || three_bytes == "\u3000") {
+    return ' ';
+  }
+  if ((three_bytes >= "\u2010" && three_bytes <= "\u2015") ||
+      three_bytes == "\u2212") {
+    return '-';
+  }
+  return '\0';
 }
 
 std::optional<HalfWidth> ToHalfWidth(absl::string_view text) {
-  if (text.find_first_of("\xEF\xE2") == absl::string_view::npos) {
+  if (text.find_first_of("\xEF\xE2\xE3") == absl::string_view::npos) {
     return std::nullopt;
   }
   HalfWidth half;
@@ -354,8 +403,9 @@ std::optional<HalfWidth> ToHalfWidth(absl::string_view text) {
   bool any = false;
   for (size_t i = 0; i < text.size();) {
     const auto b0 = static_cast<unsigned char>(text[i]);
-    if (i + 2 < text.size() && IsZeroWidth(text.substr(i, 3))) {
-      half.text.push_back(' ');
+    if (const char separator =
+            i + 2 < text.size() ? SeparatorFor(text.substr(i, 3)) : '\0') {
+      half.text.push_back(separator);
       half.origin.push_back(i);
       i += 3;
       any = true;
@@ -420,8 +470,15 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
     const size_t end = RunEnd(text, i, limit);
     const absl::string_view run = text.substr(i, end - i);
     const bool standalone = end >= text.size() || !IsAlnum(text[end]);
-    if (standalone &&
-        (!IsOrderNumber(text.substr(0, i)) || IsCheckedIdCard(run))) {
+    if (standalone && IsOrderNumber(text.substr(0, i)) &&
+        !IsCheckedIdCard(run)) {
+      // Only the order number itself is exempt: a number after it
+      // ("订单号：2024051812345678901 13912345678") is a run of its own.
+      const size_t group_end = run.find_first_of(" -.");
+      i = group_end == absl::string_view::npos ? end : i + group_end + 1;
+      continue;
+    }
+    if (standalone) {
       std::string masked = MaskRun(run);
       if (masked != run) on_value(i, end, std::move(masked));
     }

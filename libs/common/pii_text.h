@@ -9,32 +9,40 @@
 // What is masked — also when written in full-width characters, as Chinese
 // input methods produce them (１３８１２３４５６７８, ＋８６; the masked form
 // is then ASCII), and when zero-width characters (U+200B–U+200D, U+2060,
-// U+FEFF) split it, which count as a space:
+// U+FEFF) or the ideographic space U+3000 split it, which count as a space,
+// or dashes U+2010–U+2015 and U+2212, which count as '-':
 //   * mainland mobiles 1[3-9]xxxxxxxxx, optionally +86 / 0086, with single
-//     spaces or dashes between digit groups        → MaskPhone
+//     spaces, dashes or dots between digit groups  → MaskPhone
 //   * landlines: 0 + area code (3–4 digits incl. the 0) + 7–8 digits, written
-//     together, with a dash (optional "-extension"), with spaces
-//     ("021 6666 8888") or with the area code in parentheses
-//     ("(010)12345678", "（0755）8765-4321")         → MaskPhone
+//     together, or with the area code set off by a space, dash or dot and
+//     the local number maybe split once more ("021 6666 8888",
+//     "0755-8765-4321"), an optional "-extension" after a dash, or with the
+//     area code in parentheses ("(010)12345678", "（0755）8765-4321")
+//                                                   → MaskPhone
+//   * landlines dialled from abroad: +86, the area code without its 0, the
+//     local number ("+86 10 1234 5678")           → "+86 " + MaskPhone
 //   * 18-character resident ID numbers (17 digits + digit or X/x) whose
-//     birth date part is plausible (19xx/20xx, month 01–12, day 01–31)
-//                                                   → MaskIdCard
-//   * every other run of 16–19 digits (bank cards; spaces/dashes allowed
+//     birth date part is plausible (19xx/20xx, month 01–12, day 01–31), and
+//     15-digit ones (issued before 1999; birth date YYMMDD after the
+//     six-digit region code) written as one group → MaskIdCard
+//   * every other run of 16–19 digits (bank cards; separators allowed
 //     between groups; no Luhn check: an unmasked card costs more than a
 //     masked long number)                           → MaskBankCard
-//   * e-mail addresses local@domain.tld, the local part ASCII or quoted
-//     ("zhang san"@example.com), the domain maybe internationalised
-//     (li@例子.中国; it ends at its first top-level domain: two ASCII
-//     letters or more, or a Chinese one such as 中国 or 公司)
-//                                                   → MaskEmail
+//   * e-mail addresses local@domain.tld, the local part ASCII, quoted
+//     ("zhang san"@example.com) or Chinese (张三@例子.中国: taken back to a
+//     space or punctuation, so prose glued to it is masked with it), the
+//     domain maybe internationalised (li@例子.中国; it ends at its first
+//     top-level domain: two ASCII letters or more, or a Chinese one such
+//     as 中国 or 公司)                               → MaskEmail
 // A number is one run only when it touches no ASCII letter or digit on
 // either side ("SN13812345678" is a serial number, not a phone).
 //
-// Order numbers are NOT masked: a run directly preceded by one of the
-// keywords 订单号, 订单编号, 订单, 单号 (also 运单号, 快递单号, 物流单号),
-// "order", "order no", "order id" (ASCII case-insensitive), optionally
-// followed by spaces, ':', '：', '#', '为' or '是', is left intact — e.g.
-// "订单号：2024051812345678901" stays readable for the handler. A resident
+// Order numbers are NOT masked: the first digit group directly preceded by
+// one of the keywords 订单号, 订单编号, 订单, 单号 (also 运单号, 快递单号,
+// 物流单号), "order", "order no", "order id" (ASCII case-insensitive),
+// optionally followed by spaces, ':', '：', '#', '为' or '是', is left
+// intact — e.g. "订单号：2024051812345678901" stays readable for the
+// handler, while a number after it ("… 13912345678") is masked. A resident
 // ID number whose check character is right is masked there too: that is
 // an ID card pasted after the keyword, not an order number.
 //

@@ -16,6 +16,11 @@ TEST(MaskPiiTextTest, MobilesInEveryCommonSpelling) {
   EXPECT_EQ(MaskPiiText("+86 139 0000 1111 联系"), "+86 139****1111 联系");
   EXPECT_EQ(MaskPiiText("+8613900001111"), "+86 139****1111");
   EXPECT_EQ(MaskPiiText("008615912345678"), "+86 159****5678");
+  // Separators people type: the ideographic space, dots, long dashes.
+  EXPECT_EQ(MaskPiiText("手机139　1234　5678，"), "手机139****5678，");
+  EXPECT_EQ(MaskPiiText("手机139.1234.5678"), "手机139****5678");
+  EXPECT_EQ(MaskPiiText("手机139—1234—5678"), "手机139****5678");
+  EXPECT_EQ(MaskPiiText("１３９．１２３４．５６７８"), "139****5678");
   // Two numbers separated by a space are two values.
   EXPECT_EQ(MaskPiiText("13812345678 13987654321"), "138****5678 139****4321");
   // 12x is no mainland mobile prefix.
@@ -29,6 +34,14 @@ TEST(MaskPiiTextTest, Landlines) {
   // Area code and local number separated by spaces, as people write them.
   EXPECT_EQ(MaskPiiText("总机 021 6666 8888 转 2"), "总机 021-****8888 转 2");
   EXPECT_EQ(MaskPiiText("门店 0755 8765432"), "门店 0755-****5432");
+  // The local number itself split by a dash or a dot.
+  EXPECT_EQ(MaskPiiText("座机0755-8765-4321，"), "座机0755-****4321，");
+  EXPECT_EQ(MaskPiiText("上海021-6123-4567"), "上海021-****4567");
+  EXPECT_EQ(MaskPiiText("021.6123.4567"), "021-****4567");
+  // Dialled from abroad: +86, the area code without its 0.
+  EXPECT_EQ(MaskPiiText("北京 +86 10 1234 5678 转"), "北京 +86 010-****5678 转");
+  EXPECT_EQ(MaskPiiText("+86-755-87654321"), "+86 0755-****4321");
+  EXPECT_EQ(MaskPiiText("+86 10 12"), "+86 10 12");
   // The area code in parentheses, ASCII or full-width, maybe an extension.
   EXPECT_EQ(MaskPiiText("电话(010)12345678"), "电话010-****5678");
   EXPECT_EQ(MaskPiiText("门店（0755）8765-4321。"), "门店0755-****4321。");
@@ -49,6 +62,9 @@ TEST(MaskPiiTextTest, IdCardsWithAndWithoutX) {
   EXPECT_EQ(MaskPiiText("身份证号 11010519491231002x"),
             "身份证号 110***********002X");
   EXPECT_EQ(MaskPiiText("证件440301199001011234"), "证件440***********1234");
+  // The 15-digit numbers issued before 1999 (birth date YYMMDD).
+  EXPECT_EQ(MaskPiiText("旧身份证110105491231002"), "旧身份证110********1002");
+  EXPECT_EQ(MaskPiiText("编号110105491331002"), "编号110105491331002");
 }
 
 TEST(MaskPiiTextTest, BankCards) {
@@ -72,6 +88,9 @@ TEST(MaskPiiTextTest, Emails) {
   EXPECT_EQ(MaskPiiText("见li@mail.example.co.uk，谢谢"),
             "见l***@mail.example.co.uk，谢谢");
   EXPECT_EQ(MaskPiiText("li@例子.未知"), "li@例子.未知");
+  // A local part in Chinese, back to a space or punctuation.
+  EXPECT_EQ(MaskPiiText("邮箱：张三@例子.中国，"), "邮箱：张***@例子.中国，");
+  EXPECT_EQ(MaskPiiText("邮箱li@qq.com"), "邮箱l***@qq.com");
   // A quoted local part.
   EXPECT_EQ(MaskPiiText("邮箱 \"zhang san\"@example.com 收"),
             "邮箱 z***@example.com 收");
@@ -85,7 +104,12 @@ TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
   EXPECT_EQ(MaskPiiText("快递单号为 6222021234567890"),
             "快递单号为 6222021234567890");
   EXPECT_EQ(MaskPiiText("Order No. 13812345678"), "Order No. 13812345678");
-  // The keyword protects only the number right after it.
+  // The keyword protects only the number right after it, also when a
+  // space is all that separates the next one.
+  EXPECT_EQ(MaskPiiText("订单号：2024051812345678901 13912345678"),
+            "订单号：2024051812345678901 139****5678");
+  EXPECT_EQ(MaskPiiText("订单号 20240518-13912345678"),
+            "订单号 20240518-139****5678");
   EXPECT_EQ(MaskPiiText("订单号 2024051812345678901，电话13812345678"),
             "订单号 2024051812345678901，电话138****5678");
   // An ID card after an order keyword is still an ID card (its check

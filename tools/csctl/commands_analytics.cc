@@ -158,8 +158,8 @@ std::string OrNone(const std::string& value) {
   return value.empty() ? "(none)" : SanitizeCell(value);
 }
 
-// The report's rows per channel or department (those with tickets), each
-// named by its `dimension` (&v1::Dimensions::channel, …).
+// The report's rows per channel or department (the groups with tickets or
+// complaints), each named by its `dimension` (&v1::Dimensions::channel, …).
 void PrintRows(const char* header,
                const std::string& (v1::Dimensions::*dimension)() const,
                const google::protobuf::RepeatedPtrField<v1::MetricsRow>& rows,
@@ -167,13 +167,26 @@ void PrintRows(const char* header,
   Table table({header, "TICKETS", "ON-TIME", "FCR", "AVG RESP", "CSAT",
                "COMPLAINTS"});
   for (const v1::MetricsRow& r : rows) {
-    if (r.tickets() == 0) continue;
     table.AddRow({OrNone((r.dimensions().*dimension)()),
                   absl::StrCat(r.tickets()),
                   Pct(r.on_time_response_rate()),
                   Pct(r.first_contact_resolution_rate()),
                   Secs(r.avg_response_seconds()), Pct(r.csat()),
                   absl::StrCat(r.complaints())});
+  }
+  table.Print(out);
+}
+
+// The monthly report's row per day with tickets, as in its CSV.
+void PrintDays(const google::protobuf::RepeatedPtrField<v1::MetricsRow>& days,
+               std::ostream& out) {
+  Table table({"DAY", "TICKETS", "ON-TIME", "FCR", "WAIT", "CSAT", "BREACHES"});
+  for (const v1::MetricsRow& r : days) {
+    table.AddRow({r.dimensions().day(), absl::StrCat(r.tickets()),
+                  Pct(r.on_time_response_rate()),
+                  Pct(r.first_contact_resolution_rate()),
+                  Secs(r.customer_wait_seconds()), Pct(r.csat()),
+                  absl::StrCat(r.sla_breaches())});
   }
   table.Print(out);
 }
@@ -230,6 +243,7 @@ class ReportCommand final : public Command {
       table << "monthly report " << report.month() << ": "
             << report.total().tickets() << " tickets\n";
       PrintKpis(report.kpis(), table);
+      PrintDays(report.by_day(), table);
       PrintRows("DEPARTMENT", &v1::Dimensions::department, report.by_department(),
                 table);
       PrintSections(report, table);

@@ -68,13 +68,14 @@ class CsctlAnalyticsTest : public ::testing::Test {
   }
 
   // Event `sequence` of `producer` ("" for ticket) carrying `payload`,
-  // applied and committed.
+  // applied and committed; its type is `type` or the payload's name.
   void Handle(const std::string& producer, int64_t sequence, absl::Time at,
-              const google::protobuf::Message& payload) {
+              const google::protobuf::Message& payload,
+              const std::string& type = "") {
     common::v1::Event e;
     e.set_sequence(sequence);
     e.set_producer(producer);
-    e.set_type(payload.GetDescriptor()->name());
+    e.set_type(type.empty() ? payload.GetDescriptor()->name() : type);
     *e.mutable_occurred_time() = ToProtoTime(at);
     e.mutable_payload()->PackFrom(payload);
     WriteSet writes;
@@ -181,6 +182,32 @@ TEST_F(CsctlAnalyticsTest, GroupedMetricsLabelRowsWithoutTheDimension) {
       0)
       << out;
   EXPECT_THAT(out, ::testing::ContainsRegex("\n\\(all\\) +1 "));
+}
+
+// A department with complaints and no tickets has its row in both
+// reports; the monthly table has a row per day.
+TEST_F(CsctlAnalyticsTest, ReportRowsCoverComplaintOnlyDepartmentsAndDays) {
+  Feed();
+  analytics::v1::ComplaintFiledView complaint;
+  complaint.set_complaint("complaints/c1");
+  complaint.set_department("物流部");
+  Handle("complaint", 1, absl::FromUnixSeconds(1773108000), complaint,
+         "ComplaintFiled");
+
+  std::string out;
+  ASSERT_EQ(Run({"analytics", "report", "daily", "2026-03-10"}, &out), 0)
+      << out;
+  EXPECT_THAT(out, ContainsRegex("\n物流部 +0 .* 1\n"));
+  EXPECT_THAT(out, ContainsRegex("\n客服部 +1 .* 0\n"));
+  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-03"}, &out), 0)
+      << out;
+  EXPECT_THAT(out, ContainsRegex("\nDAY +TICKETS .*\n2026-03-10 +1 "));
+  EXPECT_THAT(out, ContainsRegex("\n物流部 +0 .* 1\n"));
+  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-03", "--format",
+                 "csv"},
+                &out),
+            0);
+  EXPECT_THAT(out, HasSubstr("\ndepartment,物流部,0,"));
 }
 
 TEST_F(CsctlAnalyticsTest, GroupsWithNothingTheTableShowsAreLeftOut) {

@@ -29,6 +29,17 @@ v1::MetricsRow Empty() {
   return Summarize(v1::Bucket(), v1::Bucket(), v1::Bucket());
 }
 
+// The per-channel and per-department rows of a report: groups with tickets
+// or complaints (the figures the rows show). A group seen only in other
+// counts (KB searches, breaches of complaint clocks) would be a row of
+// zeros.
+void AddDimensionRows(std::vector<v1::MetricsRow> rows,
+                      google::protobuf::RepeatedPtrField<v1::MetricsRow>& into) {
+  for (v1::MetricsRow& r : rows) {
+    if (r.tickets() > 0 || r.complaints() > 0) *into.Add() = std::move(r);
+  }
+}
+
 // Appends the sections every report shares, computed from the period's
 // total and per-day rows; `last_day` ends the week-over-week window.
 template <typename Report>
@@ -195,10 +206,10 @@ absl::StatusOr<v1::DailyReport> BuildDailyReport(
   AddSections(cells, date, total, config, report);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_channel,
                    GroupCells(cells, {"channel"}, filter));
-  for (auto& r : by_channel) *report.add_by_channel() = std::move(r);
+  AddDimensionRows(std::move(by_channel), *report.mutable_by_channel());
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_department,
                    GroupCells(cells, {"department"}, filter));
-  for (auto& r : by_department) *report.add_by_department() = std::move(r);
+  AddDimensionRows(std::move(by_department), *report.mutable_by_department());
   report.set_csv(DailyReportCsv(report));
   report.set_html(DailyReportHtml(report));
   return report;
@@ -250,7 +261,7 @@ absl::StatusOr<v1::MonthlyReport> BuildMonthlyReport(
   for (auto& r : by_day) *report.add_by_day() = std::move(r);
   ASSIGN_OR_RETURN(std::vector<v1::MetricsRow> by_department,
                    GroupCells(in_month, {"department"}, v1::Dimensions()));
-  for (auto& r : by_department) *report.add_by_department() = std::move(r);
+  AddDimensionRows(std::move(by_department), *report.mutable_by_department());
   report.set_csv(MonthlyReportCsv(report));
   report.set_html(MonthlyReportHtml(report));
   return report;

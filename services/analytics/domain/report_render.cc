@@ -304,9 +304,8 @@ std::string CsvField(absl::string_view s) {
 
 namespace {
 
-// The per-channel (daily only) and per-department rows. Rows without a
-// ticket (a group seen only in other counts) are left out; tickets with no
-// channel or department form the "(none)" row.
+// The per-channel (daily only) and per-department rows; tickets and
+// complaints with no channel or department form the "(none)" row.
 void CsvDimensionRows(const RepeatedPtrField<v1::MetricsRow>& by_channel,
                       const RepeatedPtrField<v1::MetricsRow>& by_department,
                       std::string& out) {
@@ -315,7 +314,6 @@ void CsvDimensionRows(const RepeatedPtrField<v1::MetricsRow>& by_channel,
                         "p90_response_seconds,csat,complaints\n");
   auto row = [&](const char* section, const std::string& name,
                  const v1::MetricsRow& r) {
-    if (r.tickets() == 0) return;
     absl::StrAppend(&out, section, ",", CsvField(name.empty() ? "(none)" : name),
                     ",", r.tickets(), ",", Num(r.on_time_response_rate()), ",",
                     Num(r.first_contact_resolution_rate()), ",",
