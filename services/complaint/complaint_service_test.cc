@@ -450,6 +450,9 @@ TEST_F(ComplaintServiceTest, BadInputNamesTheField) {
             absl::StatusCode::kInvalidArgument);
   get.set_name("complaints/NOPE");
   EXPECT_EQ(Call(complaints_.get(), &CS::Get, officer_, get).status().code(),
+            absl::StatusCode::kInvalidArgument);
+  get.set_name("complaints/01HV3K9Q2F8D6W0000000000AB");
+  EXPECT_EQ(Call(complaints_.get(), &CS::Get, officer_, get).status().code(),
             absl::StatusCode::kNotFound);
 }
 

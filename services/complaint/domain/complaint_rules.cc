@@ -323,15 +323,17 @@ absl::Status ValidateList(const v1::ListRequest& request) {
 
 absl::StatusOr<std::string> ParseComplaintName(absl::string_view name,
                                                absl::string_view field) {
-  absl::string_view id = name;
-  if (!absl::ConsumePrefix(&id, "complaints/") || id.empty() ||
-      id.size() > 64 || absl::StrContains(id, "/")) {
-    return InvalidField(field, "must be \"complaints/{id}\"");
-  }
   // Complaint ids are ULIDs, issued upper case; one typed in lower case
-  // names the same complaint.
-  std::optional<std::string> ulid = CanonicalUlid(id);
-  return ulid.has_value() ? *std::move(ulid) : std::string(id);
+  // names the same complaint. Anything else names no complaint at all.
+  absl::string_view id = name;
+  std::optional<std::string> ulid;
+  if (absl::ConsumePrefix(&id, "complaints/")) ulid = CanonicalUlid(id);
+  if (!ulid.has_value()) {
+    return InvalidField(field,
+                        "must be \"complaints/{id}\" with a 26-character "
+                        "ULID id");
+  }
+  return *std::move(ulid);
 }
 
 v1::Complaint NewComplaint(const v1::FileRequest& request,

@@ -378,7 +378,15 @@ TEST(ValidationTest, AmountsNonNegativeAndBounded) {
 }
 
 TEST(ValidationTest, NameParsing) {
-  EXPECT_EQ(*ParseComplaintName("complaints/abc"), "abc");
+  EXPECT_EQ(*ParseComplaintName("complaints/01hv3k9q2f8d6w0000000000ab"),
+            "01HV3K9Q2F8D6W0000000000AB");
+  for (const char* bad :
+       {"complaints/abc", "complaints/01HV3K9Q2F8D6W0000000000A",
+        "complaints/01HV3K9Q2F8D6W0000000000ABC", "complaints/投诉123",
+        "complaints/01HV3K9Q2F8D6W0000000000AI", "complaints/81HV3K9Q2F8D6W0000000000AB"}) {
+    EXPECT_TRUE(absl::IsInvalidArgument(ParseComplaintName(bad).status()))
+        << bad;
+  }
   EXPECT_FALSE(ParseComplaintName("tickets/abc").ok());
   EXPECT_FALSE(ParseComplaintName("complaints/").ok());
   EXPECT_FALSE(ParseComplaintName("complaints/a/b").ok());
