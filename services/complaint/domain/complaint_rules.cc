@@ -243,6 +243,11 @@ absl::Status ValidateRemedy(const v1::Remedy& remedy, absl::string_view field) {
     return InvalidField(absl::StrCat(field, ".kind"), "is required");
   }
   const int64_t amount = remedy.amount().minor_units();
+  if (remedy.kind() == v1::REMEDY_KIND_APOLOGY && amount != 0) {
+    return InvalidField(absl::StrCat(field, ".amount"),
+                        "must be empty for an apology (pay money as a "
+                        "refund or compensation)");
+  }
   if (amount < 0) {
     return InvalidField(absl::StrCat(field, ".amount.minor_units"),
                         "must not be negative");
@@ -594,6 +599,9 @@ absl::Status ApplyAddCorrectiveAction(v1::Complaint& c,
   RETURN_IF_ERROR(CheckId(req.owner(), "owner", true));
   if (!req.has_due_time() || !IsValidProtoTime(req.due_time())) {
     return InvalidField("due_time", "is required");
+  }
+  if (FromProtoTime(req.due_time()) <= now) {
+    return InvalidField("due_time", "must be in the future");
   }
   if (c.corrective_actions_size() >= 50) {
     return InvalidField("name", "already has 50 corrective actions");

@@ -373,6 +373,14 @@ TEST(ValidationTest, AmountsNonNegativeAndBounded) {
   }
   r.mutable_amount()->set_currency_code("CNY");
   EXPECT_TRUE(ValidateRemedy(r, "remedies[0]").ok());
+  // An apology pays nothing.
+  const v1::RemedyKind kind = r.kind();
+  r.set_kind(v1::REMEDY_KIND_APOLOGY);
+  EXPECT_EQ(FieldViolationsOf(ValidateRemedy(r, "remedies[0]"))[0].field,
+            "remedies[0].amount");
+  r.clear_amount();
+  EXPECT_TRUE(ValidateRemedy(r, "remedies[0]").ok());
+  r.set_kind(kind);
   r.clear_kind();
   EXPECT_FALSE(ValidateRemedy(r, "remedies[0]").ok());
 }
@@ -424,6 +432,11 @@ TEST(CorrectiveActionTest, AddAndComplete) {
   add.set_owner("logistics-lead");
   EXPECT_EQ(FieldViolationsOf(ApplyAddCorrectiveAction(c, add, kNow))[0].field,
             "due_time");
+  // Due already: a mistyped date, not an action anyone can meet.
+  add.mutable_due_time()->set_seconds(1'800'000'000);
+  const absl::Status past = ApplyAddCorrectiveAction(c, add, kNow);
+  EXPECT_EQ(FieldViolationsOf(past)[0].field, "due_time") << past;
+  EXPECT_EQ(c.corrective_actions_size(), 0);
   add.mutable_due_time()->set_seconds(1'800'100'000);
   ASSERT_TRUE(ApplyAddCorrectiveAction(c, add, kNow).ok());
   v1::CompleteCorrectiveActionRequest done;
