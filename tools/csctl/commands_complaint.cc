@@ -54,17 +54,21 @@ std::string StageName(int stage) {
   return EnumLabel(v1::ComplaintStage_descriptor(), stage, "COMPLAINT_STAGE_");
 }
 
+// An enum value's label in lower case ("refund", "quality").
+std::string LowerLabel(const google::protobuf::EnumDescriptor* type, int value,
+                       absl::string_view prefix) {
+  return absl::AsciiStrToLower(EnumLabel(type, value, prefix));
+}
+
 std::string RemedyText(const v1::Remedy& r) {
   std::string text =
-      absl::AsciiStrToLower(EnumLabel(v1::RemedyKind_descriptor(), r.kind(),
-                                     "REMEDY_KIND_"));
+      LowerLabel(v1::RemedyKind_descriptor(), r.kind(), "REMEDY_KIND_");
   if (r.amount().minor_units() != 0) {
     absl::StrAppend(&text, " ", FormatMoney(r.amount()));
   }
   absl::StrAppend(&text, " [",
-                  absl::AsciiStrToLower(EnumLabel(
-                      v1::ApprovalState_descriptor(), r.approval_state(),
-                      "APPROVAL_STATE_")),
+                  LowerLabel(v1::ApprovalState_descriptor(),
+                             r.approval_state(), "APPROVAL_STATE_"),
                   r.approval().approver().empty()
                       ? ""
                       : absl::StrCat(" by ", r.approval().approver()),
@@ -84,10 +88,41 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
        EnumLabel(v1::CauseCategory_descriptor(), c.cause(), "CAUSE_CATEGORY_")},
       {"department", SanitizeCell(c.department())},
       {"officer", c.officer()},
+      {"channel",
+       EnumLabel(cs::common::v1::Channel_descriptor(), c.channel(),
+                 "CHANNEL_")},
       {"rounds", absl::StrCat(c.rounds_size())},
       {"escalated_at_filing", c.escalated() ? "yes (serious)" : "no"},
       {"filed", FormatDisplayTimestamp(c.create_time())},
       {"description", SanitizeCell(c.description())}};
+  // What the complaint is about and what the customer asks for, when given.
+  auto add_if = [&](const char* key, const std::string& value) {
+    if (!value.empty()) rows.push_back({key, SanitizeCell(value)});
+  };
+  add_if("items", absl::StrJoin(c.items(), "; "));
+  add_if("ticket", c.ticket());
+  add_if("order", c.order_id());
+  add_if("product", c.product_id());
+  add_if("impact", c.impact());
+  if (c.requested_remedy() != v1::REMEDY_KIND_UNSPECIFIED) {
+    rows.push_back({"remedy sought",
+                    LowerLabel(v1::RemedyKind_descriptor(),
+                               c.requested_remedy(), "REMEDY_KIND_")});
+  }
+  if (c.classification() != v1::CLASSIFICATION_UNSPECIFIED) {
+    rows.push_back({"classification",
+                    LowerLabel(v1::Classification_descriptor(),
+                               c.classification(), "CLASSIFICATION_")});
+  }
+  if (c.has_root_cause()) {
+    rows.push_back(
+        {"root cause",
+         SanitizeCell(absl::StrCat(
+             LowerLabel(v1::FishboneCategory_descriptor(),
+                        c.root_cause().category(), "FISHBONE_CATEGORY_"),
+             ": ", c.root_cause().analysis(), " (", c.root_cause().analyst(),
+             ")"))});
+  }
   for (const v1::Round& round : c.rounds()) {
     std::vector<std::string> remedies;
     for (const v1::Remedy& r : round.remedies()) {

@@ -81,6 +81,8 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
   // Only a serious complaint goes to the VP when filed; SLA breaches
   // escalate through the escalation service, not this field.
   EXPECT_EQ(ValueOf(r.out, "escalated_at_filing"), "no");
+  EXPECT_EQ(ValueOf(r.out, "channel"), "PHONE");
+  EXPECT_EQ(ValueOf(r.out, "items"), "物流");
 
   r = Run({"complaint", "ack", name}, officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
@@ -89,6 +91,12 @@ TEST_F(CsctlComplaintTest, WholeComplaintFromTheCommandLine) {
            "non_quality", "--cause", "logistics"},
           officer_);
   ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "classification"), "non_quality");
+  r = Run({"complaint", "root-cause", name, "--category", "process",
+           "--analysis", "交接流程缺失"},
+          officer_);
+  ASSERT_EQ(r.code, kExitOk) << r.err;
+  EXPECT_EQ(ValueOf(r.out, "root cause"), "process: 交接流程缺失 (officer-1)");
   r = Run({"complaint", "propose", name, "--solution", "补偿", "--remedy",
            "compensation:CNY:1000.5,apology"},
           officer_);
