@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <unordered_set>
 #include <utility>
 
 #include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "libs/common/utf8.h"
@@ -16,6 +18,23 @@ namespace {
 
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
+
+// Words that say how a question is asked, not what it is about: question
+// words, negations and modifiers as two-character terms, and every
+// single Han character (ICU's one-character words: 的, 了, 不, 好 …).
+// Normalised (simplified) forms.
+bool IsFunctionTerm(const std::string& term) {
+  static const auto* const kWords = new absl::flat_hash_set<std::string>{
+      "怎么", "么办", "如何", "怎样", "为何", "什么", "为什", "请问", "可以",
+      "能否", "是否", "一下", "我的", "你们", "我们", "不好", "不了", "不能",
+      "没有", "不到", "不上", "哪里", "在哪", "多久", "什么时候", "怎么办",
+      "为什么"};
+  // One Han character: three UTF-8 bytes from U+4E00 (E4 B8 80) on.
+  const bool single_han =
+      term.size() == 3 && static_cast<unsigned char>(term[0]) >= 0xE4 &&
+      static_cast<unsigned char>(term[0]) <= 0xE9;
+  return single_han || kWords->contains(term);
+}
 
 double Saturate(int tf, int len, double avg_len) {
   if (tf <= 0) return 0;
@@ -90,27 +109,49 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   const double n = static_cast<double>(docs_.size());
   // Dense accumulators, reused by the thread's next search (left zeroed).
   thread_local std::vector<float> score;
-  thread_local std::vector<uint16_t> matched;
+  thread_local std::vector<uint16_t> matched;  // deciding terms held
+  thread_local std::vector<uint8_t> seen;
   thread_local std::vector<uint32_t> touched;
   if (score.size() < docs_.size()) {
     score.resize(docs_.size(), 0);
     matched.resize(docs_.size(), 0);
+    seen.resize(docs_.size(), 0);
   }
   touched.clear();
+  // Whether a document matches is decided by the query's content terms:
+  // every term but function words (怎么, 不好, single characters) and the
+  // character pairs across two words that no document holds (号不 in
+  // 信号不好). A content word no document holds still counts towards the
+  // query's size. A query with no content term is decided by all its terms.
+  const absl::flat_hash_set<std::string> words = [&] {
+    std::vector<std::string> w = DistinctWords(query.text);
+    return absl::flat_hash_set<std::string>(w.begin(), w.end());
+  }();
+  absl::flat_hash_set<std::string> deciding;
+  for (const std::string& term : result.terms) {
+    if (IsFunctionTerm(term)) continue;
+    if (words.contains(term) || postings_.contains(term)) deciding.insert(term);
+  }
+  if (deciding.empty()) deciding.insert(result.terms.begin(), result.terms.end());
   for (const std::string& term : result.terms) {
     auto it = postings_.find(term);
     if (it == postings_.end()) continue;
+    const bool decides = deciding.contains(term);
     const double df = static_cast<double>(it->second.size());
     const float idf =
         static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
     for (const Posting& p : it->second) {
-      if (matched[p.doc]++ == 0) touched.push_back(p.doc);
+      if (seen[p.doc] == 0) {
+        seen[p.doc] = 1;
+        touched.push_back(p.doc);
+      }
+      if (decides) ++matched[p.doc];
       score[p.doc] += idf * p.weight;
     }
   }
   const int min_match = std::max(
       1, static_cast<int>(
-             std::ceil(result.terms.size() * query.min_match_fraction - 1e-9)));
+             std::ceil(deciding.size() * query.min_match_fraction - 1e-9)));
   const std::string language = absl::AsciiStrToLower(query.language);
   const std::string channel = absl::AsciiStrToLower(query.channel);
   const std::string customer_type = absl::AsciiStrToLower(query.customer_type);
@@ -126,6 +167,7 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
     const int m = matched[index];
     score[index] = 0;
     matched[index] = 0;
+    seen[index] = 0;
     if (m < min_match) continue;
     if (!filtered) {
       found.emplace_back(s, index);

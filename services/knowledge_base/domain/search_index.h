@@ -14,10 +14,14 @@
 // Scoring: per query term t (distinct), idf(t) = ln(1 + (N - df + 0.5) /
 // (df + 0.5)); per field f (title, body) the BM25 saturation
 // tf·(k1+1) / (tf + k1·(1 - b + b·len/avglen)) with k1 = 1.2, b = 0.75;
-// score = Σ idf(t)·(body(t) + title_boost·title(t)). A document must match at
-// least half of the distinct query terms (rounded up), so that a single
-// shared character pair does not make a result. Ties: article name
-// ascending. Thread-safe.
+// score = Σ idf(t)·(body(t) + title_boost·title(t)). A document must hold
+// at least half of the query's distinct content terms (rounded up): every
+// term but function words (怎么, 不好, single Han characters) and the
+// character pairs across two words that no document holds (号不 in
+// 信号不好); a query without content terms counts all its terms. So a
+// single shared pair or a question word does not make a result, and
+// 信号不好 or 怎么退款 still find the article their content word names.
+// Ties: article name ascending. Thread-safe.
 //
 // Cost: a snapshot stores per posting the document's BM25 weight without
 // idf, so a search is one pass over the query terms' postings into a dense
@@ -71,8 +75,8 @@ struct SearchQuery {
   // matches when its list is empty or holds the value (case-insensitive).
   std::string channel;
   std::string customer_type;
-  // A document must match at least this fraction of the distinct query
-  // terms (rounded up, at least one).
+  // A document must hold at least this fraction of the query's distinct
+  // content terms (rounded up, at least one).
   double min_match_fraction = 0.5;
   // Only the best `limit` hits are ranked and returned (0 = all); `total`
   // still counts every match.

@@ -75,6 +75,28 @@ TEST_F(SearchIndexTest, UnrelatedQueryFindsNothing) {
   EXPECT_THAT(index_.Snapshot()->Search({.text = "！！"}).hits, IsEmpty());
 }
 
+// Short natural queries: the pairs a query makes across its words (号不,
+// 么退) are in no article and do not count against it, while a common pair
+// alone (怎么) does not make a result.
+TEST(SearchIndexRecallTest, ShortQueriesFindTheArticleTheirWordsName) {
+  SearchIndex index;
+  index.Reset({Doc("signal", "手机信号弱怎么办", "请先重启手机。"),
+               Doc("refund", "如何申请退款", "进入订单页面，点击申请退款。"),
+               Doc("password", "忘记密码怎么办", "点击找回密码。")});
+  auto snap = index.Snapshot();
+  EXPECT_THAT(Ids(snap->Search({.text = "信号不好"})),
+              ElementsAre("articles/signal"));
+  EXPECT_THAT(Ids(snap->Search({.text = "怎么退款"})),
+              ElementsAre("articles/refund"));
+  EXPECT_THAT(Ids(snap->Search({.text = "退款进度"})),
+              ElementsAre("articles/refund"));
+  EXPECT_THAT(Ids(snap->Search({.text = "手机没信号"})),
+              ElementsAre("articles/signal"));
+  // Only a question word in common: no result; alone, it decides.
+  EXPECT_THAT(snap->Search({.text = "怎么发货"}).hits, IsEmpty());
+  EXPECT_THAT(snap->Search({.text = "怎么"}).hits.size(), 2u);
+}
+
 TEST_F(SearchIndexTest, FiltersByCategoryTagsAndLanguage) {
   auto snap = index_.Snapshot();
   EXPECT_THAT(
@@ -132,8 +154,9 @@ TEST_F(SearchIndexTest, RemoveAndUpsertSwapSnapshots) {
   // The old snapshot is unchanged (searches in flight are not disturbed).
   EXPECT_EQ(before->Search({.text = "手机信号弱"}).hits.size(), 2u);
   index_.Upsert(Doc("signal-body", "退款", "退款三天到账"));
-  EXPECT_THAT(index_.Snapshot()->Search({.text = "手机信号弱"}).hits,
-              IsEmpty());
+  EXPECT_THAT(index_.Snapshot()->Search({.text = "飞行模式"}).hits, IsEmpty());
+  EXPECT_THAT(Ids(index_.Snapshot()->Search({.text = "退款"})),
+              ElementsAre("articles/signal-body"));
 }
 
 TEST_F(SearchIndexTest, ConcurrentSearchesDuringUpdates) {

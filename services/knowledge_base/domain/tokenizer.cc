@@ -150,7 +150,10 @@ std::vector<Token> Tokenize(absl::string_view text) {
     }
     i = j;
   }
-  // Words from the dictionary-based segmenter.
+  // Words from the dictionary-based segmenter. A two-character Han word is
+  // the bigram already there, marked as a word.
+  const size_t bigrams = out.size();
+  std::vector<size_t> two_character_words;  // their begins
   icu::BreakIterator* words = ThreadAnalyzer().words();
   if (words != nullptr) {
     icu::UnicodeString u = icu::UnicodeString::fromUTF32(
@@ -176,7 +179,10 @@ std::vector<Token> Tokenize(absl::string_view text) {
       if (e <= b) continue;
       bool han = IsHan(n.chars[b]);
       size_t len = e - b;
-      if (han && len == 2) continue;  // already a bigram
+      if (han && len == 2) {
+        two_character_words.push_back(b);
+        continue;
+      }
       if (!han) {
         // Drop segments with no letter or digit (symbols that ICU counted).
         bool any = false;
@@ -186,7 +192,16 @@ std::vector<Token> Tokenize(absl::string_view text) {
         if (!any) continue;
       }
       if (len > kMaxTermChars) e = b + kMaxTermChars;
-      out.push_back({b, {Utf8Of(n.chars, b, e), n.origin[b], origin_end(e)}});
+      out.push_back(
+          {b, {Utf8Of(n.chars, b, e), n.origin[b], origin_end(e), true}});
+    }
+  }
+  // The bigrams come first in `out`, in order of position.
+  size_t bigram = 0;
+  for (size_t begin : two_character_words) {
+    while (bigram < bigrams && out[bigram].begin < begin) ++bigram;
+    if (bigram < bigrams && out[bigram].begin == begin) {
+      out[bigram].token.word = true;
     }
   }
   std::stable_sort(out.begin(), out.end(),
@@ -198,13 +213,26 @@ std::vector<Token> Tokenize(absl::string_view text) {
   return tokens;
 }
 
-std::vector<std::string> DistinctTerms(absl::string_view text) {
+namespace {
+
+std::vector<std::string> Distinct(absl::string_view text, bool words_only) {
   std::vector<std::string> terms;
   std::unordered_set<std::string> seen;
   for (Token& t : Tokenize(text)) {
+    if (words_only && !t.word) continue;
     if (seen.insert(t.term).second) terms.push_back(std::move(t.term));
   }
   return terms;
+}
+
+}  // namespace
+
+std::vector<std::string> DistinctTerms(absl::string_view text) {
+  return Distinct(text, false);
+}
+
+std::vector<std::string> DistinctWords(absl::string_view text) {
+  return Distinct(text, true);
 }
 
 }  // namespace cs::kb

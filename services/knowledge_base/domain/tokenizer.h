@@ -48,6 +48,9 @@ struct Token {
   // [begin, end) in code points of the ORIGINAL text.
   uint32_t begin = 0;
   uint32_t end = 0;
+  // A word of the segmenter (Latin words and numbers, Han words of any
+  // length), not a character pair across two words (号不 in 信号不好).
+  bool word = false;
 };
 
 // Tokens of `text` in order of position.
@@ -55,6 +58,10 @@ std::vector<Token> Tokenize(absl::string_view text);
 
 // Distinct terms of `text`, first occurrence order.
 std::vector<std::string> DistinctTerms(absl::string_view text);
+
+// The distinct terms of `text` that are words (Token::word), first
+// occurrence order.
+std::vector<std::string> DistinctWords(absl::string_view text);
 
 }  // namespace cs::kb
 
