@@ -9,8 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "absl/synchronization/mutex.h"
 #include "cs/common/v1/event.pb.h"
 #include "cs/kb/v1/events.pb.h"
@@ -465,6 +467,11 @@ TEST_F(KbServiceTest, BestArticleFirstFiltersAndPagination) {
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 1);
   filtered.set_category(phone_);  // ancestor category matches
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 1);
+  // Ids are ULIDs: typed in upper case they name the same category.
+  filtered.set_category(absl::StrCat(
+      "categories/", absl::AsciiStrToUpper(absl::StripPrefix(phone_,
+                                                            "categories/"))));
+  EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 1);
   filtered.set_language("en");
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 0);
 }
@@ -610,12 +617,19 @@ TEST_F(KbServiceTest, IndexIsRebuiltFromTheStoreAfterRestart) {
 
 TEST_F(KbServiceTest, CategoriesAreATree) {
   std::string phone = Category("手机类", "");
-  Category("信号问题", phone);
+  const std::string upper = absl::StrCat(
+      "categories/",
+      absl::AsciiStrToUpper(absl::StripPrefix(phone, "categories/")));
+  Category("信号问题", upper);  // the id in either case
   v1::CreateCategoryRequest dup;
   dup.set_display_name("信号问题");
   dup.set_parent(phone);
   EXPECT_EQ(Call(&Stub::CreateCategory, editor_, dup).status().code(),
             absl::StatusCode::kAlreadyExists);
+  v1::RenameCategoryRequest rename;
+  rename.set_name(upper);
+  rename.set_display_name("手机类");
+  EXPECT_TRUE(Call(&Stub::RenameCategory, editor_, rename).ok());
   dup.set_parent("categories/none");
   EXPECT_EQ(Call(&Stub::CreateCategory, editor_, dup).status().code(),
             absl::StatusCode::kNotFound);

@@ -95,7 +95,7 @@ std::string ResourceNameIn(absl::string_view collection,
     std::string& id = segments[i];
     if (!IsUlid(absl::AsciiStrToUpper(id))) continue;
     const std::string& owner = segments[i - 1];
-    if (owner == "articles") {
+    if (owner == "articles" || owner == "categories") {
       absl::AsciiStrToLower(&id);
     } else if (owner == "tickets" || owner == "complaints" ||
                owner == "cases" || owner == "qualityReviews") {

@@ -10,6 +10,7 @@
 #include "absl/strings/strip.h"
 #include "libs/common/channel_name.h"
 #include "libs/common/errors.h"
+#include "libs/common/ids.h"
 #include "libs/common/status_macros.h"
 #include "libs/common/utf8.h"
 
@@ -105,13 +106,18 @@ std::string VersionResourceName(absl::string_view id, int major, int minor) {
   return absl::StrCat("articles/", id, "/versions/", major, ".", minor);
 }
 
+std::string KbId(absl::string_view id) {
+  return IsUlid(absl::AsciiStrToUpper(id)) ? absl::AsciiStrToLower(id)
+                                           : std::string(id);
+}
+
 absl::StatusOr<std::string> ParseArticleName(absl::string_view name,
                                              absl::string_view field) {
   if (name.empty()) return InvalidField(field, "required");
   if (!absl::ConsumePrefix(&name, "articles/") || !ValidId(name)) {
     return InvalidField(field, "must be articles/{id}");
   }
-  return std::string(name);
+  return KbId(name);
 }
 
 absl::StatusOr<VersionName> ParseVersionName(absl::string_view name,
@@ -130,7 +136,7 @@ absl::StatusOr<VersionName> ParseVersionName(absl::string_view name,
     return InvalidField(field,
                         "must be articles/{id}/versions/{major}.{minor}");
   }
-  out.article_id = std::string(parts[1]);
+  out.article_id = KbId(parts[1]);
   return out;
 }
 
@@ -140,7 +146,7 @@ absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
   if (!absl::ConsumePrefix(&name, "categories/") || !ValidId(name)) {
     return InvalidField(field, "must be categories/{id}");
   }
-  return std::string(name);
+  return KbId(name);
 }
 
 absl::Status ValidateText(absl::string_view text, absl::string_view field,
@@ -202,11 +208,10 @@ absl::Status ValidateContent(v1::ArticleContent& content,
       !s.ok()) {
     return s;
   }
-  if (absl::Status s =
-          ParseCategoryName(content.category(), f("category")).status();
-      !s.ok()) {
-    return s;
-  }
+  absl::StatusOr<std::string> category =
+      ParseCategoryName(content.category(), f("category"));
+  if (!category.ok()) return category.status();
+  content.set_category(absl::StrCat("categories/", *category));
   if (content.tags_size() > 20) return InvalidField(f("tags"), "at most 20");
   std::set<std::string> seen;
   for (const std::string& tag : content.tags()) {

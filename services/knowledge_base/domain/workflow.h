@@ -55,6 +55,11 @@ std::string VersionLabel(int major, int minor);
 // (major, minor+1); the first version is 1.0 (pass 0, 0).
 std::pair<int, int> NextVersion(int major, int minor, bool major_bump);
 
+// `id` in lower case when it is a ULID in either case (the knowledge base
+// issues its ids in lower case; Crockford base32 reads both); otherwise as
+// it is. The Parse…Name functions return ids in this form.
+std::string KbId(absl::string_view id);
+
 // "articles/{id}" → id. INVALID_ARGUMENT naming `field` otherwise.
 absl::StatusOr<std::string> ParseArticleName(absl::string_view name,
                                              absl::string_view field);
@@ -74,8 +79,8 @@ absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
 
 // Checks an article's content: required title/body/category, lengths,
 // valid UTF-8, no control characters, tag/channel limits. Fills defaults
-// (language zh-CN, format PLAIN_TEXT) and upper-cases channels and customer
-// types (accepted in any case). INVALID_ARGUMENT naming the field
+// (language zh-CN, format PLAIN_TEXT), upper-cases channels and customer
+// types (accepted in any case) and writes the category's id as KbId. INVALID_ARGUMENT naming the field
 // under `prefix` (e.g. "content.title").
 absl::Status ValidateContent(v1::ArticleContent& content,
                              absl::string_view prefix);

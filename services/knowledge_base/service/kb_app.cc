@@ -966,7 +966,11 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   const size_t page = static_cast<size_t>(std::min<int32_t>(page_size, 50));
   SearchQuery query;
   query.text = r.query();
-  query.category = r.category();
+  if (!r.category().empty()) {
+    ASSIGN_OR_RETURN(const std::string category,
+                     ParseCategoryName(r.category(), "category"));
+    query.category = absl::StrCat("categories/", category);
+  }
   query.tags.assign(r.tags().begin(), r.tags().end());
   query.language = r.language();
   query.channel = r.channel();
