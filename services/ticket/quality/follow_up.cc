@@ -22,6 +22,15 @@ absl::Status ValidateRecordFollowUp(const v1::RecordFollowUpRequest& request) {
   if (request.satisfaction() < 0 || request.satisfaction() > 5) {
     return InvalidField("satisfaction", "must be 1–5, or 0 when not asked");
   }
+  // A customer who was not reached gave no answer to record.
+  if (!request.reached() && request.satisfaction() != 0) {
+    return InvalidField("satisfaction",
+                        "must be 0 when the customer was not reached");
+  }
+  if (!request.reached() && request.solved()) {
+    return InvalidField("solved",
+                        "must be false when the customer was not reached");
+  }
   if (!IsValidUtf8(request.note()) || CharLength(request.note()) > 1000 ||
       HasControlChars(request.note(), /*allow_newlines=*/true)) {
     return InvalidField("note",

@@ -21,12 +21,14 @@ namespace cs::ticket::quality {
 
 std::string FollowUpName(absl::string_view id);  // "followUps/{id}"
 
-// "ticket", "satisfaction" (0–5), "note" (≤1000 characters).
+// "ticket", "satisfaction" (0–5), "note" (≤1000 characters); a customer
+// not reached has no satisfaction and nothing solved (INVALID_ARGUMENT on
+// "satisfaction" or "solved").
 absl::Status ValidateRecordFollowUp(const v1::RecordFollowUpRequest& request);
 
 // The follow-up of `ticket` by `recorder`. FAILED_PRECONDITION
-// TICKET_NOT_RESOLVED unless the ticket is RESOLVED or CLOSED. `solved` is
-// kept false when the customer was not reached. `request` must be valid.
+// TICKET_NOT_RESOLVED unless the ticket is RESOLVED or CLOSED. `request`
+// must be valid.
 absl::StatusOr<v1::FollowUp> NewFollowUp(
     const v1::Ticket& ticket, const v1::RecordFollowUpRequest& request,
     absl::string_view recorder, absl::string_view id, absl::Time now);

@@ -61,6 +61,15 @@ TEST(FollowUpTest, OnlyResolvedTicketsAndValidInput) {
   bad.set_satisfaction(6);
   EXPECT_EQ(FieldViolationsOf(ValidateRecordFollowUp(bad)).at(0).field,
             "satisfaction");
+  // Not reached: nothing the customer said can be recorded.
+  bad = Visit(false, false);
+  bad.set_satisfaction(5);
+  EXPECT_EQ(FieldViolationsOf(ValidateRecordFollowUp(bad)).at(0).field,
+            "satisfaction");
+  bad = Visit(false, true);
+  EXPECT_EQ(FieldViolationsOf(ValidateRecordFollowUp(bad)).at(0).field,
+            "solved");
+  EXPECT_TRUE(ValidateRecordFollowUp(Visit(false, false)).ok());
   bad = Visit(true, true);
   bad.set_ticket("");
   EXPECT_EQ(FieldViolationsOf(ValidateRecordFollowUp(bad)).at(0).field,
