@@ -468,12 +468,14 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
   const v1::EscalationPolicy* policy = settings_.ForSeverity(req.severity());
   if (policy == nullptr) {
     const std::vector<std::string> covered = settings_.Severities();
-    return absl::FailedPreconditionError(absl::StrCat(
-        "no escalation policy for severity \"", req.severity(), "\" (",
-        covered.empty()
-            ? "no policy covers a severity"
-            : absl::StrCat("policies cover: ", absl::StrJoin(covered, ", ")),
-        ")"));
+    return InvalidField(
+        "severity",
+        absl::StrCat(
+            "no escalation policy for \"", req.severity(), "\" (",
+            covered.empty()
+                ? "no policy covers a severity"
+                : absl::StrCat("policies cover: ", absl::StrJoin(covered, ", ")),
+            ")"));
   }
   v1::EscalationCase seed;
   seed.set_subject(req.subject());
@@ -551,7 +553,20 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::Acknowledge(
         absl::StrCat(req.name(), " is closed"));
   }
   RETURN_IF_ERROR(CheckActor(caller, record));
-  if (record.state() == v1::CASE_STATE_ACKNOWLEDGED) return record;
+  if (record.state() == v1::CASE_STATE_ACKNOWLEDGED) {
+    // A retry of the same acknowledgement answers the case; a new note
+    // would be dropped without a word.
+    if (req.note().empty() ||
+        CaseText(req.note()) == record.acknowledge_note()) {
+      return record;
+    }
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            req.name(), " was already acknowledged by ",
+            record.acknowledged_by(),
+            "; its note stays (resolve it with a note instead)")),
+        "ALREADY_ACKNOWLEDGED", {{"acknowledged_by", record.acknowledged_by()}});
+  }
   const absl::Time now = clock_.Now();
   record.set_state(v1::CASE_STATE_ACKNOWLEDGED);
   record.set_acknowledged_by(caller.subject);

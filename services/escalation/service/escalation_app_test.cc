@@ -258,6 +258,7 @@ TEST_F(EscalationAppTest, AcknowledgementStopsTheClimbAndIsChecked) {
     EXPECT_EQ(denied.status().code(), absl::StatusCode::kPermissionDenied)
         << who.subject;
   }
+  ack.set_note("已接手");
   auto acked = app_->Acknowledge(Lead(), ack);
   ASSERT_TRUE(acked.ok()) << acked.status();
   EXPECT_EQ(acked->state(), v1::CASE_STATE_ACKNOWLEDGED);
@@ -268,6 +269,13 @@ TEST_F(EscalationAppTest, AcknowledgementStopsTheClimbAndIsChecked) {
   EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 1);
   // Again: unchanged, no second event.
   ASSERT_TRUE(app_->Acknowledge(Lead(), ack).ok());
+  EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 1);
+  // A second acknowledgement with another note is refused, not dropped.
+  ack.set_note("再次");
+  const absl::Status again = app_->Acknowledge(Lead(), ack).status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+  EXPECT_EQ(ErrorReasonOf(again), "ALREADY_ACKNOWLEDGED");
+  EXPECT_EQ(OnlyCase().acknowledge_note(), "已接手");
   EXPECT_EQ(CountEvents<v1::EscalationAcknowledged>(), 1);
 
   // At level 2 a team lead no longer ranks; the named director does.
@@ -474,7 +482,8 @@ TEST_F(EscalationAppTest, RequestEscalationGoesToTheVicePresident) {
   request.set_severity("mild");
   const absl::Status uncovered =
       app_->RequestEscalation(complaint, request).status();
-  EXPECT_EQ(uncovered.code(), absl::StatusCode::kFailedPrecondition);
+  EXPECT_EQ(uncovered.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(uncovered).at(0).field, "severity");
   // The caller learns which severities exist.
   EXPECT_THAT(uncovered.message(), HasSubstr("policies cover: serious"));
   EXPECT_THAT(Cases(), SizeIs(1));
