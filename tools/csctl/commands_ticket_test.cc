@@ -233,6 +233,13 @@ TEST_F(CsctlTicketTest, LifecycleCommandsChangeTheTicketAndPrintIt) {
   EXPECT_EQ(ValueOf(r.out, "loss"), "");
   EXPECT_EQ(ValueOf(r.out, "region"), "浙江省杭州市");
 
+  // An empty level is refused by the server, naming it; nothing changes.
+  r = Run({"ticket", "update", id, "--category", "手机类//信号"}, agent_);
+  EXPECT_EQ(r.code, kExitFailure);
+  EXPECT_THAT(r.err, HasSubstr("ticket.category[1]"));
+  r = Run({"ticket", "get", id}, agent_);
+  EXPECT_EQ(ValueOf(r.out, "category"), "宽带类 › 断网");
+
   r = Run({"ticket", "update", id, "--loss-yuan", "12.345"}, agent_);
   EXPECT_EQ(r.code, kExitUsage);
   EXPECT_THAT(r.err, HasSubstr("--loss-yuan"));

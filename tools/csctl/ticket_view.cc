@@ -129,8 +129,9 @@ absl::Status PrintCustomer(CommandContext& context, const v1::Customer& c) {
 }
 
 void SetCategoryPath(absl::string_view path, v1::Ticket& ticket) {
-  for (absl::string_view level :
-       absl::StrSplit(path, '/', absl::SkipWhitespace())) {
+  if (absl::StripAsciiWhitespace(path).empty()) return;
+  // An empty level ("手机类//信号") is sent as it is, for the server to name.
+  for (absl::string_view level : absl::StrSplit(path, '/')) {
     ticket.add_category(std::string(absl::StripAsciiWhitespace(level)));
   }
 }

@@ -36,7 +36,8 @@ absl::Status PrintCustomer(CommandContext& context,
 // Ticket fields as people write them, shared by `ticket create`, `ticket
 // update` and `import tickets`; errors are INVALID_ARGUMENT starting with
 // `what` (the flag or column).
-//   "手机类/信号问题" → category levels (trimmed, empty ones dropped);
+//   "手机类/信号问题" → category levels (trimmed; "" → none, and an empty
+//   level, "手机类//信号", is sent for the server to refuse);
 void SetCategoryPath(absl::string_view path, ticket::v1::Ticket& ticket);
 //   "40" → affected_customer_count (a whole number ≥ 0);
 absl::Status SetAffectedCustomers(absl::string_view what,
