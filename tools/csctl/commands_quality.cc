@@ -107,7 +107,9 @@ absl::Status PrintReview(CommandContext& context, const v1::QualityReview& r) {
                  : absl::StrCat(" → ",
                                 EnumLabel(v1::DisputeOutcome_descriptor(),
                                           d.outcome(), "DISPUTE_OUTCOME_"),
-                                " by ", d.resolved_by())))});
+                                " by ", d.resolved_by(),
+                                d.resolution_note().empty() ? "" : ": ",
+                                d.resolution_note())))});
   }
   PrintKeyValues(context.out(), rows);
   return absl::OkStatus();

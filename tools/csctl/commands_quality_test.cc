@@ -126,6 +126,7 @@ TEST_F(CsctlQualityTest, ReviewDisputeAmendQueueAndFollowUp) {
   ASSERT_EQ(r.code, kExitOk) << r.err;
   EXPECT_EQ(ValueOf(r.out, "state"), "AMENDED");
   EXPECT_EQ(ValueOf(r.out, "total"), "97");
+  EXPECT_THAT(ValueOf(r.out, "dispute"), HasSubstr(" by lead-1: 复听后上调"));
 
   r = Run({"followup", "record", ticket, "--reached", "--satisfaction", "2",
            "--note", "仍然断网"},
