@@ -347,6 +347,11 @@ TEST_F(KbServiceTest, VersionsDiffAndRollback) {
   EXPECT_EQ(rolled->published_version(), "2.1");
   EXPECT_EQ(rolled->content().body(), "第一行\n重启手机");
   EXPECT_EQ(Search("飞行模式")->total_hits(), 0);
+  // Again: 1.0's content is live already (as 2.1); no copy is published.
+  const absl::Status again =
+      Call(&Stub::RollbackArticle, editor_, rollback).status();
+  EXPECT_EQ(again.code(), absl::StatusCode::kFailedPrecondition) << again;
+  EXPECT_EQ(ErrorReasonOf(again), "ALREADY_LIVE");
 
   v1::ListVersionsRequest list;
   list.set_name(name);

@@ -827,6 +827,22 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
                          " is already the live version; nothing to roll back")),
         "ALREADY_LIVE");
   }
+  ASSIGN_OR_RETURN(
+      v1::ArticleVersion live,
+      repo_->GetVersion(id, record.latest_major(), record.latest_minor()));
+  // Rolling back to content that is live already (a version an earlier
+  // rollback restored) would only publish a copy of it.
+  if (!record.withdrawn() &&
+      google::protobuf::util::MessageDifferencer::Equals(old.content(),
+                                                         live.content())) {
+    return WithErrorInfo(
+        absl::FailedPreconditionError(absl::StrCat(
+            "version ", VersionLabel(v.major, v.minor),
+            "'s content is already live as version ",
+            VersionLabel(record.latest_major(), record.latest_minor()),
+            "; nothing to roll back")),
+        "ALREADY_LIVE");
+  }
   std::vector<std::string> ancestry, path;
   absl::Status category =
       CategoryAncestry(old.content().category(), &ancestry, &path);
@@ -840,9 +856,6 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
   // A revision in progress (a draft that differs from what is live, or one
   // in review) is not the rollback's to throw away: it stays the working
   // copy, in its state, while the old content goes live.
-  ASSIGN_OR_RETURN(
-      v1::ArticleVersion live,
-      repo_->GetVersion(id, record.latest_major(), record.latest_minor()));
   const v1::ArticleState state = record.article().state();
   const bool revision_pending =
       state == v1::ARTICLE_STATE_IN_REVIEW ||
