@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <cmath>
-#include <limits>
 #include <unordered_set>
 #include <utility>
 
@@ -29,7 +28,7 @@ bool IsFunctionTerm(const std::string& term) {
       "能否", "是否", "一下", "我的", "你们", "我们", "不好", "不了", "不能",
       "没有", "不到", "不上", "哪里", "在哪", "多久", "什么时候", "怎么办",
       "为什么"};
-  // One Han character: three UTF-8 bytes from U+4E00 (E4 B8 80) on.
+  // One Han character: three UTF-8 bytes led by E4–E9 (U+4000–U+9FFF).
   const bool single_han =
       term.size() == 3 && static_cast<unsigned char>(term[0]) >= 0xE4 &&
       static_cast<unsigned char>(term[0]) <= 0xE9;
@@ -104,7 +103,17 @@ IndexSnapshot::IndexSnapshot(
 
 SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   SearchResult result;
-  result.terms = DistinctTerms(query.text);
+  // The query's distinct terms, and which of them are segmenter words.
+  absl::flat_hash_set<std::string> words;
+  {
+    absl::flat_hash_set<std::string> seen_terms;
+    for (Token& token : Tokenize(query.text)) {
+      if (token.word) words.insert(token.term);
+      if (seen_terms.insert(token.term).second) {
+        result.terms.push_back(std::move(token.term));
+      }
+    }
+  }
   if (result.terms.empty() || docs_.empty()) return result;
   const double n = static_cast<double>(docs_.size());
   // Dense accumulators, reused by the thread's next search (left zeroed).
@@ -123,10 +132,6 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   // character pairs across two words that no document holds (号不 in
   // 信号不好). A content word no document holds still counts towards the
   // query's size. A query with no content term is decided by all its terms.
-  const absl::flat_hash_set<std::string> words = [&] {
-    std::vector<std::string> w = DistinctWords(query.text);
-    return absl::flat_hash_set<std::string>(w.begin(), w.end());
-  }();
   absl::flat_hash_set<std::string> deciding;
   for (const std::string& term : result.terms) {
     if (IsFunctionTerm(term)) continue;

@@ -213,26 +213,13 @@ std::vector<Token> Tokenize(absl::string_view text) {
   return tokens;
 }
 
-namespace {
-
-std::vector<std::string> Distinct(absl::string_view text, bool words_only) {
+std::vector<std::string> DistinctTerms(absl::string_view text) {
   std::vector<std::string> terms;
   std::unordered_set<std::string> seen;
   for (Token& t : Tokenize(text)) {
-    if (words_only && !t.word) continue;
     if (seen.insert(t.term).second) terms.push_back(std::move(t.term));
   }
   return terms;
-}
-
-}  // namespace
-
-std::vector<std::string> DistinctTerms(absl::string_view text) {
-  return Distinct(text, false);
-}
-
-std::vector<std::string> DistinctWords(absl::string_view text) {
-  return Distinct(text, true);
 }
 
 }  // namespace cs::kb

@@ -59,10 +59,6 @@ std::vector<Token> Tokenize(absl::string_view text);
 // Distinct terms of `text`, first occurrence order.
 std::vector<std::string> DistinctTerms(absl::string_view text);
 
-// The distinct terms of `text` that are words (Token::word), first
-// occurrence order.
-std::vector<std::string> DistinctWords(absl::string_view text);
-
 }  // namespace cs::kb
 
 #endif  // CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_TOKENIZER_H_
