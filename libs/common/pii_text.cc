@@ -196,16 +196,16 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
     const size_t area =
         absl::StartsWith(mobile, "10") || mobile[0] == '2' ? 2 : 3;
     if (mobile.size() > area + 8) return std::nullopt;
-    return absl::StrCat("+86 ", MaskPhone(absl::StrCat(
-                                    "0", mobile.substr(0, area), "-",
-                                    mobile.substr(area))));
+    return absl::StrCat("+86 ",
+                        MaskPhone(absl::StrCat("0", mobile.substr(0, area), "-",
+                                               mobile.substr(area))));
   }
   if (digits.size() == 18 && PlausibleIdCard(digits)) return MaskIdCard(digits);
   // A 15-digit resident ID number (issued before 1999): the birth date
   // YYMMDD follows the six-digit region code.
   if (groups == 1 && digits.size() == 15 && digits[0] != '0' &&
-      PlausibleIdCard(absl::StrCat(digits.substr(0, 6), "19",
-                                   digits.substr(6), "00"))) {
+      PlausibleIdCard(
+          absl::StrCat(digits.substr(0, 6), "19", digits.substr(6), "00"))) {
     return MaskIdCard(digits);
   }
   if (digits[0] == '0' && digits[1] != '0') {
@@ -217,8 +217,8 @@ std::optional<std::string> Classify(absl::string_view span, size_t groups) {
     const size_t area = span.find_first_of(" -.");
     const size_t local = digits.size() - area;
     if (area >= 3 && area <= 4 && local >= 7 && local <= 8) {
-      return MaskPhone(absl::StrCat(digits.substr(0, area), "-",
-                                    digits.substr(area)));
+      return MaskPhone(
+          absl::StrCat(digits.substr(0, area), "-", digits.substr(area)));
     }
   }
   if (digits.size() >= 16 && digits.size() <= 19) return MaskBankCard(span);

@@ -39,7 +39,8 @@ TEST(MaskPiiTextTest, Landlines) {
   EXPECT_EQ(MaskPiiText("上海021-6123-4567"), "上海021-****4567");
   EXPECT_EQ(MaskPiiText("021.6123.4567"), "021-****4567");
   // Dialled from abroad: +86, the area code without its 0.
-  EXPECT_EQ(MaskPiiText("北京 +86 10 1234 5678 转"), "北京 +86 010-****5678 转");
+  EXPECT_EQ(MaskPiiText("北京 +86 10 1234 5678 转"),
+            "北京 +86 010-****5678 转");
   EXPECT_EQ(MaskPiiText("+86-755-87654321"), "+86 0755-****4321");
   EXPECT_EQ(MaskPiiText("+86 10 12"), "+86 10 12");
   // The area code in parentheses, ASCII or full-width, maybe an extension.

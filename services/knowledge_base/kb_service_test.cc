@@ -474,8 +474,8 @@ TEST_F(KbServiceTest, BestArticleFirstFiltersAndPagination) {
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 1);
   // Ids are ULIDs: typed in upper case they name the same category.
   filtered.set_category(absl::StrCat(
-      "categories/", absl::AsciiStrToUpper(absl::StripPrefix(phone_,
-                                                            "categories/"))));
+      "categories/",
+      absl::AsciiStrToUpper(absl::StripPrefix(phone_, "categories/"))));
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 1);
   filtered.set_language("en");
   EXPECT_EQ(Call(&Stub::Search, agent_, filtered)->total_hits(), 0);

@@ -199,14 +199,13 @@ TEST_F(CsctlAnalyticsTest, ReportRowsCoverComplaintOnlyDepartmentsAndDays) {
       << out;
   EXPECT_THAT(out, ContainsRegex("\n物流部 +0 .* 1\n"));
   EXPECT_THAT(out, ContainsRegex("\n客服部 +1 .* 0\n"));
-  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-03"}, &out), 0)
-      << out;
+  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-03"}, &out), 0) << out;
   EXPECT_THAT(out, ContainsRegex("\nDAY +TICKETS .*\n2026-03-10 +1 "));
   EXPECT_THAT(out, ContainsRegex("\n物流部 +0 .* 1\n"));
-  ASSERT_EQ(Run({"analytics", "report", "monthly", "2026-03", "--format",
-                 "csv"},
-                &out),
-            0);
+  ASSERT_EQ(
+      Run({"analytics", "report", "monthly", "2026-03", "--format", "csv"},
+          &out),
+      0);
   EXPECT_THAT(out, HasSubstr("\ndepartment,物流部,0,"));
 }
 

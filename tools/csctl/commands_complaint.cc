@@ -67,8 +67,8 @@ std::string RemedyText(const v1::Remedy& r) {
     absl::StrAppend(&text, " ", FormatMoney(r.amount()));
   }
   absl::StrAppend(&text, " [",
-                  LowerLabel(v1::ApprovalState_descriptor(),
-                             r.approval_state(), "APPROVAL_STATE_"),
+                  LowerLabel(v1::ApprovalState_descriptor(), r.approval_state(),
+                             "APPROVAL_STATE_"),
                   r.approval().approver().empty()
                       ? ""
                       : absl::StrCat(" by ", r.approval().approver()),
@@ -88,9 +88,8 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
        EnumLabel(v1::CauseCategory_descriptor(), c.cause(), "CAUSE_CATEGORY_")},
       {"department", SanitizeCell(c.department())},
       {"officer", c.officer()},
-      {"channel",
-       EnumLabel(cs::common::v1::Channel_descriptor(), c.channel(),
-                 "CHANNEL_")},
+      {"channel", EnumLabel(cs::common::v1::Channel_descriptor(), c.channel(),
+                            "CHANNEL_")},
       {"rounds", absl::StrCat(c.rounds_size())},
       {"escalated_at_filing", c.escalated() ? "yes (serious)" : "no"},
       {"filed", FormatDisplayTimestamp(c.create_time())},
@@ -105,14 +104,14 @@ absl::Status PrintComplaint(CommandContext& context, const v1::Complaint& c) {
   add_if("product", c.product_id());
   add_if("impact", c.impact());
   if (c.requested_remedy() != v1::REMEDY_KIND_UNSPECIFIED) {
-    rows.push_back({"remedy sought",
-                    LowerLabel(v1::RemedyKind_descriptor(),
-                               c.requested_remedy(), "REMEDY_KIND_")});
+    rows.push_back(
+        {"remedy sought", LowerLabel(v1::RemedyKind_descriptor(),
+                                     c.requested_remedy(), "REMEDY_KIND_")});
   }
   if (c.classification() != v1::CLASSIFICATION_UNSPECIFIED) {
-    rows.push_back({"classification",
-                    LowerLabel(v1::Classification_descriptor(),
-                               c.classification(), "CLASSIFICATION_")});
+    rows.push_back(
+        {"classification", LowerLabel(v1::Classification_descriptor(),
+                                      c.classification(), "CLASSIFICATION_")});
   }
   if (c.has_root_cause()) {
     rows.push_back(

@@ -33,8 +33,9 @@ v1::MetricsRow Empty() {
 // or complaints (the figures the rows show). A group seen only in other
 // counts (KB searches, breaches of complaint clocks) would be a row of
 // zeros.
-void AddDimensionRows(std::vector<v1::MetricsRow> rows,
-                      google::protobuf::RepeatedPtrField<v1::MetricsRow>& into) {
+void AddDimensionRows(
+    std::vector<v1::MetricsRow> rows,
+    google::protobuf::RepeatedPtrField<v1::MetricsRow>& into) {
   for (v1::MetricsRow& r : rows) {
     if (r.tickets() > 0 || r.complaints() > 0) *into.Add() = std::move(r);
   }

@@ -391,7 +391,8 @@ TEST(ValidationTest, NameParsing) {
   for (const char* bad :
        {"complaints/abc", "complaints/01HV3K9Q2F8D6W0000000000A",
         "complaints/01HV3K9Q2F8D6W0000000000ABC", "complaints/投诉123",
-        "complaints/01HV3K9Q2F8D6W0000000000AI", "complaints/81HV3K9Q2F8D6W0000000000AB"}) {
+        "complaints/01HV3K9Q2F8D6W0000000000AI",
+        "complaints/81HV3K9Q2F8D6W0000000000AB"}) {
     EXPECT_TRUE(absl::IsInvalidArgument(ParseComplaintName(bad).status()))
         << bad;
   }

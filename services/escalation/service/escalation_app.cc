@@ -470,12 +470,12 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::RequestEscalation(
     const std::vector<std::string> covered = settings_.Severities();
     return InvalidField(
         "severity",
-        absl::StrCat(
-            "no escalation policy for \"", req.severity(), "\" (",
-            covered.empty()
-                ? "no policy covers a severity"
-                : absl::StrCat("policies cover: ", absl::StrJoin(covered, ", ")),
-            ")"));
+        absl::StrCat("no escalation policy for \"", req.severity(), "\" (",
+                     covered.empty()
+                         ? "no policy covers a severity"
+                         : absl::StrCat("policies cover: ",
+                                        absl::StrJoin(covered, ", ")),
+                     ")"));
   }
   v1::EscalationCase seed;
   seed.set_subject(req.subject());
@@ -561,11 +561,12 @@ absl::StatusOr<v1::EscalationCase> EscalationApp::Acknowledge(
       return record;
     }
     return WithErrorInfo(
-        absl::FailedPreconditionError(absl::StrCat(
-            req.name(), " was already acknowledged by ",
-            record.acknowledged_by(),
-            "; its note stays (resolve it with a note instead)")),
-        "ALREADY_ACKNOWLEDGED", {{"acknowledged_by", record.acknowledged_by()}});
+        absl::FailedPreconditionError(
+            absl::StrCat(req.name(), " was already acknowledged by ",
+                         record.acknowledged_by(),
+                         "; its note stays (resolve it with a note instead)")),
+        "ALREADY_ACKNOWLEDGED",
+        {{"acknowledged_by", record.acknowledged_by()}});
   }
   const absl::Time now = clock_.Now();
   record.set_state(v1::CASE_STATE_ACKNOWLEDGED);

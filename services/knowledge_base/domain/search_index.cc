@@ -24,14 +24,14 @@ constexpr double kB = 0.75;
 // Normalised (simplified) forms.
 bool IsFunctionTerm(const std::string& term) {
   static const auto* const kWords = new absl::flat_hash_set<std::string>{
-      "怎么", "么办", "如何", "怎样", "为何", "什么", "为什", "请问", "可以",
-      "能否", "是否", "一下", "我的", "你们", "我们", "不好", "不了", "不能",
-      "没有", "不到", "不上", "哪里", "在哪", "多久", "什么时候", "怎么办",
-      "为什么"};
+      "怎么", "么办", "如何", "怎样",     "为何",   "什么",  "为什",
+      "请问", "可以", "能否", "是否",     "一下",   "我的",  "你们",
+      "我们", "不好", "不了", "不能",     "没有",   "不到",  "不上",
+      "哪里", "在哪", "多久", "什么时候", "怎么办", "为什么"};
   // One Han character: three UTF-8 bytes led by E4–E9 (U+4000–U+9FFF).
-  const bool single_han =
-      term.size() == 3 && static_cast<unsigned char>(term[0]) >= 0xE4 &&
-      static_cast<unsigned char>(term[0]) <= 0xE9;
+  const bool single_han = term.size() == 3 &&
+                          static_cast<unsigned char>(term[0]) >= 0xE4 &&
+                          static_cast<unsigned char>(term[0]) <= 0xE9;
   return single_han || kWords->contains(term);
 }
 
@@ -137,7 +137,8 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
     if (IsFunctionTerm(term)) continue;
     if (words.contains(term) || postings_.contains(term)) deciding.insert(term);
   }
-  if (deciding.empty()) deciding.insert(result.terms.begin(), result.terms.end());
+  if (deciding.empty())
+    deciding.insert(result.terms.begin(), result.terms.end());
   for (const std::string& term : result.terms) {
     auto it = postings_.find(term);
     if (it == postings_.end()) continue;

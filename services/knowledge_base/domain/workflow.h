@@ -80,8 +80,8 @@ absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
 // Checks an article's content: required title/body/category, lengths,
 // valid UTF-8, no control characters, tag/channel limits. Fills defaults
 // (language zh-CN, format PLAIN_TEXT), upper-cases channels and customer
-// types (accepted in any case) and writes the category's id as KbId. INVALID_ARGUMENT naming the field
-// under `prefix` (e.g. "content.title").
+// types (accepted in any case) and writes the category's id as KbId.
+// INVALID_ARGUMENT naming the field under `prefix` (e.g. "content.title").
 absl::Status ValidateContent(v1::ArticleContent& content,
                              absl::string_view prefix);
 

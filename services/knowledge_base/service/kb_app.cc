@@ -832,9 +832,8 @@ absl::StatusOr<v1::Article> KbApp::RollbackArticle(
       repo_->GetVersion(id, record.latest_major(), record.latest_minor()));
   // Rolling back to content that is live already (a version an earlier
   // rollback restored) would only publish a copy of it.
-  if (!record.withdrawn() &&
-      google::protobuf::util::MessageDifferencer::Equals(old.content(),
-                                                         live.content())) {
+  if (!record.withdrawn() && google::protobuf::util::MessageDifferencer::Equals(
+                                 old.content(), live.content())) {
     return WithErrorInfo(
         absl::FailedPreconditionError(absl::StrCat(
             "version ", VersionLabel(v.major, v.minor),
