@@ -61,4 +61,12 @@ size_t BoundedExecutor::queued() const {
   return queue_.size();
 }
 
+bool BoundedExecutor::WaitUntilDrained(absl::Duration timeout) const {
+  absl::MutexLock lock(&mu_);
+  auto drained = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) {
+    return queue_.empty();
+  };
+  return mu_.AwaitWithTimeout(absl::Condition(&drained), timeout);
+}
+
 }  // namespace cs

@@ -18,6 +18,7 @@
 #include "absl/base/thread_annotations.h"
 #include "absl/status/status.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
 
 namespace cs {
 
@@ -41,6 +42,11 @@ class BoundedExecutor {
   void Shutdown();
 
   size_t queued() const;
+
+  // Waits until no task is queued (the ones taken may still run), at most
+  // `timeout`; true when the queue emptied. For checks that nothing is left
+  // waiting after a burst whose late arrivals may still be coming in.
+  bool WaitUntilDrained(absl::Duration timeout) const;
 
  private:
   void Work();

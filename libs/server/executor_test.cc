@@ -39,10 +39,13 @@ TEST(BoundedExecutorTest, FullQueueIsResourceExhausted) {
   ASSERT_TRUE(executor.TrySubmit([] {}).ok());
   absl::Status refused = executor.TrySubmit([] {});
   EXPECT_TRUE(absl::IsResourceExhausted(refused)) << refused;
+  // Two tasks wait behind the busy worker: not drained (no wait at all).
+  EXPECT_FALSE(executor.WaitUntilDrained(absl::ZeroDuration()));
   {
     absl::MutexLock lock(&mu);
     release = true;
   }
+  EXPECT_TRUE(executor.WaitUntilDrained(absl::Seconds(30)));
   executor.Shutdown();
   EXPECT_EQ(executor.queued(), 0u);
 }
