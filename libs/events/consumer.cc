@@ -266,13 +266,17 @@ void EventConsumer::Advance(uint64_t cursor, int dead_lettered) {
   {
     absl::MutexLock lock(&mu_);
     if (cursor <= cursor_) return;
-    cursor_ = cursor;
-    dead_lettered_ += dead_lettered;
   }
+  // The hooks (metrics) run before the cursor is published, so whoever
+  // waits for the cursor (WaitForCursor) also sees what they counted. Only
+  // the Run thread advances, so the cursor cannot move meanwhile.
   if (options_.on_cursor) options_.on_cursor(cursor);
   if (options_.on_dead_letter) {
     for (int i = 0; i < dead_lettered; ++i) options_.on_dead_letter();
   }
+  absl::MutexLock lock(&mu_);
+  cursor_ = cursor;
+  dead_lettered_ += dead_lettered;
 }
 
 }  // namespace cs

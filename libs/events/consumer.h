@@ -63,11 +63,12 @@ class EventConsumer {
     absl::Duration max_backoff = absl::Seconds(5);
     int max_attempts = 8;
     // Called with the new cursor after each committed event (e.g. to export
-    // it as a gauge for consumer-lag alerts); must be quick. May be empty.
+    // it as a gauge for consumer-lag alerts), before WaitForCursor sees it;
+    // must be quick. May be empty.
     std::function<void(uint64_t cursor)> on_cursor;
     // Called once for each event parked in the dead letters, after the park
-    // committed (e.g. to count them for an alert); must be quick. May be
-    // empty.
+    // committed and before WaitForCursor sees its cursor (e.g. to count
+    // them for an alert); must be quick. May be empty.
     std::function<void()> on_dead_letter;
   };
   // Adds the effect of `event` to `writes`. Returning an error retries it.
