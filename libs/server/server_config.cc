@@ -56,6 +56,10 @@ void RegisterServerFlags(ConfigParser& parser, ServerConfig* config) {
                    "calls per token subject, by role: e.g. "
                    "default=200/s:burst=400,service=0 (0 = unlimited; "
                    "\"\" = off)");
+  parser.AddString("departments-file", &config->departments_file,
+                   "the departments tickets, agents, complaints and cases may "
+                   "name, one per line (deploy/config/departments.conf; "
+                   "default: any name)");
 }
 
 absl::Status ValidateServerConfig(const ServerConfig& config) {

@@ -34,6 +34,8 @@ struct ServerConfig {
   std::string clock = "system";      // "manual" serves cs.admin.v1.TestClock
   absl::Duration event_retention = absl::Hours(24 * 7);  // 0 keeps forever
   std::string rate_limit;  // per-principal limits; "" = off
+  // The suite's departments (libs/common/departments.h); "" accepts any.
+  std::string departments_file;
 
   // Test hook, no flag: false stores table files uncompressed
   // (Store::Options::compress) for tests that scan the files' bytes.

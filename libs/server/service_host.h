@@ -39,6 +39,7 @@
 #include "libs/auth/jwt.h"
 #include "libs/auth/rate_limiter.h"
 #include "libs/common/clock.h"
+#include "libs/common/departments.h"
 #include "libs/common/tls.h"
 #include "libs/events/consumer_progress.h"
 #include "libs/events/consumer_progress_service.h"
@@ -148,6 +149,8 @@ class ServiceHost {
   CommitPipeline& commits() { return *commits_; }
   metrics::Metrics& metrics() { return *metrics_; }
   const auth::Authenticator& authenticator() const { return *authenticator_; }
+  // From --departments-file; open (any name) without it.
+  const DepartmentDirectory& departments() const { return departments_; }
 
  private:
   ServiceHost() = default;
@@ -159,6 +162,7 @@ class ServiceHost {
   Clock* clock_ = nullptr;
   ManualClock* manual_clock_ = nullptr;
   std::string auth_key_;
+  DepartmentDirectory departments_;
   std::unique_ptr<auth::TokenVerifier> verifier_;
   std::unique_ptr<auth::Authenticator> authenticator_;
   std::unique_ptr<auth::RateLimiter> rate_limiter_;  // null: no limits

@@ -9,6 +9,7 @@
 #include "grpc/health/v1/health.grpc.pb.h"
 #include "gtest/gtest.h"
 #include "libs/common/errors.h"
+#include "libs/common/files.h"
 #include "libs/common/status_macros.h"
 #include "libs/server/test_host.h"
 #include "libs/server/unary.h"
@@ -385,6 +386,30 @@ TEST(ServiceHostConfigTest, FailsFastOnBadSettings) {
   config.tls.cert_file = "cert.pem";
   EXPECT_THAT(std::string(ServiceHost::Create(config, {}).status().message()),
               HasSubstr("--tls-key-file"));
+
+  config = cs::testing::TestServerConfig(dir, "echo");
+  config.departments_file = dir.Sub("departments.conf");
+  ASSERT_TRUE(
+      WriteFileAtomically(config.departments_file, "客服部\n客服部\n").ok());
+  EXPECT_THAT(
+      std::string(ServiceHost::Create(config, {}).status().message()),
+      HasSubstr("departments.conf: line 2: \"客服部\" is listed twice"));
+}
+
+TEST(ServiceHostConfigTest, DepartmentsComeFromTheFile) {
+  cs::testing::TempDir dir;
+  ServerConfig config = cs::testing::TestServerConfig(dir, "echo");
+  auto open = ServiceHost::Create(config, {});
+  ASSERT_TRUE(open.ok()) << open.status();
+  EXPECT_FALSE((*open)->departments().restricted());
+  open->reset();
+
+  config.departments_file = dir.Sub("departments.conf");
+  ASSERT_TRUE(WriteFileAtomically(config.departments_file, "客服部\n").ok());
+  auto host = ServiceHost::Create(config, {});
+  ASSERT_TRUE(host.ok()) << host.status();
+  EXPECT_TRUE((*host)->departments().Contains("客服部"));
+  EXPECT_FALSE((*host)->departments().Contains("火星部"));
 }
 
 TEST(ServiceHostClockTest, HostsCanShareAnInjectedClock) {

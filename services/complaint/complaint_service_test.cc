@@ -456,6 +456,33 @@ TEST_F(ComplaintServiceTest, BadInputNamesTheField) {
             absl::StatusCode::kNotFound);
 }
 
+TEST_F(ComplaintServiceTest, DepartmentsMustBeInTheDirectory) {
+  v1::FileRequest file = FileRequest("mars-1");
+  file.mutable_complaint()->set_department("火星部");
+  absl::Status refused =
+      Call(complaints_.get(), &CS::File, channel_, file).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(refused.message(),
+              ::testing::HasSubstr("complaint.department: \"火星部\""));
+  file.mutable_complaint()->set_department("物流部");
+  auto filed = Call(complaints_.get(), &CS::File, channel_, file);
+  ASSERT_TRUE(filed.ok()) << filed.status();
+
+  v1::AcknowledgeRequest ack;
+  ack.set_name(filed->name());
+  ack.set_department("火星部");
+  absl::Status not_acked =
+      Call(complaints_.get(), &CS::Acknowledge, officer_, ack).status();
+  EXPECT_EQ(not_acked.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(not_acked.message(), ::testing::HasSubstr("department"));
+  v1::GetRequest get;
+  get.set_name(filed->name());
+  auto unchanged = Call(complaints_.get(), &CS::Get, officer_, get);
+  ASSERT_TRUE(unchanged.ok()) << unchanged.status();
+  EXPECT_EQ(unchanged->stage(), v1::COMPLAINT_STAGE_RECEIVED);
+  EXPECT_EQ(unchanged->department(), "物流部");
+}
+
 TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
   std::vector<std::string> names;
   for (int i = 0; i < 5; ++i) {
@@ -464,7 +491,7 @@ TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
   }
   v1::AcknowledgeRequest ack;
   ack.set_name(names[2]);
-  ack.set_department("售后部");
+  ack.set_department("售后服务部");
   ASSERT_TRUE(Call(complaints_.get(), &CS::Acknowledge, officer_, ack).ok());
   v1::ListRequest list;
   list.set_page_size(2);
@@ -496,12 +523,13 @@ TEST_F(ComplaintServiceTest, ListFiltersPaginatesAndCounts) {
   std::map<std::string, int64_t> by_department;
   for (const auto& c : stats->by_department()) by_department[c.key()] = c.count();
   EXPECT_EQ(by_department["物流部"], 4);
-  EXPECT_EQ(by_department["售后部"], 1);
+  EXPECT_EQ(by_department["售后服务部"], 1);
 }
 
 TEST_F(ComplaintServiceTest, PeriodStatisticsEqualACountOverEveryComplaint) {
   const absl::Time day1 = clock_.Now();
-  const std::vector<std::string> departments = {"物流部", "售后部", "客服部"};
+  const std::vector<std::string> departments = {"物流部", "售后服务部",
+                                                "客服部"};
   for (int i = 0; i < 9; ++i) {
     const v1::Complaint c = FileOk(absl::StrCat("stats-", i));
     if (i % 3 != 0) {

@@ -99,6 +99,7 @@ int main(int argc, char** argv) {
       h->channels().Connect(flags.kb_addr), [h] { return h->ServiceToken(); });
   cs::complaint::ComplaintApp::Options options;
   cs::complaint::GrpcCommandClient* c = client.get();
+  options.departments = h->departments();
   options.deliver = [c](const cs::complaint::v1::PendingCommand& command) {
     return c->Deliver(command);
   };

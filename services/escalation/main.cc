@@ -98,6 +98,7 @@ int main(int argc, char** argv) {
   options.routing_events_target = flags.routing_addr;
   options.token = [h] { return h->ServiceToken(); };
   options.channels = h->channels();
+  options.departments = h->departments();
   options.on_cursor = h->ConsumerCursorGauge(
       std::string(cs::escalation::EscalationApp::kConsumerName), "routing");
   options.on_dead_letter = h->ConsumerDeadLetterCounter(

@@ -73,21 +73,20 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  auto host =
+      cs::ServiceHost::Create(config, cs::routing::RoutingColumnFamilies());
+  if (!host.ok()) return Fail("start-up failed", host.status());
+  cs::ServiceHost* h = host->get();
   // An invalid configuration refuses to start, naming the file and line.
   absl::StatusOr<cs::routing::RoutingSettings> settings =
-      cs::routing::LoadRoutingSettings(flags.routing_config,
-                                       flags.calendars_config);
+      cs::routing::LoadRoutingSettings(
+          flags.routing_config, flags.calendars_config, h->departments());
   if (!settings.ok()) {
     std::cerr << "routing-server: invalid configuration:\n"
               << settings.status().message() << "\n";
     return 2;
   }
   const int64_t config_version = settings->config.version;
-
-  auto host =
-      cs::ServiceHost::Create(config, cs::routing::RoutingColumnFamilies());
-  if (!host.ok()) return Fail("start-up failed", host.status());
-  cs::ServiceHost* h = host->get();
   cs::routing::GrpcTicketClient tickets(
       h->channels().Connect(flags.ticket_addr),
       [h] { return h->ServiceToken(); });
@@ -101,6 +100,7 @@ int main(int argc, char** argv) {
   options.on_dead_letter = h->ConsumerDeadLetterCounter(
       std::string(cs::routing::RoutingApp::kConsumerName), "ticket");
   options.on_deadline = cs::routing::SlaDeadlineCounter(h->metrics());
+  options.departments = h->departments();
   auto app = cs::routing::RoutingApp::Create(h->store(), h->outbox(),
                                              h->clock(), *std::move(settings),
                                              tickets, std::move(options));

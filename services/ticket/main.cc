@@ -130,7 +130,8 @@ int main(int argc, char** argv) {
       (*host)->store(), (*host)->outbox(), (*host)->commits(), (*host)->clock(),
       std::move(permissions), *std::move(keyring),
       {.partition = static_cast<uint32_t>(config.partition),
-       .survey_share = scorecard.survey_share()});
+       .survey_share = scorecard.survey_share(),
+       .departments = (*host)->departments()});
   if (!app.ok()) return Fail("start-up failed", app.status());
   auto quality = cs::ticket::quality::QualityApp::Create(
       (*host)->store(), (*host)->outbox(), (*host)->clock(),

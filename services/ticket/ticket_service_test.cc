@@ -99,7 +99,8 @@ class TicketServiceTest : public ::testing::Test {
     ASSERT_TRUE(keyring.ok()) << keyring.status();
     auto app = TicketApp::Create(
         host_->store(), host_->outbox(), host_->commits(), host_->clock(),
-        PermissionTable::Defaults(), *std::move(keyring), {});
+        PermissionTable::Defaults(), *std::move(keyring),
+        {.departments = host_->departments()});
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     grpc_ = std::make_unique<TicketGrpcService>(*host_, *app_);
@@ -1453,6 +1454,46 @@ TEST(TicketPermissionsFileTest, ShippedFileIsExactlyTheBuiltInDefaults) {
   ASSERT_TRUE(table.ok()) << table.status();
   EXPECT_TRUE(*table == PermissionTable::Defaults());
   EXPECT_EQ(table->ToText(), PermissionTable::Defaults().ToText());
+}
+
+// ---- Departments
+// -------------------------------------------------------------
+
+TEST_F(TicketServiceTest, CreateAndAssignOnlyNameDepartmentsOfTheFile) {
+  const std::string file = dir_.path() + "/departments.conf";
+  ASSERT_TRUE(WriteFileAtomically(file, "客服部\n技术支持部\n").ok());
+  StopHost();
+  config_.departments_file = file;
+  StartHost();
+  const v1::Ticket ticket = Create(supervisor_);
+  const uint64_t before = host_->outbox().VisibleSequence();
+
+  absl::StatusOr<v1::Ticket> created =
+      Call(&Stub::CreateTicket, supervisor_, CreateRequest("火星部"));
+  EXPECT_EQ(created.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(created.status()), "ticket.department");
+  EXPECT_THAT(created.status().message(), HasSubstr("客服部, 技术支持部"));
+
+  absl::StatusOr<v1::Ticket> assigned =
+      Assign(supervisor_, ticket.name(), "客服布", "");
+  EXPECT_EQ(assigned.status().code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldOf(assigned.status()), "department");
+  EXPECT_EQ(ErrorReasonOf(assigned.status()), "UNKNOWN_DEPARTMENT");
+  EXPECT_EQ(host_->outbox().VisibleSequence(), before);  // nothing written
+  EXPECT_EQ(Get(supervisor_, ticket.name())->department(), "客服部");
+
+  absl::StatusOr<v1::Ticket> moved =
+      Assign(supervisor_, ticket.name(), "技术支持部", "");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->department(), "技术支持部");
+}
+
+TEST_F(TicketServiceTest, WithoutADepartmentsFileAnyDepartmentIsAccepted) {
+  const v1::Ticket ticket = Create(supervisor_);
+  absl::StatusOr<v1::Ticket> moved =
+      Assign(supervisor_, ticket.name(), "大客户部", "");
+  ASSERT_TRUE(moved.ok()) << moved.status();
+  EXPECT_EQ(moved->department(), "大客户部");
 }
 
 }  // namespace

@@ -217,6 +217,8 @@ absl::StatusOr<v1::Complaint> ComplaintApp::MutateFor(
 absl::StatusOr<v1::Complaint> ComplaintApp::File(const auth::Principal& caller,
                                                  const v1::FileRequest& req) {
   RETURN_IF_ERROR(ValidateFile(req));
+  RETURN_IF_ERROR(options_.departments.Check("complaint.department",
+                                             req.complaint().department()));
   absl::MutexLock lock(&request_stripes_.For(req.request_id()));
   const std::string fingerprint = RequestFingerprint(req);
   ASSIGN_OR_RETURN(std::optional<std::string> previous,
@@ -318,6 +320,7 @@ absl::StatusOr<v1::ListResponse> ComplaintApp::List(
 
 absl::StatusOr<v1::Complaint> ComplaintApp::Acknowledge(
     const auth::Principal& caller, const v1::AcknowledgeRequest& req) {
+  RETURN_IF_ERROR(options_.departments.Check("department", req.department()));
   return MutateFor(
       caller, req.name(), [&](v1::Complaint& c, Effects& e) -> absl::Status {
         const absl::Time now = clock_.Now();

@@ -53,6 +53,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/departments.h"
 #include "libs/common/lock_stripes.h"
 #include "libs/events/outbox.h"
 #include "libs/store/store.h"
@@ -74,6 +75,9 @@ class ComplaintApp {
     // (UNAVAILABLE) until a publisher is configured.
     std::function<absl::StatusOr<std::string>(const v1::PublishCase&)> publish;
     CommandSender::Options sender;
+    // The departments a complaint may be given (--departments-file); open by
+    // default.
+    DepartmentDirectory departments;
   };
 
   // Every RPC that acts on complaints.

@@ -172,9 +172,12 @@ class ComplaintServiceTest : public ::testing::Test {
 
   // `deliver` false: commands stay in the store (as when routing is down).
   void StartComplaint(bool deliver) {
-    auto host = ServiceHost::Create(
-        cs::testing::TestServerConfig(complaint_dir_, "complaint"),
-        ComplaintColumnFamilies(), &clock_);
+    ServerConfig config =
+        cs::testing::TestServerConfig(complaint_dir_, "complaint");
+    // The shipped directory, as scripts/run gives it.
+    config.departments_file =
+        absl::StrCat(CS_SOURCE_DIR, "/deploy/config/departments.conf");
+    auto host = ServiceHost::Create(config, ComplaintColumnFamilies(), &clock_);
     ASSERT_TRUE(host.ok()) << host.status();
     complaint_host_ = *std::move(host);
     ServiceHost* h = complaint_host_.get();
@@ -186,6 +189,7 @@ class ComplaintServiceTest : public ::testing::Test {
         cs::testing::LoopbackChannel(kb_host_->port()),
         [h] { return h->ServiceToken(); });
     ComplaintApp::Options options;
+    options.departments = h->departments();
     if (deliver) {
       GrpcCommandClient* c = commands_.get();
       options.deliver = [c](const v1::PendingCommand& command) {

@@ -53,6 +53,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/departments.h"
 #include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/events/outbox.h"
@@ -79,6 +80,10 @@ class EscalationApp {
     std::function<void(uint64_t)> on_cursor;
     // Called once per routing event the consumer dead-letters.
     std::function<void()> on_dead_letter;
+    // The departments a requested case may name (--departments-file); open
+    // by default. A case without one takes the requester's department,
+    // which is not checked: the token vouches for it.
+    DepartmentDirectory departments;
   };
 
   static constexpr absl::string_view kConsumerName = "escalation<-routing";

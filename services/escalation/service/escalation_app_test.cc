@@ -57,6 +57,7 @@ class EscalationAppTest : public ::testing::Test {
     outbox_ = *std::move(outbox);
     EscalationApp::Options options;
     options.timers.initial_backoff = absl::Milliseconds(1);
+    options.departments = departments_;
     auto app =
         EscalationApp::Create(*store_, *outbox_, clock_, *settings_, options);
     ASSERT_TRUE(app.ok()) << app.status();
@@ -160,6 +161,7 @@ class EscalationAppTest : public ::testing::Test {
   cs::testing::TempDir dir_;
   ManualClock clock_{absl::FromUnixSeconds(1800000000)};
   std::unique_ptr<EscalationSettings> settings_;
+  DepartmentDirectory departments_;  // open unless a test restricts it
   std::unique_ptr<Store> store_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<EscalationApp> app_;
@@ -506,6 +508,27 @@ TEST_F(EscalationAppTest, RequestedCaseIsTheRequestersDepartmentsUnlessNamed) {
   opened = app_->RequestEscalation(Lead(), request);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->department(), "技术部");
+}
+
+TEST_F(EscalationAppTest, RequestedCaseNamesOnlyDepartmentsOfTheFile) {
+  Close();
+  departments_ = *DepartmentDirectory::Parse("客服部\n技术支持部\n");
+  Open();
+  v1::RequestEscalationRequest request;
+  request.set_subject("tickets/t-11");
+  request.set_severity("serious");
+  request.set_department("技术部");
+  const absl::Status refused =
+      app_->RequestEscalation(Lead(), request).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(refused).at(0).field, "department");
+  EXPECT_THAT(refused.message(), HasSubstr("known: 客服部, 技术支持部"));
+  EXPECT_THAT(Cases(), SizeIs(0));
+
+  request.set_department("技术支持部");
+  auto opened = app_->RequestEscalation(Lead(), request);
+  ASSERT_TRUE(opened.ok()) << opened.status();
+  EXPECT_EQ(opened->department(), "技术支持部");
 }
 
 TEST_F(EscalationAppTest, ListCasesFiltersAndPages) {

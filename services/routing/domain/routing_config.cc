@@ -343,8 +343,16 @@ GradingPolicy CheckGrading(Checker& c, const v1::RoutingConfig& config) {
   return out;
 }
 
-std::vector<DepartmentRule> CheckDepartments(Checker& c,
-                                             const v1::RoutingConfig& config) {
+std::vector<DepartmentRule> CheckDepartments(
+    Checker& c, const v1::RoutingConfig& config,
+    const DepartmentDirectory& directory) {
+  auto check_known = [&](const std::string& path, const std::string& name) {
+    if (!directory.Contains(name)) {
+      c.Add(path, absl::StrCat(Quote(name),
+                               " is not in the departments file (known: ",
+                               absl::StrJoin(directory.names(), ", "), ")"));
+    }
+  };
   std::vector<DepartmentRule> out;
   std::vector<int> source_index;
   for (int i = 0; i < config.departments_size(); ++i) {
@@ -360,6 +368,8 @@ std::vector<DepartmentRule> CheckDepartments(Checker& c,
     rule.department = in.department();
     if (absl::StripAsciiWhitespace(in.department()).empty()) {
       c.Add(at + ".department", "is required (e.g. \"客服部\")");
+    } else {
+      check_known(at + ".department", in.department());
     }
     for (int j = 0; j < in.collaborating_departments_size(); ++j) {
       const std::string& d = in.collaborating_departments(j);
@@ -374,6 +384,7 @@ std::vector<DepartmentRule> CheckDepartments(Checker& c,
                            d) != rule.collaborating_departments.end()) {
         c.Add(cat, absl::StrCat(Quote(d), " is listed twice"));
       } else {
+        check_known(cat, d);
         rule.collaborating_departments.push_back(d);
       }
     }
@@ -627,7 +638,8 @@ SlaPolicies CheckSla(Checker& c, const v1::RoutingConfig& config,
 
 absl::StatusOr<LoadedConfig> ParseRoutingConfig(
     absl::string_view text, absl::string_view source_name,
-    const std::set<std::string>& known_calendars) {
+    const std::set<std::string>& known_calendars,
+    const DepartmentDirectory& departments) {
   LoadedConfig loaded;
   loaded.source = std::string(source_name);
 
@@ -671,7 +683,7 @@ absl::StatusOr<LoadedConfig> ParseRoutingConfig(
   }
   loaded.version = config.version();
   loaded.grading = CheckGrading(c, config);
-  loaded.departments = CheckDepartments(c, config);
+  loaded.departments = CheckDepartments(c, config, departments);
   loaded.skills = CheckSkills(c, config);
   TicketClockSettings clocks = CheckTicketClocks(c, config);
   loaded.sla = CheckSla(c, config, known_calendars, std::move(clocks));
@@ -680,10 +692,11 @@ absl::StatusOr<LoadedConfig> ParseRoutingConfig(
 }
 
 absl::StatusOr<LoadedConfig> LoadRoutingConfigFile(
-    absl::string_view path, const std::set<std::string>& known_calendars) {
+    absl::string_view path, const std::set<std::string>& known_calendars,
+    const DepartmentDirectory& departments) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
   if (!text.ok()) return text.status();
-  return ParseRoutingConfig(*text, path, known_calendars);
+  return ParseRoutingConfig(*text, path, known_calendars, departments);
 }
 
 std::set<std::string> CalendarNames(

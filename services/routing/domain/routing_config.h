@@ -30,7 +30,8 @@
 //     uniquely, with at least one condition and a min_grade;
 //   * departments: every rule has grades and a department; two rules with the
 //     same category prefix may not share a grade; each of A, B, C has a rule
-//     without category prefix;
+//     without category prefix; every department and collaborating department
+//     is in `departments` (the suite's --departments-file);
 //   * skills: category_levels 0–8; rule prefixes non-empty and unique;
 //   * ticket_clocks.start_on_create: FIRST_RESPONSE / RESOLUTION only;
 //   * sla_policies: unique names, a kind, a positive target ("15m", "3d");
@@ -51,6 +52,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "cs/routing/v1/config.pb.h"
+#include "libs/common/departments.h"
 #include "services/routing/domain/agent_selection.h"
 #include "services/routing/domain/calendar.h"
 #include "services/routing/domain/grading.h"
@@ -71,15 +73,18 @@ struct LoadedConfig {
 
 // Parses and validates `text` (see the file comment). `source_name` prefixes
 // every error ("routing.textproto:12:5: ..."); `known_calendars` are the
-// calendar names the configuration may refer to.
+// calendar names the configuration may refer to, `departments` the
+// departments its rules may name (open: any).
 [[nodiscard]] absl::StatusOr<LoadedConfig> ParseRoutingConfig(
     absl::string_view text, absl::string_view source_name,
-    const std::set<std::string>& known_calendars);
+    const std::set<std::string>& known_calendars,
+    const DepartmentDirectory& departments = DepartmentDirectory());
 
 // Reads `path` (NOT_FOUND / PERMISSION_DENIED from cs::ReadFileToString) and
 // parses it with the path as source name.
 [[nodiscard]] absl::StatusOr<LoadedConfig> LoadRoutingConfigFile(
-    absl::string_view path, const std::set<std::string>& known_calendars);
+    absl::string_view path, const std::set<std::string>& known_calendars,
+    const DepartmentDirectory& departments = DepartmentDirectory());
 
 // The names of `calendars` (as loaded by LoadCalendarsFile).
 std::set<std::string> CalendarNames(

@@ -152,6 +152,36 @@ TEST(RoutingConfigTest, BadTargetNamesPolicyAndLine) {
   EXPECT_EQ(v[0].field, "sla_policies[8].target");
 }
 
+TEST(RoutingConfigTest, RulesMayOnlyNameDepartmentsOfTheFile) {
+  const DepartmentDirectory without_product =
+      *DepartmentDirectory::Parse("客服部\n技术支持部\n");
+  const std::string& text = ShippedText();
+  const absl::Status s =
+      ParseRoutingConfig(text, "routing.textproto", kCalendars, without_product)
+          .status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()),
+              MsgStartsWith(At(text, "department: \"产品部\"")));
+  EXPECT_THAT(std::string(s.message()),
+              HasSubstr("\"产品部\" is not in the departments file (known: "
+                        "客服部, 技术支持部)"));
+  const std::vector<FieldViolation> v = FieldViolationsOf(s);
+  ASSERT_EQ(v.size(), 1u);
+  EXPECT_EQ(v[0].field, "departments[1].department");
+
+  const DepartmentDirectory without_first_line =
+      *DepartmentDirectory::Parse("技术支持部\n产品部\n");
+  const std::vector<FieldViolation> collaborating =
+      FieldViolationsOf(ParseRoutingConfig(text, "routing.textproto",
+                                           kCalendars, without_first_line)
+                            .status());
+  std::vector<std::string> fields;
+  for (const FieldViolation& f : collaborating) fields.push_back(f.field);
+  EXPECT_THAT(fields, ElementsAre("departments[0].collaborating_departments[0]",
+                                  "departments[1].collaborating_departments[0]",
+                                  "departments[2].department"));
+}
+
 TEST(RoutingConfigTest, UnknownCalendar) {
   const std::string text =
       Shipped("calendar: \"always\" description: \"受理确认 ≤10 分钟\"",

@@ -200,11 +200,13 @@ absl::StatusOr<Message> Unpack(const common::v1::Event& event) {
 // Settings
 
 absl::StatusOr<RoutingSettings> LoadRoutingSettings(
-    absl::string_view routing_config_path, absl::string_view calendars_path) {
+    absl::string_view routing_config_path, absl::string_view calendars_path,
+    const DepartmentDirectory& departments) {
   ASSIGN_OR_RETURN(auto calendars, LoadCalendarsFile(calendars_path));
   ASSIGN_OR_RETURN(
       LoadedConfig config,
-      LoadRoutingConfigFile(routing_config_path, CalendarNames(calendars)));
+      LoadRoutingConfigFile(routing_config_path, CalendarNames(calendars),
+                            departments));
   return RoutingSettings{std::move(config), std::move(calendars)};
 }
 
@@ -1429,6 +1431,8 @@ absl::Status RoutingApp::CheckAgentManager(const auth::Principal& caller,
 absl::StatusOr<v1::Agent> RoutingApp::RegisterAgent(
     const auth::Principal& caller, const v1::RegisterAgentRequest& req) {
   RETURN_IF_ERROR(ValidateAgent(req.agent()));
+  RETURN_IF_ERROR(
+      options_.departments.Check("agent.department", req.agent().department()));
   RETURN_IF_ERROR(CheckAgentManager(caller, req.agent().department()));
   absl::MutexLock lock(&state_mu_);
   absl::StatusOr<v1::Agent> existing = agents_->Get(req.agent().name());
@@ -1549,6 +1553,7 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
   const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(
       ValidateStartClock(req, CalendarNames(settings_.calendars), now));
+  RETURN_IF_ERROR(options_.departments.Check("department", req.department()));
   RETURN_IF_ERROR(RefuseTicketDrivenClock(req.kind()));
   absl::Time start =
       req.has_start_time() ? FromProtoTime(req.start_time()) : now;

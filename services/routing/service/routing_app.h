@@ -90,6 +90,7 @@
 #include "libs/auth/principal.h"
 #include "libs/auth/roles.h"
 #include "libs/common/clock.h"
+#include "libs/common/departments.h"
 #include "libs/common/tls.h"
 #include "libs/events/consumer.h"
 #include "libs/events/outbox.h"
@@ -111,11 +112,13 @@ struct RoutingSettings {
   std::map<std::string, BusinessCalendar> calendars;
 };
 
-// Loads calendars.conf, then routing.textproto against its calendar names.
-// INVALID_ARGUMENT naming the file and line (the domain loaders' messages);
-// NOT_FOUND / PERMISSION_DENIED when a file cannot be read.
+// Loads calendars.conf, then routing.textproto against its calendar names
+// and `departments`. INVALID_ARGUMENT naming the file and line (the domain
+// loaders' messages); NOT_FOUND / PERMISSION_DENIED when a file cannot be
+// read.
 absl::StatusOr<RoutingSettings> LoadRoutingSettings(
-    absl::string_view routing_config_path, absl::string_view calendars_path);
+    absl::string_view routing_config_path, absl::string_view calendars_path,
+    const DepartmentDirectory& departments = DepartmentDirectory());
 
 class RoutingApp {
  public:
@@ -140,6 +143,9 @@ class RoutingApp {
     // Called once per warning or breach that committed (for the
     // cs_sla_warnings_total / cs_sla_breaches_total counters).
     std::function<void(const v1::SlaClock&, v1::ClockTransition)> on_deadline;
+    // The departments agents and clocks may name (--departments-file); open
+    // by default.
+    DepartmentDirectory departments;
   };
 
   // Name of the consumer (keys its cursor).

@@ -130,6 +130,7 @@ class RoutingAppTest : public ::testing::Test {
     RoutingApp::Options options;
     options.assigner.initial_backoff = absl::Milliseconds(1);
     options.assigner.max_backoff = absl::Milliseconds(5);
+    options.departments = departments_;
     auto app = RoutingApp::Create(*store_, *outbox_, clock_, *settings_,
                                   tickets_, options);
     ASSERT_TRUE(app.ok()) << app.status();
@@ -385,6 +386,7 @@ class RoutingAppTest : public ::testing::Test {
   ManualClock clock_;
   FakeTicketClient tickets_;
   std::unique_ptr<RoutingSettings> settings_;
+  DepartmentDirectory departments_;  // open unless a test restricts it
   std::unique_ptr<Store> store_;
   std::unique_ptr<Outbox> outbox_;
   std::unique_ptr<RoutingApp> app_;
@@ -1173,6 +1175,36 @@ TEST_F(RoutingAppTest, BadRequestsNameTheField) {
   EXPECT_TRUE(app_->RegisterAgent(lead, agent).ok());
 }
 
+TEST_F(RoutingAppTest, AgentsAndClocksOnlyNameDepartmentsOfTheFile) {
+  Close();
+  departments_ = *DepartmentDirectory::Parse("客服部\n技术支持部\n产品部\n");
+  Open();
+  v1::RegisterAgentRequest agent;
+  agent.mutable_agent()->set_name("agents/mars-1");
+  agent.mutable_agent()->set_department("火星部");
+  agent.mutable_agent()->set_capacity(3);
+  absl::Status refused = app_->RegisterAgent(Supervisor(), agent).status();
+  EXPECT_EQ(refused.code(), absl::StatusCode::kInvalidArgument);
+  ASSERT_EQ(FieldViolationsOf(refused).size(), 1u);
+  EXPECT_EQ(FieldViolationsOf(refused)[0].field, "agent.department");
+  v1::GetAgentRequest get;
+  get.set_name("agents/mars-1");
+  EXPECT_EQ(app_->GetAgent(Supervisor(), get).status().code(),
+            absl::StatusCode::kNotFound);  // nothing registered
+
+  v1::StartClockRequest start;
+  start.set_subject("complaints/CP-9");
+  start.set_kind(v1::CLOCK_KIND_COMPLAINT_ACKNOWLEDGE);
+  start.set_department("火星部");
+  absl::Status no_clock = app_->StartClock(ComplaintService(), start).status();
+  EXPECT_EQ(no_clock.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_EQ(FieldViolationsOf(no_clock)[0].field, "department");
+  start.set_department("客服部");
+  EXPECT_TRUE(app_->StartClock(ComplaintService(), start).ok());
+
+  AddAgent("kefu-1", "客服部", {"手机类"}, 3);
+}
+
 // ---------------------------------------------------------------------------
 // Configuration (the loader main uses)
 
@@ -1184,6 +1216,16 @@ TEST(RoutingSettingsTest, ShippedConfigurationLoads) {
   EXPECT_EQ(settings->calendars.count("default"), 1u);
   EXPECT_EQ(settings->calendars.count("always"), 1u);
   EXPECT_FALSE(settings->config.sla.policies.empty());
+}
+
+TEST(RoutingSettingsTest, ShippedRulesNameShippedDepartments) {
+  absl::StatusOr<DepartmentDirectory> shipped =
+      LoadDepartmentsFile(Source("deploy/config/departments.conf"));
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  auto settings =
+      LoadRoutingSettings(Source("deploy/config/routing.textproto"),
+                          Source("deploy/config/calendars.conf"), *shipped);
+  EXPECT_TRUE(settings.ok()) << settings.status();
 }
 
 TEST(RoutingSettingsTest, InvalidConfigurationNamesTheLine) {

@@ -269,6 +269,10 @@ void TicketApp::CreateTicket(const auth::Principal& caller,
   const Principal who = ToDomainPrincipal(caller);
   absl::Status allowed = ValidateCreateTicket(req);
   if (allowed.ok()) {
+    allowed = options_.departments.Check("ticket.department",
+                                         req.ticket().department());
+  }
+  if (allowed.ok()) {
     allowed = Authorize(permissions_, who, Action::kCreateTicket,
                         CreateTargetOf(req, who));
   }
@@ -427,6 +431,8 @@ void TicketApp::AssignTicket(const auth::Principal& caller,
       caller,
       [&]() -> absl::StatusOr<TicketWrite> {
         RETURN_IF_ERROR(ValidateAssignTicket(req));
+        RETURN_IF_ERROR(
+            options_.departments.Check("department", req.department()));
         ASSIGN_OR_RETURN(std::string id, ParseTicketName(req.name()));
         const Principal who = ToDomainPrincipal(caller);
         // Where the ticket goes does not depend on the ticket: check it first.

@@ -62,6 +62,7 @@
 #include "cs/ticket/v1/ticket.pb.h"
 #include "libs/auth/principal.h"
 #include "libs/common/clock.h"
+#include "libs/common/departments.h"
 #include "libs/common/key_claims.h"
 #include "libs/common/lock_stripes.h"
 #include "libs/common/reply.h"
@@ -89,6 +90,9 @@ class TicketApp {
     // Share (0–1) of resolutions that also emit SurveyRequested, sampled by
     // a hash of the ticket id (quality/follow_up.h SampledForSurvey).
     double survey_share = 0;
+    // The departments a create or an assignment may name (--departments-file);
+    // open by default.
+    DepartmentDirectory departments;
   };
   // RotatePiiKeys page size when the request leaves it 0.
   static constexpr size_t kDefaultRotatePageSize = 100;

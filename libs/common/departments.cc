@@ -1,0 +1,94 @@
+#include "libs/common/departments.h"
+
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "libs/common/errors.h"
+#include "libs/common/files.h"
+#include "libs/common/utf8.h"
+
+namespace cs {
+namespace {
+
+constexpr size_t kMaxNameChars = 64;
+// The message lists the known names when there are few enough to read.
+constexpr size_t kMaxNamesInMessage = 12;
+
+}  // namespace
+
+absl::StatusOr<DepartmentDirectory> DepartmentDirectory::Parse(
+    absl::string_view text) {
+  DepartmentDirectory directory;
+  directory.restricted_ = true;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    absl::string_view name = line.substr(0, line.find('#'));
+    name = absl::StripAsciiWhitespace(name);
+    if (name.empty()) continue;
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": ", why));
+    };
+    Utf8Scan scan = ScanUtf8(name);
+    if (!scan.valid) return fail("not valid UTF-8");
+    if (scan.control) return fail("holds a control character");
+    if (scan.chars > kMaxNameChars) {
+      return fail(absl::StrCat("\"", name, "\" is longer than ", kMaxNameChars,
+                               " characters"));
+    }
+    if (!directory.index_.emplace(name).second) {
+      return fail(absl::StrCat("\"", name, "\" is listed twice"));
+    }
+    directory.names_.emplace_back(name);
+  }
+  if (directory.names_.empty()) {
+    return absl::InvalidArgumentError(
+        "names no department (one per line; leave the file out to accept any "
+        "department)");
+  }
+  return directory;
+}
+
+bool DepartmentDirectory::Contains(absl::string_view department) const {
+  return !restricted_ || index_.contains(department);
+}
+
+absl::Status DepartmentDirectory::Check(absl::string_view field,
+                                        absl::string_view department) const {
+  if (department.empty() || Contains(department)) return absl::OkStatus();
+  if (!IsValidUtf8(department)) {
+    return InvalidField(field, "must be valid UTF-8");
+  }
+  std::string known =
+      names_.size() <= kMaxNamesInMessage
+          ? absl::StrCat(" (known: ", absl::StrJoin(names_, ", "), ")")
+          : absl::StrCat(" (", names_.size(), " are known)");
+  return WithErrorInfo(
+      InvalidField(field,
+                   absl::StrCat("\"", department,
+                                "\" is not a department of the suite", known)),
+      "UNKNOWN_DEPARTMENT", {{"department", std::string(department)}});
+}
+
+absl::StatusOr<DepartmentDirectory> LoadDepartmentsFile(
+    absl::string_view path) {
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) {
+    return absl::Status(
+        text.status().code(),
+        absl::StrCat("departments file: ", text.status().message()));
+  }
+  absl::StatusOr<DepartmentDirectory> directory =
+      DepartmentDirectory::Parse(*text);
+  if (!directory.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "departments file ", path, ": ", directory.status().message()));
+  }
+  return directory;
+}
+
+}  // namespace cs
