@@ -1,13 +1,46 @@
 // The knowledge-base Chinese tokenizer: any bytes are tokenized without
 // crashing; for valid UTF-8, every token is non-empty valid UTF-8 with a
-// position inside the original text, in order of position.
+// position inside the original text, in order of position. The same bytes
+// as a synonyms file: parsing never crashes, a parsed group has two or more
+// phrases each with terms, and a search expanded with it (the bytes as the
+// query) returns no more hits than it counts.
 #include <cstddef>
 #include <cstdint>
 #include <string>
 
 #include "fuzz/fuzz_input.h"
 #include "libs/common/utf8.h"
+#include "services/knowledge_base/domain/search_index.h"
+#include "services/knowledge_base/domain/synonyms.h"
 #include "services/knowledge_base/domain/tokenizer.h"
+
+namespace {
+
+void CheckSynonyms(const std::string& text) {
+  absl::StatusOr<cs::kb::SynonymTable> table =
+      cs::kb::SynonymTable::Parse(text);
+  if (!table.ok()) return;
+  for (const cs::kb::SynonymTable::Group* group :
+       table->GroupsIn(cs::kb::NormalizeToString(text))) {
+    FUZZ_CHECK(group->phrases.size() >= 2);
+    FUZZ_CHECK(group->phrase_terms.size() == group->phrases.size());
+    for (const auto& terms : group->phrase_terms) FUZZ_CHECK(!terms.empty());
+  }
+  static const cs::kb::SearchIndex* const index = [] {
+    auto* built = new cs::kb::SearchIndex();
+    cs::kb::IndexedDoc refund;
+    refund.article = "articles/refund";
+    refund.title = "如何申请退款";
+    refund.plain_body = "进入订单页面，点击申请退款。WiFi 设置";
+    built->Reset({cs::kb::MakeIndexedDoc(std::move(refund))});
+    return built;
+  }();
+  const cs::kb::SearchResult result = index->Snapshot()->Search(
+      {.text = text, .limit = 5, .synonyms = &*table});
+  FUZZ_CHECK(result.hits.size() <= result.total);
+}
+
+}  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   if (size > 4096) return 0;  // articles are long, but speed finds more
@@ -16,6 +49,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const cs::kb::NormalizedText normalized = cs::kb::Normalize(text);
   FUZZ_CHECK(normalized.chars.size() == normalized.origin.size());
   (void)cs::kb::DistinctTerms(text);
+  CheckSynonyms(text);
   if (!cs::IsValidUtf8(text)) return 0;
   const size_t code_points = cs::CharLength(text);
   uint32_t previous_begin = 0;

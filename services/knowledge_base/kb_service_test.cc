@@ -23,6 +23,7 @@
 #include "libs/common/grpc_status.h"
 #include "libs/server/service_host.h"
 #include "libs/server/test_host.h"
+#include "services/knowledge_base/domain/synonyms.h"
 #include "services/knowledge_base/grpc/kb_grpc_service.h"
 #include "services/knowledge_base/service/kb_app.h"
 #include "services/knowledge_base/store/kb_repository.h"
@@ -81,7 +82,7 @@ class KbServiceTest : public ::testing::Test {
     host_ = *std::move(host);
     host_->manual_clock()->SetTime(now_);
     auto app = KbApp::Create(host_->store(), host_->outbox(), host_->clock(),
-                             &replier_, KbOptions{});
+                             &replier_, options_);
     ASSERT_TRUE(app.ok()) << app.status();
     app_ = *std::move(app);
     grpc_ = std::make_unique<KbGrpcService>(*host_, *app_);
@@ -187,6 +188,7 @@ class KbServiceTest : public ::testing::Test {
   }
 
   cs::testing::TempDir dir_;
+  KbOptions options_;
   ServerConfig config_;
   absl::Time now_ = absl::FromUnixSeconds(1763856000);  // 2025-11-23 UTC
   FakeReplier replier_;
@@ -698,6 +700,46 @@ TEST_F(KbServiceTest, RejectNeedsACommentAndEtagsGuardEdits) {
   update.mutable_update_mask()->add_paths("owner");
   EXPECT_EQ(Call(&Stub::UpdateArticle, editor_, update).status().code(),
             absl::StatusCode::kInvalidArgument);
+}
+
+TEST_F(KbServiceTest, SearchAndSuggestionsUseTheSynonymsFile) {
+  StopHost();
+  absl::StatusOr<SynonymTable> shipped =
+      LoadSynonymsFile(CS_SOURCE_DIR "/deploy/config/kb_synonyms.conf");
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  options_.synonyms = *std::move(shipped);
+  StartHost();
+  v1::CreateArticleRequest create;
+  create.mutable_content()->set_title("退款进度查询");
+  create.mutable_content()->set_body(
+      "申请退款后，款项在三个工作日内原路退回。");
+  create.mutable_content()->set_category(SignalCategory());
+  auto article = Call(&Stub::CreateArticle, editor_, create);
+  ASSERT_TRUE(article.ok()) << article.status();
+  ASSERT_TRUE(Submit(article->name()).ok());
+  ASSERT_TRUE(Review(article->name(), true, reviewer_).ok());
+
+  v1::SearchRequest search;
+  search.set_query("怎么退钱");
+  auto found = Call(&Stub::Search, agent_, search);
+  ASSERT_TRUE(found.ok()) << found.status();
+  ASSERT_EQ(found->hits_size(), 1);
+  EXPECT_EQ(found->hits(0).article(), article->name());
+  EXPECT_EQ(found->hits(0).highlighted_title(), "【退款】进度查询");
+
+  v1::SuggestRequest suggest;
+  suggest.set_subject("退钱");
+  suggest.set_description("客户要求退钱");
+  auto suggested = Call(&Stub::Suggest, agent_, suggest);
+  ASSERT_TRUE(suggested.ok()) << suggested.status();
+  ASSERT_GE(suggested->hits_size(), 1);
+  EXPECT_EQ(suggested->hits(0).article(), article->name());
+
+  // Without the file, the same query finds nothing.
+  StopHost();
+  options_.synonyms = SynonymTable();
+  StartHost();
+  EXPECT_EQ(Call(&Stub::Search, agent_, search)->total_hits(), 0);
 }
 
 TEST_F(KbServiceTest, SearchFiltersByChannelAndCustomerType) {

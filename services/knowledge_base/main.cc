@@ -19,6 +19,7 @@
 #include "libs/server/server_config.h"
 #include "libs/server/service_host.h"
 #include "services/knowledge_base/clients/ticket_client.h"
+#include "services/knowledge_base/domain/synonyms.h"
 #include "services/knowledge_base/grpc/kb_grpc_service.h"
 #include "services/knowledge_base/service/kb_app.h"
 #include "services/knowledge_base/store/kb_repository.h"
@@ -30,6 +31,7 @@ struct KbFlags {
   absl::Duration review_cadence = absl::Hours(24 * 7);
   int title_boost_percent = 200;
   int snippet_chars = 120;
+  std::string synonyms_file;
 };
 
 int Fail(absl::string_view what, const absl::Status& status) {
@@ -60,6 +62,9 @@ int main(int argc, char** argv) {
                 10000);
   parser.AddInt("snippet-chars", &flags.snippet_chars,
                 "length of search snippets in characters", 20, 1000);
+  parser.AddString("synonyms-file", &flags.synonyms_file,
+                   "search synonym groups, one per line (e.g. "
+                   "deploy/config/kb_synonyms.conf; default: none)");
   absl::Status parsed = parser.Parse(argc, argv, cs::ProcessEnvironment());
   if (parser.help_requested()) {
     std::cout << parser.Usage();
@@ -68,6 +73,18 @@ int main(int argc, char** argv) {
   if (!parsed.ok()) {
     std::cerr << parsed.message() << "\n" << parser.Usage();
     return 2;
+  }
+
+  cs::kb::SynonymTable synonyms;
+  if (!flags.synonyms_file.empty()) {
+    absl::StatusOr<cs::kb::SynonymTable> loaded =
+        cs::kb::LoadSynonymsFile(flags.synonyms_file);
+    if (!loaded.ok()) {
+      std::cerr << "kb-server: --synonyms-file: " << loaded.status().message()
+                << "\n";
+      return 2;
+    }
+    synonyms = *std::move(loaded);
   }
 
   auto host = cs::ServiceHost::Create(config, cs::kb::KbColumnFamilies());
@@ -80,6 +97,7 @@ int main(int argc, char** argv) {
   options.review_cadence = flags.review_cadence;
   options.title_boost = flags.title_boost_percent / 100.0;
   options.snippet_chars = static_cast<size_t>(flags.snippet_chars);
+  options.synonyms = std::move(synonyms);
   const absl::Time index_start = absl::Now();
   auto app = cs::kb::KbApp::Create((*host)->store(), (*host)->outbox(),
                                    (*host)->clock(), &replier, options);

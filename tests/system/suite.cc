@@ -94,6 +94,7 @@ Suite::Suite() {
       absl::StrCat("PATH=/usr/bin:/bin"),
       absl::StrCat("CS_PII_KEY_FILE=", pii_key_file_),
       absl::StrCat("CS_DEPARTMENTS_FILE=", config, "departments.conf"),
+      absl::StrCat("CS_SYNONYMS_FILE=", config, "kb_synonyms.conf"),
       absl::StrCat("CS_ROUTING_CONFIG=", config, "routing.textproto"),
       absl::StrCat("CS_CALENDARS_CONFIG=", config, "calendars.conf"),
       absl::StrCat("CS_ESCALATION_CONFIG=", config, "escalation.textproto"),

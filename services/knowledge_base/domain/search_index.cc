@@ -101,6 +101,41 @@ IndexSnapshot::IndexSnapshot(
   }
 }
 
+std::vector<IndexSnapshot::Unit> IndexSnapshot::QueryUnits(
+    const SearchQuery& query, const absl::flat_hash_set<std::string>& words,
+    std::vector<std::string>& terms) const {
+  std::vector<Unit> units;
+  const size_t own_terms = terms.size();
+  // The query's terms a synonym group covers (its own phrase's terms).
+  absl::flat_hash_set<std::string> grouped;
+  if (query.synonyms != nullptr && !query.synonyms->empty()) {
+    for (const SynonymTable::Group* group :
+         query.synonyms->GroupsIn(NormalizeToString(query.text))) {
+      Unit unit{group->phrase_terms, false};
+      for (const std::string& term : group->terms) {
+        grouped.insert(term);
+        unit.deciding = unit.deciding || !IsFunctionTerm(term);
+        if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
+          terms.push_back(term);
+        }
+      }
+      units.push_back(std::move(unit));
+    }
+  }
+  // Every other term is a unit of its own; it decides unless it is a
+  // function word (怎么, 不好, single characters) or a character pair across
+  // two words that no document holds (号不 in 信号不好). A content word no
+  // document holds still counts towards the query's size.
+  for (size_t i = 0; i < own_terms; ++i) {
+    const std::string& term = terms[i];
+    if (grouped.contains(term)) continue;
+    units.push_back({{{term}},
+                     !IsFunctionTerm(term) &&
+                         (words.contains(term) || postings_.contains(term))});
+  }
+  return units;
+}
+
 SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   SearchResult result;
   // The query's distinct terms, and which of them are segmenter words.
@@ -118,46 +153,73 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   const double n = static_cast<double>(docs_.size());
   // Dense accumulators, reused by the thread's next search (left zeroed).
   thread_local std::vector<float> score;
-  thread_local std::vector<uint16_t> matched;  // deciding terms held
+  thread_local std::vector<uint16_t> matched;    // deciding units held
+  thread_local std::vector<uint32_t> last_unit;  // 1 + the last unit counted
   thread_local std::vector<uint8_t> seen;
   thread_local std::vector<uint32_t> touched;
   if (score.size() < docs_.size()) {
     score.resize(docs_.size(), 0);
     matched.resize(docs_.size(), 0);
+    last_unit.resize(docs_.size(), 0);
     seen.resize(docs_.size(), 0);
   }
   touched.clear();
-  // Whether a document matches is decided by the query's content terms:
-  // every term but function words (怎么, 不好, single characters) and the
-  // character pairs across two words that no document holds (号不 in
-  // 信号不好). A content word no document holds still counts towards the
-  // query's size. A query with no content term is decided by all its terms.
-  absl::flat_hash_set<std::string> deciding;
-  for (const std::string& term : result.terms) {
-    if (IsFunctionTerm(term)) continue;
-    if (words.contains(term) || postings_.contains(term)) deciding.insert(term);
+  std::vector<Unit> units = QueryUnits(query, words, result.terms);
+  // Whether a document matches is decided by the query's content units. A
+  // query with no content unit is decided by all its units.
+  size_t deciding =
+      absl::c_count_if(units, [](const Unit& u) { return u.deciding; });
+  if (deciding == 0) {
+    for (Unit& unit : units) unit.deciding = true;
+    deciding = units.size();
   }
-  if (deciding.empty())
-    deciding.insert(result.terms.begin(), result.terms.end());
-  for (const std::string& term : result.terms) {
-    auto it = postings_.find(term);
-    if (it == postings_.end()) continue;
-    const bool decides = deciding.contains(term);
-    const double df = static_cast<double>(it->second.size());
-    const float idf =
-        static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
-    for (const Posting& p : it->second) {
-      if (seen[p.doc] == 0) {
-        seen[p.doc] = 1;
-        touched.push_back(p.doc);
+  auto idf_of = [n](const std::vector<Posting>& postings) {
+    const double df = static_cast<double>(postings.size());
+    return static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
+  };
+  for (size_t u = 0; u < units.size(); ++u) {
+    const uint32_t stamp = static_cast<uint32_t>(u + 1);
+    auto hold = [&](uint32_t doc, float add) {
+      if (seen[doc] == 0) {
+        seen[doc] = 1;
+        touched.push_back(doc);
       }
-      if (decides) ++matched[p.doc];
-      score[p.doc] += idf * p.weight;
+      if (units[u].deciding && last_unit[doc] != stamp) {
+        last_unit[doc] = stamp;
+        ++matched[doc];
+      }
+      score[doc] += add;
+    };
+    for (const std::vector<std::string>& phrase : units[u].alternatives) {
+      if (phrase.size() == 1) {  // a term: every posting holds it
+        auto it = postings_.find(phrase[0]);
+        if (it == postings_.end()) continue;
+        const float idf = idf_of(it->second);
+        for (const Posting& p : it->second) hold(p.doc, idf * p.weight);
+        continue;
+      }
+      // A phrase of several terms: only documents holding all of them.
+      absl::flat_hash_map<uint32_t, std::pair<size_t, float>> held;
+      for (const std::string& term : phrase) {
+        auto it = postings_.find(term);
+        if (it == postings_.end()) break;
+        const float idf = idf_of(it->second);
+        for (const Posting& p : it->second) {
+          auto& [count, sum] = held[p.doc];
+          ++count;
+          sum += idf * p.weight;
+        }
+      }
+      for (const auto& [doc, count_and_sum] : held) {
+        if (count_and_sum.first == phrase.size()) {
+          hold(doc, count_and_sum.second);
+        }
+      }
     }
   }
   const int min_match = std::max(
-      1, static_cast<int>(
-             std::ceil(deciding.size() * query.min_match_fraction - 1e-9)));
+      1,
+      static_cast<int>(std::ceil(deciding * query.min_match_fraction - 1e-9)));
   const std::string language = absl::AsciiStrToLower(query.language);
   const std::string channel = absl::AsciiStrToLower(query.channel);
   const std::string customer_type = absl::AsciiStrToLower(query.customer_type);
@@ -173,6 +235,7 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
     const int m = matched[index];
     score[index] = 0;
     matched[index] = 0;
+    last_unit[index] = 0;
     seen[index] = 0;
     if (m < min_match) continue;
     if (!filtered) {

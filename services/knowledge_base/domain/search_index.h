@@ -21,6 +21,10 @@
 // 信号不好); a query without content terms counts all its terms. So a
 // single shared pair or a question word does not make a result, and
 // 信号不好 or 怎么退款 still find the article their content word names.
+// With synonyms (SearchQuery::synonyms), a synonym group the query names
+// counts as one content unit instead of the query's terms it covers, held
+// by a document holding every term of one of its phrases; the terms of the
+// phrases it holds add to its score as query terms would.
 // Ties: article name ascending. Thread-safe.
 //
 // Cost: a snapshot stores per posting the document's BM25 weight without
@@ -36,7 +40,9 @@
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "services/knowledge_base/domain/synonyms.h"
 #include "services/knowledge_base/domain/tokenizer.h"
 
 namespace cs::kb {
@@ -81,6 +87,9 @@ struct SearchQuery {
   // Only the best `limit` hits are ranked and returned (0 = all); `total`
   // still counts every match.
   size_t limit = 0;
+  // Synonyms to expand the query with (synonyms.h); null = none. Must
+  // outlive the call.
+  const SynonymTable* synonyms = nullptr;
 };
 
 struct ScoredDoc {
@@ -89,7 +98,8 @@ struct ScoredDoc {
 };
 
 struct SearchResult {
-  std::vector<std::string> terms;  // distinct query terms
+  // Distinct query terms, then those its synonyms added (for highlighting).
+  std::vector<std::string> terms;
   std::vector<ScoredDoc> hits;     // best first; at most query.limit
   size_t total = 0;                // every match (after filters)
 };
@@ -109,6 +119,19 @@ class IndexSnapshot {
   double title_boost() const { return title_boost_; }
 
  private:
+  // One thing a document may hold towards a match: a query term, or a
+  // synonym group the query names, held when a document holds every term
+  // of one of its phrases.
+  struct Unit {
+    std::vector<std::vector<std::string>> alternatives;  // terms of each
+    bool deciding = false;  // counts towards min_match_fraction
+  };
+  // The units of a query whose segmenter words are `words` and distinct
+  // terms `terms`; appends the terms its synonyms add to `terms`.
+  std::vector<Unit> QueryUnits(const SearchQuery& query,
+                               const absl::flat_hash_set<std::string>& words,
+                               std::vector<std::string>& terms) const;
+
   // BM25 of the term in the document without the idf factor (which needs
   // the document frequency, the posting list's length): precomputed so a
   // query only multiplies and adds.

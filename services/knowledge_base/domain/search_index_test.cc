@@ -97,6 +97,44 @@ TEST(SearchIndexRecallTest, ShortQueriesFindTheArticleTheirWordsName) {
   EXPECT_THAT(snap->Search({.text = "怎么"}).hits.size(), 2u);
 }
 
+// Synonyms: a group the query names is one unit, held by any of its
+// phrases; a phrase of several terms only when all of them are held.
+TEST(SearchIndexSynonymTest, AQueryFindsArticlesThatUseASynonym) {
+  SearchIndex index;
+  index.Reset({Doc("refund", "如何申请退款", "进入订单页面，点击申请退款。"),
+               Doc("signal", "手机信号弱怎么办", "请先重启手机。"),
+               Doc("landline", "电话无法接通", "请检查电话线路。"),
+               Doc("password", "忘记密码怎么办", "点击找回密码。")});
+  const SynonymTable synonyms =
+      *SynonymTable::Parse("退款 退钱 退费\n手机 移动电话\n");
+  auto snap = index.Snapshot();
+
+  EXPECT_THAT(snap->Search({.text = "怎么退钱"}).hits, IsEmpty());
+  SearchResult refund =
+      snap->Search({.text = "怎么退钱", .synonyms = &synonyms});
+  EXPECT_THAT(Ids(refund), ElementsAre("articles/refund"));
+  // The snippet marks what the article says.
+  EXPECT_THAT(refund.terms, ::testing::Contains("退款"));
+  EXPECT_THAT(Highlight("进入订单页面，点击申请退款。", refund.terms, 100),
+              HasSubstr("【退款】"));
+  // 退錢 (Traditional) names the same group.
+  EXPECT_THAT(Ids(snap->Search({.text = "退錢", .synonyms = &synonyms})),
+              ElementsAre("articles/refund"));
+
+  // 移动电话 names the phone group: the article about 手机 matches, the one
+  // that only says 电话 does not hold the phrase 移动电话.
+  EXPECT_THAT(
+      Ids(snap->Search({.text = "移动电话信号弱", .synonyms = &synonyms})),
+      ElementsAre("articles/signal"));
+  // A query that names no group searches as before.
+  EXPECT_THAT(Ids(snap->Search({.text = "忘记密码", .synonyms = &synonyms})),
+              ElementsAre("articles/password"));
+  // The group counts once towards the query's size: 退钱 + 密码 are two
+  // units, and the refund article holds one of them (half).
+  EXPECT_THAT(Ids(snap->Search({.text = "退钱 密码", .synonyms = &synonyms})),
+              ElementsAre("articles/password", "articles/refund"));
+}
+
 TEST_F(SearchIndexTest, FiltersByCategoryTagsAndLanguage) {
   auto snap = index_.Snapshot();
   EXPECT_THAT(

@@ -977,6 +977,7 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
                    CheckedPageSize(r.page_size() == 0 ? 20 : r.page_size()));
   const size_t page = static_cast<size_t>(std::min<int32_t>(page_size, 50));
   SearchQuery query;
+  query.synonyms = &options_.synonyms;
   query.text = r.query();
   if (!r.category().empty()) {
     ASSIGN_OR_RETURN(const std::string category,
@@ -1034,6 +1035,7 @@ absl::StatusOr<v1::SuggestResponse> KbApp::Suggest(
   const size_t max =
       r.max_results() == 0 ? 5 : std::min<size_t>(20, r.max_results());
   SearchQuery query;
+  query.synonyms = &options_.synonyms;
   // The subject counts twice: it is the customer's own summary.
   query.text =
       absl::StrCat(r.subject(), "\n", r.subject(), "\n", r.description());

@@ -31,6 +31,7 @@
 #include "libs/store/store.h"
 #include "services/knowledge_base/clients/ticket_client.h"
 #include "services/knowledge_base/domain/search_index.h"
+#include "services/knowledge_base/domain/synonyms.h"
 #include "services/knowledge_base/domain/token_cache.h"
 #include "services/knowledge_base/store/kb_repository.h"
 
@@ -46,6 +47,8 @@ struct KbOptions {
   // Articles whose segmented title and body are kept for highlighting
   // (about 10 KB each for a 300-character body).
   size_t highlight_cache_articles = 2048;
+  // Search and article suggestions expand queries with these (empty: none).
+  SynonymTable synonyms;
 };
 
 class KbApp {

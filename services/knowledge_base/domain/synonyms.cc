@@ -1,0 +1,113 @@
+#include "services/knowledge_base/domain/synonyms.h"
+
+#include <utility>
+
+#include "absl/algorithm/container.h"
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
+#include "absl/strings/str_split.h"
+#include "libs/common/files.h"
+#include "libs/common/utf8.h"
+#include "services/knowledge_base/domain/tokenizer.h"
+
+namespace cs::kb {
+namespace {
+
+bool IsAsciiAlnum(char c) {
+  return absl::ascii_isalnum(static_cast<unsigned char>(c));
+}
+
+// Whether `phrase` occurs in `text`; a Latin word or number must occur as a
+// whole (ip is not in vip), Han text anywhere (it has no spaces).
+bool ContainsPhrase(absl::string_view text, absl::string_view phrase) {
+  for (size_t at = text.find(phrase); at != absl::string_view::npos;
+       at = text.find(phrase, at + 1)) {
+    const size_t end = at + phrase.size();
+    const bool starts_inside_word =
+        at > 0 && IsAsciiAlnum(phrase.front()) && IsAsciiAlnum(text[at - 1]);
+    const bool ends_inside_word = end < text.size() &&
+                                  IsAsciiAlnum(phrase.back()) &&
+                                  IsAsciiAlnum(text[end]);
+    if (!starts_inside_word && !ends_inside_word) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
+  SynonymTable table;
+  // Normalised phrase → the line of the group that holds it.
+  absl::flat_hash_map<std::string, int> line_of;
+  int line_number = 0;
+  for (absl::string_view line : absl::StrSplit(text, '\n')) {
+    ++line_number;
+    auto fail = [&](absl::string_view why) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("line ", line_number, ": ", why));
+    };
+    line = line.substr(0, line.find('#'));
+    if (!IsValidUtf8(line)) return fail("not valid UTF-8");
+    const std::string separated =
+        absl::StrReplaceAll(line, {{"，", " "}, {"、", " "}, {",", " "}});
+    Group group;
+    for (absl::string_view raw : absl::StrSplit(
+             separated, absl::ByAnyChar(" \t\r"), absl::SkipEmpty())) {
+      std::string phrase = NormalizeToString(raw);
+      if (absl::c_linear_search(group.phrases, phrase)) continue;
+      std::vector<std::string> terms = DistinctTerms(phrase);
+      if (terms.empty()) {
+        return fail(absl::StrCat("\"", raw, "\" gives no search term"));
+      }
+      if (auto earlier = line_of.find(phrase); earlier != line_of.end()) {
+        return fail(absl::StrCat(
+            "\"", raw, "\" is already in the group of line ", earlier->second));
+      }
+      for (const std::string& term : terms) {
+        if (!absl::c_linear_search(group.terms, term)) {
+          group.terms.push_back(term);
+        }
+      }
+      group.phrases.push_back(std::move(phrase));
+      group.phrase_terms.push_back(std::move(terms));
+    }
+    if (group.phrases.empty()) continue;
+    if (group.phrases.size() < 2) {
+      return fail("a group needs at least two phrases");
+    }
+    for (const std::string& phrase : group.phrases) {
+      line_of.emplace(phrase, line_number);
+    }
+    table.groups_.push_back(std::move(group));
+  }
+  return table;
+}
+
+std::vector<const SynonymTable::Group*> SynonymTable::GroupsIn(
+    absl::string_view normalized_query) const {
+  std::vector<const Group*> found;
+  for (const Group& group : groups_) {
+    if (absl::c_any_of(group.phrases, [&](const std::string& phrase) {
+          return ContainsPhrase(normalized_query, phrase);
+        })) {
+      found.push_back(&group);
+    }
+  }
+  return found;
+}
+
+absl::StatusOr<SynonymTable> LoadSynonymsFile(absl::string_view path) {
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  absl::StatusOr<SynonymTable> table = SynonymTable::Parse(*text);
+  if (!table.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", table.status().message()));
+  }
+  return table;
+}
+
+}  // namespace cs::kb

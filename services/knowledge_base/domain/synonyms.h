@@ -1,0 +1,66 @@
+// Search synonyms (同义词): groups of phrases a customer and an article may
+// use for the same thing, so 退钱 finds the article about 退款.
+//
+// File format (kb-server --synonyms-file, deploy/config/kb_synonyms.conf),
+// UTF-8, one group per line, phrases separated by spaces, commas (, ，) or
+// 、; '#' starts a comment:
+//
+//   退款 退钱 退费 返款     # refunds
+//   WiFi 无线网络
+//
+// Phrases are compared in the search's normalised form (full-width and
+// Traditional characters, Latin case: see tokenizer.h), so 退錢 and ＷＩＦＩ
+// belong to the groups above too.
+//
+// A query that contains a phrase of a group (as normalised text) searches
+// for every phrase of the group: they form one unit of the query, held by a
+// document that holds every term of one of the phrases (search_index.h), so
+// 移动电话 is not held by a text that only says 电话.
+//
+// Immutable after Parse; thread-safe.
+#ifndef CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SYNONYMS_H_
+#define CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SYNONYMS_H_
+
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
+
+namespace cs::kb {
+
+class SynonymTable {
+ public:
+  // The empty table: no expansion.
+  SynonymTable() = default;
+
+  // INVALID_ARGUMENT naming the line for: invalid UTF-8, a group of fewer
+  // than two distinct phrases, a phrase that gives no search term (only
+  // punctuation), or a phrase already in an earlier group (a phrase belongs
+  // to one group, so expansion is never ambiguous).
+  static absl::StatusOr<SynonymTable> Parse(absl::string_view text);
+
+  struct Group {
+    std::vector<std::string> phrases;  // normalised, file order
+    // phrase_terms[i] = the distinct terms of phrases[i].
+    std::vector<std::vector<std::string>> phrase_terms;
+    std::vector<std::string> terms;  // distinct terms of all the phrases
+  };
+
+  // The groups with a phrase occurring in `normalized_query`
+  // (NormalizeToString of the query), in file order.
+  std::vector<const Group*> GroupsIn(absl::string_view normalized_query) const;
+
+  size_t size() const { return groups_.size(); }
+  bool empty() const { return groups_.empty(); }
+
+ private:
+  std::vector<Group> groups_;
+};
+
+// Reads and parses `path`; errors name the file.
+absl::StatusOr<SynonymTable> LoadSynonymsFile(absl::string_view path);
+
+}  // namespace cs::kb
+
+#endif  // CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_SYNONYMS_H_

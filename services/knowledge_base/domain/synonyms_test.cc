@@ -1,0 +1,90 @@
+#include "services/knowledge_base/domain/synonyms.h"
+
+#include <string>
+#include <vector>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "libs/common/files.h"
+#include "services/knowledge_base/domain/tokenizer.h"
+
+namespace cs::kb {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::HasSubstr;
+using ::testing::IsEmpty;
+
+std::vector<std::vector<std::string>> PhrasesIn(const SynonymTable& table,
+                                                const std::string& query) {
+  std::vector<std::vector<std::string>> out;
+  for (const SynonymTable::Group* g :
+       table.GroupsIn(NormalizeToString(query))) {
+    out.push_back(g->phrases);
+  }
+  return out;
+}
+
+TEST(SynonymTableTest, ParsesGroupsWithEverySeparator) {
+  absl::StatusOr<SynonymTable> table = SynonymTable::Parse(
+      "# 同义词\n退款 退钱，退费、返款   # refunds\n\nWiFi,无线网络\n");
+  ASSERT_TRUE(table.ok()) << table.status();
+  EXPECT_EQ(table->size(), 2u);
+  EXPECT_THAT(PhrasesIn(*table, "我想退钱"),
+              ElementsAre(ElementsAre("退款", "退钱", "退费", "返款")));
+  EXPECT_THAT(PhrasesIn(*table, "连不上ＷＩＦＩ"),
+              ElementsAre(ElementsAre("wifi", "无线网络")));
+  EXPECT_THAT(PhrasesIn(*table, "手机信号弱"), IsEmpty());
+}
+
+TEST(SynonymTableTest, TraditionalAndFullWidthFormsMatch) {
+  SynonymTable table = *SynonymTable::Parse("退款 退钱\n");
+  EXPECT_THAT(PhrasesIn(table, "怎麼退錢"),
+              ElementsAre(ElementsAre("退款", "退钱")));
+}
+
+TEST(SynonymTableTest, LatinPhrasesMatchWholeWordsOnly) {
+  SynonymTable table = *SynonymTable::Parse("ip 网络地址\n");
+  EXPECT_THAT(PhrasesIn(table, "vip 客户"), IsEmpty());
+  EXPECT_THAT(PhrasesIn(table, "ipad"), IsEmpty());
+  EXPECT_THAT(PhrasesIn(table, "查看IP地址"),
+              ElementsAre(ElementsAre("ip", "网络地址")));
+}
+
+TEST(SynonymTableTest, GroupTermsAreTheDistinctTermsOfItsPhrases) {
+  SynonymTable table = *SynonymTable::Parse("手机信号 手机网络\n");
+  const std::vector<const SynonymTable::Group*> groups =
+      table.GroupsIn("手机信号差");
+  ASSERT_EQ(groups.size(), 1u);
+  EXPECT_THAT(groups[0]->terms, ::testing::Contains("信号"));
+  EXPECT_THAT(groups[0]->terms, ::testing::Contains("网络"));
+  EXPECT_EQ(
+      std::count(groups[0]->terms.begin(), groups[0]->terms.end(), "手机"), 1);
+}
+
+TEST(SynonymTableTest, RefusesBadLinesNamingThem) {
+  EXPECT_THAT(SynonymTable::Parse("退款 退钱\n退货\n").status().message(),
+              HasSubstr("line 2: a group needs at least two phrases"));
+  EXPECT_THAT(SynonymTable::Parse("退款 退款\n").status().message(),
+              HasSubstr("line 1: a group needs at least two phrases"));
+  EXPECT_THAT(SynonymTable::Parse("退款 退钱\n退錢 返款\n").status().message(),
+              HasSubstr("line 2: \"退錢\" is already in the group of line 1"));
+  EXPECT_THAT(SynonymTable::Parse("退款 ！！\n").status().message(),
+              HasSubstr("line 1: \"！！\" gives no search term"));
+  EXPECT_THAT(SynonymTable::Parse("退款 \xe9\x80\n").status().message(),
+              HasSubstr("line 1: not valid UTF-8"));
+  EXPECT_TRUE(SynonymTable::Parse("# only comments\n\n").ok());
+}
+
+TEST(SynonymTableTest, LoadsTheShippedFile) {
+  absl::StatusOr<SynonymTable> shipped =
+      LoadSynonymsFile(CS_SOURCE_DIR "/deploy/config/kb_synonyms.conf");
+  ASSERT_TRUE(shipped.ok()) << shipped.status();
+  EXPECT_FALSE(shipped->empty());
+  EXPECT_THAT(PhrasesIn(*shipped, "怎么退钱"), testing::SizeIs(1));
+  EXPECT_EQ(LoadSynonymsFile("/nonexistent/kb_synonyms.conf").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
+}  // namespace
+}  // namespace cs::kb
