@@ -85,15 +85,79 @@ size_t TldSize(absl::string_view label) {
   return 0;
 }
 
+// An e-mail address found in text: text[begin, end) as written, and the
+// address as local@domain (without the spaces or "(at)" a writer put in).
+struct EmailSpan {
+  size_t begin;
+  size_t end;
+  std::string address;
+};
+
+// What stands for '@' in text[marker_begin, marker_end): '@', '@' with a
+// space on both sides ("li @ example.com"), or "(at)" / "[at]" in any case
+// ("li(at)example.com"; full-width brackets are half-width here).
+struct AtSign {
+  size_t begin;
+  size_t end;
+};
+std::optional<AtSign> AtSignAt(absl::string_view text, size_t i) {
+  if (text[i] == '@') {
+    if (i >= 2 && i + 2 < text.size() && text[i - 1] == ' ' &&
+        text[i + 1] == ' ' && IsEmailLocal(text[i - 2])) {
+      return AtSign{i - 1, i + 2};
+    }
+    return AtSign{i, i + 1};
+  }
+  if ((text[i] == '(' || text[i] == '[') && i + 4 <= text.size() && i > 0 &&
+      IsEmailLocal(text[i - 1]) &&
+      absl::EqualsIgnoreCase(text.substr(i + 1, 2), "at") &&
+      text[i + 3] == (text[i] == '(' ? ')' : ']')) {
+    return AtSign{i, i + 4};
+  }
+  return std::nullopt;
+}
+
+// The ideographic full stop, written for '.' by Chinese input methods
+// ("li@example。com").
+constexpr absl::string_view kIdeographicStop = "\xE3\x80\x82";
+
+// Byte length of the dot at text[i] inside a domain: 1 for '.', the size of
+// kIdeographicStop when an ASCII letter or digit follows it (a sentence's
+// full stop after an address is followed by prose); else 0.
+size_t DomainDotLength(absl::string_view text, size_t i) {
+  if (text[i] == '.') return 1;
+  const size_t next = i + kIdeographicStop.size();
+  return text.substr(i, kIdeographicStop.size()) == kIdeographicStop &&
+                 next < text.size() && IsAlnum(text[next])
+             ? kIdeographicStop.size()
+             : 0;
+}
+
+// `domain` with its ideographic-stop dots written as '.'.
+std::string WithAsciiDots(absl::string_view domain) {
+  std::string out;
+  for (size_t i = 0; i < domain.size();) {
+    const size_t dot = DomainDotLength(domain, i);
+    out += dot > 1 ? '.' : domain[i];
+    i += dot > 1 ? dot : 1;
+  }
+  return out;
+}
+
 // Addresses in text order: local@domain.tld, where the local part is
 // ASCII or quoted ("zhang san"@example.com), and the domain may hold
 // internationalised labels (li@例子.中国). The domain ends at its first
-// top-level domain (TldSize).
-std::vector<Span> FindEmails(absl::string_view text) {
-  std::vector<Span> out;
+// top-level domain (TldSize). '@' may also be written as AtSignAt allows,
+// and a dot as the ideographic full stop.
+std::vector<EmailSpan> FindEmails(absl::string_view text) {
+  std::vector<EmailSpan> out;
   size_t from = 0;
-  for (size_t at = text.find('@'); at != absl::string_view::npos;
-       at = text.find('@', at + 1)) {
+  for (size_t i = text.find_first_of("@(["); i != absl::string_view::npos;
+       i = text.find_first_of("@([", i + 1)) {
+    if (i < from) continue;
+    const std::optional<AtSign> sign = AtSignAt(text, i);
+    if (!sign) continue;
+    const size_t at = sign->begin;  // the local part ends here
     if (at < from) continue;
     size_t l = at;
     if (at > from + 1 && text[at - 1] == '"') {
@@ -125,23 +189,32 @@ std::vector<Span> FindEmails(absl::string_view text) {
       while (l > from && IsEmailLocal(text[l - 1])) --l;
     }
     if (l == at) continue;
-    size_t r = at + 1;
+    const size_t domain = sign->end;
+    size_t r = domain;
     while (r < text.size()) {
-      const size_t length = DomainCharLength(text, r);
+      size_t length = DomainCharLength(text, r);
+      if (length == 0) length = DomainDotLength(text, r);
       if (length == 0) break;
       r += length;
     }
-    // The first dot-separated label that is a top-level domain ends it.
+    // The first dot-separated label that is a top-level domain ends it
+    // (a top-level domain holds no dot, so its bytes are those written).
     size_t end = 0;
-    for (size_t dot = text.find('.', at + 2);
-         dot != absl::string_view::npos && dot < r && end == 0;
-         dot = text.find('.', dot + 1)) {
-      if (text[dot - 1] == '.') break;  // "a..b" is no domain
-      const size_t tld = TldSize(text.substr(dot + 1, r - dot - 1));
-      if (tld > 0) end = dot + 1 + tld;
+    size_t previous_dot_end = 0;
+    for (size_t dot = domain + 1; dot < r && end == 0; ++dot) {
+      const size_t dot_length = DomainDotLength(text, dot);
+      if (dot_length == 0) continue;
+      if (dot == previous_dot_end) break;  // "a..b" is no domain
+      const size_t tld = TldSize(
+          WithAsciiDots(text.substr(dot + dot_length, r - dot - dot_length)));
+      if (tld > 0) end = dot + dot_length + tld;
+      previous_dot_end = dot + dot_length;
     }
     if (end == 0) continue;
-    out.push_back({l, end});
+    out.push_back(
+        {l, end,
+         absl::StrCat(text.substr(l, at - l), "@",
+                      WithAsciiDots(text.substr(domain, end - domain)))});
     from = end;
   }
   return out;
@@ -435,16 +508,32 @@ std::optional<HalfWidth> ToHalfWidth(absl::string_view text) {
   return half;
 }
 
+// Whether the ASCII letters right before text[i] are a word of their own
+// that labels a phone number ("tel13912345678", "Mobile13912345678"): such
+// a number is masked although letters touch it, unlike a serial number
+// ("SN13812345678").
+bool FollowsPhoneLabel(absl::string_view text, size_t i) {
+  static constexpr absl::string_view kLabels[] = {
+      "tel", "telephone", "phone", "cellphone", "cell", "mobile", "mob"};
+  size_t start = i;
+  while (start > 0 && IsAlpha(text[start - 1])) --start;
+  if (start == i || (start > 0 && IsDigit(text[start - 1]))) return false;
+  const absl::string_view word = text.substr(start, i - start);
+  return absl::c_any_of(kLabels, [&](absl::string_view label) {
+    return absl::EqualsIgnoreCase(word, label);
+  });
+}
+
 // Calls on_value(begin, end, masked) for each value of `text` (byte ranges,
 // in order, not overlapping) that masking changes.
 template <typename OnValue>
 void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
-  const std::vector<Span> emails = FindEmails(text);
+  const std::vector<EmailSpan> emails = FindEmails(text);
   size_t e = 0;
   size_t i = 0;
   while (i < text.size()) {
     if (e < emails.size() && emails[e].begin == i) {
-      on_value(i, emails[e].end, MaskEmail(text.substr(i, emails[e].end - i)));
+      on_value(i, emails[e].end, MaskEmail(emails[e].address));
       i = emails[e].end;
       ++e;
       continue;
@@ -462,7 +551,7 @@ void ForEachMaskedValue(absl::string_view text, OnValue on_value) {
     const bool starts_run =
         (IsDigit(text[i]) ||
          (text[i] == '+' && i + 1 < text.size() && IsDigit(text[i + 1]))) &&
-        (i == 0 || !IsAlnum(text[i - 1]));
+        (i == 0 || !IsAlnum(text[i - 1]) || FollowsPhoneLabel(text, i));
     if (!starts_run) {
       ++i;
       continue;
@@ -601,16 +690,18 @@ std::string RestoreMaskedPii(absl::string_view original,
 }
 
 bool ContainsPiiText(absl::string_view text) {
-  // Every value holds a digit or an '@', ASCII or full-width (１ is
-  // EF BC 91, ＠ is EF BC A0); most Chinese prose has neither.
+  // Every value holds a digit, an '@' or the bracket of "(at)" / "[at]",
+  // ASCII or full-width (１ is EF BC 91, ＠ EF BC A0, （ EF BC 88, ［
+  // EF BC BB); most Chinese prose has none of them.
   bool may_hold_value = false;
   for (size_t i = 0; i < text.size() && !may_hold_value; ++i) {
     const char c = text[i];
     may_hold_value =
-        IsDigit(c) || c == '@' ||
+        IsDigit(c) || c == '@' || c == '(' || c == '[' ||
         (c == '\xEF' && i + 2 < text.size() && text[i + 1] == '\xBC' &&
          ((text[i + 2] >= '\x90' && text[i + 2] <= '\x99') ||
-          text[i + 2] == '\xA0'));
+          text[i + 2] == '\xA0' || text[i + 2] == '\x88' ||
+          text[i + 2] == '\xBB'));
   }
   return may_hold_value && MaskPiiText(text) != text;
 }

@@ -33,9 +33,14 @@
 //     space or punctuation, so prose glued to it is masked with it), the
 //     domain maybe internationalised (li@例子.中国; it ends at its first
 //     top-level domain: two ASCII letters or more, or a Chinese one such
-//     as 中国 or 公司)                               → MaskEmail
+//     as 中国 or 公司); also as written to get past spam filters: "li @
+//     example.com", "li(at)example.com", "li[AT]example.com", and the
+//     ideographic full stop for a dot when a letter or digit follows it
+//     ("li@example。com")              → MaskEmail of local@domain with '.'
 // A number is one run only when it touches no ASCII letter or digit on
-// either side ("SN13812345678" is a serial number, not a phone).
+// either side ("SN13812345678" is a serial number, not a phone), unless
+// the letters are a phone label of their own: tel, telephone, phone,
+// cellphone, cell, mobile, mob, any case ("tel13912345678").
 //
 // Order numbers are NOT masked: the first digit group directly preceded by
 // one of the keywords 订单号, 订单编号, 订单, 单号 (also 运单号, 快递单号,
@@ -60,8 +65,9 @@ namespace cs {
 // `text` with every value listed above replaced by its masked form.
 std::string MaskPiiText(absl::string_view text);
 
-// Whether MaskPiiText would change `text`. Cheap for text without ASCII
-// digits, '@' and full-width forms (most Chinese prose): no copy is made.
+// Whether MaskPiiText would change `text`. Cheap for text without digits,
+// '@', '(' or '[' (ASCII or full-width; most Chinese prose): no copy is
+// made.
 bool ContainsPiiText(absl::string_view text);
 
 // `edited`, written by someone who was shown MaskPiiText(original) and may

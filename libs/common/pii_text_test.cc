@@ -98,6 +98,38 @@ TEST(MaskPiiTextTest, Emails) {
   EXPECT_EQ(MaskPiiText("他说\"好\"@张三"), "他说\"好\"@张三");
 }
 
+TEST(MaskPiiTextTest, EmailsWrittenAroundSpamFilters) {
+  // The ideographic full stop of Chinese input methods for the dot.
+  EXPECT_EQ(MaskPiiText("邮箱li@example。com，谢谢"),
+            "邮箱l***@example.com，谢谢");
+  EXPECT_EQ(MaskPiiText("li@mail。example。cn"), "l***@mail.example.cn");
+  // ... but a sentence's full stop after an address is no dot.
+  EXPECT_EQ(MaskPiiText("邮箱是li@qq.com。谢谢"), "邮箱是l***@qq.com。谢谢");
+  EXPECT_EQ(MaskPiiText("发到li@qq。谢谢"), "发到li@qq。谢谢");
+  // Spaces around '@', "(at)" and "[at]" in any case, full-width too.
+  EXPECT_EQ(MaskPiiText("邮箱 li @ example.com 收"),
+            "邮箱 l***@example.com 收");
+  EXPECT_EQ(MaskPiiText("li(at)example.com"), "l***@example.com");
+  EXPECT_EQ(MaskPiiText("写信到 li.na[AT]example.com"),
+            "写信到 l***@example.com");
+  EXPECT_EQ(MaskPiiText("li（at）example.com"), "l***@example.com");
+  // Not an address: no local part, no top-level domain, a lone "at".
+  EXPECT_EQ(MaskPiiText("价格 @ 10 元"), "价格 @ 10 元");
+  EXPECT_EQ(MaskPiiText("(at) example.com"), "(at) example.com");
+  EXPECT_EQ(MaskPiiText("meet me at example.com"), "meet me at example.com");
+}
+
+TEST(MaskPiiTextTest, PhoneLabelsGluedToTheNumber) {
+  EXPECT_EQ(MaskPiiText("tel13912345678"), "tel139****5678");
+  EXPECT_EQ(MaskPiiText("联系Mobile13912345678"), "联系Mobile139****5678");
+  EXPECT_EQ(MaskPiiText("PHONE 13912345678 / cell13812345678"),
+            "PHONE 139****5678 / cell138****5678");
+  // A serial number, or a label inside a longer word, is not a label.
+  EXPECT_EQ(MaskPiiText("型号 SN13812345678"), "型号 SN13812345678");
+  EXPECT_EQ(MaskPiiText("hotel13912345678"), "hotel13912345678");
+  EXPECT_EQ(MaskPiiText("x9tel13912345678"), "x9tel13912345678");
+}
+
 TEST(MaskPiiTextTest, OrderNumbersStayReadable) {
   EXPECT_EQ(MaskPiiText("订单号：2024051812345678901 未发货"),
             "订单号：2024051812345678901 未发货");
@@ -188,6 +220,10 @@ TEST(ContainsPiiTextTest, TrueExactlyWhenMaskingChangesTheText) {
   EXPECT_FALSE(ContainsPiiText("订单号：2024051812345678901"));
   EXPECT_FALSE(ContainsPiiText("SN13812345678 重启 3 次"));
   EXPECT_FALSE(ContainsPiiText(""));
+  // Written without a digit or an '@'.
+  EXPECT_TRUE(ContainsPiiText("li(at)example.com"));
+  EXPECT_TRUE(ContainsPiiText("li［ＡＴ］example.com"));
+  EXPECT_FALSE(ContainsPiiText("（已处理）[备注]"));
 }
 
 TEST(RestoreMaskedPiiTest, MaskedValuesKeptInAnEditGetTheirClearValuesBack) {
@@ -204,6 +240,10 @@ TEST(RestoreMaskedPiiTest, MaskedValuesKeptInAnEditGetTheirClearValuesBack) {
             "li.na@example.com / 13812345678 / 13812345678");
   // A value the writer deleted stays deleted.
   EXPECT_EQ(RestoreMaskedPii(original, "客户要求不再来电"), "客户要求不再来电");
+  // An address written around spam filters comes back as it was written.
+  EXPECT_EQ(
+      RestoreMaskedPii("邮箱 li(at)example。com", "已发邮件到l***@example.com"),
+      "已发邮件到li(at)example。com");
 }
 
 TEST(RestoreMaskedPiiTest, OnlyTheOriginalsValuesAreRestored) {
