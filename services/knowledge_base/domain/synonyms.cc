@@ -1,5 +1,6 @@
 #include "services/knowledge_base/domain/synonyms.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "absl/algorithm/container.h"
@@ -20,20 +21,29 @@ bool IsAsciiAlnum(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c));
 }
 
-// Whether `phrase` occurs in `text`; a Latin word or number must occur as a
-// whole (ip is not in vip), Han text anywhere (it has no spaces).
-bool ContainsPhrase(absl::string_view text, absl::string_view phrase) {
-  for (size_t at = text.find(phrase); at != absl::string_view::npos;
-       at = text.find(phrase, at + 1)) {
-    const size_t end = at + phrase.size();
-    const bool starts_inside_word =
-        at > 0 && IsAsciiAlnum(phrase.front()) && IsAsciiAlnum(text[at - 1]);
-    const bool ends_inside_word = end < text.size() &&
-                                  IsAsciiAlnum(phrase.back()) &&
-                                  IsAsciiAlnum(text[end]);
-    if (!starts_inside_word && !ends_inside_word) return true;
-  }
-  return false;
+// Byte length of the UTF-8 sequence led by `lead` (1 for a stray byte).
+size_t SequenceLength(char lead) {
+  const auto b = static_cast<unsigned char>(lead);
+  return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+}
+
+// The first character of `text` (a whole UTF-8 sequence where there is one).
+absl::string_view FirstChar(absl::string_view text) {
+  return text.substr(0, std::min(text.size(), SequenceLength(text[0])));
+}
+
+// Whether `phrase` occurs in `text` at byte `at`; a Latin word or number
+// must occur as a whole (ip is not in vip), Han text anywhere (it has no
+// spaces).
+bool PhraseAt(absl::string_view text, size_t at, absl::string_view phrase) {
+  if (text.substr(at, phrase.size()) != phrase) return false;
+  const size_t end = at + phrase.size();
+  const bool starts_inside_word =
+      at > 0 && IsAsciiAlnum(phrase.front()) && IsAsciiAlnum(text[at - 1]);
+  const bool ends_inside_word = end < text.size() &&
+                                IsAsciiAlnum(phrase.back()) &&
+                                IsAsciiAlnum(text[end]);
+  return !starts_inside_word && !ends_inside_word;
 }
 
 }  // namespace
@@ -80,6 +90,8 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
     }
     for (const std::string& phrase : group.phrases) {
       line_of.emplace(phrase, line_number);
+      table.by_first_char_[FirstChar(phrase)].push_back(
+          {table.groups_.size(), phrase});
     }
     table.groups_.push_back(std::move(group));
   }
@@ -88,14 +100,23 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
 
 std::vector<const SynonymTable::Group*> SynonymTable::GroupsIn(
     absl::string_view normalized_query) const {
-  std::vector<const Group*> found;
-  for (const Group& group : groups_) {
-    if (absl::c_any_of(group.phrases, [&](const std::string& phrase) {
-          return ContainsPhrase(normalized_query, phrase);
-        })) {
-      found.push_back(&group);
+  // One lookup per character of the query: the phrases starting with it.
+  std::vector<size_t> indexes;
+  for (size_t at = 0; at < normalized_query.size();
+       at += SequenceLength(normalized_query[at])) {
+    auto it = by_first_char_.find(FirstChar(normalized_query.substr(at)));
+    if (it == by_first_char_.end()) continue;
+    for (const PhraseRef& ref : it->second) {
+      if (PhraseAt(normalized_query, at, ref.phrase)) {
+        indexes.push_back(ref.group);
+      }
     }
   }
+  absl::c_sort(indexes);
+  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
+  std::vector<const Group*> found;
+  found.reserve(indexes.size());
+  for (size_t index : indexes) found.push_back(&groups_[index]);
   return found;
 }
 

@@ -24,6 +24,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 
@@ -48,14 +49,22 @@ class SynonymTable {
   };
 
   // The groups with a phrase occurring in `normalized_query`
-  // (NormalizeToString of the query), in file order.
+  // (NormalizeToString of the query), in file order. One hash lookup per
+  // character of the query, whatever the size of the table.
   std::vector<const Group*> GroupsIn(absl::string_view normalized_query) const;
 
   size_t size() const { return groups_.size(); }
   bool empty() const { return groups_.empty(); }
 
  private:
+  struct PhraseRef {
+    size_t group;        // index in groups_
+    std::string phrase;  // normalised
+  };
   std::vector<Group> groups_;
+  // Phrases by their first character, so a query is matched with one
+  // lookup per character whatever the size of the table.
+  absl::flat_hash_map<std::string, std::vector<PhraseRef>> by_first_char_;
 };
 
 // Reads and parses `path`; errors name the file.

@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "libs/common/files.h"
@@ -35,6 +36,21 @@ TEST(SynonymTableTest, ParsesGroupsWithEverySeparator) {
   EXPECT_THAT(PhrasesIn(*table, "连不上ＷＩＦＩ"),
               ElementsAre(ElementsAre("wifi", "无线网络")));
   EXPECT_THAT(PhrasesIn(*table, "手机信号弱"), IsEmpty());
+}
+
+TEST(SynonymTableTest, GroupsComeInFileOrderOncePerGroup) {
+  std::string text = "退款 退钱\n密码 口令\n";
+  for (int i = 0; i < 5000; ++i) {
+    text += absl::StrCat("词", i, " 语", i, "\n");
+  }
+  SynonymTable table = *SynonymTable::Parse(text);
+  EXPECT_EQ(table.size(), 5002u);
+  EXPECT_THAT(
+      PhrasesIn(table, "口令忘了，想退钱，退款"),
+      ElementsAre(ElementsAre("退款", "退钱"), ElementsAre("密码", "口令")));
+  EXPECT_THAT(PhrasesIn(table, "语4999"),
+              ElementsAre(ElementsAre("词4999", "语4999")));
+  EXPECT_THAT(PhrasesIn(table, "语49990"), IsEmpty());  // a whole number only
 }
 
 TEST(SynonymTableTest, TraditionalAndFullWidthFormsMatch) {
