@@ -58,14 +58,9 @@ std::shared_ptr<const cs::kb::IndexSnapshot> SmallIndex() {
 }
 
 void CheckSearch(const v1::SearchRequest& request) {
-  if (!cs::kb::ValidateSearch(request).ok()) return;
-  cs::kb::SearchQuery query;
-  query.text = request.query();
-  query.category = request.category();
-  query.tags.assign(request.tags().begin(), request.tags().end());
-  query.language = request.language();
-  query.channel = request.channel();
-  query.customer_type = request.customer_type();
+  absl::StatusOr<cs::kb::SearchQuery> parsed = cs::kb::SearchQueryOf(request);
+  if (!parsed.ok()) return;
+  cs::kb::SearchQuery query = *std::move(parsed);
   query.limit = 2;
   const cs::kb::SearchResult result = SmallIndex()->Search(query);
   FUZZ_CHECK(result.hits.size() <= result.total);

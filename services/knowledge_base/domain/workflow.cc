@@ -246,21 +246,32 @@ absl::Status ValidateContent(v1::ArticleContent& content,
   return absl::OkStatus();
 }
 
-absl::Status ValidateSearch(const v1::SearchRequest& request) {
+absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchRequest& request) {
   RETURN_IF_ERROR(ValidateText(request.query(), "query", 200, true));
+  SearchQuery query;
+  query.text = request.query();
   if (!request.category().empty()) {
-    RETURN_IF_ERROR(ParseCategoryName(request.category(), "category").status());
+    ASSIGN_OR_RETURN(const std::string category,
+                     ParseCategoryName(request.category(), "category"));
+    query.category = absl::StrCat("categories/", category);
   }
   for (int i = 0; i < request.tags_size(); ++i) {
     RETURN_IF_ERROR(
         ValidateText(request.tags(i), absl::StrCat("tags[", i, "]"), 40, true));
   }
+  query.tags.assign(request.tags().begin(), request.tags().end());
   RETURN_IF_ERROR(ValidateText(request.language(), "language", 35, false));
+  query.language = request.language();
   if (!request.channel().empty()) {
     RETURN_IF_ERROR(CheckChannel(request.channel(), "channel"));
   }
-  if (request.customer_type().empty()) return absl::OkStatus();
-  return CheckCustomerType(request.customer_type(), "customer_type");
+  query.channel = request.channel();
+  if (!request.customer_type().empty()) {
+    RETURN_IF_ERROR(
+        CheckCustomerType(request.customer_type(), "customer_type"));
+  }
+  query.customer_type = request.customer_type();
+  return query;
 }
 
 }  // namespace cs::kb

@@ -22,6 +22,7 @@
 #include "absl/strings/string_view.h"
 #include "cs/kb/v1/kb.pb.h"
 #include "libs/auth/principal.h"
+#include "services/knowledge_base/domain/search_index.h"
 
 namespace cs::kb {
 
@@ -85,9 +86,11 @@ absl::StatusOr<std::string> ParseCategoryName(absl::string_view name,
 absl::Status ValidateContent(v1::ArticleContent& content,
                              absl::string_view prefix);
 
-// The filters and query of a Search request (page size and token aside):
-// INVALID_ARGUMENT naming the field ("query", "tags[1]", ...).
-absl::Status ValidateSearch(const v1::SearchRequest& request);
+// The index query of a Search request (page size and token aside), its
+// category filter as the canonical "categories/{id}" (ids in any case):
+// INVALID_ARGUMENT naming the field ("query", "tags[1]", ...) when a field
+// is malformed. limit and synonyms are left for the caller.
+absl::StatusOr<SearchQuery> SearchQueryOf(const v1::SearchRequest& request);
 
 // INVALID_ARGUMENT naming `field` when `text` is not valid UTF-8, empty
 // (when `required`), longer than `max_chars` or holds control characters.

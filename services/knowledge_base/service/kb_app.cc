@@ -958,7 +958,7 @@ absl::Status KbApp::RecordGap(const std::string& normalized, bool report,
 absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
                                                  const v1::SearchRequest& r) {
   RETURN_IF_ERROR(CheckPermission(p, Action::kRead));
-  RETURN_IF_ERROR(ValidateSearch(r));
+  ASSIGN_OR_RETURN(SearchQuery query, SearchQueryOf(r));
   const std::string normalized =
       std::string(absl::StripAsciiWhitespace(NormalizeToString(r.query())));
   // Blank (also full-width blank) is no query, as "" is not.
@@ -976,18 +976,7 @@ absl::StatusOr<v1::SearchResponse> KbApp::Search(const P& p,
   ASSIGN_OR_RETURN(const int32_t page_size,
                    CheckedPageSize(r.page_size() == 0 ? 20 : r.page_size()));
   const size_t page = static_cast<size_t>(std::min<int32_t>(page_size, 50));
-  SearchQuery query;
   query.synonyms = &options_.synonyms;
-  query.text = r.query();
-  if (!r.category().empty()) {
-    ASSIGN_OR_RETURN(const std::string category,
-                     ParseCategoryName(r.category(), "category"));
-    query.category = absl::StrCat("categories/", category);
-  }
-  query.tags.assign(r.tags().begin(), r.tags().end());
-  query.language = r.language();
-  query.channel = r.channel();
-  query.customer_type = r.customer_type();
   query.limit = offset + page;
   SearchResult result = index_.Snapshot()->Search(query);
   v1::SearchResponse response;
