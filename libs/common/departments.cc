@@ -4,8 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
-#include "absl/strings/str_split.h"
-#include "absl/strings/strip.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
 #include "libs/common/utf8.h"
@@ -23,15 +22,11 @@ absl::StatusOr<DepartmentDirectory> DepartmentDirectory::Parse(
     absl::string_view text) {
   DepartmentDirectory directory;
   directory.restricted_ = true;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    absl::string_view name = line.substr(0, line.find('#'));
-    name = absl::StripAsciiWhitespace(name);
-    if (name.empty()) continue;
+  for (const ConfigLine& line : ConfigLines(text)) {
+    const absl::string_view name = line.text;
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(
-          absl::StrCat("line ", line_number, ": ", why));
+          absl::StrCat("line ", line.number, ": ", why));
     };
     Utf8Scan scan = ScanUtf8(name);
     if (!scan.valid) return fail("not valid UTF-8");

@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
 #include "libs/common/ids.h"
@@ -197,13 +198,9 @@ std::string ApprovalLimits::BestRoleOf(const auth::Principal& caller) const {
 absl::StatusOr<ApprovalLimits> ParseApprovalLimits(absl::string_view text,
                                                    absl::string_view origin) {
   std::map<auth::Role, int64_t> limits;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
-    const size_t hash = line.find('#');
-    if (hash != absl::string_view::npos) line = line.substr(0, hash);
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty()) continue;
+  for (const ConfigLine& config_line : ConfigLines(text)) {
+    const absl::string_view line = config_line.text;
+    const int line_number = config_line.number;
     std::vector<absl::string_view> parts =
         absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
     auto bad = [&](absl::string_view why) {

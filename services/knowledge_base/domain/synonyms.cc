@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/files.h"
 #include "libs/common/utf8.h"
 #include "services/knowledge_base/domain/tokenizer.h"
@@ -52,14 +53,13 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
   SynonymTable table;
   // Normalised phrase → the line of the group that holds it.
   absl::flat_hash_map<std::string, int> line_of;
-  int line_number = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_number;
+  for (const ConfigLine& config_line : ConfigLines(text)) {
+    const absl::string_view line = config_line.text;
+    const int line_number = config_line.number;
     auto fail = [&](absl::string_view why) {
       return absl::InvalidArgumentError(
           absl::StrCat("line ", line_number, ": ", why));
     };
-    line = line.substr(0, line.find('#'));
     if (!IsValidUtf8(line)) return fail("not valid UTF-8");
     const std::string separated =
         absl::StrReplaceAll(line, {{"，", " "}, {"、", " "}, {",", " "}});

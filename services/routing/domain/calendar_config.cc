@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/civil_time.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
 #include "libs/common/status_macros.h"
@@ -196,17 +197,10 @@ class Parser {
 
   absl::StatusOr<std::map<std::string, BusinessCalendar>> Run(
       absl::string_view text) {
-    int line_number = 0;
-    for (absl::string_view line : absl::StrSplit(text, '\n')) {
-      ++line_number;
-      if (line_number == 1 && absl::StartsWith(line, "\xEF\xBB\xBF")) {
-        line.remove_prefix(3);
-      }
-      const size_t hash = line.find('#');
-      if (hash != absl::string_view::npos) line = line.substr(0, hash);
-      std::vector<absl::string_view> tokens =
-          absl::StrSplit(line, absl::ByAnyChar(" \t\r\v\f"), absl::SkipEmpty());
-      if (tokens.empty()) continue;
+    for (const ConfigLine& line : ConfigLines(text)) {
+      const int line_number = line.number;
+      std::vector<absl::string_view> tokens = absl::StrSplit(
+          line.text, absl::ByAnyChar(" \t\r\v\f"), absl::SkipEmpty());
       const std::vector<absl::string_view> args(tokens.begin() + 1,
                                                 tokens.end());
       if (tokens[0] == "calendar") {

@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
 
 namespace cs::ticket {
@@ -119,13 +120,9 @@ const PermissionTable& PermissionTable::Defaults() {
 absl::StatusOr<PermissionTable> PermissionTable::Parse(absl::string_view text) {
   PermissionTable table;
   std::map<std::string, int> defined_on;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(text, '\n')) {
-    ++line_no;
-    const size_t hash = line.find('#');
-    if (hash != absl::string_view::npos) line = line.substr(0, hash);
-    line = absl::StripAsciiWhitespace(line);
-    if (line.empty()) continue;
+  for (const ConfigLine& config_line : ConfigLines(text)) {
+    const absl::string_view line = config_line.text;
+    const int line_no = config_line.number;
     const size_t colon = line.find(':');
     if (colon == absl::string_view::npos) {
       return LineError(line_no, "expected 'role: action[@scope] ...'");

@@ -12,6 +12,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
 #include "libs/common/files.h"
 
@@ -141,14 +142,10 @@ absl::StatusOr<Keyring> Keyring::Parse(absl::string_view contents) {
   OPENSSL_cleanse(single.bytes.data(), single.bytes.size());
 
   std::optional<size_t> current;
-  int line_no = 0;
-  for (absl::string_view line : absl::StrSplit(contents, '\n')) {
-    ++line_no;
-    const size_t hash = line.find('#');
-    if (hash != absl::string_view::npos) line = line.substr(0, hash);
+  for (const ConfigLine& line : ConfigLines(contents)) {
+    const int line_no = line.number;
     std::vector<absl::string_view> fields =
-        absl::StrSplit(line, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
-    if (fields.empty()) continue;
+        absl::StrSplit(line.text, absl::ByAnyChar(" \t\r"), absl::SkipEmpty());
     const auto error = [&](absl::string_view what) {
       return absl::InvalidArgumentError(
           absl::StrCat("key file line ", line_no, ": ", what));
