@@ -2,6 +2,7 @@
 
 #include <utility>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "libs/common/config_lines.h"
@@ -13,6 +14,7 @@ namespace cs {
 namespace {
 
 constexpr size_t kMaxNameChars = 64;
+constexpr absl::string_view kIdeographicSpace = "\xE3\x80\x80";
 // The message lists the known names when there are few enough to read.
 constexpr size_t kMaxNamesInMessage = 12;
 
@@ -35,6 +37,13 @@ absl::StatusOr<DepartmentDirectory> DepartmentDirectory::Parse(
       return fail(absl::StrCat("\"", name, "\" is longer than ", kMaxNameChars,
                                " characters"));
     }
+    // ConfigLines trims ASCII spaces only; a name typed with a Chinese
+    // input method's space would look like another one.
+    if (absl::StartsWith(name, kIdeographicSpace) ||
+        absl::EndsWith(name, kIdeographicSpace)) {
+      return fail(absl::StrCat("\"", name,
+                               "\" begins or ends with an ideographic space"));
+    }
     if (!directory.index_.emplace(name).second) {
       return fail(absl::StrCat("\"", name, "\" is listed twice"));
     }
@@ -55,8 +64,15 @@ bool DepartmentDirectory::Contains(absl::string_view department) const {
 absl::Status DepartmentDirectory::Check(absl::string_view field,
                                         absl::string_view department) const {
   if (department.empty() || Contains(department)) return absl::OkStatus();
-  if (!IsValidUtf8(department)) {
-    return InvalidField(field, "must be valid UTF-8");
+  // Checked before the name is echoed in the message.
+  const Utf8Scan scan = ScanUtf8(department);
+  if (!scan.valid) return InvalidField(field, "must be valid UTF-8");
+  if (scan.control) {
+    return InvalidField(field, "must be one line without control characters");
+  }
+  if (scan.chars > kMaxNameChars) {
+    return InvalidField(
+        field, absl::StrCat("must be at most ", kMaxNameChars, " characters"));
   }
   std::string known =
       names_.size() <= kMaxNamesInMessage
@@ -72,16 +88,12 @@ absl::Status DepartmentDirectory::Check(absl::string_view field,
 absl::StatusOr<DepartmentDirectory> LoadDepartmentsFile(
     absl::string_view path) {
   absl::StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) {
-    return absl::Status(
-        text.status().code(),
-        absl::StrCat("departments file: ", text.status().message()));
-  }
+  if (!text.ok()) return text.status();
   absl::StatusOr<DepartmentDirectory> directory =
       DepartmentDirectory::Parse(*text);
   if (!directory.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "departments file ", path, ": ", directory.status().message()));
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", directory.status().message()));
   }
   return directory;
 }

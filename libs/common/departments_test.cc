@@ -48,6 +48,13 @@ TEST(DepartmentDirectoryTest, CheckNamesTheFieldAndTheKnownDepartments) {
   absl::Status bad_bytes = d.Check("department", "客\xff部");
   EXPECT_EQ(bad_bytes.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(bad_bytes.message(), HasSubstr("UTF-8"));
+  // Never echoed: control characters and names too long to be one.
+  EXPECT_EQ(d.Check("department", "客服部\n").message(),
+            "department: must be one line without control characters");
+  std::string long_name;
+  for (int i = 0; i < 500; ++i) long_name += "部";
+  EXPECT_EQ(d.Check("department", long_name).message(),
+            "department: must be at most 64 characters");
 }
 
 TEST(DepartmentDirectoryTest, LongListIsCountedNotListed) {
@@ -73,6 +80,14 @@ TEST(DepartmentDirectoryTest, RefusesBadFilesNamingTheLine) {
       HasSubstr("longer than 64"));
   EXPECT_THAT(DepartmentDirectory::Parse("# nothing\n\n").status().message(),
               HasSubstr("names no department"));
+  EXPECT_THAT(DepartmentDirectory::Parse("客服部\n物流部\xE3\x80\x80\n")
+                  .status()
+                  .message(),
+              HasSubstr("line 2: \"物流部\xE3\x80\x80\" begins or ends with an "
+                        "ideographic space"));
+  // A byte-order mark is no part of the first name.
+  EXPECT_TRUE(
+      DepartmentDirectory::Parse("\xEF\xBB\xBF客服部\n")->Contains("客服部"));
 }
 
 TEST(DepartmentDirectoryTest, LoadsAFileAndNamesItInErrors) {

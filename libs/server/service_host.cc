@@ -68,8 +68,14 @@ absl::StatusOr<std::unique_ptr<ServiceHost>> ServiceHost::Create(
 
   ASSIGN_OR_RETURN(host->auth_key_, auth::LoadKeyFile(c.auth_key_file));
   if (!c.departments_file.empty()) {
-    ASSIGN_OR_RETURN(host->departments_,
-                     LoadDepartmentsFile(c.departments_file));
+    absl::StatusOr<DepartmentDirectory> departments =
+        LoadDepartmentsFile(c.departments_file);
+    if (!departments.ok()) {
+      return absl::Status(
+          departments.status().code(),
+          absl::StrCat("--departments-file: ", departments.status().message()));
+    }
+    host->departments_ = *std::move(departments);
   }
   // Page tokens from one replica must be accepted by the others and after a
   // restart: every instance of the suite shares the auth key.

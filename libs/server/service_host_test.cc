@@ -394,6 +394,8 @@ TEST(ServiceHostConfigTest, FailsFastOnBadSettings) {
   EXPECT_THAT(
       std::string(ServiceHost::Create(config, {}).status().message()),
       HasSubstr("departments.conf: line 2: \"客服部\" is listed twice"));
+  EXPECT_THAT(std::string(ServiceHost::Create(config, {}).status().message()),
+              HasSubstr("--departments-file: "));
 }
 
 TEST(ServiceHostConfigTest, DepartmentsComeFromTheFile) {

@@ -21,8 +21,14 @@ absl::Status ValidateRequestEscalation(
   if (!IsValidUtf8(req.reason())) {
     violations.push_back({"reason", "must be valid UTF-8"});
   }
-  if (!IsValidUtf8(req.department())) {
+  const Utf8Scan department = ScanUtf8(req.department());
+  if (!department.valid) {
     violations.push_back({"department", "must be valid UTF-8"});
+  } else if (department.control) {
+    violations.push_back(
+        {"department", "must be one line without control characters"});
+  } else if (department.chars > 64) {
+    violations.push_back({"department", "must be at most 64 characters"});
   }
   if (!violations.empty()) return InvalidFields(violations);
   return absl::OkStatus();

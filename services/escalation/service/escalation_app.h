@@ -80,9 +80,10 @@ class EscalationApp {
     std::function<void(uint64_t)> on_cursor;
     // Called once per routing event the consumer dead-letters.
     std::function<void()> on_dead_letter;
-    // The departments a requested case may name (--departments-file); open
-    // by default. A case without one takes the requester's department,
-    // which is not checked: the token vouches for it.
+    // The departments a person's requested case may name
+    // (--departments-file); open by default. A case without one takes the
+    // requester's department, which is not checked: the token vouches for
+    // it. Nor is the department a service passes on (see RequestEscalation).
     DepartmentDirectory departments;
   };
 

@@ -529,6 +529,15 @@ TEST_F(EscalationAppTest, RequestedCaseNamesOnlyDepartmentsOfTheFile) {
   auto opened = app_->RequestEscalation(Lead(), request);
   ASSERT_TRUE(opened.ok()) << opened.status();
   EXPECT_EQ(opened->department(), "技术支持部");
+
+  // A service passes on what it escalates (a complaint of a department
+  // taken out of the file since): not refused, or it would be dropped.
+  request.set_subject("complaints/c-7");
+  request.set_department("售后部");
+  auto passed_on = app_->RequestEscalation(
+      Person("service:complaint", {Role::kService}), request);
+  ASSERT_TRUE(passed_on.ok()) << passed_on.status();
+  EXPECT_EQ(passed_on->department(), "售后部");
 }
 
 TEST_F(EscalationAppTest, ListCasesFiltersAndPages) {

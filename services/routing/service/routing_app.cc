@@ -1553,7 +1553,6 @@ absl::StatusOr<v1::SlaClock> RoutingApp::StartClock(
   const absl::Time now = clock_.Now();
   RETURN_IF_ERROR(
       ValidateStartClock(req, CalendarNames(settings_.calendars), now));
-  RETURN_IF_ERROR(options_.departments.Check("department", req.department()));
   RETURN_IF_ERROR(RefuseTicketDrivenClock(req.kind()));
   absl::Time start =
       req.has_start_time() ? FromProtoTime(req.start_time()) : now;

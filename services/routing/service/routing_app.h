@@ -143,8 +143,10 @@ class RoutingApp {
     // Called once per warning or breach that committed (for the
     // cs_sla_warnings_total / cs_sla_breaches_total counters).
     std::function<void(const v1::SlaClock&, v1::ClockTransition)> on_deadline;
-    // The departments agents and clocks may name (--departments-file); open
-    // by default.
+    // The departments agents may name (--departments-file); open by default.
+    // Clocks are not checked: StartClock carries the department of a
+    // complaint, checked where it was written, and a department taken out
+    // of the file keeps its running complaints' deadlines.
     DepartmentDirectory departments;
   };
 
