@@ -93,28 +93,33 @@ struct EmailSpan {
   std::string address;
 };
 
-// What stands for '@' in text[marker_begin, marker_end): '@', '@' with a
-// space on both sides ("li @ example.com"), or "(at)" / "[at]" in any case
-// ("li(at)example.com"; full-width brackets are half-width here).
+// What stands for '@' in text[begin, end): '@' or "(at)" / "[at]" in any
+// case, with spaces inside the brackets ("[ at ]"), and one space on
+// either side ("li @ example.com", "li (at) example.com"). Full-width forms
+// are half-width here. Whether a local part and a domain surround it is
+// FindEmails' business.
 struct AtSign {
   size_t begin;
   size_t end;
 };
 std::optional<AtSign> AtSignAt(absl::string_view text, size_t i) {
-  if (text[i] == '@') {
-    if (i >= 2 && i + 2 < text.size() && text[i - 1] == ' ' &&
-        text[i + 1] == ' ' && IsEmailLocal(text[i - 2])) {
-      return AtSign{i - 1, i + 2};
-    }
-    return AtSign{i, i + 1};
+  size_t end = i + 1;
+  if (text[i] == '(' || text[i] == '[') {
+    const char close = text[i] == '(' ? ')' : ']';
+    size_t j = i + 1;
+    while (j < text.size() && text[j] == ' ') ++j;
+    if (!absl::EqualsIgnoreCase(text.substr(j, 2), "at")) return std::nullopt;
+    j += 2;
+    while (j < text.size() && text[j] == ' ') ++j;
+    if (j >= text.size() || text[j] != close) return std::nullopt;
+    end = j + 1;
+  } else if (text[i] != '@') {
+    return std::nullopt;
   }
-  if ((text[i] == '(' || text[i] == '[') && i + 4 <= text.size() && i > 0 &&
-      IsEmailLocal(text[i - 1]) &&
-      absl::EqualsIgnoreCase(text.substr(i + 1, 2), "at") &&
-      text[i + 3] == (text[i] == '(' ? ')' : ']')) {
-    return AtSign{i, i + 4};
-  }
-  return std::nullopt;
+  size_t begin = i;
+  if (begin > 0 && text[begin - 1] == ' ') --begin;
+  if (end < text.size() && text[end] == ' ') ++end;
+  return AtSign{begin, end};
 }
 
 // The ideographic full stop, written for '.' by Chinese input methods

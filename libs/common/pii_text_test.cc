@@ -113,6 +113,17 @@ TEST(MaskPiiTextTest, EmailsWrittenAroundSpamFilters) {
   EXPECT_EQ(MaskPiiText("写信到 li.na[AT]example.com"),
             "写信到 l***@example.com");
   EXPECT_EQ(MaskPiiText("li（at）example.com"), "l***@example.com");
+  // A space on one side only, spaces inside the brackets, a Chinese or
+  // quoted local part.
+  for (const char* text :
+       {"li @example.com", "li@ example.com", "li＠ example.com",
+        "li (at) example.com", "li(at) example.com", "li (AT)example.com",
+        "li [ at ] example.com"}) {
+    EXPECT_EQ(MaskPiiText(text), "l***@example.com") << text;
+  }
+  EXPECT_EQ(MaskPiiText("王五(at)example.com"), "王***@example.com");
+  EXPECT_EQ(MaskPiiText("邮箱 张三 @ 例子.中国"), "邮箱 张***@例子.中国");
+  EXPECT_EQ(MaskPiiText("\"zhang san\"(at)example.com"), "z***@example.com");
   // Not an address: no local part, no top-level domain, a lone "at".
   EXPECT_EQ(MaskPiiText("价格 @ 10 元"), "价格 @ 10 元");
   EXPECT_EQ(MaskPiiText("(at) example.com"), "(at) example.com");
