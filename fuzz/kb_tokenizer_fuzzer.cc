@@ -20,8 +20,10 @@ void CheckSynonyms(const std::string& text) {
   absl::StatusOr<cs::kb::SynonymTable> table =
       cs::kb::SynonymTable::Parse(text);
   if (!table.ok()) return;
-  for (const cs::kb::SynonymTable::Group* group :
+  for (const cs::kb::SynonymTable::GroupMatch& match :
        table->GroupsIn(cs::kb::NormalizeToString(text))) {
+    const cs::kb::SynonymTable::Group* group = match.group;
+    FUZZ_CHECK(match.in_query.size() == group->phrases.size());
     FUZZ_CHECK(group->phrases.size() >= 2);
     FUZZ_CHECK(group->phrase_terms.size() == group->phrases.size());
     for (const auto& terms : group->phrase_terms) FUZZ_CHECK(!terms.empty());

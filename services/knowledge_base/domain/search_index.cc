@@ -18,23 +18,6 @@ namespace {
 constexpr double kK1 = 1.2;
 constexpr double kB = 0.75;
 
-// Words that say how a question is asked, not what it is about: question
-// words, negations and modifiers as two-character terms, and every
-// single Han character (ICU's one-character words: 的, 了, 不, 好 …).
-// Normalised (simplified) forms.
-bool IsFunctionTerm(const std::string& term) {
-  static const auto* const kWords = new absl::flat_hash_set<std::string>{
-      "怎么", "么办", "如何", "怎样",     "为何",   "什么",  "为什",
-      "请问", "可以", "能否", "是否",     "一下",   "我的",  "你们",
-      "我们", "不好", "不了", "不能",     "没有",   "不到",  "不上",
-      "哪里", "在哪", "多久", "什么时候", "怎么办", "为什么"};
-  // One Han character: three UTF-8 bytes led by E4–E9 (U+4000–U+9FFF).
-  const bool single_han = term.size() == 3 &&
-                          static_cast<unsigned char>(term[0]) >= 0xE4 &&
-                          static_cast<unsigned char>(term[0]) <= 0xE9;
-  return single_han || kWords->contains(term);
-}
-
 double Saturate(int tf, int len, double avg_len) {
   if (tf <= 0) return 0;
   return tf * (kK1 + 1) / (tf + kK1 * (1 - kB + kB * len / avg_len));
@@ -103,20 +86,19 @@ IndexSnapshot::IndexSnapshot(
 
 std::vector<IndexSnapshot::Unit> IndexSnapshot::QueryUnits(
     const SearchQuery& query, const absl::flat_hash_set<std::string>& words,
-    std::vector<std::string>& terms) const {
+    const std::vector<std::string>& terms) const {
   std::vector<Unit> units;
-  const size_t own_terms = terms.size();
-  // The query's terms a synonym group covers (its own phrase's terms).
+  // The query's terms its synonym phrases cover (the phrases it holds).
   absl::flat_hash_set<std::string> grouped;
   if (query.synonyms != nullptr && !query.synonyms->empty()) {
-    for (const SynonymTable::Group* group :
+    for (const SynonymTable::GroupMatch& match :
          query.synonyms->GroupsIn(NormalizeToString(query.text))) {
-      Unit unit{group->phrase_terms, false};
-      for (const std::string& term : group->terms) {
-        grouped.insert(term);
-        unit.deciding = unit.deciding || !IsFunctionTerm(term);
-        if (std::find(terms.begin(), terms.end(), term) == terms.end()) {
-          terms.push_back(term);
+      const SynonymTable::Group& group = *match.group;
+      Unit unit{group.phrase_terms, match.in_query, /*group=*/true, false};
+      for (size_t i = 0; i < group.phrases.size(); ++i) {
+        for (const std::string& term : group.phrase_terms[i]) {
+          if (match.in_query[i]) grouped.insert(term);
+          unit.deciding = unit.deciding || !IsFunctionTerm(term);
         }
       }
       units.push_back(std::move(unit));
@@ -126,10 +108,11 @@ std::vector<IndexSnapshot::Unit> IndexSnapshot::QueryUnits(
   // function word (怎么, 不好, single characters) or a character pair across
   // two words that no document holds (号不 in 信号不好). A content word no
   // document holds still counts towards the query's size.
-  for (size_t i = 0; i < own_terms; ++i) {
-    const std::string& term = terms[i];
+  for (const std::string& term : terms) {
     if (grouped.contains(term)) continue;
     units.push_back({{{term}},
+                     {true},
+                     /*group=*/false,
                      !IsFunctionTerm(term) &&
                          (words.contains(term) || postings_.contains(term))});
   }
@@ -165,6 +148,10 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   }
   touched.clear();
   std::vector<Unit> units = QueryUnits(query, words, result.terms);
+  // The synonym phrases (not the query's own) each document holds, for its
+  // highlighting.
+  absl::flat_hash_map<uint32_t, std::vector<const std::vector<std::string>*>>
+      held_synonyms;
   // Whether a document matches is decided by the query's content units. A
   // query with no content unit is decided by all its units.
   size_t deciding =
@@ -190,32 +177,42 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
       }
       score[doc] += add;
     };
-    for (const std::vector<std::string>& phrase : units[u].alternatives) {
-      if (phrase.size() == 1) {  // a term: every posting holds it
-        auto it = postings_.find(phrase[0]);
-        if (it == postings_.end()) continue;
-        const float idf = idf_of(it->second);
-        for (const Posting& p : it->second) hold(p.doc, idf * p.weight);
-        continue;
-      }
-      // A phrase of several terms: only documents holding all of them.
+    const Unit& unit = units[u];
+    if (!unit.group) {  // one query term: every posting holds it
+      auto it = postings_.find(unit.alternatives[0][0]);
+      if (it == postings_.end()) continue;
+      const float idf = idf_of(it->second);
+      for (const Posting& p : it->second) hold(p.doc, idf * p.weight);
+      continue;
+    }
+    // A synonym group is one term: its idf counts the documents holding
+    // any of its phrases whole, and a document's weight is that of the
+    // best term of the best phrase it holds.
+    absl::flat_hash_map<uint32_t, float> best;
+    for (size_t a = 0; a < unit.alternatives.size(); ++a) {
+      const std::vector<std::string>& phrase = unit.alternatives[a];
+      const float weight = unit.in_query[a] ? 1.0f : kSynonymWeight;
       absl::flat_hash_map<uint32_t, std::pair<size_t, float>> held;
       for (const std::string& term : phrase) {
         auto it = postings_.find(term);
         if (it == postings_.end()) break;
-        const float idf = idf_of(it->second);
         for (const Posting& p : it->second) {
-          auto& [count, sum] = held[p.doc];
+          auto& [count, top] = held[p.doc];
           ++count;
-          sum += idf * p.weight;
+          top = std::max(top, p.weight);
         }
       }
-      for (const auto& [doc, count_and_sum] : held) {
-        if (count_and_sum.first == phrase.size()) {
-          hold(doc, count_and_sum.second);
-        }
+      for (const auto& [doc, count_and_top] : held) {
+        if (count_and_top.first != phrase.size()) continue;
+        float& b = best[doc];
+        b = std::max(b, weight * count_and_top.second);
+        if (!unit.in_query[a]) held_synonyms[doc].push_back(&phrase);
       }
     }
+    const double df = static_cast<double>(best.size());
+    const float idf =
+        static_cast<float>(std::log(1 + (n - df + 0.5) / (df + 0.5)));
+    for (const auto& [doc, w] : best) hold(doc, idf * w);
   }
   const int min_match = std::max(
       1,
@@ -279,7 +276,17 @@ SearchResult IndexSnapshot::Search(const SearchQuery& query) const {
   std::sort(found.begin(), found.begin() + keep, better);
   result.hits.reserve(keep);
   for (size_t i = 0; i < keep; ++i) {
-    result.hits.push_back({docs_[found[i].second], found[i].first});
+    ScoredDoc hit{docs_[found[i].second], found[i].first, result.terms};
+    auto synonyms = held_synonyms.find(found[i].second);
+    if (synonyms != held_synonyms.end()) {
+      for (const std::vector<std::string>* phrase : synonyms->second) {
+        for (const std::string& term : *phrase) {
+          if (!absl::c_linear_search(hit.terms, term))
+            hit.terms.push_back(term);
+        }
+      }
+    }
+    result.hits.push_back(std::move(hit));
   }
   return result;
 }

@@ -22,9 +22,12 @@
 // single shared pair or a question word does not make a result, and
 // 信号不好 or 怎么退款 still find the article their content word names.
 // With synonyms (SearchQuery::synonyms), a synonym group the query names
-// counts as one content unit instead of the query's terms it covers, held
-// by a document holding every term of one of its phrases; the terms of the
-// phrases it holds add to its score as query terms would.
+// counts as one content unit instead of the query's terms its phrase
+// covers, held by a document holding every term of one of its phrases. It
+// is scored as one term: its idf counts the documents holding any of its
+// phrases, a document's weight is that of the best term of the best phrase
+// it holds, times kSynonymWeight when that phrase is not the query's own (a
+// document saying 退钱 as the query does ranks above one saying 退款).
 // Ties: article name ascending. Thread-safe.
 //
 // Cost: a snapshot stores per posting the document's BM25 weight without
@@ -72,6 +75,9 @@ struct IndexedDoc {
 // Fills the term statistics of `doc` from its title and plain_body.
 std::shared_ptr<const IndexedDoc> MakeIndexedDoc(IndexedDoc doc);
 
+// Weight of a synonym phrase the query does not hold itself.
+inline constexpr float kSynonymWeight = 0.8f;
+
 struct SearchQuery {
   std::string text;
   std::string category;           // "" = any
@@ -95,11 +101,13 @@ struct SearchQuery {
 struct ScoredDoc {
   std::shared_ptr<const IndexedDoc> doc;
   double score = 0;
+  // What to mark in this hit: the query's terms and the terms of the
+  // synonym phrases the document holds that the query does not.
+  std::vector<std::string> terms;
 };
 
 struct SearchResult {
-  // Distinct query terms, then those its synonyms added (for highlighting).
-  std::vector<std::string> terms;
+  std::vector<std::string> terms;  // distinct query terms
   std::vector<ScoredDoc> hits;     // best first; at most query.limit
   size_t total = 0;                // every match (after filters)
 };
@@ -124,13 +132,15 @@ class IndexSnapshot {
   // of one of its phrases.
   struct Unit {
     std::vector<std::vector<std::string>> alternatives;  // terms of each
-    bool deciding = false;  // counts towards min_match_fraction
+    std::vector<bool> in_query;  // alternatives[i] is the query's own
+    bool group = false;          // a synonym group (else one query term)
+    bool deciding = false;       // counts towards min_match_fraction
   };
   // The units of a query whose segmenter words are `words` and distinct
-  // terms `terms`; appends the terms its synonyms add to `terms`.
+  // terms `terms`.
   std::vector<Unit> QueryUnits(const SearchQuery& query,
                                const absl::flat_hash_set<std::string>& words,
-                               std::vector<std::string>& terms) const;
+                               const std::vector<std::string>& terms) const;
 
   // BM25 of the term in the document without the idf factor (which needs
   // the document frequency, the posting list's length): precomputed so a

@@ -114,9 +114,13 @@ TEST(SearchIndexSynonymTest, AQueryFindsArticlesThatUseASynonym) {
       snap->Search({.text = "怎么退钱", .synonyms = &synonyms});
   EXPECT_THAT(Ids(refund), ElementsAre("articles/refund"));
   // The snippet marks what the article says.
-  EXPECT_THAT(refund.terms, ::testing::Contains("退款"));
-  EXPECT_THAT(Highlight("进入订单页面，点击申请退款。", refund.terms, 100),
-              HasSubstr("【退款】"));
+  ASSERT_EQ(refund.hits.size(), 1u);
+  EXPECT_THAT(refund.hits[0].terms, ::testing::Contains("退款"));
+  EXPECT_THAT(refund.hits[0].terms,
+              ::testing::Not(::testing::Contains("退费")));
+  EXPECT_THAT(
+      Highlight("进入订单页面，点击申请退款。", refund.hits[0].terms, 100),
+      HasSubstr("【退款】"));
   // 退錢 (Traditional) names the same group.
   EXPECT_THAT(Ids(snap->Search({.text = "退錢", .synonyms = &synonyms})),
               ElementsAre("articles/refund"));
@@ -133,6 +137,29 @@ TEST(SearchIndexSynonymTest, AQueryFindsArticlesThatUseASynonym) {
   // units, and the refund article holds one of them (half).
   EXPECT_THAT(Ids(snap->Search({.text = "退钱 密码", .synonyms = &synonyms})),
               ElementsAre("articles/password", "articles/refund"));
+}
+
+// A synonym counts as one term, weighted below the query's own words: an
+// article that only says 移动电话 (four terms: 移动 动电 电话 移动电话)
+// does not outrank the ones that say 手机.
+TEST(SearchIndexSynonymTest, TheQuerysOwnWordsRankAboveItsSynonyms) {
+  SearchIndex index;
+  index.Reset({Doc("mobile", "移动电话维修", "移动电话屏幕碎了请到维修点。"),
+               Doc("phone", "手机信号弱怎么办", "请先重启手机。"),
+               Doc("card", "手机卡激活", "新手机卡请先激活。")});
+  const SynonymTable synonyms =
+      *SynonymTable::Parse("手机 移动电话\nSIM卡 手机卡\n");
+  auto snap = index.Snapshot();
+  SearchResult phone = snap->Search({.text = "手机", .synonyms = &synonyms});
+  ASSERT_EQ(phone.hits.size(), 3u);
+  EXPECT_EQ(phone.hits.back().doc->article, "articles/mobile");
+  // The synonym's terms are marked only in the hit that holds it.
+  EXPECT_THAT(phone.hits.back().terms, ::testing::Contains("电话"));
+  EXPECT_THAT(phone.hits.front().terms,
+              ::testing::Not(::testing::Contains("电话")));
+  // 手机卡 names the SIM-card group only: the repair article is not found.
+  EXPECT_THAT(Ids(snap->Search({.text = "手机卡", .synonyms = &synonyms})),
+              ::testing::Not(::testing::Contains("articles/mobile")));
 }
 
 TEST_F(SearchIndexTest, FiltersByCategoryTagsAndLanguage) {

@@ -1,6 +1,7 @@
 #include "services/knowledge_base/domain/synonyms.h"
 
 #include <algorithm>
+#include <map>
 #include <utility>
 
 #include "absl/algorithm/container.h"
@@ -72,6 +73,13 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
       if (terms.empty()) {
         return fail(absl::StrCat("\"", raw, "\" gives no search term"));
       }
+      if (absl::c_all_of(terms, [](const std::string& term) {
+            return IsFunctionTerm(term);
+          })) {
+        return fail(absl::StrCat("\"", raw,
+                                 "\" holds only function words or single "
+                                 "characters, which match almost any query"));
+      }
       if (auto earlier = line_of.find(phrase); earlier != line_of.end()) {
         return fail(absl::StrCat(
             "\"", raw, "\" is already in the group of line ", earlier->second));
@@ -88,35 +96,53 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
     if (group.phrases.size() < 2) {
       return fail("a group needs at least two phrases");
     }
-    for (const std::string& phrase : group.phrases) {
+    for (size_t i = 0; i < group.phrases.size(); ++i) {
+      const std::string& phrase = group.phrases[i];
       line_of.emplace(phrase, line_number);
       table.by_first_char_[FirstChar(phrase)].push_back(
-          {table.groups_.size(), phrase});
+          {table.groups_.size(), i, phrase});
     }
     table.groups_.push_back(std::move(group));
   }
   return table;
 }
 
-std::vector<const SynonymTable::Group*> SynonymTable::GroupsIn(
+std::vector<SynonymTable::GroupMatch> SynonymTable::GroupsIn(
     absl::string_view normalized_query) const {
+  struct Occurrence {
+    const PhraseRef* ref;
+    size_t begin, end;
+  };
   // One lookup per character of the query: the phrases starting with it.
-  std::vector<size_t> indexes;
+  std::vector<Occurrence> occurrences;
   for (size_t at = 0; at < normalized_query.size();
        at += SequenceLength(normalized_query[at])) {
     auto it = by_first_char_.find(FirstChar(normalized_query.substr(at)));
     if (it == by_first_char_.end()) continue;
     for (const PhraseRef& ref : it->second) {
       if (PhraseAt(normalized_query, at, ref.phrase)) {
-        indexes.push_back(ref.group);
+        occurrences.push_back({&ref, at, at + ref.phrase.size()});
       }
     }
   }
-  absl::c_sort(indexes);
-  indexes.erase(std::unique(indexes.begin(), indexes.end()), indexes.end());
-  std::vector<const Group*> found;
-  found.reserve(indexes.size());
-  for (size_t index : indexes) found.push_back(&groups_[index]);
+  std::map<size_t, GroupMatch> matches;  // by group index: file order
+  for (const Occurrence& o : occurrences) {
+    const bool inside_longer =
+        absl::c_any_of(occurrences, [&](const Occurrence& other) {
+          return other.ref->group != o.ref->group && other.begin <= o.begin &&
+                 o.end <= other.end &&
+                 other.end - other.begin > o.end - o.begin;
+        });
+    if (inside_longer) continue;
+    const Group& group = groups_[o.ref->group];
+    GroupMatch& match = matches[o.ref->group];
+    match.group = &group;
+    match.in_query.resize(group.phrases.size(), false);
+    match.in_query[o.ref->index] = true;
+  }
+  std::vector<GroupMatch> found;
+  found.reserve(matches.size());
+  for (auto& [index, match] : matches) found.push_back(std::move(match));
   return found;
 }
 

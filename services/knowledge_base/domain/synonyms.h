@@ -37,8 +37,9 @@ class SynonymTable {
 
   // INVALID_ARGUMENT naming the line for: invalid UTF-8, a group of fewer
   // than two distinct phrases, a phrase that gives no search term (only
-  // punctuation), or a phrase already in an earlier group (a phrase belongs
-  // to one group, so expansion is never ambiguous).
+  // punctuation) or only function terms (的, 怎么: IsFunctionTerm; they
+  // would match almost any query), or a phrase already in an earlier group
+  // (a phrase belongs to one group, so expansion is never ambiguous).
   static absl::StatusOr<SynonymTable> Parse(absl::string_view text);
 
   struct Group {
@@ -48,10 +49,17 @@ class SynonymTable {
     std::vector<std::string> terms;  // distinct terms of all the phrases
   };
 
+  struct GroupMatch {
+    const Group* group;
+    // in_query[i]: phrases[i] itself occurs in the query.
+    std::vector<bool> in_query;
+  };
   // The groups with a phrase occurring in `normalized_query`
-  // (NormalizeToString of the query), in file order. One hash lookup per
-  // character of the query, whatever the size of the table.
-  std::vector<const Group*> GroupsIn(absl::string_view normalized_query) const;
+  // (NormalizeToString of the query), in file order. An occurrence inside
+  // a longer one of another group does not count: 手机卡 names the SIM-card
+  // group, not also the phone group of 手机. One hash lookup per character
+  // of the query, whatever the size of the table.
+  std::vector<GroupMatch> GroupsIn(absl::string_view normalized_query) const;
 
   size_t size() const { return groups_.size(); }
   bool empty() const { return groups_.empty(); }
@@ -59,6 +67,7 @@ class SynonymTable {
  private:
   struct PhraseRef {
     size_t group;        // index in groups_
+    size_t index;        // in the group's phrases
     std::string phrase;  // normalised
   };
   std::vector<Group> groups_;

@@ -19,9 +19,9 @@ using ::testing::IsEmpty;
 std::vector<std::vector<std::string>> PhrasesIn(const SynonymTable& table,
                                                 const std::string& query) {
   std::vector<std::vector<std::string>> out;
-  for (const SynonymTable::Group* g :
+  for (const SynonymTable::GroupMatch& m :
        table.GroupsIn(NormalizeToString(query))) {
-    out.push_back(g->phrases);
+    out.push_back(m.group->phrases);
   }
   return out;
 }
@@ -69,13 +69,15 @@ TEST(SynonymTableTest, LatinPhrasesMatchWholeWordsOnly) {
 
 TEST(SynonymTableTest, GroupTermsAreTheDistinctTermsOfItsPhrases) {
   SynonymTable table = *SynonymTable::Parse("手机信号 手机网络\n");
-  const std::vector<const SynonymTable::Group*> groups =
+  const std::vector<SynonymTable::GroupMatch> groups =
       table.GroupsIn("手机信号差");
   ASSERT_EQ(groups.size(), 1u);
-  EXPECT_THAT(groups[0]->terms, ::testing::Contains("信号"));
-  EXPECT_THAT(groups[0]->terms, ::testing::Contains("网络"));
-  EXPECT_EQ(
-      std::count(groups[0]->terms.begin(), groups[0]->terms.end(), "手机"), 1);
+  EXPECT_THAT(groups[0].group->terms, ::testing::Contains("信号"));
+  EXPECT_THAT(groups[0].group->terms, ::testing::Contains("网络"));
+  EXPECT_EQ(std::count(groups[0].group->terms.begin(),
+                       groups[0].group->terms.end(), "手机"),
+            1);
+  EXPECT_THAT(groups[0].in_query, ElementsAre(true, false));
 }
 
 TEST(SynonymTableTest, RefusesBadLinesNamingThem) {
@@ -90,6 +92,19 @@ TEST(SynonymTableTest, RefusesBadLinesNamingThem) {
   EXPECT_THAT(SynonymTable::Parse("退款 \xe9\x80\n").status().message(),
               HasSubstr("line 1: not valid UTF-8"));
   EXPECT_TRUE(SynonymTable::Parse("# only comments\n\n").ok());
+  EXPECT_THAT(SynonymTable::Parse("退款 退钱 的\n").status().message(),
+              HasSubstr("line 1: \"的\" holds only function words"));
+  EXPECT_THAT(SynonymTable::Parse("密码 怎么\n").status().message(),
+              HasSubstr("\"怎么\" holds only function words"));
+}
+
+TEST(SynonymTableTest, APhraseInsideALongerOneOfAnotherGroupDoesNotCount) {
+  SynonymTable table = *SynonymTable::Parse("手机 移动电话\nSIM卡 手机卡\n");
+  EXPECT_THAT(PhrasesIn(table, "手机卡无法识别"),
+              ElementsAre(ElementsAre("sim卡", "手机卡")));
+  EXPECT_THAT(PhrasesIn(table, "手机和手机卡"),
+              ElementsAre(ElementsAre("手机", "移动电话"),
+                          ElementsAre("sim卡", "手机卡")));
 }
 
 TEST(SynonymTableTest, LoadsTheShippedFile) {

@@ -5,6 +5,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "absl/container/flat_hash_set.h"
 #include "libs/common/utf8.h"
 #include "unicode/brkiter.h"
 #include "unicode/normalizer2.h"
@@ -220,6 +221,19 @@ std::vector<std::string> DistinctTerms(absl::string_view text) {
     if (seen.insert(t.term).second) terms.push_back(std::move(t.term));
   }
   return terms;
+}
+
+bool IsFunctionTerm(absl::string_view term) {
+  static const auto* const kWords = new absl::flat_hash_set<std::string>{
+      "怎么", "么办", "如何", "怎样",     "为何",   "什么",  "为什",
+      "请问", "可以", "能否", "是否",     "一下",   "我的",  "你们",
+      "我们", "不好", "不了", "不能",     "没有",   "不到",  "不上",
+      "哪里", "在哪", "多久", "什么时候", "怎么办", "为什么"};
+  // One Han character: three UTF-8 bytes led by E4–E9 (U+4000–U+9FFF).
+  const bool single_han = term.size() == 3 &&
+                          static_cast<unsigned char>(term[0]) >= 0xE4 &&
+                          static_cast<unsigned char>(term[0]) <= 0xE9;
+  return single_han || kWords->contains(term);
 }
 
 }  // namespace cs::kb

@@ -59,6 +59,12 @@ std::vector<Token> Tokenize(absl::string_view text);
 // Distinct terms of `text`, first occurrence order.
 std::vector<std::string> DistinctTerms(absl::string_view text);
 
+// Whether `term` (normalised) says how a question is asked rather than what
+// it is about: question words, negations and modifiers (怎么, 如何, 不好,
+// 没有 …) and every single Han character (ICU's one-character words: 的,
+// 了, 不 …). Such terms do not decide whether a document matches.
+bool IsFunctionTerm(absl::string_view term);
+
 }  // namespace cs::kb
 
 #endif  // CS_SERVICES_KNOWLEDGE_BASE_DOMAIN_TOKENIZER_H_

@@ -921,12 +921,12 @@ std::vector<v1::SearchHit> KbApp::Hits(const SearchResult& result, size_t begin,
         highlight_tokens_.Get(key + "#body", doc.plain_body);
     // Whether a one-character term may be marked on its own is decided for
     // the hit: a longer match in the title keeps 重 unmarked in the body.
-    hit.set_highlighted_title(
-        Highlight(doc.title, *title_tokens, result.terms, 200,
-                  HasLongerMatch(*body_tokens, result.terms)));
-    hit.set_snippet(Highlight(doc.plain_body, *body_tokens, result.terms,
+    const std::vector<std::string>& terms = result.hits[i].terms;
+    hit.set_highlighted_title(Highlight(doc.title, *title_tokens, terms, 200,
+                                        HasLongerMatch(*body_tokens, terms)));
+    hit.set_snippet(Highlight(doc.plain_body, *body_tokens, terms,
                               options_.snippet_chars,
-                              HasLongerMatch(*title_tokens, result.terms)));
+                              HasLongerMatch(*title_tokens, terms)));
     hit.set_score(result.hits[i].score);
     for (const std::string& s : doc.category_path) hit.add_category_path(s);
     for (const std::string& s : doc.tags) hit.add_tags(s);
