@@ -13,7 +13,10 @@
 
 #include <vector>
 
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
 #include "absl/strings/string_view.h"
+#include "libs/common/files.h"
 
 namespace cs {
 
@@ -27,6 +30,22 @@ struct ConfigLine {
 // files read as LF ones) and, on the first line, without a UTF-8 byte-order
 // mark. Blank and comment-only lines are left out.
 std::vector<ConfigLine> ConfigLines(absl::string_view text);
+
+// Reads the file at `path` (errors as ReadFileToString gives them) and
+// returns parse(text), a StatusOr; a parse error comes back as
+// INVALID_ARGUMENT "<path>: <its message>".
+template <typename Parse>
+auto ParseConfigFile(absl::string_view path, Parse parse)
+    -> decltype(parse(absl::string_view())) {
+  absl::StatusOr<std::string> text = ReadFileToString(path);
+  if (!text.ok()) return text.status();
+  auto parsed = parse(*text);
+  if (!parsed.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(path, ": ", parsed.status().message()));
+  }
+  return parsed;
+}
 
 }  // namespace cs
 

@@ -7,7 +7,6 @@
 #include "absl/strings/str_join.h"
 #include "libs/common/config_lines.h"
 #include "libs/common/errors.h"
-#include "libs/common/files.h"
 #include "libs/common/utf8.h"
 
 namespace cs {
@@ -87,15 +86,7 @@ absl::Status DepartmentDirectory::Check(absl::string_view field,
 
 absl::StatusOr<DepartmentDirectory> LoadDepartmentsFile(
     absl::string_view path) {
-  absl::StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<DepartmentDirectory> directory =
-      DepartmentDirectory::Parse(*text);
-  if (!directory.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", directory.status().message()));
-  }
-  return directory;
+  return ParseConfigFile(path, &DepartmentDirectory::Parse);
 }
 
 }  // namespace cs

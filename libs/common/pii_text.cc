@@ -12,6 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "libs/common/pii_mask.h"
+#include "libs/common/utf8.h"
 
 namespace cs {
 namespace {
@@ -48,7 +49,7 @@ bool IsEmailDomain(char c) { return IsAlnum(c) || c == '.' || c == '-'; }
 size_t DomainCharLength(absl::string_view text, size_t i) {
   const auto b0 = static_cast<unsigned char>(text[i]);
   if (b0 < 0x80) return IsEmailDomain(text[i]) ? 1 : 0;
-  const size_t length = b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : b0 >= 0xC0 ? 2 : 0;
+  const size_t length = Utf8SequenceLength(text[i]);
   if (length == 0 || i + length > text.size()) return 0;
   for (size_t k = 1; k < length; ++k) {
     if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return 0;
@@ -695,20 +696,27 @@ std::string RestoreMaskedPii(absl::string_view original,
 }
 
 bool ContainsPiiText(absl::string_view text) {
-  // Every value holds a digit, an '@' or the bracket of "(at)" / "[at]",
-  // ASCII or full-width (１ is EF BC 91, ＠ EF BC A0, （ EF BC 88, ［
-  // EF BC BB); most Chinese prose has none of them.
-  bool may_hold_value = false;
-  for (size_t i = 0; i < text.size() && !may_hold_value; ++i) {
+  // Every value holds a digit or an '@', or a bracket and an 'a' ("(at)",
+  // "[at]"), ASCII or full-width (１ is EF BC 91, ＠ EF BC A0, （ EF BC 88,
+  // ［ EF BC BB, Ａ EF BC A1, ａ EF BD 81). Most Chinese prose has no
+  // digit, '@' or 'a', also where it has brackets: no copy is made.
+  bool bracket = false;
+  bool letter_a = false;
+  for (size_t i = 0; i < text.size(); ++i) {
     const char c = text[i];
-    may_hold_value =
-        IsDigit(c) || c == '@' || c == '(' || c == '[' ||
-        (c == '\xEF' && i + 2 < text.size() && text[i + 1] == '\xBC' &&
-         ((text[i + 2] >= '\x90' && text[i + 2] <= '\x99') ||
-          text[i + 2] == '\xA0' || text[i + 2] == '\x88' ||
-          text[i + 2] == '\xBB'));
+    if (IsDigit(c) || c == '@') return MaskPiiText(text) != text;
+    bracket = bracket || c == '(' || c == '[';
+    letter_a = letter_a || c == 'a' || c == 'A';
+    if (c != '\xEF' || i + 2 >= text.size()) continue;
+    const char b1 = text[i + 1], b2 = text[i + 2];
+    if (b1 == '\xBC' && ((b2 >= '\x90' && b2 <= '\x99') || b2 == '\xA0')) {
+      return MaskPiiText(text) != text;
+    }
+    bracket = bracket || (b1 == '\xBC' && (b2 == '\x88' || b2 == '\xBB'));
+    letter_a = letter_a || (b1 == '\xBC' && b2 == '\xA1') ||
+               (b1 == '\xBD' && b2 == '\x81');
   }
-  return may_hold_value && MaskPiiText(text) != text;
+  return bracket && letter_a && MaskPiiText(text) != text;
 }
 
 }  // namespace cs

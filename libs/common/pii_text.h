@@ -66,8 +66,8 @@ namespace cs {
 std::string MaskPiiText(absl::string_view text);
 
 // Whether MaskPiiText would change `text`. Cheap for text without digits,
-// '@', '(' or '[' (ASCII or full-width; most Chinese prose): no copy is
-// made.
+// '@', and a bracket together with an 'a' (ASCII or full-width; most
+// Chinese prose, also with brackets): no copy is made.
 bool ContainsPiiText(absl::string_view text);
 
 // `edited`, written by someone who was shown MaskPiiText(original) and may

@@ -81,6 +81,15 @@ bool IsValidUtf8(absl::string_view text) {
   return true;
 }
 
+size_t Utf8SequenceLength(char lead) {
+  const auto b = static_cast<uint8_t>(lead);
+  if (b < 0x80) return 1;
+  if ((b & 0xE0) == 0xC0) return 2;
+  if ((b & 0xF0) == 0xE0) return 3;
+  if ((b & 0xF8) == 0xF0) return 4;
+  return 0;
+}
+
 size_t CharLength(absl::string_view text) {
   size_t pos = 0;
   size_t count = 0;

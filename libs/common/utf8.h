@@ -33,6 +33,11 @@ std::vector<char32_t> DecodeUtf8(absl::string_view text);
 // never splitting a sequence.
 std::string Utf8Prefix(absl::string_view text, size_t max_chars);
 
+// Bytes of the UTF-8 sequence that `lead` starts: 1 for ASCII, 2–4 for a
+// lead byte (by its high bits alone; the sequence may still be invalid), 0
+// for a continuation byte or 0xF8–0xFF.
+size_t Utf8SequenceLength(char lead);
+
 // True when `text` contains a control character (C0 except those allowed
 // below, DEL, C1) or U+2028/U+2029. With `allow_newlines`, '\n', '\r' and
 // '\t' are allowed (multi-line text).

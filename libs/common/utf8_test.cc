@@ -21,6 +21,15 @@ TEST(Utf8Test, RejectsMalformedSequences) {
   EXPECT_FALSE(IsValidUtf8("客服\x80部"));  // stray continuation
 }
 
+TEST(Utf8Test, SequenceLengthFollowsTheLeadByte) {
+  EXPECT_EQ(Utf8SequenceLength('a'), 1u);
+  EXPECT_EQ(Utf8SequenceLength("é"[0]), 2u);
+  EXPECT_EQ(Utf8SequenceLength("部"[0]), 3u);
+  EXPECT_EQ(Utf8SequenceLength("😀"[0]), 4u);
+  EXPECT_EQ(Utf8SequenceLength("部"[1]), 0u);  // continuation byte
+  EXPECT_EQ(Utf8SequenceLength('\xF8'), 0u);
+}
+
 TEST(Utf8Test, CharLengthCountsCodePointsNotBytes) {
   EXPECT_EQ(CharLength("手机信号弱"), 5u);
   EXPECT_EQ(std::string("手机信号弱").size(), 15u);

@@ -12,7 +12,6 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "libs/common/config_lines.h"
-#include "libs/common/files.h"
 #include "libs/common/utf8.h"
 #include "services/knowledge_base/domain/tokenizer.h"
 
@@ -23,10 +22,9 @@ bool IsAsciiAlnum(char c) {
   return absl::ascii_isalnum(static_cast<unsigned char>(c));
 }
 
-// Byte length of the UTF-8 sequence led by `lead` (1 for a stray byte).
+// Bytes of the character at `lead` (1 for a stray byte).
 size_t SequenceLength(char lead) {
-  const auto b = static_cast<unsigned char>(lead);
-  return b >= 0xF0 ? 4 : b >= 0xE0 ? 3 : b >= 0xC0 ? 2 : 1;
+  return std::max<size_t>(1, Utf8SequenceLength(lead));
 }
 
 // The first character of `text` (a whole UTF-8 sequence where there is one).
@@ -84,11 +82,6 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
         return fail(absl::StrCat(
             "\"", raw, "\" is already in the group of line ", earlier->second));
       }
-      for (const std::string& term : terms) {
-        if (!absl::c_linear_search(group.terms, term)) {
-          group.terms.push_back(term);
-        }
-      }
       group.phrases.push_back(std::move(phrase));
       group.phrase_terms.push_back(std::move(terms));
     }
@@ -105,6 +98,16 @@ absl::StatusOr<SynonymTable> SynonymTable::Parse(absl::string_view text) {
     table.groups_.push_back(std::move(group));
   }
   return table;
+}
+
+std::vector<std::string> SynonymTable::Group::terms() const {
+  std::vector<std::string> all;
+  for (const std::vector<std::string>& phrase : phrase_terms) {
+    for (const std::string& term : phrase) {
+      if (!absl::c_linear_search(all, term)) all.push_back(term);
+    }
+  }
+  return all;
 }
 
 std::vector<SynonymTable::GroupMatch> SynonymTable::GroupsIn(
@@ -147,14 +150,7 @@ std::vector<SynonymTable::GroupMatch> SynonymTable::GroupsIn(
 }
 
 absl::StatusOr<SynonymTable> LoadSynonymsFile(absl::string_view path) {
-  absl::StatusOr<std::string> text = ReadFileToString(path);
-  if (!text.ok()) return text.status();
-  absl::StatusOr<SynonymTable> table = SynonymTable::Parse(*text);
-  if (!table.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(path, ": ", table.status().message()));
-  }
-  return table;
+  return ParseConfigFile(path, &SynonymTable::Parse);
 }
 
 }  // namespace cs::kb

@@ -46,7 +46,8 @@ class SynonymTable {
     std::vector<std::string> phrases;  // normalised, file order
     // phrase_terms[i] = the distinct terms of phrases[i].
     std::vector<std::vector<std::string>> phrase_terms;
-    std::vector<std::string> terms;  // distinct terms of all the phrases
+    // The distinct terms of all the phrases.
+    std::vector<std::string> terms() const;
   };
 
   struct GroupMatch {

@@ -72,11 +72,10 @@ TEST(SynonymTableTest, GroupTermsAreTheDistinctTermsOfItsPhrases) {
   const std::vector<SynonymTable::GroupMatch> groups =
       table.GroupsIn("手机信号差");
   ASSERT_EQ(groups.size(), 1u);
-  EXPECT_THAT(groups[0].group->terms, ::testing::Contains("信号"));
-  EXPECT_THAT(groups[0].group->terms, ::testing::Contains("网络"));
-  EXPECT_EQ(std::count(groups[0].group->terms.begin(),
-                       groups[0].group->terms.end(), "手机"),
-            1);
+  const std::vector<std::string> terms = groups[0].group->terms();
+  EXPECT_THAT(terms, ::testing::Contains("信号"));
+  EXPECT_THAT(terms, ::testing::Contains("网络"));
+  EXPECT_EQ(std::count(terms.begin(), terms.end(), "手机"), 1);
   EXPECT_THAT(groups[0].in_query, ElementsAre(true, false));
 }
 
